@@ -1,0 +1,39 @@
+# The README's two commands: `make run` and `make test`. Both bootstrap .venv themselves.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+# A demo store of a few thousand customers, enough to feel real and seeded in seconds.
+DEMO_CUSTOMERS ?= 5000
+
+.PHONY: run test bench snapshots-update lint clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+## run: set up, seed the demo store if there is none, and start the workstation
+run: $(STAMP)
+	$(BIN)/agent-tui seed --customers $(DEMO_CUSTOMERS) --if-missing
+	$(BIN)/agent-tui run
+
+## test: set up and run the whole suite (layering contract, unit, property, Pilot, snapshot, pty)
+test: $(STAMP)
+	$(BIN)/lint-imports
+	$(BIN)/python -m pytest -n 2 -p no:cacheprovider $(PYTEST_ARGS)
+
+## bench: the figures of DESIGN.md on a one-million-customer store (not part of make test)
+bench: $(STAMP)
+	$(BIN)/python -m bench $(BENCH_ARGS)
+
+snapshots-update: $(STAMP)
+	$(BIN)/python -m pytest -p no:cacheprovider tests/test_snapshots.py --snapshot-update
+
+lint: $(STAMP)
+	$(BIN)/lint-imports
+
+clean:
+	rm -rf $(VENV) build *.egg-info

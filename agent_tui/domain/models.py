@@ -1,0 +1,162 @@
+"""What the workstation knows about a customer, as plain values the screens can render."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from enum import Enum
+from typing import Generic, TypeVar
+
+from agent_tui.domain.risk import RiskSignal
+
+
+class Segment(Enum):
+    MASS = "mass"
+    AFFLUENT = "affluent"
+    VIP = "vip"
+    PRIVATE = "private"
+
+    @property
+    def is_priority(self) -> bool:
+        """VIP and private-banking customers get the dedicated, priority treatment (DOMAIN.md)."""
+        return self in (Segment.VIP, Segment.PRIVATE)
+
+
+class AccountStatus(Enum):
+    ACTIVE = "active"
+    FROZEN = "frozen"
+    REPORTED_LOST = "reported_lost"
+    CLOSED = "closed"
+
+
+ELDERLY_AGE = 60  # 老年客户: the age from which the caring, slower script applies
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    customer_id: str
+    name: str
+    mobile: str
+    id_number: str
+    segment: Segment
+    is_elderly: bool
+    is_disabled: bool
+    risk_level: int
+    matched_card: str = ""  # the card or account number that matched, when one did
+
+
+@dataclass(frozen=True, slots=True)
+class Customer:
+    id: str
+    name: str
+    gender: str
+    birth_date: date
+    id_number: str
+    mobile: str
+    segment: Segment
+    is_elderly: bool
+    is_disabled: bool
+    risk_level: int
+    address: str
+    occupation: str
+    customer_since: date
+    branch: str
+
+    def age(self, today: date) -> int:
+        before_birthday = (today.month, today.day) < (self.birth_date.month, self.birth_date.day)
+        return today.year - self.birth_date.year - before_birthday
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    id: str
+    kind: str
+    product_code: str
+    product_name_zh: str
+    product_name_en: str
+    product_risk_level: int
+    number: str
+    status: AccountStatus
+    balance_cents: int
+    opened_on: date
+
+    def product_name(self, language: str) -> str:
+        return self.product_name_zh if language == "zh-CN" else self.product_name_en
+
+
+@dataclass(frozen=True, slots=True)
+class Transaction:
+    id: int
+    account_id: str
+    at: str  # ISO timestamp, as stored
+    kind: str
+    amount_cents: int | None
+    counterparty: str
+    channel: str
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
+class Interaction:
+    id: str
+    at: str
+    channel: str
+    category: str
+    agent_id: str
+    summary: str
+    outcome: str
+
+
+@dataclass(frozen=True, slots=True)
+class CaseSummary:
+    id: str
+    number: str
+    channel: str
+    category: str
+    priority: str
+    status: str
+    title: str
+    opened_at: str
+    due_at: str
+
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Page(Generic[T]):
+    """One page of a long list: the rows, and where they sit in the whole."""
+
+    rows: tuple[T, ...]
+    offset: int
+    total: int
+
+    @property
+    def has_next(self) -> bool:
+        return self.offset + len(self.rows) < self.total
+
+    @property
+    def has_previous(self) -> bool:
+        return self.offset > 0
+
+
+@dataclass(frozen=True, slots=True)
+class Customer360:
+    customer: Customer
+    accounts: tuple[Account, ...]
+    transactions: Page[Transaction]
+    interactions: Page[Interaction]
+    open_cases: tuple[CaseSummary, ...]
+    signals: tuple[RiskSignal, ...] = field(default_factory=tuple)
+
+    @property
+    def flagged_transaction_ids(self) -> frozenset[int]:
+        return frozenset().union(*(signal.event_ids for signal in self.signals))
+
+    def products_above_tolerance(self) -> tuple[Account, ...]:
+        """Products riskier than the customer's own risk level: never to be recommended more of."""
+        return tuple(
+            account
+            for account in self.accounts
+            if account.product_risk_level > self.customer.risk_level
+        )

@@ -1,0 +1,82 @@
+"""The message catalog: every user-visible string, in zh-CN and en.
+
+Catalogs are TOML files in ``agent_tui/locales``; a key is ``section.name``. Core modules raise
+errors carrying a key and its values, so a store or config problem reads in the agent's language.
+"""
+
+from __future__ import annotations
+
+import locale
+import os
+import tomllib
+from collections.abc import Mapping
+from functools import cache
+from importlib import resources
+
+SUPPORTED = ("zh-CN", "en")
+DEFAULT_LANGUAGE = "zh-CN"
+
+
+class TranslatableError(Exception):
+    """An error whose message is a catalog key plus values: shown translated, never as a traceback."""
+
+    def __init__(self, key: str, **values: object) -> None:
+        super().__init__(key)
+        self.key = key
+        self.values = values
+
+    def __str__(self) -> str:  # English by default, e.g. in logs
+        return Catalog.load("en").text(self.key, **self.values)
+
+
+def _flatten(table: Mapping[str, object], prefix: str = "") -> dict[str, str]:
+    flat: dict[str, str] = {}
+    for key, value in table.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, Mapping):
+            flat.update(_flatten(value, f"{name}."))
+        else:
+            flat[name] = str(value)
+    return flat
+
+
+class _KeepMissing(dict[str, object]):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+class Catalog:
+    def __init__(self, language: str, messages: dict[str, str]) -> None:
+        self.language = language
+        self.messages = messages
+
+    @staticmethod
+    @cache
+    def load(language: str) -> Catalog:
+        if language not in SUPPORTED:
+            raise ValueError(f"unsupported language {language!r}; choose one of {SUPPORTED}")
+        source = resources.files("agent_tui") / "locales" / f"{language}.toml"
+        return Catalog(language, _flatten(tomllib.loads(source.read_text(encoding="utf-8"))))
+
+    def text(self, key: str, **values: object) -> str:
+        """The message for ``key`` with ``values`` filled in; an unknown key shows as itself."""
+        template = self.messages.get(key)
+        if template is None:
+            return key
+        return template.format_map(_KeepMissing(values)) if values else template
+
+    def error(self, error: TranslatableError) -> str:
+        return self.text(error.key, **error.values)
+
+
+def language_from_environment(environ: Mapping[str, str] | None = None) -> str:
+    """zh-CN or en from LC_ALL / LC_MESSAGES / LANG, the way a terminal user would expect."""
+    environ = os.environ if environ is None else environ
+    for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = environ.get(variable, "")
+        if value:
+            return "zh-CN" if value.lower().startswith("zh") else "en"
+    system, _encoding = locale.getlocale()
+    if system:
+        return "zh-CN" if system.lower().startswith("zh") else "en"
+    return DEFAULT_LANGUAGE

@@ -1,0 +1,46 @@
+"""The default keymap of DESIGN.md: one entry per action id, with an F-key and a ctrl alternative.
+
+The app builds its Textual bindings from this table; config may remap any id (``[keymap]``), and the
+help screen and command palette list it. Later capabilities (calls, cases, sync) add their rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class KeyAction:
+    id: str
+    keys: str  # comma-separated Textual key names, the F-key first
+    action: str  # the Textual action it runs
+    label_key: str  # catalog key of its short name (footer and palette)
+    help_key: str  # catalog key of its one-line description (tooltip, help, palette)
+    app_level: bool = True  # works from every screen
+
+
+DEFAULT_KEYMAP: tuple[KeyAction, ...] = (
+    KeyAction("help", "f1,ctrl+g", "help", "keys.help", "keys.help_tip"),
+    KeyAction("search", "f2,ctrl+f", "search", "keys.search", "keys.search_tip"),
+    KeyAction("back", "f3,escape", "back", "keys.back", "keys.back_tip"),
+    KeyAction("palette", "f10,ctrl+p", "command_palette", "keys.palette", "keys.palette_tip"),
+    KeyAction("quit", "ctrl+q", "quit", "keys.quit", "keys.quit_tip"),
+    # Screen-level actions: bound by the screens that offer them.
+    KeyAction("open", "enter", "open", "keys.open", "keys.open_tip", app_level=False),
+    KeyAction(
+        "next_page", "pagedown,ctrl+down", "next_page", "keys.next_page", "keys.next_page_tip",
+        app_level=False,
+    ),
+    KeyAction(
+        "previous_page", "pageup,ctrl+up", "previous_page", "keys.previous_page",
+        "keys.previous_page_tip", app_level=False,
+    ),
+)
+
+ACTIONS_BY_ID = {entry.id: entry for entry in DEFAULT_KEYMAP}
+
+
+def is_valid_key_list(keys: str) -> bool:
+    """A comma-separated list of non-empty key names, like ``f2,ctrl+f``."""
+    parts = [part.strip() for part in keys.split(",")]
+    return bool(parts) and all(part and " " not in part for part in parts)

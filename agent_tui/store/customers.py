@@ -1,0 +1,247 @@
+"""Finding customers and assembling their 360: indexed lookups and paged lists only.
+
+Every query here is answered from an index and bounded by a LIMIT, so a customer with 10,000
+transactions opens as fast as one with ten; the screens ask for the next page when the agent does.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date, datetime
+
+from agent_tui.domain.models import (
+    Account,
+    AccountStatus,
+    CaseSummary,
+    Customer,
+    Customer360,
+    Interaction,
+    Page,
+    SearchHit,
+    Segment,
+    Transaction,
+)
+from agent_tui.domain.query import QueryKind, SearchQuery
+from agent_tui.domain.risk import (
+    DEFAULT_RULES,
+    PASSWORD_CHANGE,
+    TRANSFER_OUT,
+    RiskEvent,
+    RiskRules,
+    detect_signals,
+)
+
+SEARCH_LIMIT = 50
+PAGE_SIZE = 50
+OPEN_CASE_STATUSES = ("new", "in_progress", "pending_customer", "escalated")
+# The highest code point: a prefix range [p, p + this) is an index range scan, unlike LIKE.
+_AFTER_EVERYTHING = "\U0010ffff"
+
+_HIT_COLUMNS = (
+    "c.id, c.name, c.mobile, c.id_number, c.segment, c.is_elderly, c.is_disabled, c.risk_level"
+)
+
+
+def _hit(row: tuple, matched_card: str = "") -> SearchHit:
+    return SearchHit(
+        customer_id=row[0],
+        name=row[1],
+        mobile=row[2],
+        id_number=row[3],
+        segment=Segment(row[4]),
+        is_elderly=bool(row[5]),
+        is_disabled=bool(row[6]),
+        risk_level=row[7],
+        matched_card=matched_card,
+    )
+
+
+def _prefix_range(column: str) -> str:
+    return f"{column} >= ? AND {column} < ? ORDER BY {column}, c.id LIMIT ?"
+
+
+class CustomerRepository:
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self.connection = connection
+
+    # -- search ------------------------------------------------------------------------------
+
+    def search(self, query: SearchQuery, limit: int = SEARCH_LIMIT) -> list[SearchHit]:
+        """Customers matching ``query``, best first; at most ``limit`` (ask for one more to know
+        whether the list was cut)."""
+        kind = query.kind
+        if kind is QueryKind.MOBILE:
+            return self._by_column("mobile", query.digits, limit)
+        if kind is QueryKind.RESIDENT_ID:
+            return self._by_column("id_number", query.digits, limit)
+        if kind is QueryKind.ID_LAST6:
+            return self._by_column("id_last6", query.digits, limit)
+        if kind is QueryKind.CARD_OR_ACCOUNT:
+            return self._by_account_number(query.digits, limit)
+        if kind in (QueryKind.LAST4_AND_NAME, QueryKind.LAST4_ONLY):
+            return self._by_last4(query.digits, query.text, limit)
+        if kind is QueryKind.NAME:
+            return self._by_prefix("c.name", query.text, limit)
+        if kind is QueryKind.PINYIN:
+            return self._by_pinyin(query.text, limit)
+        return []
+
+    def _by_column(self, column: str, value: str, limit: int) -> list[SearchHit]:
+        rows = self.connection.execute(
+            f"SELECT {_HIT_COLUMNS} FROM customers c WHERE c.{column} = ? ORDER BY c.id LIMIT ?",
+            (value, limit),
+        ).fetchall()
+        return [_hit(row) for row in rows]
+
+    def _by_account_number(self, number: str, limit: int) -> list[SearchHit]:
+        rows = self.connection.execute(
+            f"SELECT {_HIT_COLUMNS}, a.number FROM accounts a JOIN customers c ON c.id = "
+            "a.customer_id WHERE a.number = ? ORDER BY c.id LIMIT ?",
+            (number, limit),
+        ).fetchall()
+        return [_hit(row, matched_card=row[8]) for row in rows]
+
+    def _by_last4(self, last4: str, name_part: str, limit: int) -> list[SearchHit]:
+        if name_part and name_part.isascii():
+            name_filter, pattern = "(c.name_pinyin LIKE ? OR c.name_initials LIKE ?)", name_part
+            params: tuple = (last4, f"{pattern}%", f"{pattern}%", limit)
+        elif name_part:
+            name_filter = "instr(c.name, ?) > 0"
+            params = (last4, name_part, limit)
+        else:
+            name_filter, params = "1", (last4, limit)
+        rows = self.connection.execute(
+            f"SELECT {_HIT_COLUMNS}, a.number FROM accounts a JOIN customers c ON c.id = "
+            f"a.customer_id WHERE a.last4 = ? AND {name_filter} ORDER BY c.name, c.id LIMIT ?",
+            params,
+        ).fetchall()
+        return [_hit(row, matched_card=row[8]) for row in rows]
+
+    def _by_prefix(self, column: str, prefix: str, limit: int) -> list[SearchHit]:
+        rows = self.connection.execute(
+            f"SELECT {_HIT_COLUMNS} FROM customers c WHERE {_prefix_range(column)}",
+            (prefix, prefix + _AFTER_EVERYTHING, limit),
+        ).fetchall()
+        return [_hit(row) for row in rows]
+
+    def _by_pinyin(self, letters: str, limit: int) -> list[SearchHit]:
+        """Full pinyin (zhangsan) or initials (zs): initials first, they are what agents type."""
+        hits = self._by_prefix("c.name_initials", letters, limit) if len(letters) <= 4 else []
+        seen = {hit.customer_id for hit in hits}
+        if len(hits) < limit:
+            for hit in self._by_prefix("c.name_pinyin", letters, limit):
+                if hit.customer_id not in seen and len(hits) < limit:
+                    hits.append(hit)
+        return hits
+
+    # -- the 360 -----------------------------------------------------------------------------
+
+    def customer(self, customer_id: str) -> Customer | None:
+        row = self.connection.execute(
+            "SELECT id, name, gender, birth_date, id_number, mobile, segment, is_elderly, "
+            "is_disabled, risk_level, address, occupation, customer_since, branch "
+            "FROM customers WHERE id = ?",
+            (customer_id,),
+        ).fetchone()
+        if row is None:
+            return None
+        return Customer(
+            id=row[0],
+            name=row[1],
+            gender=row[2],
+            birth_date=date.fromisoformat(row[3]),
+            id_number=row[4],
+            mobile=row[5],
+            segment=Segment(row[6]),
+            is_elderly=bool(row[7]),
+            is_disabled=bool(row[8]),
+            risk_level=row[9],
+            address=row[10],
+            occupation=row[11],
+            customer_since=date.fromisoformat(row[12]),
+            branch=row[13],
+        )
+
+    def accounts(self, customer_id: str) -> tuple[Account, ...]:
+        rows = self.connection.execute(
+            "SELECT a.id, a.kind, a.product_code, p.name_zh, p.name_en, p.risk_level, a.number, "
+            "a.status, a.balance_cents, a.opened_on FROM accounts a "
+            "JOIN products p ON p.code = a.product_code WHERE a.customer_id = ? "
+            "ORDER BY a.opened_on, a.id",
+            (customer_id,),
+        ).fetchall()
+        return tuple(
+            Account(
+                id=row[0],
+                kind=row[1],
+                product_code=row[2],
+                product_name_zh=row[3],
+                product_name_en=row[4],
+                product_risk_level=row[5],
+                number=row[6],
+                status=AccountStatus(row[7]),
+                balance_cents=row[8],
+                opened_on=date.fromisoformat(row[9]),
+            )
+            for row in rows
+        )
+
+    def transactions(
+        self, customer_id: str, offset: int = 0, limit: int = PAGE_SIZE
+    ) -> Page[Transaction]:
+        total = self.connection.execute(
+            "SELECT count(*) FROM transactions WHERE customer_id = ?", (customer_id,)
+        ).fetchone()[0]
+        rows = self.connection.execute(
+            "SELECT id, account_id, at, kind, amount_cents, counterparty, channel, description "
+            "FROM transactions WHERE customer_id = ? ORDER BY at DESC, id DESC LIMIT ? OFFSET ?",
+            (customer_id, limit, offset),
+        ).fetchall()
+        return Page(tuple(Transaction(*row) for row in rows), offset, total)
+
+    def interactions(
+        self, customer_id: str, offset: int = 0, limit: int = PAGE_SIZE
+    ) -> Page[Interaction]:
+        total = self.connection.execute(
+            "SELECT count(*) FROM interactions WHERE customer_id = ?", (customer_id,)
+        ).fetchone()[0]
+        rows = self.connection.execute(
+            "SELECT id, at, channel, category, agent_id, summary, outcome FROM interactions "
+            "WHERE customer_id = ? ORDER BY at DESC, id DESC LIMIT ? OFFSET ?",
+            (customer_id, limit, offset),
+        ).fetchall()
+        return Page(tuple(Interaction(*row) for row in rows), offset, total)
+
+    def open_cases(self, customer_id: str) -> tuple[CaseSummary, ...]:
+        placeholders = ", ".join("?" for _ in OPEN_CASE_STATUSES)
+        rows = self.connection.execute(
+            "SELECT id, number, channel, category, priority, status, title, opened_at, due_at "
+            f"FROM cases WHERE customer_id = ? AND status IN ({placeholders}) ORDER BY due_at",
+            (customer_id, *OPEN_CASE_STATUSES),
+        ).fetchall()
+        return tuple(CaseSummary(*row) for row in rows)
+
+    def risk_events(self, customer_id: str, since: datetime) -> list[RiskEvent]:
+        """Only the rows the detector looks at: recent outgoing transfers and password changes."""
+        rows = self.connection.execute(
+            "SELECT id, at, kind, amount_cents FROM transactions WHERE customer_id = ? "
+            "AND at >= ? AND kind IN (?, ?)",
+            (customer_id, since.isoformat(timespec="seconds"), TRANSFER_OUT, PASSWORD_CHANGE),
+        ).fetchall()
+        return [RiskEvent(row[0], datetime.fromisoformat(row[1]), row[2], row[3]) for row in rows]
+
+    def customer_360(
+        self, customer_id: str, now: datetime, rules: RiskRules = DEFAULT_RULES
+    ) -> Customer360 | None:
+        customer = self.customer(customer_id)
+        if customer is None:
+            return None
+        events = self.risk_events(customer_id, now - rules.lookback)
+        return Customer360(
+            customer=customer,
+            accounts=self.accounts(customer_id),
+            transactions=self.transactions(customer_id),
+            interactions=self.interactions(customer_id),
+            open_cases=self.open_cases(customer_id),
+            signals=tuple(detect_signals(events, now, rules)),
+        )

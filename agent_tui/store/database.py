@@ -1,0 +1,141 @@
+"""Opening the local store safely: one connection per thread, migrations on open, clear refusals.
+
+A missing file, a file that is not SQLite, someone else's SQLite file, a damaged one, or one written
+by a newer agent-tui each raise a ``StoreError`` that names the file and says what to do. Nothing is
+created, migrated or overwritten in any of those cases.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from pathlib import Path
+
+import sqlite_utils
+
+from agent_tui.i18n import TranslatableError
+from agent_tui.store.schema import APPLICATION_ID, LATEST_VERSION, MIGRATIONS
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 5000
+
+
+class StoreError(TranslatableError):
+    pass
+
+
+class StoreMissing(StoreError):
+    def __init__(self, path: Path) -> None:
+        super().__init__("store.missing", path=str(path))
+        self.path = path
+
+
+def _apply_pragmas(connection: sqlite3.Connection) -> None:
+    # WAL lets the UI read while a writer commits; FULL makes each commit survive power loss.
+    connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    connection.execute("PRAGMA journal_mode = WAL")
+    connection.execute("PRAGMA synchronous = FULL")
+    connection.execute("PRAGMA foreign_keys = ON")
+
+
+def _check_header(path: Path) -> None:
+    try:
+        with path.open("rb") as file:
+            header = file.read(len(SQLITE_HEADER))
+    except OSError as error:
+        raise StoreError("store.unreadable", path=str(path), reason=error.strerror) from None
+    if header != SQLITE_HEADER:
+        raise StoreError("store.not_sqlite", path=str(path))
+
+
+def _check_identity(connection: sqlite3.Connection, path: Path) -> int:
+    """Our application id and a schema we know; returns the schema version found."""
+    try:
+        application_id = connection.execute("PRAGMA application_id").fetchone()[0]
+        version = connection.execute("PRAGMA user_version").fetchone()[0]
+        has_tables = connection.execute(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
+        ).fetchone()[0]
+    except sqlite3.DatabaseError:
+        raise StoreError("store.corrupt", path=str(path)) from None
+    if application_id != APPLICATION_ID and (application_id != 0 or has_tables):
+        raise StoreError("store.foreign", path=str(path))
+    if version > LATEST_VERSION:
+        raise StoreError("store.too_new", path=str(path), found=version, supported=LATEST_VERSION)
+    return version
+
+
+def migrate(connection: sqlite3.Connection) -> int:
+    """Apply the migrations not yet applied, each in its own transaction; idempotent."""
+    current = connection.execute("PRAGMA user_version").fetchone()[0]
+    for migration in MIGRATIONS:
+        if migration.version <= current:
+            continue
+        with connection:
+            connection.execute("BEGIN IMMEDIATE")
+            for statement in (*migration.tables, *migration.indexes):
+                connection.execute(statement)
+            connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            connection.execute(f"PRAGMA user_version = {migration.version}")
+        current = migration.version
+    return current
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    connection = sqlite3.connect(path, isolation_level=None, check_same_thread=True)
+    _apply_pragmas(connection)
+    return connection
+
+
+class Store:
+    """The local store at ``path``. Each thread gets its own connection (sqlite's own rule)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._local = threading.local()
+        # One writer at a time in this process; other processes wait on SQLite's busy timeout.
+        self.write_lock = threading.Lock()
+
+    @classmethod
+    def open(cls, path: Path, *, create: bool = False) -> Store:
+        """Check and migrate the store at ``path``; ``create`` makes a new empty one if absent."""
+        path = Path(path)
+        if not path.exists():
+            if not create:
+                raise StoreMissing(path)
+            path.parent.mkdir(parents=True, exist_ok=True)
+        elif path.stat().st_size > 0:
+            _check_header(path)
+        connection = sqlite3.connect(path, isolation_level=None)
+        try:
+            _check_identity(connection, path)
+            try:
+                _apply_pragmas(connection)
+                migrate(connection)
+                connection.execute("SELECT count(*) FROM customers WHERE rowid < 0").fetchone()
+            except sqlite3.DatabaseError as error:
+                raise StoreError("store.corrupt_detail", path=str(path), reason=str(error)) from None
+        finally:
+            connection.close()
+        return cls(path)
+
+    def db(self) -> sqlite_utils.Database:
+        """This thread's connection, opened on first use."""
+        database = getattr(self._local, "database", None)
+        if database is None:
+            database = sqlite_utils.Database(connect(self.path))
+            self._local.database = database
+        return database
+
+    def close(self) -> None:
+        """Close this thread's connection (other threads close theirs as they end)."""
+        database = getattr(self._local, "database", None)
+        if database is not None:
+            database.conn.close()
+            self._local.database = None
+
+    def integrity_ok(self) -> bool:
+        return self.db().execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+    def meta(self) -> dict[str, str]:
+        return dict(self.db().execute("SELECT key, value FROM meta").fetchall())

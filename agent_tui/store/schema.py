@@ -1,0 +1,158 @@
+"""The local store's schema, as numbered migrations.
+
+``PRAGMA user_version`` holds the number of migrations applied; ``PRAGMA application_id`` marks the
+file as ours, so a foreign SQLite file is recognised and left untouched. A migration is a list of
+statements run in one transaction; tables and indexes are kept apart so the demo seeder can load
+millions of rows before the indexes exist, then build them once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+APPLICATION_ID = 0x41475455  # "AGTU"
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    version: int
+    tables: tuple[str, ...]
+    indexes: tuple[str, ...] = ()
+
+
+_V1_TABLES = (
+    """
+    CREATE TABLE IF NOT EXISTS meta (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    )
+    """,
+    """
+    CREATE TABLE IF NOT EXISTS customers (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        name_pinyin TEXT NOT NULL,
+        name_initials TEXT NOT NULL,
+        gender TEXT NOT NULL,
+        birth_date TEXT NOT NULL,
+        id_number TEXT NOT NULL,
+        id_last6 TEXT NOT NULL,
+        mobile TEXT NOT NULL,
+        segment TEXT NOT NULL CHECK (segment IN ('mass', 'affluent', 'vip', 'private')),
+        is_elderly INTEGER NOT NULL DEFAULT 0,
+        is_disabled INTEGER NOT NULL DEFAULT 0,
+        risk_level INTEGER NOT NULL CHECK (risk_level BETWEEN 1 AND 5),
+        address TEXT NOT NULL DEFAULT '',
+        occupation TEXT NOT NULL DEFAULT '',
+        customer_since TEXT NOT NULL,
+        branch TEXT NOT NULL DEFAULT '',
+        version INTEGER NOT NULL DEFAULT 1
+    )
+    """,
+    """
+    CREATE TABLE IF NOT EXISTS products (
+        code TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        name_zh TEXT NOT NULL,
+        name_en TEXT NOT NULL,
+        risk_level INTEGER NOT NULL CHECK (risk_level BETWEEN 1 AND 5)
+    )
+    """,
+    """
+    CREATE TABLE IF NOT EXISTS accounts (
+        id TEXT PRIMARY KEY,
+        customer_id TEXT NOT NULL REFERENCES customers (id),
+        kind TEXT NOT NULL,
+        product_code TEXT NOT NULL REFERENCES products (code),
+        number TEXT NOT NULL,
+        last4 TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('active', 'frozen', 'reported_lost', 'closed')),
+        balance_cents INTEGER NOT NULL DEFAULT 0,
+        opened_on TEXT NOT NULL,
+        version INTEGER NOT NULL DEFAULT 1
+    )
+    """,
+    """
+    CREATE TABLE IF NOT EXISTS transactions (
+        id INTEGER PRIMARY KEY,
+        customer_id TEXT NOT NULL REFERENCES customers (id),
+        account_id TEXT NOT NULL REFERENCES accounts (id),
+        at TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        amount_cents INTEGER,
+        counterparty TEXT NOT NULL DEFAULT '',
+        channel TEXT NOT NULL DEFAULT '',
+        description TEXT NOT NULL DEFAULT ''
+    )
+    """,
+    """
+    CREATE TABLE IF NOT EXISTS interactions (
+        id TEXT PRIMARY KEY,
+        customer_id TEXT NOT NULL REFERENCES customers (id),
+        at TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        category TEXT NOT NULL,
+        agent_id TEXT NOT NULL DEFAULT '',
+        summary TEXT NOT NULL DEFAULT '',
+        outcome TEXT NOT NULL DEFAULT '',
+        version INTEGER NOT NULL DEFAULT 1
+    )
+    """,
+    """
+    CREATE TABLE IF NOT EXISTS cases (
+        id TEXT PRIMARY KEY,
+        number TEXT NOT NULL UNIQUE,
+        customer_id TEXT NOT NULL REFERENCES customers (id),
+        channel TEXT NOT NULL,
+        category TEXT NOT NULL,
+        priority TEXT NOT NULL,
+        status TEXT NOT NULL,
+        title TEXT NOT NULL,
+        opened_at TEXT NOT NULL,
+        due_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        assigned_to TEXT NOT NULL DEFAULT '',
+        version INTEGER NOT NULL DEFAULT 1
+    )
+    """,
+    # Append-only: who saw what, when. Triggers refuse any change to a written row.
+    """
+    CREATE TABLE IF NOT EXISTS audit_log (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        id TEXT NOT NULL UNIQUE,
+        at TEXT NOT NULL,
+        agent_id TEXT NOT NULL,
+        action TEXT NOT NULL,
+        customer_id TEXT,
+        detail TEXT NOT NULL DEFAULT '{}'
+    )
+    """,
+    """
+    CREATE TRIGGER IF NOT EXISTS audit_log_no_update BEFORE UPDATE ON audit_log
+    BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END
+    """,
+    """
+    CREATE TRIGGER IF NOT EXISTS audit_log_no_delete BEFORE DELETE ON audit_log
+    BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END
+    """,
+)
+
+_V1_INDEXES = (
+    "CREATE INDEX IF NOT EXISTS customers_mobile ON customers (mobile)",
+    "CREATE INDEX IF NOT EXISTS customers_id_number ON customers (id_number)",
+    "CREATE INDEX IF NOT EXISTS customers_id_last6 ON customers (id_last6)",
+    "CREATE INDEX IF NOT EXISTS customers_name ON customers (name)",
+    "CREATE INDEX IF NOT EXISTS customers_name_pinyin ON customers (name_pinyin)",
+    "CREATE INDEX IF NOT EXISTS customers_name_initials ON customers (name_initials)",
+    "CREATE INDEX IF NOT EXISTS accounts_customer ON accounts (customer_id)",
+    "CREATE INDEX IF NOT EXISTS accounts_number ON accounts (number)",
+    "CREATE INDEX IF NOT EXISTS accounts_last4 ON accounts (last4)",
+    "CREATE INDEX IF NOT EXISTS transactions_customer_at ON transactions (customer_id, at)",
+    "CREATE INDEX IF NOT EXISTS interactions_customer_at ON interactions (customer_id, at)",
+    "CREATE INDEX IF NOT EXISTS cases_customer_status ON cases (customer_id, status)",
+    "CREATE INDEX IF NOT EXISTS audit_log_customer ON audit_log (customer_id, at)",
+)
+
+MIGRATIONS: tuple[Migration, ...] = (Migration(1, _V1_TABLES, _V1_INDEXES),)
+
+LATEST_VERSION = MIGRATIONS[-1].version

@@ -1,0 +1,1 @@
+"""The demo data set: a deterministic, realistic generator and the reference lists it draws from."""
