@@ -17,6 +17,8 @@ class KeyAction:
     label_key: str  # catalog key of its short name (footer and palette)
     help_key: str  # catalog key of its one-line description (tooltip, help, palette)
     app_level: bool = True  # works from every screen
+    # Checked before the focused widget's own keys (a table's PageDown must page the list).
+    priority: bool = True
 
 
 DEFAULT_KEYMAP: tuple[KeyAction, ...] = (
@@ -26,7 +28,9 @@ DEFAULT_KEYMAP: tuple[KeyAction, ...] = (
     KeyAction("palette", "f10,ctrl+p", "command_palette", "keys.palette", "keys.palette_tip"),
     KeyAction("quit", "ctrl+q", "quit", "keys.quit", "keys.quit_tip"),
     # Screen-level actions: bound by the screens that offer them.
-    KeyAction("open", "enter", "open", "keys.open", "keys.open_tip", app_level=False),
+    KeyAction(
+        "open", "enter", "open", "keys.open", "keys.open_tip", app_level=False, priority=False
+    ),
     KeyAction(
         "next_page", "pagedown,ctrl+down", "next_page", "keys.next_page", "keys.next_page_tip",
         app_level=False,

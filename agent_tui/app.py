@@ -1,0 +1,159 @@
+"""The Textual App: wires config, the catalog, the store and the clock into the screens."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from pathlib import Path
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from agent_tui.config import Config
+from agent_tui.domain.masking import MASKED, Disclosure
+from agent_tui.i18n import Catalog, TranslatableError
+from agent_tui.keymap import DEFAULT_KEYMAP
+from agent_tui.store import Store, StoreError, StoreMissing
+from screens.help import HelpScreen
+from screens.search import SearchScreen
+from screens.sign_in import SignInScreen
+from screens.store_problem import StoreProblemScreen
+from screens.widgets.keys import install_bindings
+
+APP_ACTION_IDS = tuple(entry.id for entry in DEFAULT_KEYMAP if entry.app_level)
+Clock = Callable[[], datetime]
+
+
+class AgentApp(App[None]):
+    CSS_PATH = "../screens/app.tcss"
+    ENABLE_COMMAND_PALETTE = True
+    # F10 and ctrl+p both open the palette through the keymap; Textual's own binding would be a
+    # second, unremappable ctrl+p.
+    COMMAND_PALETTE_BINDING = "f10"
+
+    def __init__(
+        self,
+        config: Config,
+        language: str,
+        *,
+        clock: Clock = datetime.now,
+        demo_customers: int = 5000,
+    ) -> None:
+        super().__init__()
+        self.config = config
+        self.catalog = Catalog.load(language)
+        self.language = language
+        self.clock = clock
+        self.demo_customers = demo_customers
+        self.store: Store | None = None
+        # What identity verification has earned per customer in this session; masked by default.
+        self.disclosures: dict[str, Disclosure] = {}
+        self.title = self.catalog.text("app.title")
+        install_bindings(self, APP_ACTION_IDS, self.catalog)
+        if config.keymap:
+            self.set_keymap(config.keymap)
+        self.theme = config.ui.theme
+
+    # -- services the screens use -------------------------------------------------------------
+
+    def t(self, key: str, **values: object) -> str:
+        return self.catalog.text(key, **values)
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    @property
+    def store_path(self) -> Path:
+        return self.config.store_path()
+
+    def disclosure_for(self, customer_id: str) -> Disclosure:
+        return self.disclosures.get(customer_id, MASKED)
+
+    def agent_line(self) -> str:
+        agent = self.config.agent
+        return self.t("app.agent_line", name=agent.name, staff_number=agent.staff_number)
+
+    # -- start-up ----------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        if not self.config.agent.is_signed_in:
+            self.push_screen(SignInScreen(), callback=lambda _signed_in: self.open_store())
+        else:
+            self.open_store()
+
+    @work(thread=True, exclusive=True, group="store")
+    def open_store(self) -> None:
+        """Check and migrate the store off the event loop, then show search or the problem."""
+        try:
+            store = Store.open(self.store_path)
+        except StoreMissing:
+            self.call_from_thread(self._show_store_problem, None, True)
+        except StoreError as error:
+            self.call_from_thread(self._show_store_problem, error, False)
+        else:
+            self.call_from_thread(self._store_ready, store)
+
+    def _show_store_problem(self, error: TranslatableError | None, missing: bool) -> None:
+        message = (
+            self.t("store.missing", path=str(self.store_path)) if missing else self.catalog.error(error)
+        )
+        self.push_screen(StoreProblemScreen(message, offer_seed=missing))
+
+    def _store_ready(self, store: Store) -> None:
+        self.store = store
+        self.sub_title = self.agent_line()
+        self.switch_to_search()
+
+    def switch_to_search(self) -> None:
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        self.push_screen(SearchScreen())
+
+    # -- app-wide actions --------------------------------------------------------------------
+
+    def action_search(self) -> None:
+        if self.store is None:
+            return
+        for screen in reversed(self.screen_stack):
+            if isinstance(screen, SearchScreen):
+                while self.screen is not screen:
+                    self.pop_screen()
+                screen.focus_query()
+                return
+        self.push_screen(SearchScreen())
+
+    def action_back(self) -> None:
+        if isinstance(self.screen, SearchScreen) or len(self.screen_stack) <= 2:
+            if isinstance(self.screen, SearchScreen):
+                self.screen.clear_or_stay()
+            return
+        self.pop_screen()
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            self.pop_screen()
+            return
+        self.push_screen(HelpScreen(self.screen))
+
+    def get_key_display(self, binding: Binding) -> str:
+        """F-keys as agents know them from 3270 keyboards: F1, not f1."""
+        display = super().get_key_display(binding)
+        if display[:1] == "f" and display[1:].isdigit():
+            return display.upper()
+        return {"pgup": "PgUp", "pgdn": "PgDn"}.get(display, display)
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """The palette lists every action of the keymap by name, then Textual's own."""
+        for entry in DEFAULT_KEYMAP:
+            if entry.id == "palette":
+                continue
+            if entry.app_level:
+                callback = getattr(self, f"action_{entry.action}")
+            elif hasattr(screen, f"action_{entry.action}"):
+                callback = getattr(screen, f"action_{entry.action}")
+            else:
+                continue
+            yield SystemCommand(self.t(entry.label_key), self.t(entry.help_key), callback)
+        yield from super().get_system_commands(screen)

@@ -1,0 +1,141 @@
+"""``agent-tui`` sub-commands. ``run`` is the default: ``agent-tui`` alone starts the workstation.
+
+Errors a person can fix (a broken config, a store that cannot be used) are printed translated, with
+the file to look at, and exit with status 2 — never a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+
+from agent_tui.config import Config, ConfigError, load_config
+from agent_tui.i18n import Catalog, TranslatableError, language_from_environment
+
+LANGUAGES = click.Choice(["zh-CN", "en"])
+
+
+def _fail(error: TranslatableError, language: str) -> None:
+    click.echo(Catalog.load(language).error(error), err=True)
+    sys.exit(2)
+
+
+def _resolve_language(config: Config | None) -> str:
+    if config is not None and config.ui.language:
+        return config.ui.language
+    return language_from_environment()
+
+
+def _load(config_file: Path | None, store: Path | None, lang: str | None, agent: str | None):
+    overrides = {"store": {"path": str(store) if store else None},
+                 "ui": {"language": lang}, "agent": {"id": agent}}
+    try:
+        config = load_config(config_file, overrides=overrides)
+    except ConfigError as error:
+        _fail(error, lang or language_from_environment())
+    return config, _resolve_language(config)
+
+
+_config_option = click.option(
+    "--config", "config_file", type=click.Path(path_type=Path, dir_okay=False),
+    help="Config file (default: the platform's config dir, or $AGENT_TUI_CONFIG).",
+)
+_store_option = click.option(
+    "--store", type=click.Path(path_type=Path, dir_okay=False),
+    help="Local store file (default: store.db in the platform's data dir, or $AGENT_TUI_STORE).",
+)
+
+
+@click.group(invoke_without_command=True)
+@click.version_option(package_name="agent-tui")
+@click.pass_context
+def main(context: click.Context) -> None:
+    """The agent workstation of a bank's remote-service centre."""
+    if context.invoked_subcommand is None:
+        context.invoke(run)
+
+
+@main.command()
+@_config_option
+@_store_option
+@click.option("--lang", type=LANGUAGES, help="Language of the interface (zh-CN or en).")
+@click.option("--agent", help="Agent id for this session (otherwise from config, or asked once).")
+@click.option("--mouse/--no-mouse", default=None, help="Mouse support; turn off over SSH.")
+def run(
+    config_file: Path | None = None,
+    store: Path | None = None,
+    lang: str | None = None,
+    agent: str | None = None,
+    mouse: bool | None = None,
+) -> None:
+    """Start the workstation (the default command)."""
+    config, language = _load(config_file, store, lang, agent)
+    from agent_tui.app import AgentApp  # the UI loads only when it is asked for
+
+    app = AgentApp(config, language)
+    app.run(mouse=config.ui.mouse if mouse is None else mouse)
+
+
+@main.command()
+@click.option("--customers", type=click.IntRange(1, 10_000_000), default=5000, show_default=True)
+@click.option("--seed", "seed_value", type=int, default=1, show_default=True,
+              help="Same seed, same data.")
+@click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="The day the data treats as today (default: today).")
+@click.option("--force", is_flag=True, help="Replace an existing store.")
+@click.option("--if-missing", is_flag=True, help="Do nothing if the store exists (for make run).")
+@click.option("--workers", type=click.IntRange(1, 64), default=None,
+              help="Generator processes (default: up to 2).")
+@_config_option
+@_store_option
+def seed(
+    customers: int, seed_value: int, as_of, force: bool, if_missing: bool, workers: int | None,
+    config_file: Path | None, store: Path | None,
+) -> None:
+    """Make a deterministic demo store: customers, products, transactions, history, cases."""
+    from data.generator import SeedPlan
+    from data.seed import seed_store
+
+    config, language = _load(config_file, store, None, None)
+    catalog = Catalog.load(language)
+    path = config.store_path()
+    if path.exists() and if_missing:
+        click.echo(catalog.text("seed.kept", path=str(path)))
+        return
+    plan = SeedPlan(customers, seed_value, as_of.date() if as_of else date.today())
+    label = catalog.text("seed.progress", count=customers)
+    with click.progressbar(length=customers, label=label, show_pos=True) as bar:
+        done = 0
+
+        def progress(written: int, _total: int) -> None:
+            nonlocal done
+            bar.update(written - done)
+            done = written
+
+        try:
+            report = seed_store(path, plan, force=force, workers=workers, progress=progress)
+        except TranslatableError as error:
+            _fail(error, language)
+    click.echo(catalog.text(
+        "seed.done", path=str(report.path), customers=report.customers, accounts=report.accounts,
+        transactions=report.transactions, interactions=report.interactions, cases=report.cases,
+    ))
+
+
+@main.command("config")
+@_config_option
+def show_config(config_file: Path | None) -> None:
+    """Check the config file and show where everything is."""
+    config, language = _load(config_file, None, None, None)
+    catalog = Catalog.load(language)
+    click.echo(catalog.text(
+        "config.summary", config=str(config.source), store=str(config.store_path()),
+        language=language, agent=config.agent.id or "-",
+    ))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""The Textual screens of the workstation, one per file, with their widgets and styles."""

@@ -1,0 +1,255 @@
+"""Customer 360: profile, segment and flags, risk, products, transactions, history, open cases.
+
+Everything is masked to the tier this call's verification earned (masked until then). Lists show one
+page at a time; PageDown / PageUp fetch the next or previous page in a thread worker, so a customer
+with 10,000 transactions costs the same 50 rows on screen as one with 50.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
+
+from agent_tui.domain.masking import Disclosure
+from agent_tui.domain.models import AccountStatus, Customer360, Page, Transaction
+from agent_tui.domain.risk import RiskSignal
+from agent_tui.store.customers import PAGE_SIZE, CustomerRepository
+from screens.widgets.badges import customer_badges, risk_badge
+from screens.widgets.keys import install_bindings
+from screens.widgets.safe import cell, safe
+
+if TYPE_CHECKING:
+    from agent_tui.app import AgentApp
+
+SCREEN_ACTION_IDS = ("next_page", "previous_page")
+_STATUS_STYLE = {
+    AccountStatus.ACTIVE: "",
+    AccountStatus.FROZEN: "bold red",
+    AccountStatus.REPORTED_LOST: "bold yellow",
+    AccountStatus.CLOSED: "dim",
+}
+_TABLES = {
+    "accounts": ("kind", "product", "number", "status", "balance", "risk"),
+    "transactions": ("flag", "at", "kind", "amount", "counterparty", "channel"),
+    "history": ("at", "channel", "category", "summary", "outcome", "agent"),
+    "cases": ("number", "category", "priority", "status", "title", "due"),
+}
+
+
+class Customer360Screen(Screen[None]):
+    HELP_KEY = "help.customer_360"
+
+    def __init__(self, customer_id: str) -> None:
+        super().__init__()
+        install_bindings(self, SCREEN_ACTION_IDS, self.app.catalog)
+        self.customer_id = customer_id
+        self.view: Customer360 | None = None
+        self.transactions: Page[Transaction] | None = None
+
+    @property
+    def agent_app(self) -> AgentApp:
+        return self.app  # type: ignore[return-value]
+
+    @property
+    def disclosure(self) -> Disclosure:
+        return self.agent_app.disclosure_for(self.customer_id)
+
+    def compose(self) -> ComposeResult:
+        t = self.agent_app.t
+        yield Header()
+        with Vertical(id="profile"):
+            yield Static(Content(t("c360.loading")), id="profile-name")
+            yield Static(id="profile-ids")
+            yield Static(id="profile-more")
+        yield Static(id="signals")
+        with TabbedContent(id="tabs"):
+            for name, columns in _TABLES.items():
+                with TabPane(t(f"c360.tab.{name}"), id=f"tab-{name}"):
+                    if name == "transactions":
+                        yield Static(id="transactions-page")
+                    table: DataTable[object] = DataTable(
+                        id=f"table-{name}", cursor_type="row", zebra_stripes=True
+                    )
+                    for column in columns:
+                        table.add_column(t(f"c360.{name}.{column}"), key=column)
+                    yield table
+        yield Footer(show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.sub_title = self.agent_app.agent_line()
+        self.load()
+
+    @work(thread=True, exclusive=True, group="c360")
+    def load(self) -> None:
+        repository = CustomerRepository(self.agent_app.store.db().conn)
+        view = repository.customer_360(self.customer_id, self.agent_app.now())
+        self.app.call_from_thread(self._show, view)
+
+    def _show(self, view: Customer360 | None) -> None:
+        if view is None:
+            self.notify(self.agent_app.t("c360.not_found"), severity="error")
+            self.dismiss()
+            return
+        self.view = view
+        self._show_profile(view)
+        self._show_signals(view.signals)
+        self._show_accounts(view)
+        self._show_transactions(view.transactions)
+        self._show_history(view)
+        self._show_cases(view)
+        self.query_one("#table-accounts", DataTable).focus()
+
+    def _show_profile(self, view: Customer360) -> None:
+        t, shown, customer = self.agent_app.t, self.disclosure, view.customer
+        today = self.agent_app.now().date()
+        name_line = Content.assemble(
+            safe(shown.name(customer.name), "bold"),
+            "  ",
+            t(f"gender.{customer.gender}"),
+            "  ",
+            t("c360.age", age=customer.age(today)),
+            "  ",
+            Content.from_rich_text(
+                customer_badges(customer.segment, customer.is_elderly, customer.is_disabled, t)
+            ),
+            "  ",
+            t("c360.risk_level"),
+            " ",
+            Content.from_rich_text(risk_badge(customer.risk_level)),
+            "  ",
+            (t(f"c360.tier.{shown.tier.name.lower()}"), "italic $text-muted"),
+        )
+        ids_line = Content.assemble(
+            t("c360.mobile"), " ", safe(shown.mobile(customer.mobile)), "   ",
+            t("c360.id_number"), " ", safe(shown.resident_id(customer.id_number)), "   ",
+            t("c360.birth_date"), " ", safe(shown.birth_date(customer.birth_date.isoformat())),
+        )
+        more_line = Content.assemble(
+            t("c360.address"), " ", safe(shown.free_text(customer.address)), "   ",
+            t("c360.occupation"), " ", safe(customer.occupation), "   ",
+            t("c360.since"), " ", customer.customer_since.isoformat(), "   ",
+            safe(customer.branch),
+        )
+        self.query_one("#profile-name", Static).update(name_line)
+        self.query_one("#profile-ids", Static).update(ids_line)
+        self.query_one("#profile-more", Static).update(more_line)
+
+    def _show_signals(self, signals: tuple[RiskSignal, ...]) -> None:
+        banner = self.query_one("#signals", Static)
+        t = self.agent_app.t
+        if not signals:
+            banner.display = False
+            return
+        parts = [
+            t(
+                f"risk.{signal.kind.value}",
+                count=signal.count,
+                first=signal.first_at.strftime("%m-%d %H:%M"),
+                last=signal.last_at.strftime("%m-%d %H:%M"),
+            )
+            for signal in signals
+        ]
+        banner.update(Content("\u26a0 " + "   \u26a0 ".join(parts)))
+        banner.display = True
+
+    def _show_accounts(self, view: Customer360) -> None:
+        t, shown, language = self.agent_app.t, self.disclosure, self.agent_app.language
+        table = self.query_one("#table-accounts", DataTable)
+        table.clear()
+        above = {account.id for account in view.products_above_tolerance()}
+        for account in view.accounts:
+            risk = risk_badge(account.product_risk_level)
+            if account.id in above:
+                risk.append(" ").append(t("c360.above_tolerance"), style="bold red")
+            table.add_row(
+                cell(t(f"account.{account.kind}")),
+                cell(account.product_name(language)),
+                cell(shown.card(account.number)),
+                cell(t(f"status.{account.status.value}"), _STATUS_STYLE[account.status]),
+                cell(shown.amount(account.balance_cents)),
+                risk,
+                key=account.id,
+            )
+
+    def _show_transactions(self, page: Page[Transaction]) -> None:
+        t, shown = self.agent_app.t, self.disclosure
+        self.transactions = page
+        flagged = self.view.flagged_transaction_ids if self.view else frozenset()
+        table = self.query_one("#table-transactions", DataTable)
+        table.clear()
+        for row in page.rows:
+            is_flagged = row.id in flagged
+            table.add_row(
+                cell("\u26a0" if is_flagged else "", "bold red"),
+                cell(row.at.replace("T", " ")[:16]),
+                cell(t(f"txn.{row.kind}"), "bold red" if is_flagged else ""),
+                cell(shown.amount(row.amount_cents)),
+                cell(shown.free_text(row.counterparty)),
+                cell(t(f"txn_channel.{row.channel}")),
+                key=str(row.id),
+            )
+        first = page.offset + 1 if page.rows else 0
+        self.query_one("#transactions-page", Static).update(
+            Content(t("c360.page", first=first, last=page.offset + len(page.rows), total=page.total))
+        )
+
+    def _show_history(self, view: Customer360) -> None:
+        t = self.agent_app.t
+        table = self.query_one("#table-history", DataTable)
+        table.clear()
+        for row in view.interactions.rows:
+            table.add_row(
+                cell(row.at.replace("T", " ")[:16]),
+                cell(t(f"channel.{row.channel}")),
+                cell(t(f"category.{row.category}")),
+                cell(row.summary),
+                cell(t(f"outcome.{row.outcome}")),
+                cell(row.agent_id),
+                key=row.id,
+            )
+
+    def _show_cases(self, view: Customer360) -> None:
+        t = self.agent_app.t
+        table = self.query_one("#table-cases", DataTable)
+        table.clear()
+        for case in view.open_cases:
+            table.add_row(
+                cell(case.number),
+                cell(t(f"category.{case.category}")),
+                cell(t(f"priority.{case.priority}")),
+                cell(t(f"case_status.{case.status}")),
+                cell(case.title),
+                cell(case.due_at.replace("T", " ")[:16]),
+                key=case.id,
+            )
+        tabs = self.query_one(TabbedContent)
+        tabs.get_tab("tab-cases").label = Content(
+            t("c360.tab.cases_count", count=len(view.open_cases))
+        )
+
+    # -- paging ------------------------------------------------------------------------------
+
+    def action_next_page(self) -> None:
+        if self.transactions and self.transactions.has_next:
+            self._activate_transactions()
+            self.load_transactions(self.transactions.offset + PAGE_SIZE)
+
+    def action_previous_page(self) -> None:
+        if self.transactions and self.transactions.has_previous:
+            self._activate_transactions()
+            self.load_transactions(max(0, self.transactions.offset - PAGE_SIZE))
+
+    def _activate_transactions(self) -> None:
+        self.query_one(TabbedContent).active = "tab-transactions"
+
+    @work(thread=True, exclusive=True, group="c360-page")
+    def load_transactions(self, offset: int) -> None:
+        repository = CustomerRepository(self.agent_app.store.db().conn)
+        page = repository.transactions(self.customer_id, offset=offset)
+        self.app.call_from_thread(self._show_transactions, page)

@@ -1,0 +1,143 @@
+"""Customer search: one input that understands phone, ID, card/account, name or pinyin.
+
+Results appear as the agent types. Each keystroke starts an exclusive thread worker; an answer that
+arrives for text no longer in the box is dropped, so type-ahead is never lost or overwritten.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input, Static
+
+from agent_tui.domain.models import SearchHit
+from agent_tui.domain.query import QueryKind, parse_query
+from agent_tui.store.customers import SEARCH_LIMIT, CustomerRepository
+from screens.customer_360 import Customer360Screen
+from screens.widgets.badges import customer_badges, risk_badge
+from screens.widgets.keys import install_bindings
+from screens.widgets.safe import cell
+
+if TYPE_CHECKING:
+    from agent_tui.app import AgentApp
+
+SCREEN_ACTION_IDS = ("open",)
+
+
+class SearchScreen(Screen[None]):
+    HELP_KEY = "help.search"
+
+    def __init__(self) -> None:
+        super().__init__()
+        install_bindings(self, SCREEN_ACTION_IDS, self.app.catalog)
+        self._hits: list[SearchHit] = []
+
+    @property
+    def agent_app(self) -> AgentApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        t = self.agent_app.t
+        yield Header()
+        yield Input(placeholder=t("search.placeholder"), id="query", max_length=64)
+        yield Static(Content(t("search.hint")), id="search-status")
+        table: DataTable[object] = DataTable(id="results", cursor_type="row", zebra_stripes=True)
+        for key, column in (
+            ("name", "search.col_name"),
+            ("mobile", "search.col_mobile"),
+            ("id", "search.col_id"),
+            ("segment", "search.col_segment"),
+            ("risk", "search.col_risk"),
+            ("card", "search.col_card"),
+        ):
+            table.add_column(t(column), key=key)
+        yield table
+        yield Footer(show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.sub_title = self.agent_app.agent_line()
+        self.focus_query()
+
+    def focus_query(self) -> None:
+        self.query_one("#query", Input).focus()
+
+    def clear_or_stay(self) -> None:
+        query = self.query_one("#query", Input)
+        query.value = ""
+        query.focus()
+
+    @on(Input.Changed, "#query")
+    def _query_changed(self, event: Input.Changed) -> None:
+        self.run_search(event.value)
+
+    @work(thread=True, exclusive=True, group="search")
+    def run_search(self, text: str) -> None:
+        query = parse_query(text)
+        hits: list[SearchHit] = []
+        if query.kind not in (QueryKind.EMPTY, QueryKind.UNRECOGNISED):
+            repository = CustomerRepository(self.agent_app.store.db().conn)
+            hits = repository.search(query, limit=SEARCH_LIMIT + 1)
+        self.app.call_from_thread(self._show_results, text, query.kind, hits)
+
+    def _show_results(self, text: str, kind: QueryKind, hits: list[SearchHit]) -> None:
+        if text != self.query_one("#query", Input).value:
+            return  # the agent has typed on; a newer search is already running
+        t = self.agent_app.t
+        more = len(hits) > SEARCH_LIMIT
+        self._hits = hits[:SEARCH_LIMIT]
+        table = self.query_one("#results", DataTable)
+        table.clear()
+        for hit in self._hits:
+            disclosure = self.agent_app.disclosure_for(hit.customer_id)
+            table.add_row(
+                cell(disclosure.name(hit.name)),
+                cell(disclosure.mobile(hit.mobile)),
+                cell(disclosure.resident_id(hit.id_number)),
+                customer_badges(hit.segment, hit.is_elderly, hit.is_disabled, t),
+                risk_badge(hit.risk_level),
+                cell(disclosure.card(hit.matched_card)),
+                key=hit.customer_id,
+            )
+        self.query_one("#search-status", Static).update(Content(self._status(kind, more, t)))
+
+    def _status(self, kind: QueryKind, more: bool, t) -> str:
+        if kind is QueryKind.EMPTY:
+            return t("search.hint")
+        if kind is QueryKind.UNRECOGNISED:
+            return t("search.unrecognised")
+        understood = t(f"search.kind.{kind.value}")
+        if not self._hits:
+            return t("search.no_match", kind=understood)
+        if more:
+            return t("search.more", count=SEARCH_LIMIT, kind=understood)
+        if kind is QueryKind.LAST4_ONLY:
+            return t("search.last4_hint", count=len(self._hits))
+        return t("search.found", count=len(self._hits), kind=understood)
+
+    @on(Input.Submitted, "#query")
+    def _submitted(self) -> None:
+        self.action_open()
+
+    @on(DataTable.RowSelected, "#results")
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        self.open_customer(str(event.row_key.value))
+
+    def on_key(self, event) -> None:
+        # Down from the box moves into the results, as in every search list agents know.
+        if event.key == "down" and self.focused is self.query_one("#query", Input) and self._hits:
+            self.query_one("#results", DataTable).focus()
+            event.stop()
+
+    def action_open(self) -> None:
+        table = self.query_one("#results", DataTable)
+        if not self._hits:
+            return
+        row = min(max(table.cursor_row, 0), len(self._hits) - 1)
+        self.open_customer(self._hits[row].customer_id)
+
+    def open_customer(self, customer_id: str) -> None:
+        self.app.push_screen(Customer360Screen(customer_id))

@@ -1,0 +1,58 @@
+"""First run: the agent says who they are once; the workstation remembers it in the config file."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Input, Label, Static
+
+from agent_tui.config import remember_agent
+from agent_tui.domain.text import sanitize
+
+if TYPE_CHECKING:
+    from agent_tui.app import AgentApp
+
+
+class SignInScreen(Screen[bool]):
+    HELP_KEY = "help.sign_in"
+
+    def compose(self) -> ComposeResult:
+        app: AgentApp = self.app  # type: ignore[assignment]
+        t, agent = app.t, app.config.agent
+        yield Header()
+        with Vertical(id="sign-in"):
+            yield Static(Content(t("sign_in.intro")), id="sign-in-intro")
+            yield Label(t("sign_in.agent_id"))
+            yield Input(value=agent.id, id="agent-id", max_length=16)
+            yield Label(t("sign_in.name"))
+            yield Input(value=agent.name, id="agent-name", max_length=32)
+            yield Label(t("sign_in.staff_number"))
+            yield Input(value=agent.staff_number, id="staff-number", max_length=16)
+            yield Static(id="sign-in-error")
+            yield Button(t("sign_in.submit"), id="sign-in-submit", variant="primary")
+        yield Footer(show_command_palette=False)
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#sign-in-submit")
+    def _submit(self) -> None:
+        app: AgentApp = self.app  # type: ignore[assignment]
+        values = [
+            sanitize(self.query_one(f"#{field}", Input).value).strip()
+            for field in ("agent-id", "agent-name", "staff-number")
+        ]
+        if not all(values):
+            self.query_one("#sign-in-error", Static).update(Content(app.t("sign_in.missing")))
+            return
+        try:
+            remember_agent(app.config, *values)
+        except OSError as error:
+            self.query_one("#sign-in-error", Static).update(
+                Content(app.t("sign_in.not_saved", reason=error.strerror or str(error)))
+            )
+            return
+        self.dismiss(True)
