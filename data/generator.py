@@ -143,8 +143,8 @@ class ChunkMaker:
         mobile = ref.MOBILE_PREFIXES[int(random() * len(ref.MOBILE_PREFIXES))] + (
             f"{_scramble(index, 10**8, 48_271, 12_345_679):08d}"
         )
-        segment = rng.choices(*self.segments)[0]
-        risk_level = rng.choices(*self.risk_levels)[0]
+        segment = rng.choices(self.segments[0], cum_weights=self.segments[1])[0]
+        risk_level = rng.choices(self.risk_levels[0], cum_weights=self.risk_levels[1])[0]
         is_elderly = age >= 60
         if is_elderly:
             risk_level = min(risk_level, 3)

@@ -10,6 +10,9 @@ from textual.content import Content
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Static
 
+from agent_tui.keymap import ACTIONS_BY_ID
+from screens.widgets.safe import cell
+
 if TYPE_CHECKING:
     from agent_tui.app import AgentApp
 
@@ -28,23 +31,21 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll(id="help-panel"):
             yield Static(Content(t("help.title")), id="help-title")
             yield Static(Content(t(help_key)), id="help-text")
-            table: DataTable[Content] = DataTable(id="help-keys", cursor_type="row")
+            table: DataTable[object] = DataTable(id="help-keys", cursor_type="row")
             table.add_columns(t("help.col_key"), t("help.col_action"), t("help.col_id"))
-            seen: set[str] = set()
-            for _key, active in self.about.active_bindings.items():
+            # Textual holds one binding per key; group them back by action id, in keymap order.
+            # Only the workstation's own actions: a text box's editing keys are not help.
+            keys_by_id: dict[str, list[str]] = {}
+            tooltips: dict[str, str] = {}
+            for active in self.about.active_bindings.values():
                 binding = active.binding
-                if not binding.description or binding.id in seen:
-                    continue
-                seen.add(binding.id or binding.action)
-                keys = app.get_key_display(binding)
-                alternatives = [part.strip() for part in binding.key.split(",")][1:]
-                if alternatives:
-                    keys += " / " + " / ".join(alternatives)
-                table.add_row(
-                    Content(keys),
-                    Content(binding.tooltip or binding.description),
-                    Content(binding.id or ""),
-                )
+                if binding.id in ACTIONS_BY_ID:
+                    keys_by_id.setdefault(binding.id, []).append(app.get_key_display(binding))
+                    tooltips[binding.id] = binding.tooltip
+            for action_id in ACTIONS_BY_ID:
+                if action_id in keys_by_id:
+                    keys = " / ".join(keys_by_id[action_id])
+                    table.add_row(cell(keys), cell(tooltips[action_id]), cell(action_id))
             yield table
             yield Static(Content(t("help.remap")), id="help-remap")
 

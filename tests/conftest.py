@@ -1,0 +1,82 @@
+"""Test isolation (Harlequin's discipline): temp dirs, no user config, a frozen clock, no blink."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+
+from agent_tui.config import AgentSection, Config, StoreSection, UISection
+from data.generator import SeedPlan
+from data.seed import seed_store
+
+FROZEN_NOW = datetime(2026, 11, 23, 10, 0, 0)
+AS_OF = date(2026, 11, 23)
+SMALL_STORE_CUSTOMERS = 2000
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+HOSTILE_STRINGS = Path(__file__).parent / "data" / "hostile_strings.json"
+
+
+@pytest.fixture(autouse=True)
+def isolated_environment(tmp_path_factory, monkeypatch):
+    """No test reads or writes the user's config, data or locale."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    for variable in ("LC_ALL", "LC_MESSAGES", "AGENT_TUI_CONFIG", "AGENT_TUI_STORE",
+                     "AGENT_TUI_LANGUAGE", "AGENT_TUI_AGENT", "NO_COLOR"):
+        monkeypatch.delenv(variable, raising=False)
+    # No cursor blink: snapshots and screen scans see the same frame every time.
+    monkeypatch.setenv("TEXTUAL_CURSOR_BLINK", "0")
+
+
+@pytest.fixture(scope="session")
+def small_store(tmp_path_factory) -> Path:
+    """A deterministic 2,000-customer store, seeded once per test session (read-only use)."""
+    path = tmp_path_factory.mktemp("store") / "store.db"
+    seed_store(path, SeedPlan(SMALL_STORE_CUSTOMERS, seed=7, as_of=AS_OF), workers=1)
+    return path
+
+
+@pytest.fixture
+def writable_store(small_store, tmp_path) -> Path:
+    """A private copy of the small store, for tests that write."""
+    copy = tmp_path / "store.db"
+    copy.write_bytes(small_store.read_bytes())
+    return copy
+
+
+@pytest.fixture
+def signed_in_config() -> Callable[[Path], Config]:
+    def make(store_path: Path) -> Config:
+        return Config(
+            agent=AgentSection(id="A1024", name="李娜", staff_number="1024"),
+            store=StoreSection(path=str(store_path)),
+            ui=UISection(mouse=False),
+        )
+
+    return make
+
+
+@pytest.fixture
+def make_app(signed_in_config):
+    """An AgentApp on ``store_path`` with a frozen clock (imported late: core tests stay UI-free)."""
+
+    def make(store_path: Path, language: str = "en", config: Config | None = None):
+        from agent_tui.app import AgentApp
+
+        return AgentApp(
+            config or signed_in_config(store_path), language, clock=lambda: FROZEN_NOW
+        )
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def hostile_strings() -> list[dict[str, str]]:
+    return json.loads(HOSTILE_STRINGS.read_text(encoding="utf-8"))

@@ -1,0 +1,38 @@
+"""Reading what a running app has on screen: its text, and the segments a terminal would get."""
+
+from __future__ import annotations
+
+import asyncio
+
+from textual.app import App
+
+# What must never reach a terminal from data: escape/control characters and bidi overrides.
+FORBIDDEN_ON_SCREEN = (
+    "\x1b", "\x9b", "\x07", "\x00", "\x08", "\x7f", "\r", "\u202e", "\u202d", "\u2067", "\u2069",
+)
+
+
+def screen_text(app: App) -> str:
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+def unsafe_segments(app: App) -> list[str]:
+    """Text segments carrying a control character: each would be obeyed by the terminal."""
+    found = []
+    for strip in app.screen._compositor.render_strips():
+        for segment in strip:
+            if segment.control:
+                continue
+            if any(char in segment.text for char in FORBIDDEN_ON_SCREEN):
+                found.append(segment.text)
+    return found
+
+
+async def wait_for(pilot, condition, timeout: float = 10.0) -> None:
+    """Let workers and the event loop run until ``condition()`` holds (bounded, then fail)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        if loop.time() > deadline:
+            raise AssertionError(f"condition not met within {timeout}s: {condition}")
+        await pilot.pause(0.02)

@@ -1,0 +1,234 @@
+"""Pilot tests of the workstation's screens, on a real seeded store, with a frozen clock."""
+
+from __future__ import annotations
+
+import sqlite3
+import tomllib
+
+from textual.command import CommandPalette
+from textual.widgets import DataTable, Input
+
+from agent_tui.config import Config, StoreSection, UISection
+from screens.customer_360 import Customer360Screen
+from screens.help import HelpScreen
+from screens.search import SearchScreen
+from screens.sign_in import SignInScreen
+from screens.store_problem import StoreProblemScreen
+from tests.screen import screen_text, wait_for
+
+
+def _customer_with_card(path):
+    connection = sqlite3.connect(path)
+    row = connection.execute(
+        "SELECT c.id, c.name, c.mobile, c.id_number, a.number FROM customers c "
+        "JOIN accounts a ON a.customer_id = c.id WHERE c.name NOT LIKE '__' "
+        "ORDER BY c.id LIMIT 1 OFFSET 40"
+    ).fetchone()
+    connection.close()
+    return row
+
+
+async def _search(pilot, text: str) -> DataTable:
+    app = pilot.app
+    await wait_for(pilot, lambda: isinstance(app.screen, SearchScreen))
+    query = app.screen.query_one("#query", Input)
+    query.value = ""
+    await pilot.press(*text)
+    table = app.screen.query_one("#results", DataTable)
+    await wait_for(pilot, lambda: table.row_count > 0 and app.screen._hits)
+    return table
+
+
+async def test_search_by_mobile_then_enter_opens_a_masked_360(small_store, make_app):
+    customer_id, name, mobile, id_number, card = _customer_with_card(small_store)
+    app = make_app(small_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        table = await _search(pilot, mobile)
+        assert table.row_count == 1
+        text = screen_text(app)
+        assert mobile[:3] + "****" + mobile[-4:] in text
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, Customer360Screen)
+                       and app.screen.view is not None)
+        assert app.screen.customer_id == customer_id
+        text = screen_text(app)
+        assert "masked: not verified" in text
+        for secret in (mobile, id_number, card, name):
+            assert secret not in text, f"unmasked PII on screen: {secret}"
+        assert name[0] + "*" in text
+
+
+async def test_card_last4_with_name_then_arrow_into_results(small_store, make_app):
+    customer_id, name, _mobile, _id_number, card = _customer_with_card(small_store)
+    app = make_app(small_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _search(pilot, f"{name} {card[-4:]}")
+        hits = app.screen._hits
+        assert customer_id in [hit.customer_id for hit in hits]
+        await pilot.press("down")
+        assert isinstance(app.focused, DataTable)
+        row = [hit.customer_id for hit in hits].index(customer_id)
+        for _ in range(row):
+            await pilot.press("down")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, Customer360Screen))
+        assert app.screen.customer_id == customer_id
+
+
+async def test_type_ahead_is_never_lost(small_store, make_app):
+    """Keys typed while searches run all land; the results are those of the final text."""
+    _customer_id, _name, mobile, _id, _card = _customer_with_card(small_store)
+    app = make_app(small_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, SearchScreen))
+        await pilot.press(*("王" + "x" * 3), *["backspace"] * 4, *mobile)
+        query = app.screen.query_one("#query", Input)
+        assert query.value == mobile
+        await wait_for(pilot, lambda: len(app.screen._hits) == 1)
+        assert app.screen._hits[0].mobile == mobile
+
+
+async def test_no_match_and_unrecognised_input_say_so(small_store, make_app):
+    app = make_app(small_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, SearchScreen))
+        await pilot.press(*"13000000000")
+        await wait_for(pilot, lambda: "No match" in screen_text(app))
+        app.screen.query_one("#query", Input).value = ""
+        await pilot.press(*"??!!")
+        await wait_for(pilot, lambda: "Not a mobile" in screen_text(app))
+
+
+async def test_heavy_customer_pages_through_transactions(small_store, make_app):
+    connection = sqlite3.connect(small_store)
+    heavy = connection.execute("SELECT value FROM meta WHERE key = 'heavy_customers'").fetchone()
+    customer_id = heavy[0].split('"')[1]
+    app = make_app(small_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, SearchScreen))
+        app.screen.open_customer(customer_id)
+        await wait_for(pilot, lambda: isinstance(app.screen, Customer360Screen)
+                       and app.screen.transactions is not None)
+        screen = app.screen
+        assert screen.transactions.offset == 0
+        assert screen.query_one("#table-transactions", DataTable).row_count == 50
+        await pilot.press("pagedown")
+        await wait_for(pilot, lambda: screen.transactions.offset == 50)
+        assert screen.query_one("#tabs").active == "tab-transactions"
+        assert "51–100 of" in screen_text(app)
+        await pilot.press("ctrl+up")
+        await wait_for(pilot, lambda: screen.transactions.offset == 0)
+
+
+async def test_back_and_search_from_anywhere(small_store, make_app):
+    *_, card = _customer_with_card(small_store)
+    app = make_app(small_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _search(pilot, card)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, Customer360Screen))
+        await pilot.press("f3")
+        await wait_for(pilot, lambda: isinstance(app.screen, SearchScreen))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, Customer360Screen))
+        await pilot.press("ctrl+f")  # the ctrl alternative of F2
+        await wait_for(pilot, lambda: isinstance(app.screen, SearchScreen))
+        assert isinstance(app.focused, Input)
+        assert len(app.screen_stack) == 2
+
+
+async def test_f1_help_lists_the_keys_of_the_screen_in_front(small_store, make_app):
+    app = make_app(small_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, SearchScreen))
+        await pilot.press("f1")
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
+        text = screen_text(app)
+        for expected in ("F2 / ^f", "Customer search, from anywhere", "search", "palette",
+                         "[keymap]"):
+            assert expected in text
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, SearchScreen))
+
+
+async def test_the_palette_lists_every_action_by_name(small_store, make_app):
+    app = make_app(small_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, SearchScreen))
+        names = [command.title for command in app.get_system_commands(app.screen)]
+        for expected in ("Help", "Search", "Back", "Quit", "Open"):
+            assert expected in names
+        await pilot.press("ctrl+p")
+        await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette))
+        await pilot.press("escape")
+        await pilot.press("f10")
+        await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette))
+
+
+async def test_keys_are_remapped_by_id_from_config(small_store, make_app, signed_in_config):
+    config = signed_in_config(small_store)
+    config.keymap = {"search": "f7", "back": "f4"}
+    *_, card = _customer_with_card(small_store)
+    app = make_app(small_store, config=config)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _search(pilot, card)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, Customer360Screen))
+        await pilot.press("f2")  # no longer bound
+        await pilot.pause(0.1)
+        assert isinstance(app.screen, Customer360Screen)
+        await pilot.press("f7")
+        await wait_for(pilot, lambda: isinstance(app.screen, SearchScreen))
+
+
+async def test_the_interface_speaks_chinese(small_store, make_app):
+    app = make_app(small_store, language="zh-CN")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: "查客户" in screen_text(app))
+        text = screen_text(app)
+        assert "帮助" in text and "手机号" in text
+        assert "Search" not in text
+
+
+async def test_first_run_asks_who_is_signing_in_and_remembers(small_store, make_app, tmp_path):
+    config_file = tmp_path / "config.toml"
+    config = Config(store=StoreSection(path=str(small_store)), ui=UISection(mouse=False))
+    config.source = config_file
+    app = make_app(small_store, config=config)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, SignInScreen))
+        await pilot.click("#sign-in-submit")
+        await wait_for(pilot, lambda: "Fill in all three" in screen_text(app))
+        for field, value in (("#agent-id", "A2048"), ("#agent-name", "王芳"),
+                             ("#staff-number", "2048")):
+            app.screen.query_one(field, Input).value = value
+        app.screen.query_one("#staff-number", Input).focus()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, SearchScreen))
+        assert "王芳" in screen_text(app)
+    saved = tomllib.loads(config_file.read_text(encoding="utf-8"))
+    assert saved["agent"] == {"id": "A2048", "name": "王芳", "staff_number": "2048"}
+
+
+async def test_a_missing_store_is_offered_to_be_seeded(tmp_path, make_app, signed_in_config):
+    path = tmp_path / "fresh" / "store.db"
+    app = make_app(path)
+    app.demo_customers = 300
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, StoreProblemScreen))
+        await wait_for(pilot, lambda: "There is no local store" in screen_text(app))
+        await pilot.click("#seed")
+        await wait_for(pilot, lambda: isinstance(app.screen, SearchScreen), timeout=30)
+    assert path.exists()
+
+
+async def test_a_damaged_store_is_explained_not_crashed_on(tmp_path, make_app):
+    path = tmp_path / "store.db"
+    path.write_bytes(b"not a database at all" * 100)
+    app = make_app(path)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, StoreProblemScreen))
+        await wait_for(pilot, lambda: "is not an agent-tui store" in screen_text(app))
+        assert not app.screen.query("#seed")
+        await pilot.click("#quit")
+    assert path.read_bytes() == b"not a database at all" * 100
