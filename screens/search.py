@@ -14,6 +14,8 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
+from screens.widgets.safe_input import SafeInput
+
 from agent_tui.domain.models import SearchHit
 from agent_tui.domain.query import QueryKind, parse_query
 from agent_tui.store.customers import SEARCH_LIMIT, CustomerRepository
@@ -43,7 +45,7 @@ class SearchScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         t = self.agent_app.t
         yield Header()
-        yield Input(placeholder=t("search.placeholder"), id="query", max_length=64)
+        yield SafeInput(placeholder=t("search.placeholder"), id="query", max_length=64)
         yield Static(Content(t("search.hint")), id="search-status")
         table: DataTable[object] = DataTable(id="results", cursor_type="row", zebra_stripes=True)
         for key, column in (

@@ -11,6 +11,8 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, Static
 
+from screens.widgets.safe_input import SafeInput
+
 from agent_tui.config import remember_agent
 from agent_tui.domain.text import sanitize
 
@@ -28,11 +30,11 @@ class SignInScreen(Screen[bool]):
         with Vertical(id="sign-in"):
             yield Static(Content(t("sign_in.intro")), id="sign-in-intro")
             yield Label(t("sign_in.agent_id"))
-            yield Input(value=agent.id, id="agent-id", max_length=16)
+            yield SafeInput(value=agent.id, id="agent-id", max_length=16)
             yield Label(t("sign_in.name"))
-            yield Input(value=agent.name, id="agent-name", max_length=32)
+            yield SafeInput(value=agent.name, id="agent-name", max_length=32)
             yield Label(t("sign_in.staff_number"))
-            yield Input(value=agent.staff_number, id="staff-number", max_length=16)
+            yield SafeInput(value=agent.staff_number, id="staff-number", max_length=16)
             yield Static(id="sign-in-error")
             yield Button(t("sign_in.submit"), id="sign-in-submit", variant="primary")
         yield Footer(show_command_palette=False)

@@ -31,6 +31,10 @@ _ZERO_WIDTH_JOINER_RUN = re.compile("\u200d{2,}")
 _ZERO_WIDTH_JOINER = "\u200d"
 # A base character may carry a few combining marks (Vietnamese uses two); a flood is an attack.
 _MAX_COMBINING_MARKS = 3
+# Any run of combining marks longer than allowed (the general category test runs only when found).
+_COMBINING_FLOOD = re.compile(r"[\u0300-\u036f\u0483-\u0489\u0591-\u05bd\u0610-\u061a"
+                              r"\u064b-\u065f\u0e31-\u0e3a\u1ab0-\u1aff\u1dc0-\u1dff"
+                              r"\u20d0-\u20ff\ufe20-\ufe2f]{4,}")
 
 SINGLE_LINE_LIMIT = 500
 MULTI_LINE_LIMIT = 1_000_000
@@ -73,8 +77,14 @@ def sanitize(text: object, *, multiline: bool = False, limit: int | None = None)
     if text is None:
         return ""
     value = text if isinstance(text, str) else str(text)
-    if value.isascii() and value.isprintable() and len(value) <= (limit or SINGLE_LINE_LIMIT):
-        return value  # the common case, kept cheap: nothing to clean
+    cap = limit or (MULTI_LINE_LIMIT if multiline else SINGLE_LINE_LIMIT)
+    # The common case, kept cheap: printable text (no controls, no bidi or zero-width format
+    # characters, no surrogates) that is already NFC and carries no flood of combining marks.
+    if value.isprintable() and len(value) <= cap:
+        if value.isascii():
+            return value
+        if unicodedata.is_normalized("NFC", value) and not _COMBINING_FLOOD.search(value):
+            return value
     value = _drop_lone_surrogates(value)
     value = _ESCAPE_SEQUENCE.sub("", value)
     value = value.translate(_BIDI_CONTROLS)
@@ -87,7 +97,6 @@ def sanitize(text: object, *, multiline: bool = False, limit: int | None = None)
         value = value.replace("\t", " ").replace("\n", " ")
         value = "".join(c for c in value if not _is_unwanted_control(c))
     value = _limit_combining_marks(unicodedata.normalize("NFC", value))
-    cap = limit or (MULTI_LINE_LIMIT if multiline else SINGLE_LINE_LIMIT)
     return value[:cap]
 
 

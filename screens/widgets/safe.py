@@ -13,11 +13,22 @@ from textual.content import Content
 
 from agent_tui.domain.text import sanitize
 
+# What one line on screen can ever show. Longer values (a 1 MB field from a bad record) are cut
+# before cleaning and measuring, so one such record cannot slow every frame.
+CELL_LIMIT = 200
+LINE_LIMIT = 2000
+
+
+def _head(text: object, limit: int) -> str:
+    value = text if isinstance(text, str) else "" if text is None else str(text)
+    return value[: limit * 4]  # room for escape sequences that cleaning removes
+
 
 def safe(text: object, style: str = "") -> Content:
-    content = Content(sanitize(text))
+    content = Content(sanitize(_head(text, LINE_LIMIT), limit=LINE_LIMIT))
     return content.stylize(style) if style else content
 
 
 def cell(text: object, style: str = "") -> Text:
-    return Text(sanitize(text), style=style, no_wrap=True, overflow="ellipsis")
+    clean = sanitize(_head(text, CELL_LIMIT), limit=CELL_LIMIT)
+    return Text(clean, style=style, no_wrap=True, overflow="ellipsis")
