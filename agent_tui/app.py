@@ -55,6 +55,7 @@ class AgentApp(App[None]):
         if config.keymap:
             self.set_keymap(config.keymap)
         self.theme = config.ui.theme
+        self.cursor_blink = config.ui.cursor_blink
 
     # -- services the screens use -------------------------------------------------------------
 

@@ -48,6 +48,7 @@ class AgentSection(_Section):
 class UISection(_Section):
     language: Literal["", "zh-CN", "en"] = ""  # empty: follow the terminal's locale
     mouse: bool = True  # turn off over SSH: mouse tracking reports every movement upstream
+    cursor_blink: bool = True  # off over SSH: each blink is a screen update sent down the line
     theme: str = "textual-dark"
 
 

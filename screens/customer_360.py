@@ -20,7 +20,7 @@ from agent_tui.domain.masking import Disclosure
 from agent_tui.domain.models import AccountStatus, Customer360, Page, Transaction
 from agent_tui.domain.risk import RiskSignal
 from agent_tui.store.customers import PAGE_SIZE, CustomerRepository
-from screens.widgets.badges import customer_badges, risk_badge
+from screens.widgets.badges import as_content, badge_parts, risk_badge, risk_part
 from screens.widgets.keys import install_bindings
 from screens.widgets.safe import cell, safe
 
@@ -115,15 +115,15 @@ class Customer360Screen(Screen[None]):
             "  ",
             t("c360.age", age=customer.age(today)),
             "  ",
-            Content.from_rich_text(
-                customer_badges(customer.segment, customer.is_elderly, customer.is_disabled, t)
+            as_content(
+                badge_parts(customer.segment, customer.is_elderly, customer.is_disabled, t)
             ),
             "  ",
             t("c360.risk_level"),
             " ",
-            Content.from_rich_text(risk_badge(customer.risk_level)),
+            as_content([risk_part(customer.risk_level)]),
             "  ",
-            (t(f"c360.tier.{shown.tier.name.lower()}"), "italic $text-muted"),
+            (t(f"c360.tier.{shown.tier.name.lower()}"), "italic"),
         )
         ids_line = Content.assemble(
             t("c360.mobile"), " ", safe(shown.mobile(customer.mobile)), "   ",

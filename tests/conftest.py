@@ -57,7 +57,7 @@ def signed_in_config() -> Callable[[Path], Config]:
         return Config(
             agent=AgentSection(id="A1024", name="李娜", staff_number="1024"),
             store=StoreSection(path=str(store_path)),
-            ui=UISection(mouse=False),
+            ui=UISection(mouse=False, cursor_blink=False),
         )
 
     return make

@@ -1,6 +1,7 @@
 """Segment and care flags as coloured badges: the agent adapts at a glance (VIP, elderly, disabled).
 
-Badges are Rich Text because they sit in table cells (see ``safe.cell``) as well as in Statics.
+The badges are (text, style) parts, assembled as Rich Text for table cells (see ``safe.cell``) and
+as Content for the 360's profile line.
 """
 
 from __future__ import annotations
@@ -8,8 +9,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from rich.text import Text
+from textual.content import Content
 
 from agent_tui.domain.models import Segment
+
+Part = tuple[str, str]
 
 _SEGMENT_STYLE = {
     Segment.MASS: "",
@@ -19,17 +23,39 @@ _SEGMENT_STYLE = {
 }
 
 
+def badge_parts(
+    segment: Segment, is_elderly: bool, is_disabled: bool, t: Callable[..., str]
+) -> list[Part]:
+    parts = [(t(f"segment.{segment.value}"), _SEGMENT_STYLE[segment])]
+    if is_elderly:
+        parts.append((t("flag.elderly"), "bold green"))
+    if is_disabled:
+        parts.append((t("flag.disabled"), "bold cyan"))
+    return parts
+
+
+def risk_part(level: int) -> Part:
+    return f"R{level}", "bold red" if level >= 4 else "yellow" if level == 3 else ""
+
+
+def as_text(parts: list[Part]) -> Text:
+    text = Text(no_wrap=True)
+    for index, (label, style) in enumerate(parts):
+        if index:
+            text.append(" ")
+        text.append(label, style=style)
+    return text
+
+
+def as_content(parts: list[Part]) -> Content:
+    return Content(" ").join(Content(label).stylize(style) for label, style in parts)
+
+
 def customer_badges(
     segment: Segment, is_elderly: bool, is_disabled: bool, t: Callable[..., str]
 ) -> Text:
-    badges = Text(t(f"segment.{segment.value}"), style=_SEGMENT_STYLE[segment], no_wrap=True)
-    if is_elderly:
-        badges.append(" ").append(t("flag.elderly"), style="bold green")
-    if is_disabled:
-        badges.append(" ").append(t("flag.disabled"), style="bold cyan")
-    return badges
+    return as_text(badge_parts(segment, is_elderly, is_disabled, t))
 
 
 def risk_badge(level: int) -> Text:
-    style = "bold red" if level >= 4 else "yellow" if level == 3 else ""
-    return Text(f"R{level}", style=style, no_wrap=True)
+    return as_text([risk_part(level)])

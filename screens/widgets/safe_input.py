@@ -13,5 +13,9 @@ from agent_tui.domain.text import sanitize
 
 
 class SafeInput(Input):
+    def on_mount(self) -> None:
+        # The app may turn blinking off (config ui.cursor_blink): over SSH every blink costs bytes.
+        self.cursor_blink = getattr(self.app, "cursor_blink", True)
+
     def validate_value(self, value: str) -> str:
         return sanitize(value, limit=self.max_length or None)

@@ -1,0 +1,104 @@
+"""Snapshots of each screen at 80x24 and 120x40: fixed sizes, frozen clock, no blink, no user config.
+
+Update only when a change is intended (`make snapshots-update`), and look at the SVGs first.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from agent_tui.config import AgentSection, Config, StoreSection, UISection
+from screens.customer_360 import Customer360Screen
+from screens.search import SearchScreen
+from tests.screen import wait_for
+
+SIZES = [(80, 24), (120, 40)]
+
+
+def _customer_with_signals(path) -> str:
+    """The first customer with a planted large-transfer pattern: a 360 with everything on it."""
+    connection = sqlite3.connect(path)
+    row = connection.execute(
+        "SELECT customer_id FROM transactions WHERE kind = 'transfer_out' "
+        "AND amount_cents <= -5000000 GROUP BY customer_id HAVING count(*) >= 3 "
+        "ORDER BY customer_id LIMIT 1"
+    ).fetchone()
+    connection.close()
+    return row[0]
+
+
+async def _until_search(pilot) -> None:
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, SearchScreen))
+    await pilot.pause(0.1)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda size: f"{size[0]}x{size[1]}")
+def test_search_empty(snap_compare, small_store, make_app, size):
+    assert snap_compare(make_app(small_store), terminal_size=size, run_before=_until_search)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda size: f"{size[0]}x{size[1]}")
+def test_search_results_by_name(snap_compare, small_store, make_app, size):
+    async def run_before(pilot) -> None:
+        await _until_search(pilot)
+        await pilot.press(*"王")
+        await wait_for(pilot, lambda: pilot.app.screen._hits)
+        await pilot.pause(0.1)
+
+    assert snap_compare(make_app(small_store), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda size: f"{size[0]}x{size[1]}")
+def test_customer_360_masked_with_risk_signals(snap_compare, small_store, make_app, size):
+    customer_id = _customer_with_signals(small_store)
+
+    async def run_before(pilot) -> None:
+        await _until_search(pilot)
+        pilot.app.screen.open_customer(customer_id)
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, Customer360Screen)
+                       and pilot.app.screen.view is not None)
+        pilot.app.screen.query_one("#tabs").active = "tab-transactions"
+        await pilot.pause(0.1)
+
+    assert snap_compare(make_app(small_store), terminal_size=size, run_before=run_before)
+
+
+def test_customer_360_in_chinese(snap_compare, small_store, make_app):
+    customer_id = _customer_with_signals(small_store)
+
+    async def run_before(pilot) -> None:
+        await _until_search(pilot)
+        pilot.app.screen.open_customer(customer_id)
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, Customer360Screen)
+                       and pilot.app.screen.view is not None)
+        await pilot.pause(0.1)
+
+    app = make_app(small_store, language="zh-CN")
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+def test_help(snap_compare, small_store, make_app):
+    async def run_before(pilot) -> None:
+        await _until_search(pilot)
+        await pilot.press("f1")
+        await pilot.pause(0.1)
+
+    assert snap_compare(make_app(small_store), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_missing_store(snap_compare, make_app):
+    # A fixed path, so the message is the same on every machine; nothing is created there.
+    path = "/nonexistent-agent-tui/store.db"
+    config = Config(
+        agent=AgentSection(id="A1024", name="李娜", staff_number="1024"),
+        store=StoreSection(path=path), ui=UISection(mouse=False, cursor_blink=False),
+    )
+
+    async def run_before(pilot) -> None:
+        await wait_for(pilot, lambda: "#seed" and pilot.app.screen.query("#seed"))
+        await pilot.pause(0.1)
+
+    app = make_app(path, config=config)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
