@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import tempfile
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
@@ -99,19 +100,33 @@ def config_path(environ: Mapping[str, str] | None = None) -> Path:
     return Path(explicit).expanduser() if explicit else default_config_path()
 
 
+_TABLE_HEADER = re.compile(r"^\s*\[\s*([^\]]+?)\s*\]")
+
+
 def _line_of(text: str, location: tuple[object, ...]) -> int | None:
-    """The line of ``section.key`` in the TOML text, for a message a person can act on."""
-    section, key = (location[0], location[-1]) if len(location) > 1 else (None, location[0])
+    """The line of ``section.key`` in the TOML text, for a message a person can act on.
+
+    Finds ``[section]`` then ``key =`` under it; a whole unknown section by its header; and, as a
+    fallback, dotted (``ui.key =``) and inline-table (``ui = { key = … }``) spellings.
+    """
+    parts = [str(part) for part in location]
     lines = text.splitlines()
-    in_section = section is None
+    section, key = (parts[0], parts[-1]) if len(parts) > 1 else (None, parts[0])
+    current = None
     for number, line in enumerate(lines, start=1):
-        stripped = line.strip()
-        if stripped.startswith("["):
-            in_section = section is None or stripped.strip("[] ") == section
-            if in_section and key == section and section is not None and len(location) == 1:
-                return number
+        header = _TABLE_HEADER.match(line)
+        if header:
+            current = header.group(1).strip()
+            if section is None and current == key:
+                return number  # an unknown section: its header is the line
             continue
-        if in_section and re.match(rf"^\s*\"?{re.escape(str(key))}\"?\s*=", line):
+        if current == section and re.match(rf"^\s*\"?{re.escape(key)}\"?\s*=", line):
+            return number
+    dotted = re.escape(".".join(parts))
+    for number, line in enumerate(lines, start=1):
+        if re.match(rf"^\s*{dotted}\s*=", line) or (
+            section and re.match(rf"^\s*{re.escape(section)}\s*=.*\b{re.escape(key)}\s*=", line)
+        ):
             return number
     return None
 
@@ -181,8 +196,12 @@ def remember_agent(config: Config, agent_id: str, name: str, staff_number: str) 
         existing = tomllib.loads(path.read_text(encoding="utf-8"))
     existing["agent"] = {"id": agent_id, "name": name, "staff_number": staff_number}
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_suffix(".toml.tmp")
-    temporary.write_text(tomli_w.dumps(existing), encoding="utf-8")
-    os.replace(temporary, path)  # atomic: a crash never leaves half a config behind
+    # A private temporary file, then an atomic rename: a crash never leaves half a config
+    # behind, and two sign-ins at once cannot write into each other's file.
+    with tempfile.NamedTemporaryFile(
+        "w", encoding="utf-8", dir=path.parent, prefix=".config-", suffix=".tmp", delete=False
+    ) as temporary:
+        temporary.write(tomli_w.dumps(existing))
+    os.replace(temporary.name, path)
     config.agent = AgentSection(id=agent_id, name=name, staff_number=staff_number)
     return config

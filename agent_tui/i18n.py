@@ -20,7 +20,7 @@ DEFAULT_LANGUAGE = "zh-CN"
 class TranslatableError(Exception):
     """An error whose message is a catalog key plus values: shown translated, never as a traceback."""
 
-    def __init__(self, key: str, **values: object) -> None:
+    def __init__(self, key: str, /, **values: object) -> None:
         super().__init__(key)
         self.key = key
         self.values = values
@@ -58,7 +58,7 @@ class Catalog:
         source = resources.files("agent_tui") / "locales" / f"{language}.toml"
         return Catalog(language, _flatten(tomllib.loads(source.read_text(encoding="utf-8"))))
 
-    def text(self, key: str, **values: object) -> str:
+    def text(self, key: str, /, **values: object) -> str:
         """The message for ``key`` with ``values`` filled in; an unknown key shows as itself."""
         template = self.messages.get(key)
         if template is None:

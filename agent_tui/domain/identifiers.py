@@ -8,8 +8,9 @@ from datetime import date
 # GB 11643-1999: weights of the first 17 digits and the check character for (sum mod 11).
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK_CHARS = "10X98765432"
-_RESIDENT_ID = re.compile(r"^\d{17}[\dX]$")
-_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+# ASCII digits only, and fullmatch: "\d" would take Arabic-Indic digits, "$" a trailing newline.
+_RESIDENT_ID = re.compile(r"[0-9]{17}[0-9X]")
+_MOBILE = re.compile(r"1[3-9][0-9]{9}")
 
 
 def resident_id_check_char(first17: str) -> str:
@@ -19,7 +20,7 @@ def resident_id_check_char(first17: str) -> str:
 
 def is_valid_resident_id(value: str) -> bool:
     value = value.upper()
-    if not _RESIDENT_ID.match(value):
+    if not _RESIDENT_ID.fullmatch(value):
         return False
     try:
         date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
@@ -46,8 +47,10 @@ def luhn_check_digit(partial: str) -> str:
 
 
 def is_luhn_valid(number: str) -> bool:
-    return number.isdigit() and len(number) >= 2 and luhn_check_digit(number[:-1]) == number[-1]
+    if not (number.isascii() and number.isdigit() and len(number) >= 2):
+        return False
+    return luhn_check_digit(number[:-1]) == number[-1]
 
 
 def is_mobile(value: str) -> bool:
-    return bool(_MOBILE.match(value))
+    return bool(_MOBILE.fullmatch(value))

@@ -35,7 +35,7 @@ def mask_name(name: str) -> str:
     if " " in name:
         return " ".join(word[:1] + MASK * (len(word) - 1) for word in name.split(" ") if word)
     if len(name) == 1:
-        return name
+        return MASK
     if len(name) == 2:
         return name[0] + MASK
     return name[0] + MASK * (len(name) - 2) + name[-1]
@@ -43,8 +43,10 @@ def mask_name(name: str) -> str:
 
 def mask_mobile(mobile: str) -> str:
     """13812345678 → 138****5678."""
-    if len(mobile) < 8:
+    if len(mobile) < 8:  # too short to show any of it
         return MASK * len(mobile)
+    if len(mobile) < 11:  # not a full mainland mobile (a landline part): the last 4 at most
+        return MASK * (len(mobile) - 4) + mobile[-4:]
     return mobile[:3] + MASK * (len(mobile) - 7) + mobile[-4:]
 
 
@@ -57,7 +59,9 @@ def mask_resident_id(id_number: str) -> str:
 
 def mask_card(number: str) -> str:
     """6222021234567890123 → •••• 0123."""
-    return f"{CARD_DOTS} {number[-4:]}" if number else ""
+    if not number:
+        return ""
+    return f"{CARD_DOTS} {number[-4:]}" if len(number) > 4 else CARD_DOTS
 
 
 def mask_amount(_cents: int | None) -> str:

@@ -11,12 +11,14 @@ from dataclasses import dataclass
 from enum import Enum
 
 from agent_tui.domain.identifiers import is_mobile
-from agent_tui.domain.text import contains_cjk, sanitize, to_halfwidth
+from agent_tui.domain.text import contains_cjk, is_cjk, sanitize, to_halfwidth
 
 MAX_QUERY_LENGTH = 64
-_SEPARATORS = re.compile(r"[\s\-_./]+")
-_DIGITS = re.compile(r"\d+")
-_ID_LAST6 = re.compile(r"^\d{5}[\dX]$")
+_SEPARATORS = re.compile(r"[\s\-_./()]+")
+# ASCII digits only: full-width ones are folded first; other scripts' digits are not numbers here.
+_DIGITS = re.compile(r"[0-9]+")
+_ID_LAST6 = re.compile(r"[0-9]{5}[0-9X]")
+_COUNTRY_CODE = re.compile(r"^(?:\+|00)?86(?=1[3-9][0-9]{9}$)")
 _PINYIN = re.compile(r"^[a-z]+$")
 
 
@@ -56,8 +58,8 @@ def parse_query(raw: str) -> SearchQuery:
         return SearchQuery(QueryKind.EMPTY)
     if contains_cjk(cleaned):
         return _parse_name_query(cleaned)
-    compact = _SEPARATORS.sub("", cleaned).upper()
-    if compact.isdigit() or (compact[:-1].isdigit() and compact.endswith("X")):
+    compact = _COUNTRY_CODE.sub("", _SEPARATORS.sub("", cleaned).upper())
+    if _is_ascii_number(compact):
         return _parse_number(compact)
     lowered = compact.lower()
     if _PINYIN.match(lowered):
@@ -69,15 +71,21 @@ def parse_query(raw: str) -> SearchQuery:
     return SearchQuery(QueryKind.UNRECOGNISED, text=cleaned)
 
 
+def _is_ascii_number(text: str) -> bool:
+    """Digits, or digits ending in the resident ID's check character X."""
+    body = text[:-1] if text.endswith("X") else text
+    return bool(body) and body.isascii() and body.isdigit()
+
+
 def _parse_number(compact: str) -> SearchQuery:
     length = len(compact)
     if length == 18:
         return SearchQuery(QueryKind.RESIDENT_ID, digits=compact)
     if length == 11 and is_mobile(compact):
         return SearchQuery(QueryKind.MOBILE, digits=compact)
-    if length == 6 and _ID_LAST6.match(compact):
+    if length == 6 and _ID_LAST6.fullmatch(compact):
         return SearchQuery(QueryKind.ID_LAST6, digits=compact)
-    if length == 4 and compact.isdigit():
+    if length == 4 and compact.isdigit():  # ASCII, checked by _is_ascii_number
         return SearchQuery(QueryKind.LAST4_ONLY, digits=compact)
     if 12 <= length <= 19 and compact.isdigit():
         return SearchQuery(QueryKind.CARD_OR_ACCOUNT, digits=compact)
@@ -86,7 +94,7 @@ def _parse_number(compact: str) -> SearchQuery:
 
 def _parse_name_query(cleaned: str) -> SearchQuery:
     digits = "".join(_DIGITS.findall(cleaned))
-    name = "".join(char for char in cleaned if contains_cjk(char) or char == "\u00b7")
+    name = "".join(char for char in cleaned if is_cjk(char) or char == "\u00b7")
     if len(digits) == 4:
         return SearchQuery(QueryKind.LAST4_AND_NAME, text=name, digits=digits)
     if digits:

@@ -67,7 +67,7 @@ def _clusters(
     """Groups of time-sorted events in which at least ``minimum`` of them fit in ``window``.
 
     First pass: a sliding window marks every event that belongs to a dense enough window. Second
-    pass: marked events closer than ``window`` to each other form one signal.
+    pass: marked events no further than ``window`` apart form one signal.
     """
     ordered = sorted(events, key=lambda event: event.at)
     marked = [False] * len(ordered)
@@ -96,7 +96,7 @@ def detect_signals(
 ) -> list[RiskSignal]:
     """Signals found among ``events`` within the rules' lookback before ``now``, oldest first."""
     since = now - rules.lookback
-    recent = [event for event in events if event.at >= since]
+    recent = [event for event in events if since <= event.at <= now]
     found: list[RiskSignal] = []
     checks = (
         (

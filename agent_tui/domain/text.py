@@ -23,41 +23,46 @@ _ESCAPE_SEQUENCE = re.compile(
     re.VERBOSE | re.DOTALL,
 )
 
-# Bidirectional overrides and isolates can make "1234" read as "4321" next to an account number.
-_BIDI_CONTROLS = dict.fromkeys(
-    [0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)], None
-)
 _ZERO_WIDTH_JOINER_RUN = re.compile("\u200d{2,}")
 _ZERO_WIDTH_JOINER = "\u200d"
+# Joiners are the only invisible format characters kept: emoji sequences and some scripts need
+# them. Every other one (bidi overrides and isolates, zero-width space, BOM, tags) is dropped: they
+# can make "1234" read as "4321" next to an account number.
+_KEPT_FORMAT = frozenset("\u200c\u200d")
 # A base character may carry a few combining marks (Vietnamese uses two); a flood is an attack.
 _MAX_COMBINING_MARKS = 3
-# Any run of combining marks longer than allowed (the general category test runs only when found).
-_COMBINING_FLOOD = re.compile(r"[\u0300-\u036f\u0483-\u0489\u0591-\u05bd\u0610-\u061a"
-                              r"\u064b-\u065f\u0e31-\u0e3a\u1ab0-\u1aff\u1dc0-\u1dff"
-                              r"\u20d0-\u20ff\ufe20-\ufe2f]{4,}")
 
 SINGLE_LINE_LIMIT = 500
 MULTI_LINE_LIMIT = 1_000_000
 
 
-def _is_unwanted_control(char: str) -> bool:
-    code = ord(char)
-    return code < 0x20 or 0x7F <= code <= 0x9F
-
-
 def _drop_lone_surrogates(text: str) -> str:
-    return text.encode("utf-8", "replace").decode("utf-8") if _has_surrogate(text) else text
+    if any("\ud800" <= char <= "\udfff" for char in text):
+        return text.encode("utf-8", "replace").decode("utf-8")
+    return text
 
 
-def _has_surrogate(text: str) -> bool:
-    return any("\ud800" <= char <= "\udfff" for char in text)
+def _printable_only(text: str, multiline: bool) -> str:
+    """Keep what a terminal prints; turn separators into spaces (or newlines)."""
+    out: list[str] = []
+    for char in text:
+        if char.isprintable() or char in _KEPT_FORMAT or (char == "\n" and multiline):
+            out.append(char)
+            continue
+        category = unicodedata.category(char)
+        if category == "Zs":
+            out.append(" ")
+        elif category in ("Zl", "Zp"):
+            out.append("\n" if multiline else " ")
+        # anything else (controls, other format characters, unassigned) is dropped
+    return "".join(out)
 
 
 def _limit_combining_marks(text: str) -> str:
     out: list[str] = []
     run = 0
     for char in text:
-        if unicodedata.combining(char):
+        if unicodedata.category(char)[0] == "M":
             run += 1
             if run > _MAX_COMBINING_MARKS:
                 continue
@@ -73,30 +78,24 @@ def sanitize(text: object, *, multiline: bool = False, limit: int | None = None)
     Single-line text (names, numbers, titles) has newlines and tabs folded to spaces; multi-line
     text (notes, summaries) keeps newlines and turns tabs into four spaces. Nothing that is
     printable is lost, so what an agent typed survives; only what a terminal would obey goes.
+    Idempotent: cleaning clean text changes nothing.
     """
     if text is None:
         return ""
     value = text if isinstance(text, str) else str(text)
-    cap = limit or (MULTI_LINE_LIMIT if multiline else SINGLE_LINE_LIMIT)
-    # The common case, kept cheap: printable text (no controls, no bidi or zero-width format
-    # characters, no surrogates) that is already NFC and carries no flood of combining marks.
-    if value.isprintable() and len(value) <= cap:
-        if value.isascii():
-            return value
-        if unicodedata.is_normalized("NFC", value) and not _COMBINING_FLOOD.search(value):
-            return value
+    cap = limit if limit is not None else MULTI_LINE_LIMIT if multiline else SINGLE_LINE_LIMIT
+    if value.isascii() and value.isprintable() and len(value) <= cap:
+        return value  # the common case, kept cheap: nothing to clean
     value = _drop_lone_surrogates(value)
     value = _ESCAPE_SEQUENCE.sub("", value)
-    value = value.translate(_BIDI_CONTROLS)
-    value = _ZERO_WIDTH_JOINER_RUN.sub(_ZERO_WIDTH_JOINER, value)
     value = value.replace("\r\n", "\n")
-    if multiline:
-        value = value.replace("\t", "    ")
-        value = "".join(c for c in value if c == "\n" or not _is_unwanted_control(c))
-    else:
-        value = value.replace("\t", " ").replace("\n", " ")
-        value = "".join(c for c in value if not _is_unwanted_control(c))
-    value = _limit_combining_marks(unicodedata.normalize("NFC", value))
+    value = value.replace("\t", "    " if multiline else " ")
+    if not multiline:
+        value = value.replace("\n", " ")
+    # Normalise before limiting marks: NFC expands some single marks (U+0344) into two.
+    value = unicodedata.normalize("NFC", _printable_only(value, multiline))
+    value = _limit_combining_marks(value)
+    value = _ZERO_WIDTH_JOINER_RUN.sub(_ZERO_WIDTH_JOINER, value)
     return value[:cap]
 
 
@@ -109,5 +108,14 @@ def to_halfwidth(text: str) -> str:
     return text.translate(_FULLWIDTH_TO_ASCII)
 
 
+def is_cjk(char: str) -> bool:
+    """A CJK ideograph, including the extension planes (rare name characters such as 𠮷)."""
+    return (
+        "\u3400" <= char <= "\u9fff"
+        or "\uf900" <= char <= "\ufaff"
+        or "\U00020000" <= char <= "\U0003134f"
+    )
+
+
 def contains_cjk(text: str) -> bool:
-    return any("\u3400" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff" for char in text)
+    return any(is_cjk(char) for char in text)

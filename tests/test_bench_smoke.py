@@ -1,0 +1,54 @@
+"""The bench runs end to end on a small store and reports every figure (values are not judged here:
+timings belong in the bench's table, never in a test)."""
+
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+FIGURES = (
+    "seed_s",
+    *(f"exact_p95_ms.{kind}" for kind in
+      ("mobile", "resident_id", "id_last6", "card", "account", "all")),
+    *(f"name_p95_ms.{kind}" for kind in
+      ("full_name", "surname_top", "surname", "surname_plus1", "pinyin_full", "pinyin_initials",
+       "last4_name", "all")),
+    "c360_cold_ms",
+    "c360_p95_ms",
+    "c360_screen_p95_ms",
+    "cold_start_agent_s",
+    "cold_start_bare_s",
+    "cold_start_ratio",
+    "rss_agent_mb",
+    "rss_bare_mb",
+    "term_start_kb",
+    "term_key_kb",
+    "term_typing_kb",
+    "term_idle_kb_s",
+)
+
+
+@pytest.mark.slow
+def test_bench_reports_every_figure(tmp_path):
+    completed = subprocess.run(
+        [sys.executable, "-m", "bench", "--customers", "3000", "--quick",
+         "--store", str(tmp_path / "store.db"), "--results-dir", str(tmp_path)],
+        cwd=ROOT, capture_output=True, text=True, timeout=180,
+    )
+    assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr[-5000:]
+    report = json.loads((tmp_path / "latest.json").read_text(encoding="utf-8"))
+    assert report["customers"] == 3000
+    assert report["store_seeded_this_run"] is True
+    measured = {figure["name"]: figure["measured"] for figure in report["figures"]}
+    for name in FIGURES:
+        assert name in measured, f"{name} missing from the report"
+        value = measured[name]
+        assert isinstance(value, int | float) and not isinstance(value, bool), (name, value)
+        assert math.isfinite(value), (name, value)
+    assert (tmp_path / "store.db.json").exists()  # the seeding time is kept for later runs
