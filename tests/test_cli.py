@@ -1,0 +1,62 @@
+"""`agent-tui` sub-commands: clear, translated errors (exit 2, no traceback), seeding, config."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from click.testing import CliRunner
+
+from agent_tui.cli import main
+
+
+def _run(*args: str, env: dict[str, str] | None = None):
+    return CliRunner().invoke(main, list(args), env=env, catch_exceptions=False)
+
+
+def test_a_broken_config_is_named_with_its_line_and_no_traceback(tmp_path):
+    config = tmp_path / "config.toml"
+    config.write_text('[agent]\nid = "A1"\n\n[ui]\nlangauge = "en"\n', encoding="utf-8")
+    result = _run("config", "--config", str(config))
+    assert result.exit_code == 2
+    assert f"{config}:5" in result.output and "ui.langauge" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_errors_speak_the_locale(tmp_path):
+    config = tmp_path / "config.toml"
+    config.write_text("[ui\n", encoding="utf-8")
+    result = _run("config", "--config", str(config), env={"LANG": "zh_CN.UTF-8"})
+    assert result.exit_code == 2
+    assert "不是有效的 TOML" in result.output
+
+
+def test_config_shows_where_everything_is(tmp_path):
+    store = tmp_path / "s.db"
+    result = _run("config", env={"AGENT_TUI_STORE": str(store), "AGENT_TUI_LANGUAGE": "en"})
+    assert result.exit_code == 0
+    assert str(store) in result.output and "language:    en" in result.output
+
+
+def test_seed_makes_a_store_keeps_it_and_replaces_it_only_when_forced(tmp_path):
+    store = tmp_path / "demo.db"
+    first = _run("seed", "--customers", "200", "--seed", "4", "--as-of", "2026-11-23",
+                 "--store", str(store))
+    assert first.exit_code == 0, first.output
+    assert "200 customers" in first.output
+    assert sqlite3.connect(store).execute("SELECT count(*) FROM customers").fetchone()[0] == 200
+
+    again = _run("seed", "--customers", "50", "--store", str(store))
+    assert again.exit_code == 2 and "--force" in again.output
+    kept = _run("seed", "--customers", "50", "--store", str(store), "--if-missing")
+    assert kept.exit_code == 0 and "keeping it" in kept.output
+    assert sqlite3.connect(store).execute("SELECT count(*) FROM customers").fetchone()[0] == 200
+
+    forced = _run("seed", "--customers", "50", "--store", str(store), "--force")
+    assert forced.exit_code == 0
+    assert sqlite3.connect(store).execute("SELECT count(*) FROM customers").fetchone()[0] == 50
+
+
+def test_an_unknown_language_flag_is_refused_by_name():
+    result = CliRunner().invoke(main, ["run", "--lang", "fr"])
+    assert result.exit_code == 2
+    assert "fr" in result.output and "zh-CN" in result.output
