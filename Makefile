@@ -22,6 +22,7 @@ run: $(STAMP)
 
 ## test: set up and run the whole suite (layering contract, unit, property, Pilot, snapshot, pty)
 test: $(STAMP)
+	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -n 2 -p no:cacheprovider $(PYTEST_ARGS)
 
@@ -33,6 +34,7 @@ snapshots-update: $(STAMP)
 	$(BIN)/python -m pytest -p no:cacheprovider tests/test_snapshots.py --snapshot-update
 
 lint: $(STAMP)
+	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 
 clean:

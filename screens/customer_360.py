@@ -7,27 +7,20 @@ with 10,000 transactions costs the same 50 rows on screen as one with 50.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
 
 from agent_tui.domain.masking import Disclosure
 from agent_tui.domain.models import AccountStatus, Customer360, Page, Transaction
 from agent_tui.domain.risk import RiskSignal
 from agent_tui.store.customers import PAGE_SIZE, CustomerRepository
+from screens.widgets.agent_screen import AgentScreen
 from screens.widgets.badges import as_content, badge_parts, risk_badge, risk_part
-from screens.widgets.keys import install_bindings
 from screens.widgets.safe import cell, safe
 
-if TYPE_CHECKING:
-    from agent_tui.app import AgentApp
-
-SCREEN_ACTION_IDS = ("next_page", "previous_page")
 _STATUS_STYLE = {
     AccountStatus.ACTIVE: "",
     AccountStatus.FROZEN: "bold red",
@@ -42,19 +35,15 @@ _TABLES = {
 }
 
 
-class Customer360Screen(Screen[None]):
+class Customer360Screen(AgentScreen[None]):
+    ACTION_IDS = ("next_page", "previous_page")
     HELP_KEY = "help.customer_360"
 
     def __init__(self, customer_id: str) -> None:
         super().__init__()
-        install_bindings(self, SCREEN_ACTION_IDS, self.app.catalog)
         self.customer_id = customer_id
         self.view: Customer360 | None = None
         self.transactions: Page[Transaction] | None = None
-
-    @property
-    def agent_app(self) -> AgentApp:
-        return self.app  # type: ignore[return-value]
 
     @property
     def disclosure(self) -> Disclosure:

@@ -6,41 +6,28 @@ arrives for text no longer in the box is dropped, so type-ahead is never lost or
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from textual import on, work
 from textual.app import ComposeResult
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
-
-from screens.widgets.safe_input import SafeInput
 
 from agent_tui.domain.models import SearchHit
 from agent_tui.domain.query import QueryKind, parse_query
 from agent_tui.store.customers import SEARCH_LIMIT, CustomerRepository
 from screens.customer_360 import Customer360Screen
+from screens.widgets.agent_screen import AgentScreen
 from screens.widgets.badges import customer_badges, risk_badge
-from screens.widgets.keys import install_bindings
 from screens.widgets.safe import cell
-
-if TYPE_CHECKING:
-    from agent_tui.app import AgentApp
-
-SCREEN_ACTION_IDS = ("open",)
+from screens.widgets.safe_input import SafeInput
 
 
-class SearchScreen(Screen[None]):
+class SearchScreen(AgentScreen[None]):
+    ACTION_IDS = ("open",)
     HELP_KEY = "help.search"
 
     def __init__(self) -> None:
         super().__init__()
-        install_bindings(self, SCREEN_ACTION_IDS, self.app.catalog)
         self._hits: list[SearchHit] = []
-
-    @property
-    def agent_app(self) -> AgentApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         t = self.agent_app.t

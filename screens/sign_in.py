@@ -2,29 +2,23 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, Static
-
-from screens.widgets.safe_input import SafeInput
 
 from agent_tui.config import remember_agent
 from agent_tui.domain.text import sanitize
+from screens.widgets.agent_screen import AgentScreen
+from screens.widgets.safe_input import SafeInput
 
-if TYPE_CHECKING:
-    from agent_tui.app import AgentApp
 
-
-class SignInScreen(Screen[bool]):
+class SignInScreen(AgentScreen[bool]):
     HELP_KEY = "help.sign_in"
 
     def compose(self) -> ComposeResult:
-        app: AgentApp = self.app  # type: ignore[assignment]
+        app = self.agent_app
         t, agent = app.t, app.config.agent
         yield Header()
         with Vertical(id="sign-in"):
@@ -42,7 +36,7 @@ class SignInScreen(Screen[bool]):
     @on(Input.Submitted)
     @on(Button.Pressed, "#sign-in-submit")
     def _submit(self) -> None:
-        app: AgentApp = self.app  # type: ignore[assignment]
+        app = self.agent_app
         values = [
             sanitize(self.query_one(f"#{field}", Input).value).strip()
             for field in ("agent-id", "agent-name", "staff-number")

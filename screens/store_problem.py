@@ -6,32 +6,23 @@ file is left exactly as it is and the agent is told what to do about it.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, ProgressBar, Static
 
 from agent_tui.i18n import TranslatableError
-
-if TYPE_CHECKING:
-    from agent_tui.app import AgentApp
+from screens.widgets.agent_screen import AgentScreen
 
 
-class StoreProblemScreen(Screen[None]):
+class StoreProblemScreen(AgentScreen[None]):
     HELP_KEY = "help.store_problem"
 
     def __init__(self, message: str, *, offer_seed: bool) -> None:
         super().__init__()
         self.message = message
         self.offer_seed = offer_seed
-
-    @property
-    def agent_app(self) -> AgentApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         t = self.agent_app.t

@@ -247,3 +247,19 @@ def test_the_audit_log_is_append_only(writable_store):
     with pytest.raises(sqlite3.IntegrityError, match="append-only"):
         connection.execute("DELETE FROM audit_log")
     assert [entry.agent_id for entry in audit.entries(connection)] == ["A1"]
+
+
+def test_any_search_string_gives_results_or_none_never_an_exception(small_store):
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    repository = _repository(small_store)
+    digits_and_names = st.text(alphabet="0123456789 Xx张王李欧阳zw-+%_'\"", max_size=24)
+
+    @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(st.one_of(st.text(max_size=80), digits_and_names))
+    def search_anything(text: str) -> None:
+        hits = repository.search(parse_query(text), limit=51)
+        assert len(hits) <= 51
+
+    search_anything()

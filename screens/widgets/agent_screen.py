@@ -1,0 +1,30 @@
+"""The base of the workstation's screens: typed access to the app, and translated bindings."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar, Generic, TypeVar
+
+from textual.screen import Screen
+
+from screens.widgets.keys import install_bindings
+
+if TYPE_CHECKING:
+    from agent_tui.app import AgentApp
+
+ResultType = TypeVar("ResultType")
+
+
+class AgentScreen(Screen[ResultType], Generic[ResultType]):
+    # The keymap ids (agent_tui.keymap) this screen offers on top of the app-wide ones.
+    ACTION_IDS: ClassVar[tuple[str, ...]] = ()
+    # The catalog key of the F1 help text for this screen.
+    HELP_KEY: ClassVar[str] = "help.general"
+
+    def __init__(self) -> None:
+        super().__init__()
+        if self.ACTION_IDS:
+            install_bindings(self, self.ACTION_IDS, self.agent_app.catalog)
+
+    @property
+    def agent_app(self) -> AgentApp:
+        return self.app  # type: ignore[return-value]
