@@ -1,0 +1,341 @@
+"""``python -m bench``: measure, print the table, write ``latest.json``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+import traceback
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from random import Random
+
+from bench.figures import Figure, p95, render_table, summary
+from bench.store import ensure_store, seed_target
+
+RESULTS_DIR = Path(__file__).with_name("results")
+EXACT_TARGET_MS = 5.0
+NAME_TARGET_MS = 30.0
+C360_TARGET_MS = 100.0
+COLD_START_TARGET_RATIO = 1.2
+RSS_TARGET_MB = 60.0
+START_BYTES_TARGET_KB = 40.0
+KEYSTROKE_BYTES_TARGET_KB = 1.0
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench",
+        description="Measure the figures of DESIGN.md on a demo store and print them as a table.",
+    )
+    parser.add_argument("--customers", type=int, default=1_000_000,
+                        help="customers in the store to seed (default: 1,000,000)")
+    parser.add_argument("--store", type=Path, default=None,
+                        help="store to use; seeded there if missing (default: "
+                             "RESULTS_DIR/store-N.db, reused across runs)")
+    parser.add_argument("--reseed", action="store_true",
+                        help="seed the store again even if it exists (measures seeding)")
+    parser.add_argument("--results-dir", type=Path, default=RESULTS_DIR,
+                        help="where latest.json (and the cached store) go (default: bench/results)")
+    parser.add_argument("--quick", action="store_true", help="fewer repetitions (smoke runs)")
+    parser.add_argument("--workers", type=int, default=None,
+                        help="seeding worker processes (default: seed_store's own default)")
+    parser.add_argument("--lang", choices=("zh-CN", "en"), default="zh-CN",
+                        help="interface language of the app under test (default: zh-CN)")
+    parser.add_argument("--skip", action="append", default=[],
+                        choices=("search", "c360", "screen", "cold-start", "memory", "terminal"),
+                        help="leave a group of figures out (repeatable)")
+    args = parser.parse_args(argv)
+    if args.customers < 1:
+        parser.error("--customers must be at least 1")
+    return args
+
+
+def log(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+class Run:
+    """Collects figures; a group that fails leaves its figures unmeasured with the reason."""
+
+    def __init__(self) -> None:
+        self.figures: list[Figure] = []
+        self.errors: dict[str, str] = {}
+
+    def add(self, figure: Figure) -> Figure:
+        self.figures.append(figure)
+        return figure
+
+    def group(
+        self, name: str, figures: list[Figure], measure: Callable[[], None], *, skip: bool = False
+    ) -> None:
+        for figure in figures:
+            self.add(figure)
+        if skip:
+            for figure in figures:
+                figure.note = "skipped (--skip)"
+            return
+        started = time.perf_counter()
+        log(f"{name} ...")
+        try:
+            measure()
+        except Exception as error:  # one broken group must not cost the others
+            self.errors[name] = traceback.format_exc()
+            log(f"{name} FAILED: {error!r}")
+            for figure in figures:
+                if figure.measured is None and not figure.note:
+                    figure.note = f"failed: {type(error).__name__}: {error}"[:200]
+        else:
+            log(f"{name} done in {time.perf_counter() - started:.1f} s")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    began = time.perf_counter()
+    quick = args.quick
+    results_dir: Path = args.results_dir
+    results_dir.mkdir(parents=True, exist_ok=True)
+    store_path = args.store or results_dir / f"store-{args.customers}.db"
+    run = Run()
+
+    # 1. seeding ---------------------------------------------------------------------------
+    bench_store = ensure_store(store_path, args.customers, reseed=args.reseed, workers=args.workers,
+                               log=log)
+    customers = bench_store.customers
+    scaled = "" if customers == 1_000_000 else "; target scaled linearly from 120 s per 1,000,000"
+    run.add(Figure(
+        "seed_s", f"seed {customers:,} customers", "s", seed_target(customers),
+        bench_store.seed_seconds,
+        (bench_store.seed_note or f"workers={args.workers or 'default'}") + scaled,
+    ))
+
+    per_kind = 50 if quick else 200
+    sample = None
+
+    # 2, 3. search -------------------------------------------------------------------------
+    from bench import lookups
+
+    exact = {kind: Figure(f"exact_p95_ms.{kind}", f"exact lookup p95: {label}", "ms",
+                          EXACT_TARGET_MS) for kind, (label, _) in lookups.EXACT_KINDS.items()}
+    exact_all = Figure("exact_p95_ms.all", "exact lookup p95: all kinds", "ms", EXACT_TARGET_MS)
+    top = lookups.most_common_surname()
+    names = {kind: Figure(f"name_p95_ms.{kind}", f"name lookup p95: {label.format(surname=top)}",
+                          "ms", NAME_TARGET_MS) for kind, (label, _) in lookups.NAME_KINDS.items()}
+    names_all = Figure("name_p95_ms.all", "name lookup p95: all kinds", "ms", NAME_TARGET_MS)
+
+    def measure_search() -> None:
+        nonlocal sample
+        sample = lookups.draw_sample(bench_store.path, per_kind)
+        timings, info = lookups.time_searches(bench_store.path, sample)
+        for group, overall in ((exact, exact_all), (names, names_all)):
+            pooled = []
+            for kind, figure in group.items():
+                values = timings.get(kind, [])
+                if not values:
+                    figure.note = "no sample values"
+                    continue
+                pooled += values
+                figure.measured = p95(values)
+                figure.detail = {**summary(values), **info[kind]}
+                misparsed = info[kind]["parsed_as_other_kind"]
+                figure.note = (f"{len(values)} queries, mean {info[kind]['mean_hits']:.1f} hits"
+                               + (f", {misparsed} parsed as another kind" if misparsed else ""))
+            if pooled:
+                overall.measured = p95(pooled)
+                overall.detail = summary(pooled)
+                overall.note = f"{len(pooled)} queries"
+
+    run.group("search", [*exact.values(), exact_all, *names.values(), names_all],
+              measure_search, skip="search" in args.skip)
+
+    if sample is None:
+        try:
+            sample = lookups.draw_sample(bench_store.path, per_kind)
+        except Exception:
+            run.errors["sample"] = traceback.format_exc()
+    heavy = sample.heavy if sample else []
+
+    # 4. the 360 ---------------------------------------------------------------------------
+    repo_cold = Figure("c360_cold_ms", "open 360, 10k txns: query, fresh connection (max)", "ms",
+                       C360_TARGET_MS)
+    repo_warm = Figure("c360_p95_ms", "open 360, 10k txns: query p95 (warm)", "ms", C360_TARGET_MS)
+    on_screen = Figure("c360_screen_p95_ms", "open 360, 10k txns: on screen p95", "ms",
+                       C360_TARGET_MS)
+
+    def measure_360() -> None:
+        if not heavy:
+            raise RuntimeError("the store's meta has no heavy_customers")
+        times = lookups.time_customer_360(bench_store.path, heavy, 15 if quick else 50)
+        repo_cold.measured = max(times["cold"])
+        repo_cold.detail = {"samples_ms": times["cold"], "customers": heavy}
+        repo_cold.note = f"first call on a new connection, {len(heavy)} heavy customers"
+        repo_warm.measured = p95(times["warm"])
+        repo_warm.detail = summary(times["warm"])
+        repo_warm.note = f"{len(times['warm'])} calls on one connection"
+
+    def measure_screen() -> None:
+        if not heavy:
+            raise RuntimeError("the store's meta has no heavy_customers")
+        from bench.screen360 import time_360_on_screen
+
+        opens = 4 if quick else 10
+        ids = [heavy[index % len(heavy)] for index in range(opens)]
+        timings = time_360_on_screen(bench_store.path, ids, args.lang)
+        on_screen.measured = p95(timings)
+        on_screen.detail = {**summary(timings), "samples_ms": timings}
+        on_screen.note = (f"{len(timings)} opens in a Pilot (80x24): push Customer360Screen "
+                          "until its transactions table has rows")
+
+    run.group("customer 360 query", [repo_cold, repo_warm], measure_360, skip="c360" in args.skip)
+    run.group("customer 360 on screen", [on_screen], measure_screen, skip="screen" in args.skip)
+
+    from bench import processes
+
+    scratch = Path(tempfile.mkdtemp(prefix="agent-tui-bench-"))  # HOME of the child processes
+
+    # 5. cold start ------------------------------------------------------------------------
+    cold_agent = Figure("cold_start_agent_s", "cold start to search: agent-tui (median)", "s")
+    cold_bare = Figure("cold_start_bare_s", "cold start: bare Textual app (median)", "s")
+    cold_ratio = Figure("cold_start_ratio", "cold start ratio agent-tui / bare", "x",
+                        COLD_START_TARGET_RATIO)
+
+    def measure_cold_start() -> None:
+        rounds = 3 if quick else 10
+        result = processes.cold_start(bench_store.path, args.lang, rounds, scratch / "cold")
+        cold_agent.measured = statistics.median(result.agent_s)
+        cold_agent.detail = {**summary(result.agent_s),
+                             "ready_ms_in_child": summary(result.agent_ready_ms)}
+        cold_agent.note = (f"spawn to exit, {rounds} runs; ready after "
+                           f"{statistics.median(result.agent_ready_ms):.0f} ms in the child")
+        cold_bare.measured = statistics.median(result.bare_s)
+        cold_bare.detail = {**summary(result.bare_s),
+                            "ready_ms_in_child": summary(result.bare_ready_ms)}
+        cold_bare.note = (f"spawn to exit, {rounds} runs; ready after "
+                          f"{statistics.median(result.bare_ready_ms):.0f} ms in the child")
+        cold_ratio.measured = result.ratio
+        cold_ratio.note = "interleaved A B A B, medians"
+
+    run.group("cold start", [cold_agent, cold_bare, cold_ratio], measure_cold_start,
+              skip="cold-start" in args.skip)
+
+    # 6. memory ----------------------------------------------------------------------------
+    rss_agent = Figure("rss_agent_mb", "resident memory after ten 360s", "MB", RSS_TARGET_MB)
+    rss_bare = Figure("rss_bare_mb", "resident memory: bare Textual app", "MB")
+
+    def measure_memory() -> None:
+        if sample is None:
+            raise RuntimeError("no sample of customers")
+        mobiles = memory_mobiles(bench_store.path, sample, 10)
+        agent, bare = processes.memory(bench_store.path, args.lang, mobiles, scratch / "memory")
+        rss_agent.measured = agent["rss_mb"]
+        rss_agent.detail = agent
+        rss_agent.note = (f"{len(agent['opened'])} customers searched by mobile and opened "
+                          f"({len(heavy)} with 10k txns); {agent['rss_at_search_mb']:.1f} MB "
+                          f"when search first showed, peak {agent['peak_mb']:.1f} MB, "
+                          f"{agent['rss_back_on_search_mb']:.1f} MB back on search")
+        rss_bare.measured = bare["rss_mb"]
+        rss_bare.detail = bare
+        rss_bare.note = "Header, Input, DataTable, Footer in run_test, one keystroke"
+
+    run.group("memory", [rss_agent, rss_bare], measure_memory, skip="memory" in args.skip)
+
+    # 7. bytes to the terminal ---------------------------------------------------------------
+    term_start = Figure("term_start_kb", "bytes to 80x24 terminal: start", "KB",
+                        START_BYTES_TARGET_KB)
+    term_key = Figure("term_key_kb", "bytes per keystroke: first char in search", "KB",
+                      KEYSTROKE_BYTES_TARGET_KB)
+    term_typing = Figure("term_typing_kb", "bytes per keystroke: typing a mobile (mean)", "KB",
+                         KEYSTROKE_BYTES_TARGET_KB)
+    term_idle = Figure("term_idle_kb_s", "bytes per second, idle search screen", "KB/s")
+
+    def measure_terminal() -> None:
+        from agent_tui.i18n import Catalog
+
+        placeholder = Catalog.load(args.lang).text("search.placeholder")
+        marker = placeholder[2:8]  # past the cursor cell, inside one style run
+        mobile = sample.customers[0]["mobile"] if sample else "13800138000"
+        result = processes.terminal_bytes(bench_store.path, args.lang, marker, mobile,
+                                          scratch / "pty")
+        term_start.measured = result.start / 1024
+        term_start.detail = {"bytes": result.start, "seconds": result.start_seconds,
+                             "search_screen_seen": result.marker_seen}
+        term_start.note = (f"{result.start:,} bytes in {result.start_seconds:.1f} s until the "
+                           "search screen settled" + ("" if result.marker_seen else
+                                                      " (search screen NOT recognised)"))
+        term_key.measured = result.first_key / 1024
+        term_key.detail = {"bytes": result.first_key, "typed": result.typed[:1]}
+        term_key.note = f"{result.first_key:,} bytes for {result.typed[:1]!r} in the empty box"
+        term_typing.measured = statistics.mean(result.typing) / 1024
+        term_typing.detail = {"bytes_per_key": result.typing, "typed": result.typed}
+        term_typing.note = (f"{len(result.typing)} keys of {result.typed}: max "
+                            f"{max(result.typing):,} bytes (results table repainted), "
+                            f"min {min(result.typing):,}")
+        term_idle.measured = result.idle / 1024 / result.idle_seconds
+        term_idle.detail = {"bytes": result.idle, "seconds": result.idle_seconds}
+        term_idle.note = (f"{result.idle:,} bytes in {result.idle_seconds:.0f} s with nothing "
+                          "typed (cursor blink repaints the input)")
+
+    run.group("terminal bytes", [term_start, term_key, term_typing, term_idle],
+              measure_terminal, skip="terminal" in args.skip)
+
+    shutil.rmtree(scratch, ignore_errors=True)
+
+    # -- report ---------------------------------------------------------------------------
+    elapsed = time.perf_counter() - began
+    table = render_table(run.figures)
+    print()
+    print(f"agent-tui bench: {customers:,} customers, store {bench_store.path}, "
+          f"{'quick, ' if quick else ''}language {args.lang}, {elapsed:.0f} s")
+    print(table)
+    missed = [f for f in run.figures if f.ok is False]
+    unmeasured = [f for f in run.figures if f.measured is None]
+    if missed:
+        print(f"\n{len(missed)} target(s) missed: " + ", ".join(
+            f"{f.name} ({f.measured / f.target:.2f}x the target)" for f in missed))
+    if unmeasured:
+        print(f"{len(unmeasured)} figure(s) not measured: "
+              + ", ".join(f.name for f in unmeasured))
+    document = {
+        "generated_at": datetime.now().isoformat(timespec="seconds"),
+        "elapsed_s": elapsed,
+        "customers": customers,
+        "store": str(bench_store.path),
+        "store_seeded_this_run": bench_store.seeded_now,
+        "quick": quick,
+        "language": args.lang,
+        "machine": {"python": platform.python_version(), "platform": platform.platform(),
+                    "cpu_count": os.cpu_count()},
+        "figures": [figure.as_json() for figure in run.figures],
+        "errors": run.errors,
+        "table": table,
+    }
+    output = results_dir / "latest.json"
+    output.write_text(json.dumps(document, indent=2, ensure_ascii=False), encoding="utf-8")
+    print(f"\nwritten to {output}")
+    for name, error in run.errors.items():
+        print(f"\n--- {name} failed ---\n{error}", file=sys.stderr)
+    return 1 if run.errors else 0
+
+
+def memory_mobiles(path: Path, sample, count: int) -> list[str]:
+    """Mobiles of the heavy customers, then of sampled ones, ``count`` in all (or all there are)."""
+    import sqlite3
+
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        mobiles = [
+            connection.execute("SELECT mobile FROM customers WHERE id = ?", (cid,)).fetchone()[0]
+            for cid in sample.heavy
+        ]
+    finally:
+        connection.close()
+    others = [c["mobile"] for c in sample.customers if c["id"] not in sample.heavy]
+    Random(2).shuffle(others)
+    return (mobiles + others)[:count]

@@ -1,0 +1,65 @@
+"""Opening the 360 on screen: push ``Customer360Screen`` in a Pilot, wait for its transactions."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from pathlib import Path
+
+from agent_tui.config import AgentSection, Config, StoreSection, UISection
+from bench.lookups import NOW
+
+POLL_S = 0.001
+TIMEOUT_S = 30.0
+
+
+def bench_config(store_path: Path) -> Config:
+    """A signed-in agent on the bench store, mouse off (as tests/conftest.py builds it)."""
+    return Config(
+        agent=AgentSection(id="A1024", name="李娜", staff_number="1024"),
+        store=StoreSection(path=str(store_path)),
+        ui=UISection(mouse=False),
+    )
+
+
+async def _until(condition, what: str) -> None:
+    deadline = time.perf_counter() + TIMEOUT_S
+    while not condition():
+        if time.perf_counter() > deadline:
+            raise TimeoutError(f"gave up waiting for {what}")
+        await asyncio.sleep(POLL_S)
+
+
+async def _open_360s(store_path: Path, customer_ids: list[str], language: str) -> list[float]:
+    from textual.widgets import DataTable
+
+    from agent_tui.app import AgentApp
+    from screens.customer_360 import Customer360Screen
+    from screens.search import SearchScreen
+
+    app = AgentApp(bench_config(store_path), language, clock=lambda: NOW)
+    timings = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _until(lambda: isinstance(app.screen, SearchScreen), "the search screen")
+        await pilot.pause()
+        for customer_id in customer_ids:
+            screen = Customer360Screen(customer_id)
+
+            def has_rows(screen=screen) -> bool:
+                if app.screen is not screen or not screen.is_mounted:
+                    return False
+                return screen.query_one("#table-transactions", DataTable).row_count > 0
+
+            started = time.perf_counter()
+            app.push_screen(screen)
+            await _until(has_rows, f"the transactions of {customer_id}")
+            timings.append((time.perf_counter() - started) * 1000)
+            await pilot.pause()
+            app.pop_screen()
+            await pilot.pause()
+    return timings
+
+
+def time_360_on_screen(store_path: Path, customer_ids: list[str], language: str) -> list[float]:
+    """Milliseconds from push to a filled transactions table, one per entry of ``customer_ids``."""
+    return asyncio.run(_open_360s(store_path, customer_ids, language))
