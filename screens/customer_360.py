@@ -11,7 +11,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
-from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Header, Static, TabbedContent, TabPane
 
 from agent_tui.domain.masking import Disclosure
 from agent_tui.domain.models import AccountStatus, Customer360, Page, Transaction
@@ -19,6 +19,7 @@ from agent_tui.domain.risk import RiskSignal
 from agent_tui.store.customers import PAGE_SIZE, CustomerRepository
 from screens.widgets.agent_screen import AgentScreen
 from screens.widgets.badges import as_content, badge_parts, risk_badge, risk_part
+from screens.widgets.key_bar import KeyBar
 from screens.widgets.safe import cell, safe
 
 _STATUS_STYLE = {
@@ -68,7 +69,7 @@ class Customer360Screen(AgentScreen[None]):
                     for column in columns:
                         table.add_column(t(f"c360.{name}.{column}"), key=column)
                     yield table
-        yield Footer(show_command_palette=False)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.sub_title = self.agent_app.agent_line()

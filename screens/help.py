@@ -37,9 +37,13 @@ class HelpScreen(ModalScreen[None]):
             # Only the workstation's own actions: a text box's editing keys are not help.
             keys_by_id: dict[str, list[str]] = {}
             tooltips: dict[str, str] = {}
-            for active in self.about.active_bindings.values():
-                binding = active.binding
-                if binding.id in ACTIONS_BY_ID:
+            # The active bindings, plus the screen's own (a focused text box can shadow Enter).
+            screen_bindings = [binding for _key, binding in self.about._bindings]
+            active = [active.binding for active in self.about.active_bindings.values()]
+            for binding in active + screen_bindings:
+                if binding.id in ACTIONS_BY_ID and (
+                    app.get_key_display(binding) not in keys_by_id.get(binding.id, [])
+                ):
                     keys_by_id.setdefault(binding.id, []).append(app.get_key_display(binding))
                     tooltips[binding.id] = binding.tooltip
             for action_id in ACTIONS_BY_ID:

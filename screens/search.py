@@ -9,7 +9,7 @@ from __future__ import annotations
 from textual import on, work
 from textual.app import ComposeResult
 from textual.content import Content
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 
 from agent_tui.domain.models import SearchHit
 from agent_tui.domain.query import QueryKind, parse_query
@@ -17,6 +17,7 @@ from agent_tui.store.customers import SEARCH_LIMIT, CustomerRepository
 from screens.customer_360 import Customer360Screen
 from screens.widgets.agent_screen import AgentScreen
 from screens.widgets.badges import customer_badges, risk_badge
+from screens.widgets.key_bar import KeyBar
 from screens.widgets.safe import cell
 from screens.widgets.safe_input import SafeInput
 
@@ -45,7 +46,7 @@ class SearchScreen(AgentScreen[None]):
         ):
             table.add_column(t(column), key=key)
         yield table
-        yield Footer(show_command_palette=False)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.sub_title = self.agent_app.agent_line()

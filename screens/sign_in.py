@@ -6,11 +6,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
-from textual.widgets import Button, Footer, Header, Input, Label, Static
+from textual.widgets import Button, Header, Input, Label, Static
 
 from agent_tui.config import remember_agent
 from agent_tui.domain.text import sanitize
 from screens.widgets.agent_screen import AgentScreen
+from screens.widgets.key_bar import KeyBar
 from screens.widgets.safe_input import SafeInput
 
 
@@ -31,7 +32,7 @@ class SignInScreen(AgentScreen[bool]):
             yield SafeInput(value=agent.staff_number, id="staff-number", max_length=16)
             yield Static(id="sign-in-error")
             yield Button(t("sign_in.submit"), id="sign-in-submit", variant="primary")
-        yield Footer(show_command_palette=False)
+        yield KeyBar()
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#sign-in-submit")

@@ -10,10 +10,11 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.widgets import Button, Footer, Header, ProgressBar, Static
+from textual.widgets import Button, Header, ProgressBar, Static
 
 from agent_tui.i18n import TranslatableError
 from screens.widgets.agent_screen import AgentScreen
+from screens.widgets.key_bar import KeyBar
 
 
 class StoreProblemScreen(AgentScreen[None]):
@@ -37,7 +38,7 @@ class StoreProblemScreen(AgentScreen[None]):
                         id="seed", variant="primary",
                     )
                 yield Button(t("store.quit_button"), id="quit", variant="error")
-        yield Footer(show_command_palette=False)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#seed-progress").display = False

@@ -36,3 +36,14 @@ async def wait_for(pilot, condition, timeout: float = 10.0) -> None:
         if loop.time() > deadline:
             raise AssertionError(f"condition not met within {timeout}s: {condition}")
         await pilot.pause(0.02)
+
+
+async def wait_for_screen(pilot, screen_type: type, timeout: float = 10.0):
+    """Until the app's current screen is a ``screen_type`` and has composed and mounted."""
+
+    def ready() -> bool:
+        screen = pilot.app.screen
+        return isinstance(screen, screen_type) and screen.is_mounted and bool(screen.children)
+
+    await wait_for(pilot, ready, timeout)
+    return pilot.app.screen

@@ -18,7 +18,7 @@ from agent_tui.store.customers import CustomerRepository
 from agent_tui.store.ingest import insert_records
 from screens.customer_360 import Customer360Screen
 from screens.search import SearchScreen
-from tests.screen import FORBIDDEN_ON_SCREEN, unsafe_segments, wait_for
+from tests.screen import FORBIDDEN_ON_SCREEN, unsafe_segments, wait_for, wait_for_screen
 
 
 def _records(customer_id: str, text: str) -> dict[str, list[dict]]:
@@ -105,7 +105,7 @@ async def test_search_results_and_360_render_hostile_text_safely(hostile_store, 
     path, sanitised, raw = hostile_store
     app = make_app(path)
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, SearchScreen))
+        await wait_for_screen(pilot, SearchScreen)
         search = app.screen
         query = search.query_one("#query", Input)
         for _customer_id, item in sanitised:
@@ -125,4 +125,4 @@ async def test_search_results_and_360_render_hostile_text_safely(hostile_store, 
                 await pilot.pause(0.02)
                 assert unsafe_segments(app) == [], f"{item['what']} on {tab} of {customer_id}"
             await pilot.press("f3")
-            await wait_for(pilot, lambda: isinstance(app.screen, SearchScreen))
+            await wait_for_screen(pilot, SearchScreen)

@@ -14,7 +14,7 @@ from screens.help import HelpScreen
 from screens.search import SearchScreen
 from screens.sign_in import SignInScreen
 from screens.store_problem import StoreProblemScreen
-from tests.screen import screen_text, wait_for
+from tests.screen import screen_text, wait_for, wait_for_screen
 
 
 def _customer_with_card(path):
@@ -30,7 +30,7 @@ def _customer_with_card(path):
 
 async def _search(pilot, text: str) -> DataTable:
     app = pilot.app
-    await wait_for(pilot, lambda: isinstance(app.screen, SearchScreen))
+    await wait_for_screen(pilot, SearchScreen)
     query = app.screen.query_one("#query", Input)
     query.value = ""
     await pilot.press(*text)
@@ -71,7 +71,7 @@ async def test_card_last4_with_name_then_arrow_into_results(small_store, make_ap
         for _ in range(row):
             await pilot.press("down")
         await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, Customer360Screen))
+        await wait_for_screen(pilot, Customer360Screen)
         assert app.screen.customer_id == customer_id
 
 
@@ -80,7 +80,7 @@ async def test_type_ahead_is_never_lost(small_store, make_app):
     _customer_id, _name, mobile, _id, _card = _customer_with_card(small_store)
     app = make_app(small_store)
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, SearchScreen))
+        await wait_for_screen(pilot, SearchScreen)
         await pilot.press(*("王" + "x" * 3), *["backspace"] * 4, *mobile)
         query = app.screen.query_one("#query", Input)
         assert query.value == mobile
@@ -91,7 +91,7 @@ async def test_type_ahead_is_never_lost(small_store, make_app):
 async def test_no_match_and_unrecognised_input_say_so(small_store, make_app):
     app = make_app(small_store)
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, SearchScreen))
+        await wait_for_screen(pilot, SearchScreen)
         await pilot.press(*"13000000000")
         await wait_for(pilot, lambda: "No match" in screen_text(app))
         app.screen.query_one("#query", Input).value = ""
@@ -105,7 +105,7 @@ async def test_heavy_customer_pages_through_transactions(small_store, make_app):
     customer_id = heavy[0].split('"')[1]
     app = make_app(small_store)
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, SearchScreen))
+        await wait_for_screen(pilot, SearchScreen)
         app.screen.open_customer(customer_id)
         await wait_for(pilot, lambda: isinstance(app.screen, Customer360Screen)
                        and app.screen.transactions is not None)
@@ -126,13 +126,13 @@ async def test_back_and_search_from_anywhere(small_store, make_app):
     async with app.run_test(size=(80, 24)) as pilot:
         await _search(pilot, card)
         await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, Customer360Screen))
+        await wait_for_screen(pilot, Customer360Screen)
         await pilot.press("f3")
-        await wait_for(pilot, lambda: isinstance(app.screen, SearchScreen))
+        await wait_for_screen(pilot, SearchScreen)
         await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, Customer360Screen))
+        await wait_for_screen(pilot, Customer360Screen)
         await pilot.press("ctrl+f")  # the ctrl alternative of F2
-        await wait_for(pilot, lambda: isinstance(app.screen, SearchScreen))
+        await wait_for_screen(pilot, SearchScreen)
         assert isinstance(app.focused, Input)
         assert len(app.screen_stack) == 2
 
@@ -140,29 +140,29 @@ async def test_back_and_search_from_anywhere(small_store, make_app):
 async def test_f1_help_lists_the_keys_of_the_screen_in_front(small_store, make_app):
     app = make_app(small_store)
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, SearchScreen))
+        await wait_for_screen(pilot, SearchScreen)
         await pilot.press("f1")
-        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
+        await wait_for_screen(pilot, HelpScreen)
         text = screen_text(app)
         for expected in ("F2 / ^f", "Customer search, from anywhere", "search", "palette",
                          "[keymap]"):
             assert expected in text
         await pilot.press("escape")
-        await wait_for(pilot, lambda: isinstance(app.screen, SearchScreen))
+        await wait_for_screen(pilot, SearchScreen)
 
 
 async def test_the_palette_lists_every_action_by_name(small_store, make_app):
     app = make_app(small_store)
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, SearchScreen))
+        await wait_for_screen(pilot, SearchScreen)
         names = [command.title for command in app.get_system_commands(app.screen)]
         for expected in ("Help", "Search", "Back", "Quit", "Open"):
             assert expected in names
         await pilot.press("ctrl+p")
-        await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette))
+        await wait_for_screen(pilot, CommandPalette)
         await pilot.press("escape")
         await pilot.press("f10")
-        await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette))
+        await wait_for_screen(pilot, CommandPalette)
 
 
 async def test_keys_are_remapped_by_id_from_config(small_store, make_app, signed_in_config):
@@ -173,12 +173,12 @@ async def test_keys_are_remapped_by_id_from_config(small_store, make_app, signed
     async with app.run_test(size=(80, 24)) as pilot:
         await _search(pilot, card)
         await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, Customer360Screen))
+        await wait_for_screen(pilot, Customer360Screen)
         await pilot.press("f2")  # no longer bound
         await pilot.pause(0.1)
         assert isinstance(app.screen, Customer360Screen)
         await pilot.press("f7")
-        await wait_for(pilot, lambda: isinstance(app.screen, SearchScreen))
+        await wait_for_screen(pilot, SearchScreen)
 
 
 async def test_the_interface_speaks_chinese(small_store, make_app):
@@ -196,7 +196,7 @@ async def test_first_run_asks_who_is_signing_in_and_remembers(small_store, make_
     config.source = config_file
     app = make_app(small_store, config=config)
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, SignInScreen))
+        await wait_for_screen(pilot, SignInScreen)
         await pilot.click("#sign-in-submit")
         await wait_for(pilot, lambda: "Fill in all three" in screen_text(app))
         for field, value in (("#agent-id", "A2048"), ("#agent-name", "王芳"),
@@ -204,7 +204,7 @@ async def test_first_run_asks_who_is_signing_in_and_remembers(small_store, make_
             app.screen.query_one(field, Input).value = value
         app.screen.query_one("#staff-number", Input).focus()
         await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, SearchScreen))
+        await wait_for_screen(pilot, SearchScreen)
         assert "王芳" in screen_text(app)
     saved = tomllib.loads(config_file.read_text(encoding="utf-8"))
     assert saved["agent"] == {"id": "A2048", "name": "王芳", "staff_number": "2048"}
@@ -215,7 +215,7 @@ async def test_a_missing_store_is_offered_to_be_seeded(tmp_path, make_app, signe
     app = make_app(path)
     app.demo_customers = 300
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, StoreProblemScreen))
+        await wait_for_screen(pilot, StoreProblemScreen)
         await wait_for(pilot, lambda: "There is no local store" in screen_text(app))
         await pilot.click("#seed")
         await wait_for(pilot, lambda: isinstance(app.screen, SearchScreen), timeout=30)
@@ -227,7 +227,7 @@ async def test_a_damaged_store_is_explained_not_crashed_on(tmp_path, make_app):
     path.write_bytes(b"not a database at all" * 100)
     app = make_app(path)
     async with app.run_test(size=(120, 30)) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, StoreProblemScreen))
+        await wait_for_screen(pilot, StoreProblemScreen)
         await wait_for(pilot, lambda: "is not an agent-tui store" in screen_text(app))
         assert not app.screen.query("#seed")
         await pilot.click("#quit")

@@ -12,7 +12,7 @@ import pytest
 from agent_tui.config import AgentSection, Config, StoreSection, UISection
 from screens.customer_360 import Customer360Screen
 from screens.search import SearchScreen
-from tests.screen import wait_for
+from tests.screen import wait_for, wait_for_screen
 
 SIZES = [(80, 24), (120, 40)]
 
@@ -30,7 +30,7 @@ def _customer_with_signals(path) -> str:
 
 
 async def _until_search(pilot) -> None:
-    await wait_for(pilot, lambda: isinstance(pilot.app.screen, SearchScreen))
+    await wait_for_screen(pilot, SearchScreen)
     await pilot.pause(0.1)
 
 
