@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
@@ -48,9 +49,13 @@ class AgentApp(App[None]):
         self.clock = clock
         self.demo_customers = demo_customers
         self.store: Store | None = None
+        # Set when the attempt to open the store has finished, whatever its outcome: a search
+        # typed while it opens waits for it instead of being lost.
+        self.store_opened = threading.Event()
         # What identity verification has earned per customer in this session; masked by default.
         self.disclosures: dict[str, Disclosure] = {}
         self.title = self.catalog.text("app.title")
+        self.sub_title = self.agent_line()  # screens leave it alone: the app owns it
         install_bindings(self, APP_ACTION_IDS, self.catalog)
         if config.keymap:
             self.set_keymap(config.keymap)
@@ -79,14 +84,25 @@ class AgentApp(App[None]):
     # -- start-up ----------------------------------------------------------------------------
 
     def on_mount(self) -> None:
+        # The search screen comes up at once and the store opens beside it: the agent can type
+        # while it is checked. A sign-in, or a problem with the store, goes on top of it.
+        self.push_screen(SearchScreen())
         if not self.config.agent.is_signed_in:
-            self.push_screen(SignInScreen(), callback=lambda _signed_in: self.open_store())
-        else:
-            self.open_store()
+            self.push_screen(SignInScreen(), callback=lambda _signed_in: self._signed_in())
+        self.open_store()
+
+    def _signed_in(self) -> None:
+        self.sub_title = self.agent_line()
+
+    def wait_for_store(self, timeout: float = 60.0) -> Store | None:
+        """From a worker thread: the store once it is open, or None if it could not be."""
+        self.store_opened.wait(timeout)
+        return self.store
 
     @work(thread=True, exclusive=True, group="store")
     def open_store(self) -> None:
-        """Check and migrate the store off the event loop, then show search or the problem."""
+        """Check and migrate the store off the event loop; say what is wrong if it cannot open."""
+        self.store_opened.clear()
         try:
             store = Store.open(self.store_path)
         except StoreMissing:
@@ -94,7 +110,10 @@ class AgentApp(App[None]):
         except StoreError as error:
             self.call_from_thread(self._show_store_problem, error, False)
         else:
-            self.call_from_thread(self._store_ready, store)
+            self.store = store
+            self.call_from_thread(self._store_ready)
+        finally:
+            self.store_opened.set()
 
     def _show_store_problem(self, error: TranslatableError | None, missing: bool) -> None:
         message = (
@@ -102,15 +121,11 @@ class AgentApp(App[None]):
         )
         self.push_screen(StoreProblemScreen(message, offer_seed=missing))
 
-    def _store_ready(self, store: Store) -> None:
-        self.store = store
-        self.sub_title = self.agent_line()
-        self.switch_to_search()
-
-    def switch_to_search(self) -> None:
-        while len(self.screen_stack) > 1:
+    def _store_ready(self) -> None:
+        if isinstance(self.screen, StoreProblemScreen):  # seeded from there: back to work
             self.pop_screen()
-        self.push_screen(SearchScreen())
+        if isinstance(self.screen, SearchScreen):
+            self.screen.store_ready()
 
     # -- app-wide actions --------------------------------------------------------------------
 
@@ -126,11 +141,10 @@ class AgentApp(App[None]):
         self.push_screen(SearchScreen())
 
     def action_back(self) -> None:
-        if isinstance(self.screen, SearchScreen) or len(self.screen_stack) <= 2:
-            if isinstance(self.screen, SearchScreen):
-                self.screen.clear_or_stay()
-            return
-        self.pop_screen()
+        if isinstance(self.screen, SearchScreen):
+            self.screen.clear_or_stay()
+        elif getattr(self.screen, "ALLOW_BACK", True) and len(self.screen_stack) > 2:
+            self.pop_screen()
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):

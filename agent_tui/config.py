@@ -14,9 +14,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Literal
 
+import msgspec
 import platformdirs
-import tomli_w
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from agent_tui.i18n import SUPPORTED, TranslatableError
 from agent_tui.keymap import ACTIONS_BY_ID, is_valid_key_list
@@ -32,8 +31,11 @@ class ConfigError(TranslatableError):
     pass
 
 
-class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True)
+# msgspec rather than pydantic: the same strict validation (types, unknown keys refused, a path
+# to the bad value) at a twentieth of the start-up cost: 0.6 MB and 3 ms instead of 10 MB and
+# 45 ms, on a session budget of 60 MB and a start within 1.2x of a bare Textual app.
+class _Section(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    pass
 
 
 class AgentSection(_Section):
@@ -62,25 +64,29 @@ class BankSection(_Section):
     name_en: str = "XX Bank"
 
 
-class Config(_Section):
-    agent: AgentSection = Field(default_factory=AgentSection)
-    ui: UISection = Field(default_factory=UISection)
-    store: StoreSection = Field(default_factory=StoreSection)
-    bank: BankSection = Field(default_factory=BankSection)
-    keymap: dict[str, str] = Field(default_factory=dict)
+# dict=True: besides its fields, a Config remembers ``source``, the file it came from (for
+# messages and for remembering the agent's sign-in), which no TOML key can set.
+class Config(_Section, dict=True):
+    agent: AgentSection = msgspec.field(default_factory=AgentSection)
+    ui: UISection = msgspec.field(default_factory=UISection)
+    store: StoreSection = msgspec.field(default_factory=StoreSection)
+    bank: BankSection = msgspec.field(default_factory=BankSection)
+    keymap: dict[str, str] = msgspec.field(default_factory=dict)
 
-    @field_validator("keymap")
-    @classmethod
-    def _known_actions(cls, keymap: dict[str, str]) -> dict[str, str]:
-        for action_id, keys in keymap.items():
+    def __post_init__(self) -> None:
+        for action_id, keys in self.keymap.items():
             if action_id not in ACTIONS_BY_ID:
-                raise ValueError(f"unknown action id {action_id!r}")
+                raise ValueError(f"unknown action id {action_id!r} in keymap")
             if not is_valid_key_list(keys):
-                raise ValueError(f"not a list of keys: {keys!r}")
-        return keymap
+                raise ValueError(f"not a list of keys for keymap.{action_id}: {keys!r}")
 
-    # Where this config came from, for messages and for remembering the agent's sign-in.
-    source: Path | None = Field(default=None, exclude=True)
+    @property
+    def source(self) -> Path | None:
+        return self.__dict__.get("source")
+
+    @source.setter
+    def source(self, path: Path | None) -> None:
+        self.__dict__["source"] = path
 
     def store_path(self) -> Path:
         return Path(self.store.path).expanduser() if self.store.path else default_store_path()
@@ -131,15 +137,36 @@ def _line_of(text: str, location: tuple[object, ...]) -> int | None:
     return None
 
 
-def _validation_error(error: ValidationError, path: Path, text: str) -> ConfigError:
-    first = error.errors()[0]
-    location = tuple(part for part in first["loc"] if not isinstance(part, int))
-    dotted = ".".join(str(part) for part in location)
+_UNKNOWN_FIELD = re.compile(r"Object contains unknown field `(?P<field>[^`]+)`")
+_AT_PATH = re.compile(r" - at `\$(?P<path>[^`]*)`$")
+
+
+def _error_location(error: msgspec.ValidationError) -> tuple[tuple[str, ...], str, bool]:
+    """(the key's path, the reason, whether the key is unknown) from msgspec's message."""
+    message = str(error)
+    at = _AT_PATH.search(message)
+    path = tuple(part for part in re.split(r"[.\[\]]", at.group("path")) if part) if at else ()
+    reason = message[: at.start()] if at else message
+    unknown = _UNKNOWN_FIELD.match(reason)
+    if unknown:
+        return (*path, unknown.group("field")), reason, True
+    if path and path[0] == "keymap" or reason.startswith(("unknown action", "not a list of keys")):
+        path = ("keymap",) if not path else path
+    return path, reason, False
+
+
+def _validation_error(error: msgspec.ValidationError, path: Path, text: str) -> ConfigError:
+    location, reason, unknown = _error_location(error)
+    dotted = ".".join(location)
     line = _line_of(text, location) if location else None
     where = f"{path}:{line}" if line else str(path)
-    if first["type"] == "extra_forbidden":
+    if unknown:
         return ConfigError("config.unknown_key", key=dotted, where=where)
-    return ConfigError("config.bad_value", key=dotted, where=where, reason=first["msg"])
+    return ConfigError("config.bad_value", key=dotted, where=where, reason=reason)
+
+
+def _validate(data: Mapping[str, object]) -> Config:
+    return msgspec.convert(data, Config, strict=True)
 
 
 def load_config(
@@ -163,10 +190,10 @@ def load_config(
         except OSError as error:
             raise ConfigError("config.unreadable", where=str(path), reason=error.strerror) from None
     try:
-        config = Config.model_validate(data)
-    except ValidationError as error:
+        config = _validate(data)
+    except msgspec.ValidationError as error:
         raise _validation_error(error, path, text) from None
-    layered = config.model_dump()
+    layered = msgspec.to_builtins(config)
     for section, key, variable in (
         ("store", "path", ENV_STORE),
         ("ui", "language", ENV_LANGUAGE),
@@ -177,12 +204,12 @@ def load_config(
     for section, values in (overrides or {}).items():
         layered[section].update({key: value for key, value in values.items() if value is not None})
     try:
-        merged = Config.model_validate(layered)
-    except ValidationError as error:
-        first = error.errors()[0]
-        dotted = ".".join(str(part) for part in first["loc"])
+        merged = _validate(layered)
+    except msgspec.ValidationError as error:
+        location, reason, _unknown = _error_location(error)
         raise ConfigError(
-            "config.bad_override", key=dotted, reason=first["msg"], languages=", ".join(SUPPORTED)
+            "config.bad_override", key=".".join(location), reason=reason,
+            languages=", ".join(SUPPORTED),
         ) from None
     merged.source = path
     return merged
@@ -195,6 +222,8 @@ def remember_agent(config: Config, agent_id: str, name: str, staff_number: str) 
     if path.exists():
         existing = tomllib.loads(path.read_text(encoding="utf-8"))
     existing["agent"] = {"id": agent_id, "name": name, "staff_number": staff_number}
+    import tomli_w  # only here: writing the config is a first-run event, not a start-up cost
+
     path.parent.mkdir(parents=True, exist_ok=True)
     # A private temporary file, then an atomic rename: a crash never leaves half a config
     # behind, and two sign-ins at once cannot write into each other's file.

@@ -56,7 +56,7 @@ class Sample:
 
 def draw_sample(path: Path, per_kind: int) -> Sample:
     store = Store.open(path)
-    connection = store.db().conn
+    connection = store.connection()
     try:
         customers = int(dict(store.meta())["customers"])
         heavy = json.loads(store.meta().get("heavy_customers", "[]"))
@@ -116,7 +116,7 @@ def time_searches(path: Path, sample: Sample, warmup: int = 20) -> tuple[dict, d
     Random(SAMPLE_SEED).shuffle(work)
     expected = {kind: value[1] for kind, value in (*EXACT_KINDS.items(), *NAME_KINDS.items())}
     store = Store.open(path)
-    repository = CustomerRepository(store.db().conn)
+    repository = CustomerRepository(store.connection())
     timings: dict[str, list[float]] = defaultdict(list)
     hits: dict[str, list[int]] = defaultdict(list)
     wrong_kind: dict[str, int] = defaultdict(int)
@@ -152,7 +152,7 @@ def time_customer_360(path: Path, heavy: list[str], repetitions: int) -> dict:
     for customer_id in heavy:
         store = Store(Path(path))  # a brand-new connection on first use, as a new thread gets
         try:
-            repository = CustomerRepository(store.db().conn)
+            repository = CustomerRepository(store.connection())
             started = time.perf_counter()
             view = repository.customer_360(customer_id, NOW)
             cold.append((time.perf_counter() - started) * 1000)
@@ -162,7 +162,7 @@ def time_customer_360(path: Path, heavy: list[str], repetitions: int) -> dict:
     store = Store(Path(path))
     warm = []
     try:
-        repository = CustomerRepository(store.db().conn)
+        repository = CustomerRepository(store.connection())
         repository.customer_360(heavy[0], NOW)
         for index in range(repetitions):
             customer_id = heavy[index % len(heavy)]

@@ -72,12 +72,11 @@ class Customer360Screen(AgentScreen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.sub_title = self.agent_app.agent_line()
         self.load()
 
     @work(thread=True, exclusive=True, group="c360")
     def load(self) -> None:
-        repository = CustomerRepository(self.agent_app.store.db().conn)
+        repository = CustomerRepository(self.agent_app.store.connection())
         view = repository.customer_360(self.customer_id, self.agent_app.now())
         self.app.call_from_thread(self._show, view)
 
@@ -240,6 +239,6 @@ class Customer360Screen(AgentScreen[None]):
 
     @work(thread=True, exclusive=True, group="c360-page")
     def load_transactions(self, offset: int) -> None:
-        repository = CustomerRepository(self.agent_app.store.db().conn)
+        repository = CustomerRepository(self.agent_app.store.connection())
         page = repository.transactions(self.customer_id, offset=offset)
         self.app.call_from_thread(self._show_transactions, page)

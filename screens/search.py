@@ -49,7 +49,13 @@ class SearchScreen(AgentScreen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.sub_title = self.agent_app.agent_line()
+        self.focus_query()
+
+    def store_ready(self) -> None:
+        """The store has opened (or been seeded): search again for whatever is in the box."""
+        query = self.query_one("#query", Input)
+        if query.value:
+            self.run_search(query.value)
         self.focus_query()
 
     def focus_query(self) -> None:
@@ -69,8 +75,10 @@ class SearchScreen(AgentScreen[None]):
         query = parse_query(text)
         hits: list[SearchHit] = []
         if query.kind not in (QueryKind.EMPTY, QueryKind.UNRECOGNISED):
-            repository = CustomerRepository(self.agent_app.store.db().conn)
-            hits = repository.search(query, limit=SEARCH_LIMIT + 1)
+            store = self.agent_app.wait_for_store()
+            if store is None:
+                return  # the store could not be opened: its problem screen says why
+            hits = CustomerRepository(store.connection()).search(query, limit=SEARCH_LIMIT + 1)
         self.app.call_from_thread(self._show_results, text, query.kind, hits)
 
     def _show_results(self, text: str, kind: QueryKind, hits: list[SearchHit]) -> None:

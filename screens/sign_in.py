@@ -17,6 +17,7 @@ from screens.widgets.safe_input import SafeInput
 
 class SignInScreen(AgentScreen[bool]):
     HELP_KEY = "help.sign_in"
+    ALLOW_BACK = False
 
     def compose(self) -> ComposeResult:
         app = self.agent_app

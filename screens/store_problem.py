@@ -19,6 +19,7 @@ from screens.widgets.key_bar import KeyBar
 
 class StoreProblemScreen(AgentScreen[None]):
     HELP_KEY = "help.store_problem"
+    ALLOW_BACK = False
 
     def __init__(self, message: str, *, offer_seed: bool) -> None:
         super().__init__()

@@ -58,7 +58,7 @@ def _records(customer_id: str, text: str) -> dict[str, list[dict]]:
 def hostile_store(writable_store, hostile_strings) -> tuple:
     """Each hostile string as one customer's every free-text field, sanitised and raw."""
     store = Store.open(writable_store)
-    connection = store.db().conn
+    connection = store.connection()
     sanitised, raw = [], []
     for number, item in enumerate(hostile_strings):
         customer_id = f"H{number:03d}"
@@ -96,7 +96,7 @@ def test_nothing_a_terminal_would_obey_is_stored(hostile_store):
 
 def test_every_hostile_string_is_a_valid_search(hostile_store):
     path, sanitised, _raw = hostile_store
-    repository = CustomerRepository(Store.open(path).db().conn)
+    repository = CustomerRepository(Store.open(path).connection())
     for _customer_id, item in sanitised:
         repository.search(parse_query(item["text"]))  # results or none, never an exception
 

@@ -17,7 +17,7 @@ from tests.conftest import FROZEN_NOW
 
 
 def _repository(path) -> CustomerRepository:
-    return CustomerRepository(Store.open(path).db().conn)
+    return CustomerRepository(Store.open(path).connection())
 
 
 def _any_customer(path) -> tuple:
@@ -89,7 +89,7 @@ def test_a_store_from_a_newer_schema_is_refused_with_its_version(writable_store)
 def test_a_new_store_is_created_migrated_and_marked_as_ours(tmp_path):
     path = tmp_path / "new.db"
     store = Store.open(path, create=True)
-    connection = store.db().conn
+    connection = store.connection()
     assert connection.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
     assert connection.execute("PRAGMA user_version").fetchone()[0] == LATEST_VERSION
     assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
@@ -109,18 +109,18 @@ def test_migrations_are_idempotent(tmp_path):
 
 def test_each_thread_gets_its_own_connection(small_store):
     store = Store.open(small_store)
-    connections: dict[str, object] = {"main": store.db()}
+    connections: dict[str, object] = {"main": store.connection()}
 
     def worker() -> None:
-        connections["worker"] = store.db()
+        connections["worker"] = store.connection()
         # A connection opened on the main thread would raise ProgrammingError here.
-        store.db().execute("SELECT count(*) FROM customers").fetchone()
+        store.connection().execute("SELECT count(*) FROM customers").fetchone()
 
     thread = threading.Thread(target=worker)
     thread.start()
     thread.join()
     assert connections["worker"] is not connections["main"]
-    assert store.db() is connections["main"]
+    assert store.connection() is connections["main"]
 
 
 # -- search --------------------------------------------------------------------------------------
@@ -179,7 +179,7 @@ def test_heavy_customer_360_pages_transactions(small_store):
     store = Store.open(small_store)
     heavy = store.meta()["heavy_customers"]
     customer_id = heavy.split('"')[1]
-    repository = CustomerRepository(store.db().conn)
+    repository = CustomerRepository(store.connection())
     view = repository.customer_360(customer_id, FROZEN_NOW)
     assert view is not None
     assert view.transactions.total >= 10_000
@@ -195,9 +195,9 @@ def test_planted_risk_patterns_are_all_found_and_only_them(small_store):
     """The generator plants a known number of each pattern; the 360's detector finds exactly those."""
     store = Store.open(small_store)
     meta = store.meta()
-    repository = CustomerRepository(store.db().conn)
+    repository = CustomerRepository(store.connection())
     found = {"frequent_large_transfers": 0, "repeated_password_changes": 0}
-    customer_ids = [row[0] for row in store.db().execute("SELECT id FROM customers").fetchall()]
+    customer_ids = [row[0] for row in store.connection().execute("SELECT id FROM customers").fetchall()]
     for customer_id in customer_ids:
         view = repository.customer_360(customer_id, FROZEN_NOW)
         kinds = {signal.kind.value for signal in view.signals}
@@ -217,7 +217,7 @@ def test_a_missing_customer_has_no_360(small_store):
 
 def test_reveal_writes_an_audit_row_and_grants_the_tier(writable_store):
     store = Store.open(writable_store)
-    connection = store.db().conn
+    connection = store.connection()
     customer_id = _any_customer(writable_store)[0]
     at = datetime(2026, 11, 23, 10, 5)
     disclosure = audit.reveal(
@@ -233,14 +233,14 @@ def test_reveal_writes_an_audit_row_and_grants_the_tier(writable_store):
 
 
 def test_a_masked_reveal_writes_nothing(writable_store):
-    connection = Store.open(writable_store).db().conn
+    connection = Store.open(writable_store).connection()
     audit.reveal(connection, agent_id="A1", customer_id="C1", tier=Tier.MASKED,
                  at=FROZEN_NOW, reason="-")
     assert audit.entries(connection) == []
 
 
 def test_the_audit_log_is_append_only(writable_store):
-    connection = Store.open(writable_store).db().conn
+    connection = Store.open(writable_store).connection()
     audit.append(connection, agent_id="A1", action="x", at=FROZEN_NOW)
     with pytest.raises(sqlite3.IntegrityError, match="append-only"):
         connection.execute("UPDATE audit_log SET agent_id = 'A2'")

@@ -19,6 +19,8 @@ class AgentScreen(Screen[ResultType], Generic[ResultType]):
     ACTION_IDS: ClassVar[tuple[str, ...]] = ()
     # The catalog key of the F1 help text for this screen.
     HELP_KEY: ClassVar[str] = "help.general"
+    # Whether F3 may leave it: not a sign-in, nor a store problem (nothing works behind them).
+    ALLOW_BACK: ClassVar[bool] = True
 
     def __init__(self) -> None:
         super().__init__()
