@@ -17,10 +17,7 @@ from agent_tui.domain.masking import MASKED, Disclosure
 from agent_tui.i18n import Catalog, TranslatableError
 from agent_tui.keymap import DEFAULT_KEYMAP
 from agent_tui.store import Store, StoreError, StoreMissing
-from screens.help import HelpScreen
 from screens.search import SearchScreen
-from screens.sign_in import SignInScreen
-from screens.store_problem import StoreProblemScreen
 from screens.widgets.keys import install_bindings
 
 APP_ACTION_IDS = tuple(entry.id for entry in DEFAULT_KEYMAP if entry.app_level)
@@ -28,7 +25,9 @@ Clock = Callable[[], datetime]
 
 
 class AgentApp(App[None]):
-    CSS_PATH = "../screens/app.tcss"
+    # The search is the default screen, whose own CSS_PATH Textual does not load: its styles are
+    # the app's. Every other screen brings its own .tcss when first shown.
+    CSS_PATH = "../screens/search.tcss"
     ENABLE_COMMAND_PALETTE = True
     # F10 and ctrl+p both open the palette through the keymap; Textual's own binding would be a
     # second, unremappable ctrl+p.
@@ -83,13 +82,20 @@ class AgentApp(App[None]):
 
     # -- start-up ----------------------------------------------------------------------------
 
+    def get_default_screen(self) -> Screen:
+        """The search is the base of every session: it comes up at once, and the store opens
+        beside it so the agent can type while it is checked. A sign-in, or a problem with the
+        store, goes on top of it; F2 always comes back to it."""
+        return SearchScreen()
+
     def on_mount(self) -> None:
-        # The search screen comes up at once and the store opens beside it: the agent can type
-        # while it is checked. A sign-in, or a problem with the store, goes on top of it.
-        self.push_screen(SearchScreen())
         if not self.config.agent.is_signed_in:
+            from screens.sign_in import SignInScreen  # first run only
+
             self.push_screen(SignInScreen(), callback=lambda _signed_in: self._signed_in())
-        self.open_store()
+        # After the first frame: the check runs in a thread, but it would still compete with
+        # the first paint for the interpreter.
+        self.call_after_refresh(self.open_store)
 
     def _signed_in(self) -> None:
         self.sub_title = self.agent_line()
@@ -116,13 +122,15 @@ class AgentApp(App[None]):
             self.store_opened.set()
 
     def _show_store_problem(self, error: TranslatableError | None, missing: bool) -> None:
+        from screens.store_problem import StoreProblemScreen  # only when something is wrong
+
         message = (
             self.t("store.missing", path=str(self.store_path)) if missing else self.catalog.error(error)
         )
         self.push_screen(StoreProblemScreen(message, offer_seed=missing))
 
     def _store_ready(self) -> None:
-        if isinstance(self.screen, StoreProblemScreen):  # seeded from there: back to work
+        if getattr(self.screen, "CLOSES_WHEN_STORE_OPENS", False):  # seeded from there: to work
             self.pop_screen()
         if isinstance(self.screen, SearchScreen):
             self.screen.store_ready()
@@ -132,21 +140,19 @@ class AgentApp(App[None]):
     def action_search(self) -> None:
         if self.store is None:
             return
-        for screen in reversed(self.screen_stack):
-            if isinstance(screen, SearchScreen):
-                while self.screen is not screen:
-                    self.pop_screen()
-                screen.focus_query()
-                return
-        self.push_screen(SearchScreen())
+        while len(self.screen_stack) > 1:  # the search is always at the bottom of the stack
+            self.pop_screen()
+        self.screen.focus_query()
 
     def action_back(self) -> None:
         if isinstance(self.screen, SearchScreen):
             self.screen.clear_or_stay()
-        elif getattr(self.screen, "ALLOW_BACK", True) and len(self.screen_stack) > 2:
+        elif getattr(self.screen, "ALLOW_BACK", True) and len(self.screen_stack) > 1:
             self.pop_screen()
 
     def action_help(self) -> None:
+        from screens.help import HelpScreen  # on first F1, not at start
+
         if isinstance(self.screen, HelpScreen):
             self.pop_screen()
             return

@@ -6,11 +6,10 @@ help screen and command palette list it. Later capabilities (calls, cases, sync)
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import msgspec
 
 
-@dataclass(frozen=True, slots=True)
-class KeyAction:
+class KeyAction(msgspec.Struct, frozen=True):
     id: str
     keys: str  # comma-separated Textual key names, the F-key first
     action: str  # the Textual action it runs

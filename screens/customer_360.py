@@ -37,6 +37,7 @@ _TABLES = {
 
 
 class Customer360Screen(AgentScreen[None]):
+    CSS_PATH = "customer_360.tcss"
     ACTION_IDS = ("next_page", "previous_page")
     HELP_KEY = "help.customer_360"
 
@@ -76,8 +77,12 @@ class Customer360Screen(AgentScreen[None]):
 
     @work(thread=True, exclusive=True, group="c360")
     def load(self) -> None:
-        repository = CustomerRepository(self.agent_app.store.connection())
-        view = repository.customer_360(self.customer_id, self.agent_app.now())
+        store = self.agent_app.wait_for_store()
+        if store is None:
+            return  # the store could not be opened: its problem screen says why
+        view = CustomerRepository(store.connection()).customer_360(
+            self.customer_id, self.agent_app.now()
+        )
         self.app.call_from_thread(self._show, view)
 
     def _show(self, view: Customer360 | None) -> None:
@@ -239,6 +244,8 @@ class Customer360Screen(AgentScreen[None]):
 
     @work(thread=True, exclusive=True, group="c360-page")
     def load_transactions(self, offset: int) -> None:
-        repository = CustomerRepository(self.agent_app.store.connection())
-        page = repository.transactions(self.customer_id, offset=offset)
+        store = self.agent_app.wait_for_store()
+        if store is None:
+            return
+        page = CustomerRepository(store.connection()).transactions(self.customer_id, offset=offset)
         self.app.call_from_thread(self._show_transactions, page)

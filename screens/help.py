@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 
 class HelpScreen(ModalScreen[None]):
+    CSS_PATH = "help.tcss"
     BINDINGS = [("escape,f1,f3,ctrl+g", "dismiss", "")]
 
     def __init__(self, about: Screen) -> None:

@@ -14,7 +14,6 @@ from textual.widgets import DataTable, Header, Input, Static
 from agent_tui.domain.models import SearchHit
 from agent_tui.domain.query import QueryKind, parse_query
 from agent_tui.store.customers import SEARCH_LIMIT, CustomerRepository
-from screens.customer_360 import Customer360Screen
 from screens.widgets.agent_screen import AgentScreen
 from screens.widgets.badges import customer_badges, risk_badge
 from screens.widgets.key_bar import KeyBar
@@ -138,4 +137,7 @@ class SearchScreen(AgentScreen[None]):
         self.open_customer(self._hits[row].customer_id)
 
     def open_customer(self, customer_id: str) -> None:
+        # Imported on first use: the 360 and its tabs are not needed to bring up the search.
+        from screens.customer_360 import Customer360Screen
+
         self.app.push_screen(Customer360Screen(customer_id))

@@ -16,6 +16,7 @@ from screens.widgets.safe_input import SafeInput
 
 
 class SignInScreen(AgentScreen[bool]):
+    CSS_PATH = "forms.tcss"
     HELP_KEY = "help.sign_in"
     ALLOW_BACK = False
 

@@ -18,8 +18,10 @@ from screens.widgets.key_bar import KeyBar
 
 
 class StoreProblemScreen(AgentScreen[None]):
+    CSS_PATH = "forms.tcss"
     HELP_KEY = "help.store_problem"
     ALLOW_BACK = False
+    CLOSES_WHEN_STORE_OPENS = True  # once seeded and opened, the agent goes straight to work
 
     def __init__(self, message: str, *, offer_seed: bool) -> None:
         super().__init__()

@@ -134,7 +134,7 @@ async def test_back_and_search_from_anywhere(small_store, make_app):
         await pilot.press("ctrl+f")  # the ctrl alternative of F2
         await wait_for_screen(pilot, SearchScreen)
         assert isinstance(app.focused, Input)
-        assert len(app.screen_stack) == 2
+        assert len(app.screen_stack) == 1  # the search is the base screen
 
 
 async def test_f1_help_lists_the_keys_of_the_screen_in_front(small_store, make_app):

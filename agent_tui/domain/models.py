@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum
 from typing import Generic, TypeVar
+
+import msgspec
 
 from agent_tui.domain.risk import RiskSignal
 
@@ -32,8 +33,7 @@ class AccountStatus(Enum):
 ELDERLY_AGE = 60  # 老年客户: the age from which the caring, slower script applies
 
 
-@dataclass(frozen=True, slots=True)
-class SearchHit:
+class SearchHit(msgspec.Struct, frozen=True):
     customer_id: str
     name: str
     mobile: str
@@ -45,8 +45,7 @@ class SearchHit:
     matched_card: str = ""  # the card or account number that matched, when one did
 
 
-@dataclass(frozen=True, slots=True)
-class Customer:
+class Customer(msgspec.Struct, frozen=True):
     id: str
     name: str
     gender: str
@@ -67,8 +66,7 @@ class Customer:
         return today.year - self.birth_date.year - before_birthday
 
 
-@dataclass(frozen=True, slots=True)
-class Account:
+class Account(msgspec.Struct, frozen=True):
     id: str
     kind: str
     product_code: str
@@ -84,8 +82,7 @@ class Account:
         return self.product_name_zh if language == "zh-CN" else self.product_name_en
 
 
-@dataclass(frozen=True, slots=True)
-class Transaction:
+class Transaction(msgspec.Struct, frozen=True):
     id: int
     account_id: str
     at: str  # ISO timestamp, as stored
@@ -96,8 +93,7 @@ class Transaction:
     description: str
 
 
-@dataclass(frozen=True, slots=True)
-class Interaction:
+class Interaction(msgspec.Struct, frozen=True):
     id: str
     at: str
     channel: str
@@ -107,8 +103,7 @@ class Interaction:
     outcome: str
 
 
-@dataclass(frozen=True, slots=True)
-class CaseSummary:
+class CaseSummary(msgspec.Struct, frozen=True):
     id: str
     number: str
     channel: str
@@ -123,8 +118,7 @@ class CaseSummary:
 T = TypeVar("T")
 
 
-@dataclass(frozen=True, slots=True)
-class Page(Generic[T]):
+class Page(msgspec.Struct, Generic[T], frozen=True):
     """One page of a long list: the rows, and where they sit in the whole."""
 
     rows: tuple[T, ...]
@@ -140,14 +134,13 @@ class Page(Generic[T]):
         return self.offset > 0
 
 
-@dataclass(frozen=True, slots=True)
-class Customer360:
+class Customer360(msgspec.Struct, frozen=True):
     customer: Customer
     accounts: tuple[Account, ...]
     transactions: Page[Transaction]
     interactions: Page[Interaction]
     open_cases: tuple[CaseSummary, ...]
-    signals: tuple[RiskSignal, ...] = field(default_factory=tuple)
+    signals: tuple[RiskSignal, ...] = msgspec.field(default_factory=tuple)
 
     @property
     def flagged_transaction_ids(self) -> frozenset[int]:

@@ -7,8 +7,9 @@ digits of a card together with part of the name, a name in Chinese characters, o
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from enum import Enum
+
+import msgspec
 
 from agent_tui.domain.identifiers import is_mobile
 from agent_tui.domain.text import contains_cjk, is_cjk, sanitize, to_halfwidth
@@ -35,8 +36,7 @@ class QueryKind(Enum):
     UNRECOGNISED = "unrecognised"
 
 
-@dataclass(frozen=True, slots=True)
-class SearchQuery:
+class SearchQuery(msgspec.Struct, frozen=True):
     kind: QueryKind
     text: str = ""  # the name part or the whole normalised value
     digits: str = ""  # the number part, where there is one

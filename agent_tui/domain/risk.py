@@ -7,9 +7,10 @@ and possibly a call to the customer. The thresholds are defaults; the scripts li
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import Enum
+
+import msgspec
 
 
 class SignalKind(Enum):
@@ -17,8 +18,7 @@ class SignalKind(Enum):
     REPEATED_PASSWORD_CHANGES = "repeated_password_changes"
 
 
-@dataclass(frozen=True, slots=True)
-class RiskRules:
+class RiskRules(msgspec.Struct, frozen=True):
     large_transfer_cents: int = 5_000_000  # ¥50,000
     large_transfers_count: int = 3
     large_transfers_window: timedelta = timedelta(hours=24)
@@ -34,8 +34,7 @@ TRANSFER_OUT = "transfer_out"
 PASSWORD_CHANGE = "password_change"
 
 
-@dataclass(frozen=True, slots=True)
-class RiskEvent:
+class RiskEvent(msgspec.Struct, frozen=True):
     """The part of a transaction the detector needs."""
 
     id: int
@@ -44,12 +43,11 @@ class RiskEvent:
     amount_cents: int | None
 
 
-@dataclass(frozen=True, slots=True)
-class RiskSignal:
+class RiskSignal(msgspec.Struct, frozen=True):
     kind: SignalKind
     first_at: datetime
     last_at: datetime
-    event_ids: frozenset[int] = field(default_factory=frozenset)
+    event_ids: frozenset[int] = msgspec.field(default_factory=frozenset)
 
     @property
     def count(self) -> int:

@@ -8,13 +8,12 @@ millions of rows before the indexes exist, then build them once.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import msgspec
 
 APPLICATION_ID = 0x41475455  # "AGTU"
 
 
-@dataclass(frozen=True, slots=True)
-class Migration:
+class Migration(msgspec.Struct, frozen=True):
     version: int
     tables: tuple[str, ...]
     indexes: tuple[str, ...] = ()
