@@ -28,12 +28,15 @@ class SearchScreen(AgentScreen[None]):
     def __init__(self) -> None:
         super().__init__()
         self._hits: list[SearchHit] = []
+        self._shown_status = ""
+        self._shown_rows: list[tuple[str, object]] = []
 
     def compose(self) -> ComposeResult:
         t = self.agent_app.t
         yield Header()
         yield SafeInput(placeholder=t("search.placeholder"), id="query", max_length=64)
-        yield Static(Content(t("search.hint")), id="search-status")
+        self._shown_status = t("search.hint")
+        yield Static(Content(self._shown_status), id="search-status")
         table: DataTable[object] = DataTable(id="results", cursor_type="row", zebra_stripes=True)
         for key, column in (
             ("name", "search.col_name"),
@@ -86,6 +89,15 @@ class SearchScreen(AgentScreen[None]):
         t = self.agent_app.t
         more = len(hits) > SEARCH_LIMIT
         self._hits = hits[:SEARCH_LIMIT]
+        status = self._status(kind, more, t)
+        if status != self._shown_status:  # each repaint is bytes down an agent's SSH link
+            self._shown_status = status
+            self.query_one("#search-status", Static).update(Content(status))
+        rows = [(hit.customer_id, self.agent_app.disclosure_for(hit.customer_id).tier)
+                for hit in self._hits]
+        if rows == self._shown_rows:
+            return  # the same customers, shown the same way (often: none yet): leave the table
+        self._shown_rows = rows
         table = self.query_one("#results", DataTable)
         table.clear()
         for hit in self._hits:
@@ -99,7 +111,6 @@ class SearchScreen(AgentScreen[None]):
                 cell(disclosure.card(hit.matched_card)),
                 key=hit.customer_id,
             )
-        self.query_one("#search-status", Static).update(Content(self._status(kind, more, t)))
 
     def _status(self, kind: QueryKind, more: bool, t) -> str:
         if kind is QueryKind.EMPTY:

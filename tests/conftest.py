@@ -31,8 +31,6 @@ def isolated_environment(tmp_path_factory, monkeypatch):
     for variable in ("LC_ALL", "LC_MESSAGES", "AGENT_TUI_CONFIG", "AGENT_TUI_STORE",
                      "AGENT_TUI_LANGUAGE", "AGENT_TUI_AGENT", "NO_COLOR"):
         monkeypatch.delenv(variable, raising=False)
-    # No cursor blink: snapshots and screen scans see the same frame every time.
-    monkeypatch.setenv("TEXTUAL_CURSOR_BLINK", "0")
 
 
 @pytest.fixture(scope="session")

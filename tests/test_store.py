@@ -263,3 +263,23 @@ def test_any_search_string_gives_results_or_none_never_an_exception(small_store)
         assert len(hits) <= 51
 
     search_anything()
+
+
+def test_a_version_1_store_is_migrated_on_open(tmp_path):
+    """A store written before migration 2 gets its index on open, keeping its data."""
+    from agent_tui.store.schema import MIGRATIONS
+
+    path = tmp_path / "v1.db"
+    connection = sqlite3.connect(path, isolation_level=None)
+    for statement in (*MIGRATIONS[0].tables, *MIGRATIONS[0].indexes):
+        connection.execute(statement)
+    connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    connection.execute("PRAGMA user_version = 1")
+    connection.execute("INSERT INTO meta VALUES ('kept', 'yes')")
+    connection.close()
+    store = Store.open(path)
+    indexes = {row[0] for row in store.connection().execute(
+        "SELECT name FROM sqlite_master WHERE type = 'index'")}
+    assert "accounts_last4_customer" in indexes and "accounts_last4" not in indexes
+    assert store.connection().execute("PRAGMA user_version").fetchone()[0] == LATEST_VERSION
+    assert store.meta() == {"kept": "yes"}

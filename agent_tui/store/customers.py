@@ -57,7 +57,10 @@ def _hit(row: tuple, matched_card: str = "") -> SearchHit:
 
 
 def _prefix_range(column: str) -> str:
-    return f"{column} >= ? AND {column} < ? ORDER BY {column}, c.id LIMIT ?"
+    # Ordered by the indexed column alone: equal keys come out of the index in rowid order, so
+    # the order is stable without a sort. Adding c.id (a text key) made SQLite sort every row
+    # sharing the prefix: 11,000 for the initials "ly" on a million customers.
+    return f"{column} >= ? AND {column} < ? ORDER BY {column} LIMIT ?"
 
 
 class CustomerRepository:

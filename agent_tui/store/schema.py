@@ -152,6 +152,16 @@ _V1_INDEXES = (
     "CREATE INDEX IF NOT EXISTS audit_log_customer ON audit_log (customer_id, at)",
 )
 
-MIGRATIONS: tuple[Migration, ...] = (Migration(1, _V1_TABLES, _V1_INDEXES),)
+# v2: "last 4 digits + name" reads (last4, customer_id, number) from the index alone, instead of
+# one table row per card ending in those digits (up to 850 on a million customers).
+_V2_INDEXES = (
+    "CREATE INDEX IF NOT EXISTS accounts_last4_customer ON accounts (last4, customer_id, number)",
+    "DROP INDEX IF EXISTS accounts_last4",
+)
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, _V1_TABLES, _V1_INDEXES),
+    Migration(2, (), _V2_INDEXES),
+)
 
 LATEST_VERSION = MIGRATIONS[-1].version
