@@ -19,7 +19,7 @@ from agent_tui.i18n import Catalog, TranslatableError
 from agent_tui.keymap import DEFAULT_KEYMAP
 from agent_tui.store import Store, StoreError, StoreMissing
 from screens.search import SearchScreen
-from screens.widgets.keys import install_bindings
+from screens.widgets.keys import APP_SYSTEM_BINDINGS, FOCUS_BINDINGS, install_bindings
 
 APP_ACTION_IDS = tuple(entry.id for entry in DEFAULT_KEYMAP if entry.app_level)
 Clock = Callable[[], datetime]
@@ -57,7 +57,9 @@ class AgentApp(App[None]):
         self.disclosures: dict[str, Disclosure] = {}
         self.title = self.catalog.text("app.title")
         self.sub_title = self.agent_line()  # screens leave it alone: the app owns it
-        install_bindings(self, APP_ACTION_IDS, self.catalog)
+        install_bindings(
+            self, APP_ACTION_IDS, self.catalog, extra=(*FOCUS_BINDINGS, *APP_SYSTEM_BINDINGS)
+        )
         if config.keymap:
             self.set_keymap(config.keymap)
         self.theme = config.ui.theme
@@ -80,6 +82,8 @@ class AgentApp(App[None]):
 
     def agent_line(self) -> str:
         agent = self.config.agent
+        if not agent.is_signed_in:
+            return ""
         return self.t("app.agent_line", name=agent.name, staff_number=agent.staff_number)
 
     # -- start-up ----------------------------------------------------------------------------

@@ -232,3 +232,19 @@ async def test_a_damaged_store_is_explained_not_crashed_on(tmp_path, make_app):
         assert not app.screen.query("#seed")
         await pilot.click("#quit")
     assert path.read_bytes() == b"not a database at all" * 100
+
+
+async def test_keys_arriving_in_one_burst_land_where_they_were_typed(small_store, make_app):
+    """Several keys in one read (a fast typist, one SSH packet): Tab moves the focus before the
+    next key is delivered, so nothing lands in the field being left."""
+    from textual import events
+
+    config = Config(store=StoreSection(path=str(small_store)), ui=UISection(mouse=False))
+    app = make_app(small_store, config=config)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await wait_for_screen(pilot, SignInScreen)
+        burst = [("a", "a"), ("1", "1"), ("tab", "\t"), ("王", "王"), ("tab", "\t"), ("7", "7")]
+        for key, character in burst:
+            app.post_message(events.Key(key, character))
+        await wait_for(pilot, lambda: screen.query_one("#staff-number", Input).value == "7")
+        assert [field.value for field in screen.query(Input)] == ["a1", "王", "7"]

@@ -102,3 +102,18 @@ def test_missing_store(snap_compare, make_app):
 
     app = make_app(path, config=config)
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+def test_first_run_sign_in_in_chinese(snap_compare, small_store, make_app):
+    """The form fits 80x24 with no agent in the header yet."""
+    config = Config(store=StoreSection(path=str(small_store)),
+                    ui=UISection(mouse=False, cursor_blink=False))
+
+    async def run_before(pilot) -> None:
+        from screens.sign_in import SignInScreen
+
+        await wait_for_screen(pilot, SignInScreen)
+        await pilot.pause(0.1)
+
+    app = make_app(small_store, language="zh-CN", config=config)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)

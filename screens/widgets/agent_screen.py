@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, ClassVar, Generic, TypeVar
 
 from textual.screen import Screen
 
-from screens.widgets.keys import install_bindings
+from screens.widgets.keys import SCREEN_SYSTEM_BINDINGS, install_bindings
 
 if TYPE_CHECKING:
     from agent_tui.app import AgentApp
@@ -25,7 +25,9 @@ class AgentScreen(Screen[ResultType], Generic[ResultType]):
     def __init__(self) -> None:
         super().__init__()
         if self.ACTION_IDS:
-            install_bindings(self, self.ACTION_IDS, self.agent_app.catalog)
+            install_bindings(
+                self, self.ACTION_IDS, self.agent_app.catalog, extra=SCREEN_SYSTEM_BINDINGS
+            )
 
     @property
     def agent_app(self) -> AgentApp:

@@ -32,6 +32,24 @@ def bindings_for(action_ids: Iterable[str], catalog: Catalog) -> list[Binding]:
     return bindings
 
 
-def install_bindings(node: DOMNode, action_ids: Iterable[str], catalog: Catalog) -> None:
-    """Replace ``node``'s bindings with the translated ones for ``action_ids``."""
-    node._bindings = BindingsMap(bindings_for(action_ids, catalog))
+# Focus moves are resolved by the app before it forwards the next key, not after the focused
+# widget has let Tab bubble back up: otherwise keys that arrive in one burst (a fast typist, or
+# several keys in one SSH packet) go to the field being left. Type-ahead is never lost.
+FOCUS_BINDINGS = (
+    Binding("tab", "focus_next", show=False, priority=True),
+    Binding("shift+tab", "focus_previous", show=False, priority=True),
+)
+# Textual's own: ctrl+c explains how to quit instead of killing a call in progress.
+APP_SYSTEM_BINDINGS = (Binding("ctrl+c", "help_quit", show=False, system=True),)
+# Textual's own, kept on every screen: copy the selected text.
+SCREEN_SYSTEM_BINDINGS = (Binding("ctrl+c,super+c", "screen.copy_text", show=False),)
+
+
+def install_bindings(
+    node: DOMNode,
+    action_ids: Iterable[str],
+    catalog: Catalog,
+    extra: Iterable[Binding] = (),
+) -> None:
+    """Replace ``node``'s bindings with the translated ones for ``action_ids``, plus ``extra``."""
+    node._bindings = BindingsMap([*bindings_for(action_ids, catalog), *extra])
