@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from textual import on, work
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.content import Content
 from textual.widgets import DataTable, Header, Input, Static
 
@@ -20,9 +21,14 @@ from screens.widgets.key_bar import KeyBar
 from screens.widgets.safe import cell
 from screens.widgets.safe_input import SafeInput
 
+# Down from the box is a priority binding, resolved before the next key is delivered: with
+# "↓ ↓ Enter" in one burst, the second ↓ must reach the list, not the box being left.
+TO_RESULTS = Binding("down", "to_results", show=False, priority=True)
+
 
 class SearchScreen(AgentScreen[None]):
     ACTION_IDS = ("open",)
+    EXTRA_BINDINGS = (TO_RESULTS,)
     HELP_KEY = "help.search"
 
     def __init__(self) -> None:
@@ -61,12 +67,12 @@ class SearchScreen(AgentScreen[None]):
         self.focus_query()
 
     def focus_query(self) -> None:
-        self.query_one("#query", Input).focus()
+        # Immediate (set_focus, not focus()): after F2 the agent types straight on.
+        self.set_focus(self.query_one("#query", Input))
 
     def clear_or_stay(self) -> None:
-        query = self.query_one("#query", Input)
-        query.value = ""
-        query.focus()
+        self.query_one("#query", Input).value = ""
+        self.focus_query()
 
     @on(Input.Changed, "#query")
     def _query_changed(self, event: Input.Changed) -> None:
@@ -134,11 +140,16 @@ class SearchScreen(AgentScreen[None]):
     def _row_selected(self, event: DataTable.RowSelected) -> None:
         self.open_customer(str(event.row_key.value))
 
-    def on_key(self, event) -> None:
-        # Down from the box moves into the results, as in every search list agents know.
-        if event.key == "down" and self.focused is self.query_one("#query", Input) and self._hits:
-            self.query_one("#results", DataTable).focus()
-            event.stop()
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "to_results":  # only from the box, and only when there is a list to enter
+            return bool(self._hits) and self.focused is self.query_one("#query", Input)
+        return True
+
+    def action_to_results(self) -> None:
+        """Down from the box moves into the results, as in every search list agents know."""
+        # set_focus is immediate; Widget.focus() would wait for the next turn of the loop,
+        # after the burst's next key had already gone to the box.
+        self.set_focus(self.query_one("#results", DataTable))
 
     def action_open(self) -> None:
         table = self.query_one("#results", DataTable)

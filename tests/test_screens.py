@@ -248,3 +248,32 @@ async def test_keys_arriving_in_one_burst_land_where_they_were_typed(small_store
             app.post_message(events.Key(key, character))
         await wait_for(pilot, lambda: screen.query_one("#staff-number", Input).value == "7")
         assert [field.value for field in screen.query(Input)] == ["a1", "王", "7"]
+
+
+async def test_down_down_enter_in_one_burst_opens_the_second_result(small_store, make_app):
+    from textual import events
+
+    app = make_app(small_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = await _search(pilot, "王")
+        second = app.screen._hits[1].customer_id
+        for key in ("down", "down", "enter"):
+            app.post_message(events.Key(key, None))
+        await wait_for_screen(pilot, Customer360Screen)
+        assert app.screen.customer_id == second
+        assert table.cursor_row == 1
+
+
+async def test_f2_then_typing_in_one_burst_goes_to_the_search_box(small_store, make_app):
+    from textual import events
+
+    app = make_app(small_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _search(pilot, "王")
+        await pilot.press("down")  # into the results: the box no longer has the focus
+        assert isinstance(app.focused, DataTable)
+        for key, character in (("f2", None), ("1", "1"), ("3", "3")):
+            app.post_message(events.Key(key, character))
+        # F2 selects what was in the box, so typing starts a new search (a new caller), and
+        # both keys typed straight after F2 arrive there.
+        await wait_for(pilot, lambda: app.screen.query_one("#query", Input).value == "13")

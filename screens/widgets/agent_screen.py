@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar, Generic, TypeVar
 
+from textual.binding import Binding
 from textual.screen import Screen
 
 from screens.widgets.keys import SCREEN_SYSTEM_BINDINGS, install_bindings
@@ -17,6 +18,8 @@ ResultType = TypeVar("ResultType")
 class AgentScreen(Screen[ResultType], Generic[ResultType]):
     # The keymap ids (agent_tui.keymap) this screen offers on top of the app-wide ones.
     ACTION_IDS: ClassVar[tuple[str, ...]] = ()
+    # Bindings of this screen alone that are not keymap actions (not remappable, not shown).
+    EXTRA_BINDINGS: ClassVar[tuple[Binding, ...]] = ()
     # The catalog key of the F1 help text for this screen.
     HELP_KEY: ClassVar[str] = "help.general"
     # Whether F3 may leave it: not a sign-in, nor a store problem (nothing works behind them).
@@ -24,9 +27,10 @@ class AgentScreen(Screen[ResultType], Generic[ResultType]):
 
     def __init__(self) -> None:
         super().__init__()
-        if self.ACTION_IDS:
+        if self.ACTION_IDS or self.EXTRA_BINDINGS:
             install_bindings(
-                self, self.ACTION_IDS, self.agent_app.catalog, extra=SCREEN_SYSTEM_BINDINGS
+                self, self.ACTION_IDS, self.agent_app.catalog,
+                extra=(*self.EXTRA_BINDINGS, *SCREEN_SYSTEM_BINDINGS),
             )
 
     @property
