@@ -183,8 +183,19 @@ class AgentApp(App[None]):
             return display.upper()
         return {"pgup": "PgUp", "pgdn": "PgDn"}.get(display, display)
 
+    def action_command_palette(self) -> None:
+        """Textual's palette, with a placeholder in the agent's language."""
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            palette = CommandPalette(id="--command-palette", placeholder=self.t("palette.placeholder"))
+            self.push_screen(palette)
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        """The palette lists every action of the keymap by name, then Textual's own."""
+        """The palette lists every action of the keymap by name, then the theme, translated.
+
+        Textual's own entries (keys panel, screenshot, maximise) are left out: their names are
+        English only, and F1 help already lists every key."""
         for entry in DEFAULT_KEYMAP:
             if entry.id == "palette":
                 continue
@@ -195,4 +206,6 @@ class AgentApp(App[None]):
             else:
                 continue
             yield SystemCommand(self.t(entry.label_key), self.t(entry.help_key), callback)
-        yield from super().get_system_commands(screen)
+        yield SystemCommand(
+            self.t("palette.theme"), self.t("palette.theme_tip"), self.action_change_theme
+        )

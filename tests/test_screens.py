@@ -277,3 +277,14 @@ async def test_f2_then_typing_in_one_burst_goes_to_the_search_box(small_store, m
         # F2 selects what was in the box, so typing starts a new search (a new caller), and
         # both keys typed straight after F2 arrive there.
         await wait_for(pilot, lambda: app.screen.query_one("#query", Input).value == "13")
+
+
+async def test_the_palette_speaks_the_agents_language(small_store, make_app):
+    app = make_app(small_store, language="zh-CN")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for_screen(pilot, SearchScreen)
+        names = [command.title for command in app.get_system_commands(app.screen)]
+        assert {"帮助", "查客户", "返回", "退出", "主题"} <= set(names)
+        assert not {"Keys", "Screenshot", "Theme", "Quit"} & set(names)
+        await pilot.press("f10")
+        await wait_for(pilot, lambda: "按名称查找操作" in screen_text(app))
