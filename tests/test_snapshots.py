@@ -34,6 +34,13 @@ async def _until_search(pilot) -> None:
     await pilot.pause(0.1)
 
 
+async def _open_360(pilot, customer_id: str) -> None:
+    await _until_search(pilot)
+    pilot.app.screen.open_customer(customer_id)
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, Customer360Screen)
+                   and pilot.app.screen.view is not None)
+
+
 @pytest.mark.parametrize("size", SIZES, ids=lambda size: f"{size[0]}x{size[1]}")
 def test_search_empty(snap_compare, small_store, make_app, size):
     assert snap_compare(make_app(small_store), terminal_size=size, run_before=_until_search)
@@ -55,10 +62,7 @@ def test_customer_360_masked_with_risk_signals(snap_compare, small_store, make_a
     customer_id = _customer_with_signals(small_store)
 
     async def run_before(pilot) -> None:
-        await _until_search(pilot)
-        pilot.app.screen.open_customer(customer_id)
-        await wait_for(pilot, lambda: isinstance(pilot.app.screen, Customer360Screen)
-                       and pilot.app.screen.view is not None)
+        await _open_360(pilot, customer_id)
         pilot.app.screen.query_one("#tabs").active = "tab-transactions"
         await pilot.pause(0.1)
 
@@ -69,10 +73,7 @@ def test_customer_360_in_chinese(snap_compare, small_store, make_app):
     customer_id = _customer_with_signals(small_store)
 
     async def run_before(pilot) -> None:
-        await _until_search(pilot)
-        pilot.app.screen.open_customer(customer_id)
-        await wait_for(pilot, lambda: isinstance(pilot.app.screen, Customer360Screen)
-                       and pilot.app.screen.view is not None)
+        await _open_360(pilot, customer_id)
         await pilot.pause(0.1)
 
     app = make_app(small_store, language="zh-CN")
