@@ -62,12 +62,14 @@ class AgentApp(App[None]):
         )
         if config.keymap:
             self.set_keymap(config.keymap)
-        self.theme = config.ui.theme
+        self._unknown_theme = "" if config.ui.theme in self.available_themes else config.ui.theme
+        if not self._unknown_theme:
+            self.theme = config.ui.theme
         self.cursor_blink = config.ui.cursor_blink
 
     # -- services the screens use -------------------------------------------------------------
 
-    def t(self, key: str, **values: object) -> str:
+    def t(self, key: str, /, **values: object) -> str:
         return self.catalog.text(key, **values)
 
     def now(self) -> datetime:
@@ -95,6 +97,12 @@ class AgentApp(App[None]):
         return SearchScreen()
 
     def on_mount(self) -> None:
+        if self._unknown_theme:  # a typo in [ui] theme costs the colours, not the session
+            self.notify(
+                self.t("config.unknown_theme", theme=self._unknown_theme,
+                       themes=", ".join(sorted(self.available_themes))),
+                severity="warning", timeout=10,
+            )
         if not self.config.agent.is_signed_in:
             from screens.sign_in import SignInScreen  # first run only
 

@@ -288,3 +288,15 @@ async def test_the_palette_speaks_the_agents_language(small_store, make_app):
         assert not {"Keys", "Screenshot", "Theme", "Quit"} & set(names)
         await pilot.press("f10")
         await wait_for(pilot, lambda: "按名称查找操作" in screen_text(app))
+
+
+async def test_an_unknown_theme_is_named_and_the_default_used(small_store, make_app,
+                                                              signed_in_config):
+    config = signed_in_config(small_store)
+    config.ui.theme = "textual-drak"
+    app = make_app(small_store, config=config)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for_screen(pilot, SearchScreen)
+        await wait_for(pilot, lambda: any(
+            "textual-drak" in note.message for note in app._notifications))
+        assert app.theme == "textual-dark"
