@@ -283,3 +283,34 @@ def test_a_version_1_store_is_migrated_on_open(tmp_path):
     assert "accounts_last4_customer" in indexes and "accounts_last4" not in indexes
     assert store.connection().execute("PRAGMA user_version").fetchone()[0] == LATEST_VERSION
     assert store.meta() == {"kept": "yes"}
+
+
+def test_a_locked_or_read_only_store_is_unusable_not_damaged(writable_store):
+    import os
+
+    if os.geteuid() == 0:
+        # root ignores file modes; lock the store from another connection instead.
+        blocker = sqlite3.connect(writable_store, isolation_level=None)
+        blocker.execute("PRAGMA locking_mode = EXCLUSIVE")
+        blocker.execute("BEGIN EXCLUSIVE")
+        try:
+            import agent_tui.store.database as database
+
+            original, database.BUSY_TIMEOUT_MS = database.BUSY_TIMEOUT_MS, 50
+            try:
+                with pytest.raises(StoreError) as raised:
+                    Store.open(writable_store)
+            finally:
+                database.BUSY_TIMEOUT_MS = original
+        finally:
+            blocker.execute("ROLLBACK")
+            blocker.close()
+    else:
+        writable_store.parent.chmod(0o500)
+        try:
+            with pytest.raises(StoreError) as raised:
+                Store.open(writable_store)
+        finally:
+            writable_store.parent.chmod(0o700)
+    assert raised.value.key == "store.unusable"
+    assert "locked" in raised.value.values["reason"] or "readonly" in str(raised.value.values)

@@ -30,7 +30,6 @@ class StoreMissing(StoreError):
 
 def _apply_pragmas(connection: sqlite3.Connection) -> None:
     # WAL lets the UI read while a writer commits; FULL makes each commit survive power loss.
-    connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     connection.execute("PRAGMA journal_mode = WAL")
     connection.execute("PRAGMA synchronous = FULL")
     connection.execute("PRAGMA foreign_keys = ON")
@@ -54,6 +53,8 @@ def _check_identity(connection: sqlite3.Connection, path: Path) -> int:
         has_tables = connection.execute(
             "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
         ).fetchone()[0]
+    except sqlite3.OperationalError:
+        raise  # locked, read-only, unreachable: not damage; Store.open says what it is
     except sqlite3.DatabaseError:
         raise StoreError("store.corrupt", path=str(path)) from None
     if application_id != APPLICATION_ID and (application_id != 0 or has_tables):
@@ -79,8 +80,13 @@ def migrate(connection: sqlite3.Connection) -> int:
     return current
 
 
+def _sqlite_connect(path: Path) -> sqlite3.Connection:
+    # The wait for another process's lock is set here, so it holds from the first statement.
+    return sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+
+
 def connect(path: Path) -> sqlite3.Connection:
-    connection = sqlite3.connect(path, isolation_level=None, check_same_thread=True)
+    connection = _sqlite_connect(path)
     _apply_pragmas(connection)
     return connection
 
@@ -104,15 +110,21 @@ class Store:
             path.parent.mkdir(parents=True, exist_ok=True)
         elif path.stat().st_size > 0:
             _check_header(path)
-        connection = sqlite3.connect(path, isolation_level=None)
+        try:
+            connection = _sqlite_connect(path)
+        except sqlite3.OperationalError as error:
+            raise StoreError("store.unusable", path=str(path), reason=str(error)) from None
         try:
             _check_identity(connection, path)
-            try:
-                _apply_pragmas(connection)
-                migrate(connection)
-                connection.execute("SELECT count(*) FROM customers WHERE rowid < 0").fetchone()
-            except sqlite3.DatabaseError as error:
-                raise StoreError("store.corrupt_detail", path=str(path), reason=str(error)) from None
+            _apply_pragmas(connection)
+            migrate(connection)
+            connection.execute("SELECT count(*) FROM customers WHERE rowid < 0").fetchone()
+        except sqlite3.OperationalError as error:
+            # Locked by another program, a read-only file or folder, a full disk: the file may
+            # be fine, so say what happened rather than call it damaged.
+            raise StoreError("store.unusable", path=str(path), reason=str(error)) from None
+        except sqlite3.DatabaseError as error:
+            raise StoreError("store.corrupt_detail", path=str(path), reason=str(error)) from None
         finally:
             connection.close()
         return cls(path)
