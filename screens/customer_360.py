@@ -7,6 +7,8 @@ with 10,000 transactions costs the same 50 rows on screen as one with 50.
 
 from __future__ import annotations
 
+import sqlite3
+
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -80,9 +82,13 @@ class Customer360Screen(AgentScreen[None]):
         store = self.agent_app.wait_for_store()
         if store is None:
             return  # the store could not be opened: its problem screen says why
-        view = CustomerRepository(store.connection()).customer_360(
-            self.customer_id, self.agent_app.now()
-        )
+        try:
+            view = CustomerRepository(store.connection()).customer_360(
+                self.customer_id, self.agent_app.now()
+            )
+        except sqlite3.Error as error:
+            self.report_store_failure(error)
+            return
         self.app.call_from_thread(self._show, view)
 
     def _show(self, view: Customer360 | None) -> None:
@@ -247,5 +253,11 @@ class Customer360Screen(AgentScreen[None]):
         store = self.agent_app.wait_for_store()
         if store is None:
             return
-        page = CustomerRepository(store.connection()).transactions(self.customer_id, offset=offset)
+        try:
+            page = CustomerRepository(store.connection()).transactions(
+                self.customer_id, offset=offset
+            )
+        except sqlite3.Error as error:
+            self.report_store_failure(error)
+            return
         self.app.call_from_thread(self._show_transactions, page)

@@ -6,6 +6,8 @@ arrives for text no longer in the box is dropped, so type-ahead is never lost or
 
 from __future__ import annotations
 
+import sqlite3
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -86,7 +88,13 @@ class SearchScreen(AgentScreen[None]):
             store = self.agent_app.wait_for_store()
             if store is None:
                 return  # the store could not be opened: its problem screen says why
-            hits = CustomerRepository(store.connection()).search(query, limit=SEARCH_LIMIT + 1)
+            try:
+                hits = CustomerRepository(store.connection()).search(
+                    query, limit=SEARCH_LIMIT + 1
+                )
+            except sqlite3.Error as error:
+                self.report_store_failure(error)
+                return
         self.app.call_from_thread(self._show_results, text, query.kind, hits)
 
     def _show_results(self, text: str, kind: QueryKind, hits: list[SearchHit]) -> None:

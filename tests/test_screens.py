@@ -300,3 +300,20 @@ async def test_an_unknown_theme_is_named_and_the_default_used(small_store, make_
         await wait_for(pilot, lambda: any(
             "textual-drak" in note.message for note in app._notifications))
         assert app.theme == "textual-dark"
+
+
+async def test_a_store_failing_mid_session_is_reported_and_the_session_goes_on(
+    writable_store, make_app
+):
+    app = make_app(writable_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _search(pilot, "王")
+        # Another program takes the store for itself mid-session.
+        def locked():
+            raise sqlite3.OperationalError("database is locked")
+
+        app.store.connection = locked
+        app.screen.query_one("#query", Input).value = "李"
+        await wait_for(pilot, lambda: any(
+            "database is locked" in note.message for note in app._notifications))
+        assert app.is_running and isinstance(app.screen, SearchScreen)

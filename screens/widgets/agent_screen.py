@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from typing import TYPE_CHECKING, ClassVar, Generic, TypeVar
 
 from textual.binding import Binding
@@ -36,3 +37,12 @@ class AgentScreen(Screen[ResultType], Generic[ResultType]):
     @property
     def agent_app(self) -> AgentApp:
         return self.app  # type: ignore[return-value]
+
+    def report_store_failure(self, error: sqlite3.Error) -> None:
+        """From a worker thread: a query failed mid-session (the store locked by another
+        program, a full disk, the file gone). Say so and keep the session: a worker's exception
+        would otherwise end the app with a traceback in the middle of a call."""
+        message = self.agent_app.t(
+            "store.query_failed", path=str(self.agent_app.store_path), reason=str(error)
+        )
+        self.app.call_from_thread(self.notify, message, severity="error", timeout=10)
