@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Literal
 
 import msgspec
-import platformdirs
 
 from agent_tui.i18n import SUPPORTED, TranslatableError
 from agent_tui.keymap import ACTIONS_BY_ID, is_valid_key_list
@@ -92,11 +91,17 @@ class Config(_Section, dict=True):
         return Path(self.store.path).expanduser() if self.store.path else default_store_path()
 
 
+# platformdirs is imported when a default path is asked for, not at start: a configured store
+# and config file (the usual case on a managed workstation) never need it.
 def default_config_path() -> Path:
+    import platformdirs
+
     return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / "config.toml"
 
 
 def default_store_path() -> Path:
+    import platformdirs
+
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "store.db"
 
 

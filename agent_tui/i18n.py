@@ -11,9 +11,10 @@ import os
 import tomllib
 from collections.abc import Mapping
 from functools import cache
-from importlib import resources
+from pathlib import Path
 
 SUPPORTED = ("zh-CN", "en")
+LOCALES = Path(__file__).with_name("locales")
 DEFAULT_LANGUAGE = "zh-CN"
 
 
@@ -55,7 +56,8 @@ class Catalog:
     def load(language: str) -> Catalog:
         if language not in SUPPORTED:
             raise ValueError(f"unsupported language {language!r}; choose one of {SUPPORTED}")
-        source = resources.files("agent_tui") / "locales" / f"{language}.toml"
+        # A plain file beside this module (package data, in a checkout or an installed wheel).
+        source = LOCALES / f"{language}.toml"
         return Catalog(language, _flatten(tomllib.loads(source.read_text(encoding="utf-8"))))
 
     def text(self, key: str, /, **values: object) -> str:
