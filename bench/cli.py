@@ -28,6 +28,8 @@ COLD_START_TARGET_RATIO = 1.2
 RSS_TARGET_MB = 60.0
 START_BYTES_TARGET_KB = 40.0
 KEYSTROKE_BYTES_TARGET_KB = 1.0
+PHRASE_CHECK_TARGET_MS = 1.0
+LIBRARY_LOAD_TARGET_MS = 50.0
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -50,7 +52,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--lang", choices=("zh-CN", "en"), default="zh-CN",
                         help="interface language of the app under test (default: zh-CN)")
     parser.add_argument("--skip", action="append", default=[],
-                        choices=("search", "c360", "screen", "cold-start", "memory", "terminal"),
+                        choices=("search", "c360", "screen", "cold-start", "memory", "terminal",
+                                 "phrasing", "library"),
                         help="leave a group of figures out (repeatable)")
     args = parser.parse_args(argv)
     if args.customers < 1:
@@ -286,6 +289,41 @@ def main(argv: list[str] | None = None) -> int:
               measure_terminal, skip="terminal" in args.skip)
 
     shutil.rmtree(scratch, ignore_errors=True)
+
+    # 8. the forbidden-phrase guard ----------------------------------------------------------
+    phrase_check = Figure("phrase_check_p95_ms",
+                          "forbidden-phrase check, 2,000-char note, per keystroke p95", "ms",
+                          PHRASE_CHECK_TARGET_MS)
+
+    def measure_phrasing() -> None:
+        from bench.phrasing import time_keystrokes
+
+        timings, info = time_keystrokes(200 if quick else 1_000)
+        phrase_check.measured = p95(timings)
+        phrase_check.detail = {**summary(timings), **info}
+        phrase_check.note = (f"{len(timings)} keystrokes typed after the note, whole text checked "
+                             f"each time ({info['rules']} rules, {info['words']} words, "
+                             f"{info['allowed_words']} allowed); guard built in "
+                             f"{info['build_ms']:.1f} ms")
+
+    run.group("forbidden phrases", [phrase_check], measure_phrasing,
+              skip="phrasing" in args.skip)
+
+    # 9. the scripts library at start ----------------------------------------------------
+    library_load = Figure("library_load_ms",
+                          "load + validate the scripts library at start (median)", "ms",
+                          LIBRARY_LOAD_TARGET_MS)
+
+    def measure_library() -> None:
+        from bench.library import time_library_loads
+
+        timings, info = time_library_loads(3 if quick else 10)
+        library_load.measured = statistics.median(timings)
+        library_load.detail = {**summary(timings), **info}
+        library_load.note = (f"{len(timings)} fresh interpreters, imports included; "
+                             f"{info['phrases']} phrases, {info['rules']} forbidden rules")
+
+    run.group("scripts library", [library_load], measure_library, skip="library" in args.skip)
 
     # -- report ---------------------------------------------------------------------------
     elapsed = time.perf_counter() - began

@@ -25,6 +25,8 @@ FIGURES = (
     "cold_start_agent_s",
     "cold_start_bare_s",
     "cold_start_ratio",
+    "phrase_check_p95_ms",
+    "library_load_ms",
     "rss_agent_mb",
     "rss_bare_mb",
     "term_start_kb",
