@@ -15,6 +15,7 @@ from textual.screen import Screen
 
 from agent_tui.config import Config
 from agent_tui.domain.masking import MASKED, Disclosure
+from agent_tui.domain.scripts import ScriptsLibrary
 from agent_tui.i18n import Catalog, TranslatableError
 from agent_tui.keymap import DEFAULT_KEYMAP
 from agent_tui.store import Store, StoreError, StoreMissing
@@ -41,6 +42,7 @@ class AgentApp(App[None]):
         *,
         clock: Clock = datetime.now,
         demo_customers: int = 5000,
+        library: ScriptsLibrary | None = None,
     ) -> None:
         super().__init__()
         self.config = config
@@ -48,6 +50,8 @@ class AgentApp(App[None]):
         self.language = language
         self.clock = clock
         self.demo_customers = demo_customers
+        # Validated before the app starts (cli.run refuses an invalid one); the call flow reads it.
+        self.library = library
         self.store: Store | None = None
         # Set when the attempt to open the store has finished, whatever its outcome: a search
         # typed while it opens waits for it instead of being lost.

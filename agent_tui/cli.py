@@ -73,9 +73,10 @@ def run(
 ) -> None:
     """Start the workstation (the default command)."""
     config, language = _load(config_file, store, lang, agent)
+    library = _load_library(config.scripts_path(), language)
     from agent_tui.app import AgentApp  # the UI loads only when it is asked for
 
-    app = AgentApp(config, language)
+    app = AgentApp(config, language, library=library)
     app.run(mouse=config.ui.mouse if mouse is None else mouse)
 
 
@@ -122,6 +123,37 @@ def seed(
     click.echo(catalog.text(
         "seed.done", path=str(report.path), customers=report.customers, accounts=report.accounts,
         transactions=report.transactions, interactions=report.interactions, cases=report.cases,
+    ))
+
+
+def _load_library(folder: Path, language: str):
+    """The scripts library, or its problems printed as file:line and exit status 2."""
+    from agent_tui.library import LibraryError, load_library
+
+    try:
+        return load_library(folder)
+    except LibraryError as error:
+        click.echo(error.report(Catalog.load(language)), err=True)
+        sys.exit(2)
+
+
+@main.group()
+def scripts() -> None:
+    """The scripts library: stages, procedures, phrases, forbidden words, verification."""
+
+
+@scripts.command("check")
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+@_config_option
+def scripts_check(path: Path | None, config_file: Path | None) -> None:
+    """Validate a scripts library (default: the one in use) and report problems as file:line."""
+    config, language = _load(config_file, None, None, None)
+    folder = path or config.scripts_path()
+    library = _load_library(folder, language)
+    click.echo(Catalog.load(language).text(
+        "library.ok", path=str(folder), stages=len(library.stages),
+        procedures=len(library.procedures), phrases=len(library.phrases),
+        rules=len(library.forbidden),
     ))
 
 

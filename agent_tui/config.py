@@ -58,6 +58,10 @@ class StoreSection(_Section):
     path: str = ""  # empty: store.db in the platform's data dir
 
 
+class ScriptsSection(_Section):
+    path: str = ""  # empty: the library shipped with agent-tui
+
+
 class BankSection(_Section):
     name: str = "XX银行"
     name_en: str = "XX Bank"
@@ -70,6 +74,7 @@ class Config(_Section, dict=True):
     ui: UISection = msgspec.field(default_factory=UISection)
     store: StoreSection = msgspec.field(default_factory=StoreSection)
     bank: BankSection = msgspec.field(default_factory=BankSection)
+    scripts: ScriptsSection = msgspec.field(default_factory=ScriptsSection)
     keymap: dict[str, str] = msgspec.field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -89,6 +94,13 @@ class Config(_Section, dict=True):
 
     def store_path(self) -> Path:
         return Path(self.store.path).expanduser() if self.store.path else default_store_path()
+
+    def scripts_path(self) -> Path:
+        if self.scripts.path:
+            return Path(self.scripts.path).expanduser()
+        from scripts_library import LIBRARY_DIR
+
+        return LIBRARY_DIR
 
 
 # platformdirs is imported when a default path is asked for, not at start: a configured store

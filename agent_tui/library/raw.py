@@ -1,0 +1,68 @@
+"""The scripts library's files as written: strict shapes that refuse unknown or ill-typed keys."""
+
+from __future__ import annotations
+
+import msgspec
+
+
+class _Entry(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    pass
+
+
+class RawStep(_Entry, kw_only=True):
+    id: str
+    required: bool = False
+    text: dict[str, str]
+    phrases: list[str] = msgspec.field(default_factory=list)
+
+
+class RawStage(_Entry, kw_only=True):
+    id: str
+    name: dict[str, str]
+    step: list[RawStep] = msgspec.field(default_factory=list)
+
+
+class RawProcedure(_Entry, kw_only=True):
+    id: str
+    name: dict[str, str]
+    step: list[RawStep] = msgspec.field(default_factory=list)
+
+
+class RawPhrase(_Entry, kw_only=True):
+    id: str
+    stage: str
+    step: str = ""
+    segment: str = "any"
+    text: dict[str, str]
+
+
+class RawForbidden(_Entry, kw_only=True):
+    id: str
+    language: str
+    words: list[str]
+    replacement: str
+    reason: dict[str, str]
+
+
+class RawAllowed(_Entry, kw_only=True):
+    language: str
+    words: list[str]
+
+
+class RawVerification(_Entry, kw_only=True):
+    required: list[str] = msgspec.field(default_factory=lambda: ["name"])
+    any_of: list[str] = msgspec.field(
+        default_factory=lambda: ["id_last6", "mobile", "birth_date", "recent_amount"]
+    )
+    need: int = 2
+    max_attempts: int = 3
+    step_up_operations: list[str] = msgspec.field(default_factory=list)
+
+
+class RawFile(_Entry, kw_only=True):
+    stage: list[RawStage] = msgspec.field(default_factory=list)
+    procedure: list[RawProcedure] = msgspec.field(default_factory=list)
+    phrase: list[RawPhrase] = msgspec.field(default_factory=list)
+    forbidden: list[RawForbidden] = msgspec.field(default_factory=list)
+    allowed: list[RawAllowed] = msgspec.field(default_factory=list)
+    verification: RawVerification | None = None
