@@ -99,8 +99,8 @@ def test_missing_translation_duplicate_id_and_missing_stage_are_all_reported(lib
     assert any(f"{path}:13:" in p and "stage 'farewell'" in p for p in problems)
 
 
-def test_a_step_suggesting_a_missing_phrase_is_named(library_copy):
-    path = _append(library_copy, "extra.toml", """\
+# A request type a card team might add: lines 1-7 of its file.
+CARD_UPGRADE = """\
         [[procedure]]
         id = "card_upgrade"
         name = { zh-CN = "卡片升级", en = "Card upgrade" }
@@ -108,6 +108,11 @@ def test_a_step_suggesting_a_missing_phrase_is_named(library_copy):
         [[procedure.step]]
         id = "card_upgrade.explain"
         required = true
+"""
+
+
+def test_a_step_suggesting_a_missing_phrase_is_named(library_copy):
+    path = _append(library_copy, "extra.toml", CARD_UPGRADE + """\
         text = { zh-CN = "说明权益", en = "Explain the benefits" }
         phrases = ["no.such.phrase"]
         """)
@@ -154,14 +159,7 @@ def test_a_verification_policy_that_cannot_pass_is_refused(library_copy):
 
 
 def test_a_trainer_adds_a_request_type_and_a_phrase_without_code(library_copy):
-    _append(library_copy, "card-team.toml", """\
-        [[procedure]]
-        id = "card_upgrade"
-        name = { zh-CN = "卡片升级", en = "Card upgrade" }
-
-        [[procedure.step]]
-        id = "card_upgrade.explain"
-        required = true
+    _append(library_copy, "card-team.toml", CARD_UPGRADE + """\
         text = { zh-CN = "说明新卡权益", en = "Explain the new card's benefits" }
         phrases = ["card_upgrade.benefits"]
 

@@ -232,7 +232,7 @@ def _build(collected: _Collected, checker: _Checker, root: Path) -> ScriptsLibra
                                 id=raw.id, name=name, known=", ".join(sorted(VARIABLES)))
         phrases.append(Phrase(raw.id, raw.stage, raw.step, raw.segment, text))
     phrase_ids = {phrase.id for phrase in phrases}
-    for group, where_of in ((collected.stages, "stage"), (collected.procedures, "procedure")):
+    for group in (collected.stages, collected.procedures):
         for raw, _where in group:
             for raw_step, step_where in zip(raw.step, collected.steps[id(raw)], strict=True):
                 for phrase_id in raw_step.phrases:
