@@ -167,10 +167,59 @@ _V3_INDEXES = (
     "ON customers (id, name, name_pinyin, name_initials)",
 )
 
+# v4: calls and their event record (every stage change, step tick, phrase, catch and override
+# with its time), the adherence record that quality inspection, KPIs and training scoring read.
+_V4_TABLES = (
+    """
+    CREATE TABLE IF NOT EXISTS calls (
+        id TEXT PRIMARY KEY,
+        agent_id TEXT NOT NULL,
+        customer_id TEXT,
+        started_at TEXT NOT NULL,
+        ended_at TEXT,
+        request_type TEXT,
+        verification TEXT NOT NULL DEFAULT 'open',
+        phrases_used INTEGER NOT NULL DEFAULT 0,
+        forbidden_caught INTEGER NOT NULL DEFAULT 0,
+        overrides INTEGER NOT NULL DEFAULT 0,
+        csat INTEGER CHECK (csat BETWEEN 1 AND 5),
+        nps INTEGER CHECK (nps BETWEEN 0 AND 10),
+        first_contact_resolution INTEGER CHECK (first_contact_resolution IN (0, 1)),
+        wrap_up TEXT NOT NULL DEFAULT '',
+        version INTEGER NOT NULL DEFAULT 1
+    )
+    """,
+    """
+    CREATE TABLE IF NOT EXISTS call_events (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        call_id TEXT NOT NULL REFERENCES calls (id),
+        at TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        stage TEXT NOT NULL,
+        step TEXT NOT NULL DEFAULT '',
+        detail TEXT NOT NULL DEFAULT '{}'
+    )
+    """,
+    """
+    CREATE TRIGGER IF NOT EXISTS call_events_no_update BEFORE UPDATE ON call_events
+    BEGIN SELECT RAISE(ABORT, 'call_events is append-only'); END
+    """,
+    """
+    CREATE TRIGGER IF NOT EXISTS call_events_no_delete BEFORE DELETE ON call_events
+    BEGIN SELECT RAISE(ABORT, 'call_events is append-only'); END
+    """,
+)
+_V4_INDEXES = (
+    "CREATE INDEX IF NOT EXISTS call_events_call ON call_events (call_id, seq)",
+    "CREATE INDEX IF NOT EXISTS calls_agent ON calls (agent_id, started_at)",
+    "CREATE INDEX IF NOT EXISTS calls_customer ON calls (customer_id, started_at)",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, _V1_TABLES, _V1_INDEXES),
     Migration(2, (), _V2_INDEXES),
     Migration(3, (), _V3_INDEXES),
+    Migration(4, _V4_TABLES, _V4_INDEXES),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version
