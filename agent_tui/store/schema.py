@@ -19,6 +19,15 @@ class Migration(msgspec.Struct, frozen=True):
     indexes: tuple[str, ...] = ()
 
 
+def _append_only(table: str) -> tuple[str, str]:
+    """Triggers that refuse any change to a written row: what was recorded stays recorded."""
+    return tuple(
+        f"CREATE TRIGGER IF NOT EXISTS {table}_no_{verb.lower()} BEFORE {verb} ON {table} "
+        f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END"
+        for verb in ("UPDATE", "DELETE")
+    )
+
+
 _V1_TABLES = (
     """
     CREATE TABLE IF NOT EXISTS meta (
@@ -126,14 +135,7 @@ _V1_TABLES = (
         detail TEXT NOT NULL DEFAULT '{}'
     )
     """,
-    """
-    CREATE TRIGGER IF NOT EXISTS audit_log_no_update BEFORE UPDATE ON audit_log
-    BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END
-    """,
-    """
-    CREATE TRIGGER IF NOT EXISTS audit_log_no_delete BEFORE DELETE ON audit_log
-    BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END
-    """,
+    *_append_only("audit_log"),
 )
 
 _V1_INDEXES = (
@@ -200,14 +202,7 @@ _V4_TABLES = (
         detail TEXT NOT NULL DEFAULT '{}'
     )
     """,
-    """
-    CREATE TRIGGER IF NOT EXISTS call_events_no_update BEFORE UPDATE ON call_events
-    BEGIN SELECT RAISE(ABORT, 'call_events is append-only'); END
-    """,
-    """
-    CREATE TRIGGER IF NOT EXISTS call_events_no_delete BEFORE DELETE ON call_events
-    BEGIN SELECT RAISE(ABORT, 'call_events is append-only'); END
-    """,
+    *_append_only("call_events"),
 )
 _V4_INDEXES = (
     "CREATE INDEX IF NOT EXISTS call_events_call ON call_events (call_id, seq)",
