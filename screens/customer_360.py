@@ -7,8 +7,6 @@ with 10,000 transactions costs the same 50 rows on screen as one with 50.
 
 from __future__ import annotations
 
-import sqlite3
-
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -18,7 +16,7 @@ from textual.widgets import DataTable, Header, Static, TabbedContent, TabPane
 from agent_tui.domain.masking import Disclosure
 from agent_tui.domain.models import AccountStatus, Customer360, Page, Transaction
 from agent_tui.domain.risk import RiskSignal
-from agent_tui.store.customers import PAGE_SIZE, CustomerRepository
+from agent_tui.store.customers import PAGE_SIZE
 from screens.widgets.agent_screen import AgentScreen
 from screens.widgets.badges import as_content, badge_parts, risk_badge, risk_part
 from screens.widgets.key_bar import KeyBar
@@ -79,17 +77,8 @@ class Customer360Screen(AgentScreen[None]):
 
     @work(thread=True, exclusive=True, group="c360")
     def load(self) -> None:
-        store = self.agent_app.wait_for_store()
-        if store is None:
-            return  # the store could not be opened: its problem screen says why
-        try:
-            view = CustomerRepository(store.connection()).customer_360(
-                self.customer_id, self.agent_app.now()
-            )
-        except sqlite3.Error as error:
-            self.report_store_failure(error)
-            return
-        self.app.call_from_thread(self._show, view)
+        now = self.agent_app.now()
+        self.read_store(lambda customers: customers.customer_360(self.customer_id, now), self._show)
 
     def _show(self, view: Customer360 | None) -> None:
         if view is None:
@@ -250,14 +239,7 @@ class Customer360Screen(AgentScreen[None]):
 
     @work(thread=True, exclusive=True, group="c360-page")
     def load_transactions(self, offset: int) -> None:
-        store = self.agent_app.wait_for_store()
-        if store is None:
-            return
-        try:
-            page = CustomerRepository(store.connection()).transactions(
-                self.customer_id, offset=offset
-            )
-        except sqlite3.Error as error:
-            self.report_store_failure(error)
-            return
-        self.app.call_from_thread(self._show_transactions, page)
+        self.read_store(
+            lambda customers: customers.transactions(self.customer_id, offset=offset),
+            self._show_transactions,
+        )

@@ -6,8 +6,6 @@ arrives for text no longer in the box is dropped, so type-ahead is never lost or
 
 from __future__ import annotations
 
-import sqlite3
-
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -16,7 +14,7 @@ from textual.widgets import DataTable, Header, Input, Static
 
 from agent_tui.domain.models import SearchHit
 from agent_tui.domain.query import QueryKind, parse_query
-from agent_tui.store.customers import SEARCH_LIMIT, CustomerRepository
+from agent_tui.store.customers import SEARCH_LIMIT
 from screens.widgets.agent_screen import AgentScreen
 from screens.widgets.badges import customer_badges, risk_badge
 from screens.widgets.key_bar import KeyBar
@@ -83,19 +81,14 @@ class SearchScreen(AgentScreen[None]):
     @work(thread=True, exclusive=True, group="search")
     def run_search(self, text: str) -> None:
         query = parse_query(text)
-        hits: list[SearchHit] = []
-        if query.kind not in (QueryKind.EMPTY, QueryKind.UNRECOGNISED):
-            store = self.agent_app.wait_for_store()
-            if store is None:
-                return  # the store could not be opened: its problem screen says why
-            try:
-                hits = CustomerRepository(store.connection()).search(
-                    query, limit=SEARCH_LIMIT + 1
-                )
-            except sqlite3.Error as error:
-                self.report_store_failure(error)
-                return
-        self.app.call_from_thread(self._show_results, text, query.kind, hits)
+
+        def show(hits: list[SearchHit]) -> None:
+            self._show_results(text, query.kind, hits)
+
+        if query.kind in (QueryKind.EMPTY, QueryKind.UNRECOGNISED):
+            self.app.call_from_thread(show, [])  # nothing to look up: say what to type
+        else:
+            self.read_store(lambda customers: customers.search(query, SEARCH_LIMIT + 1), show)
 
     def _show_results(self, text: str, kind: QueryKind, hits: list[SearchHit]) -> None:
         if text != self.query_one("#query", Input).value:

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar, Generic, TypeVar
 
 from textual.binding import Binding
 from textual.screen import Screen
 
+from agent_tui.store.customers import CustomerRepository
 from screens.widgets.keys import SCREEN_SYSTEM_BINDINGS, install_bindings
 
 if TYPE_CHECKING:
     from agent_tui.app import AgentApp
 
 ResultType = TypeVar("ResultType")
+T = TypeVar("T")
 
 
 class AgentScreen(Screen[ResultType], Generic[ResultType]):
@@ -37,6 +40,22 @@ class AgentScreen(Screen[ResultType], Generic[ResultType]):
     @property
     def agent_app(self) -> AgentApp:
         return self.app  # type: ignore[return-value]
+
+    def read_store(
+        self, read: Callable[[CustomerRepository], T], show: Callable[[T], None]
+    ) -> None:
+        """From a worker thread: wait for the store, ``read`` from it, then ``show`` the result
+        on the event loop. If the store never opened, its problem screen already says why; if
+        the read fails, the agent is told and the session goes on."""
+        store = self.agent_app.wait_for_store()
+        if store is None:
+            return
+        try:
+            result = read(CustomerRepository(store.connection()))
+        except sqlite3.Error as error:
+            self.report_store_failure(error)
+            return
+        self.app.call_from_thread(show, result)
 
     def report_store_failure(self, error: sqlite3.Error) -> None:
         """From a worker thread: a query failed mid-session (the store locked by another
