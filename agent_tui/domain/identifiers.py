@@ -11,6 +11,7 @@ _ID_CHECK_CHARS = "10X98765432"
 # ASCII digits only, and fullmatch: "\d" would take Arabic-Indic digits, "$" a trailing newline.
 _RESIDENT_ID = re.compile(r"[0-9]{17}[0-9X]")
 _MOBILE = re.compile(r"1[3-9][0-9]{9}")
+_COUNTRY_CODE = re.compile(r"^(?:\+|00)?86(?=1[3-9][0-9]{9}$)")
 
 
 def resident_id_check_char(first17: str) -> str:
@@ -50,6 +51,12 @@ def is_luhn_valid(number: str) -> bool:
     if not (number.isascii() and number.isdigit() and len(number) >= 2):
         return False
     return luhn_check_digit(number[:-1]) == number[-1]
+
+
+def without_country_code(number: str) -> str:
+    """A mainland mobile as dialled from abroad (+86, 0086, 86) without the country code; any
+    other number as it is."""
+    return _COUNTRY_CODE.sub("", number)
 
 
 def is_mobile(value: str) -> bool:

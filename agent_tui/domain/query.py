@@ -11,7 +11,7 @@ from enum import Enum
 
 import msgspec
 
-from agent_tui.domain.identifiers import is_mobile
+from agent_tui.domain.identifiers import is_mobile, without_country_code
 from agent_tui.domain.text import contains_cjk, is_cjk, sanitize, to_halfwidth
 
 MAX_QUERY_LENGTH = 64
@@ -19,7 +19,6 @@ _SEPARATORS = re.compile(r"[\s\-_./()]+")
 # ASCII digits only: full-width ones are folded first; other scripts' digits are not numbers here.
 _DIGITS = re.compile(r"[0-9]+")
 _ID_LAST6 = re.compile(r"[0-9]{5}[0-9X]")
-_COUNTRY_CODE = re.compile(r"^(?:\+|00)?86(?=1[3-9][0-9]{9}$)")
 _PINYIN = re.compile(r"^[a-z]+$")
 
 
@@ -58,7 +57,7 @@ def parse_query(raw: str) -> SearchQuery:
         return SearchQuery(QueryKind.EMPTY)
     if contains_cjk(cleaned):
         return _parse_name_query(cleaned)
-    compact = _COUNTRY_CODE.sub("", _SEPARATORS.sub("", cleaned).upper())
+    compact = without_country_code(_SEPARATORS.sub("", cleaned).upper())
     if _is_ascii_number(compact):
         return _parse_number(compact)
     lowered = compact.lower()

@@ -17,6 +17,7 @@ from enum import Enum
 
 import msgspec
 
+from agent_tui.domain.identifiers import without_country_code
 from agent_tui.domain.masking import Tier
 from agent_tui.domain.scripts import VerificationPolicy
 from agent_tui.domain.text import sanitize, to_halfwidth
@@ -79,8 +80,7 @@ def factor_matches(factor: str, answer: str, facts: Facts) -> bool:
     if factor == "id_last6":
         return _same(answer, facts.id_number[-6:])
     if factor == "mobile":
-        given = re.sub(r"^(\+?86)", "", normalise_text(answer))
-        return _same(given, facts.mobile)
+        return _same(without_country_code(normalise_text(answer)), facts.mobile)
     if factor == "birth_date":
         return normalise_date(answer) == facts.birth_date
     if factor == "recent_amount":
