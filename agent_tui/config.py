@@ -18,6 +18,7 @@ import msgspec
 
 from agent_tui.i18n import SUPPORTED, TranslatableError
 from agent_tui.keymap import ACTIONS_BY_ID, is_valid_key_list
+from agent_tui.toml_lines import Lines
 
 APP_NAME = "agent-tui"
 ENV_CONFIG = "AGENT_TUI_CONFIG"
@@ -123,37 +124,6 @@ def config_path(environ: Mapping[str, str] | None = None) -> Path:
     return Path(explicit).expanduser() if explicit else default_config_path()
 
 
-_TABLE_HEADER = re.compile(r"^\s*\[\s*([^\]]+?)\s*\]")
-
-
-def _line_of(text: str, location: tuple[object, ...]) -> int | None:
-    """The line of ``section.key`` in the TOML text, for a message a person can act on.
-
-    Finds ``[section]`` then ``key =`` under it; a whole unknown section by its header; and, as a
-    fallback, dotted (``ui.key =``) and inline-table (``ui = { key = … }``) spellings.
-    """
-    parts = [str(part) for part in location]
-    lines = text.splitlines()
-    section, key = (parts[0], parts[-1]) if len(parts) > 1 else (None, parts[0])
-    current = None
-    for number, line in enumerate(lines, start=1):
-        header = _TABLE_HEADER.match(line)
-        if header:
-            current = header.group(1).strip()
-            if section is None and current == key:
-                return number  # an unknown section: its header is the line
-            continue
-        if current == section and re.match(rf"^\s*\"?{re.escape(key)}\"?\s*=", line):
-            return number
-    dotted = re.escape(".".join(parts))
-    for number, line in enumerate(lines, start=1):
-        if re.match(rf"^\s*{dotted}\s*=", line) or (
-            section and re.match(rf"^\s*{re.escape(section)}\s*=.*\b{re.escape(key)}\s*=", line)
-        ):
-            return number
-    return None
-
-
 _UNKNOWN_FIELD = re.compile(r"Object contains unknown field `(?P<field>[^`]+)`")
 _AT_PATH = re.compile(r" - at `\$(?P<path>[^`]*)`$")
 
@@ -175,7 +145,7 @@ def _error_location(error: msgspec.ValidationError) -> tuple[tuple[str, ...], st
 def _validation_error(error: msgspec.ValidationError, path: Path, text: str) -> ConfigError:
     location, reason, unknown = _error_location(error)
     dotted = ".".join(location)
-    line = _line_of(text, location) if location else None
+    line = Lines(text).setting(location) if location else None
     where = f"{path}:{line}" if line else str(path)
     if unknown:
         return ConfigError("config.unknown_key", key=dotted, where=where)

@@ -1,6 +1,7 @@
-"""Where an entry of a TOML file is, so a problem reads ``phrases.toml:42`` and not "phrase 17".
+"""Where something is in a TOML file, so a problem reads ``phrases.toml:42`` or ``config.toml:3``.
 
-tomllib keeps no positions. Arrays of tables appear in document order, so the n-th ``[[phrase]]``
+tomllib keeps no positions. Config settings are found under their ``[section]`` (or spelt dotted
+or inline). For the scripts library's entries: Arrays of tables appear in document order, so the n-th ``[[phrase]]``
 header is the n-th phrase, and nested ``[[stage.step]]`` headers number the steps of all stages
 in turn; a key's line is searched for between its entry's header and the next header.
 """
@@ -9,10 +10,12 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Sequence
 
 _ARRAY_HEADER = re.compile(r"^\s*\[\[\s*([\w.-]+)\s*\]\]")
 _ANY_HEADER = re.compile(r"^\s*\[")
 _TABLE_HEADER = re.compile(r"^\s*\[\s*([\w.-]+)\s*\]\s*(#.*)?$")
+_SECTION = re.compile(r"^\s*\[\s*([^\]]+?)\s*\]")
 
 
 class Lines:
@@ -44,3 +47,25 @@ class Lines:
             if pattern.match(line):
                 return number
         return start
+
+    def setting(self, location: Sequence[str]) -> int | None:
+        """The line of a config setting ``section.key``: under ``[section]``; a whole unknown
+        section by its header; or spelt dotted (``ui.key =``) or inline (``ui = { key = … }``)."""
+        section, key = (location[0], location[-1]) if len(location) > 1 else (None, location[0])
+        key_line = re.compile(rf"^\s*\"?{re.escape(key)}\"?\s*=")
+        current = None
+        for number, line in enumerate(self.lines, start=1):
+            if header := _SECTION.match(line):
+                current = header[1].strip()
+                if section is None and current == key:
+                    return number
+                continue
+            if current == section and key_line.match(line):
+                return number
+        dotted = re.compile(rf"^\s*{re.escape('.'.join(location))}\s*=")
+        inline = (re.compile(rf"^\s*{re.escape(section)}\s*=.*\b{re.escape(key)}\s*=")
+                  if section else None)
+        for number, line in enumerate(self.lines, start=1):
+            if dotted.match(line) or (inline and inline.match(line)):
+                return number
+        return None

@@ -31,8 +31,8 @@ from agent_tui.domain.scripts import (
     variables_in,
 )
 from agent_tui.i18n import Catalog, TranslatableError
-from agent_tui.library.lines import Lines
 from agent_tui.library.raw import RawFile, RawStep, RawVerification
+from agent_tui.toml_lines import Lines
 
 LANGUAGES = ("zh-CN", "en")
 _AT_PATH = re.compile(r" - at `\$(?P<path>[^`]*)`$")
