@@ -7,6 +7,7 @@ import threading
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -15,12 +16,18 @@ from textual.screen import Screen
 
 from agent_tui.config import Config
 from agent_tui.domain.masking import MASKED, Disclosure
+from agent_tui.domain.models import Customer
+from agent_tui.domain.phrasing import PhraseGuard
 from agent_tui.domain.scripts import ScriptsLibrary
 from agent_tui.i18n import Catalog, TranslatableError
 from agent_tui.keymap import DEFAULT_KEYMAP
 from agent_tui.store import Store, StoreError, StoreMissing
 from screens.search import SearchScreen
 from screens.widgets.keys import APP_SYSTEM_BINDINGS, FOCUS_BINDINGS, install_bindings
+
+if TYPE_CHECKING:
+    from agent_tui.domain.call_session import CallSession
+    from agent_tui.store.calls import CallRecorder
 
 APP_ACTION_IDS = tuple(entry.id for entry in DEFAULT_KEYMAP if entry.app_level)
 Clock = Callable[[], datetime]
@@ -57,8 +64,12 @@ class AgentApp(App[None]):
         # typed while it opens waits for it instead of being lost.
         self.store_opened = threading.Event()
         self._settled = False
-        # What identity verification has earned per customer in this session; masked by default.
+        # What identity verification has earned per customer in this call; masked by default.
         self.disclosures: dict[str, Disclosure] = {}
+        # The call in progress, if any: it outlives its workspace (F2 to find the caller).
+        self.call: CallSession | None = None
+        self.call_recorder: CallRecorder | None = None
+        self._guard: PhraseGuard | None = None
         self.title = self.catalog.text("app.title")
         self.sub_title = self.agent_line()  # screens leave it alone: the app owns it
         install_bindings(
@@ -90,7 +101,8 @@ class AgentApp(App[None]):
         agent = self.config.agent
         if not agent.is_signed_in:
             return ""
-        return self.t("app.agent_line", name=agent.name, staff_number=agent.staff_number)
+        line = self.t("app.agent_line", name=agent.name, staff_number=agent.staff_number)
+        return line + self.t("app.on_call") if self.call is not None else line
 
     # -- start-up ----------------------------------------------------------------------------
 
@@ -165,6 +177,57 @@ class AgentApp(App[None]):
 
         gc.freeze()
 
+    # -- the call ------------------------------------------------------------------------------
+
+    def action_new_call(self) -> None:
+        """ctrl+n: start a call for the customer in view (or an unknown caller); during a call,
+        attach the customer in view if the caller was unknown, and go back to the workspace."""
+        in_view = getattr(self.screen, "view", None)
+        customer = getattr(in_view, "customer", None)  # a 360 that has loaded
+        if self.call is None:
+            self.start_call(customer)
+        elif customer is not None and self.call.customer is None:
+            self.call.attach(customer, self.now())
+            self.disclosures.pop(customer.id, None)  # found, not verified
+        self.show_call()
+
+    def start_call(self, customer: Customer | None) -> None:
+        from agent_tui.domain.call_session import CallSession
+        from agent_tui.domain.ids import new_id
+        from agent_tui.store.calls import CallRecorder
+
+        assert self.library is not None, "the scripts library is loaded before the app starts"
+        if self._guard is None:
+            self._guard = PhraseGuard(self.library.forbidden, self.library.allowed)
+        call_id = new_id()
+        self.call = CallSession(call_id, self.library, self._guard, self.now(), customer)
+        self.call_recorder = CallRecorder(call_id, self.config.agent.id)
+        self.sub_title = self.agent_line()
+
+    def show_call(self) -> None:
+        from screens.call import CallScreen
+
+        for index, screen in enumerate(self.screen_stack):
+            if isinstance(screen, CallScreen):
+                while len(self.screen_stack) > index + 1:
+                    self.pop_screen()
+                return
+        self.push_screen(CallScreen(self.call))
+
+    def end_call(self, saved: bool) -> None:
+        """The call is over and saved: the 360 masks again, and the workspace closes."""
+        from screens.call import CallScreen
+
+        call, self.call = self.call, None
+        if call is not None and call.customer_id:
+            self.disclosures.pop(call.customer_id, None)
+        self.sub_title = self.agent_line()
+        while isinstance(self.screen, CallScreen) or any(
+                isinstance(screen, CallScreen) for screen in self.screen_stack[1:]):
+            self.pop_screen()
+        self.notify(self.t("call.ended" if saved else "call.ended_unsaved"),
+                    severity="information" if saved else "error")
+
     # -- app-wide actions --------------------------------------------------------------------
 
     def action_search(self) -> None:
@@ -177,6 +240,8 @@ class AgentApp(App[None]):
     def action_back(self) -> None:
         if isinstance(self.screen, SearchScreen):
             self.screen.clear_or_stay()
+        elif hasattr(self.screen, "go_back"):  # a dialog: closing it is answering "cancel"
+            self.screen.go_back()
         elif getattr(self.screen, "ALLOW_BACK", True) and len(self.screen_stack) > 1:
             self.pop_screen()
 

@@ -12,7 +12,7 @@ import tempfile
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 import msgspec
 
@@ -68,6 +68,11 @@ class BankSection(_Section):
     name_en: str = "XX Bank"
 
 
+class CallSection(_Section):
+    # DOMAIN.md: average handling time within 5 minutes; the call timer shows against it.
+    aht_minutes: Annotated[float, msgspec.Meta(gt=0, le=240)] = 5
+
+
 # dict=True: besides its fields, a Config remembers ``source``, the file it came from (for
 # messages and for remembering the agent's sign-in), which no TOML key can set.
 class Config(_Section, dict=True):
@@ -76,6 +81,7 @@ class Config(_Section, dict=True):
     store: StoreSection = msgspec.field(default_factory=StoreSection)
     bank: BankSection = msgspec.field(default_factory=BankSection)
     scripts: ScriptsSection = msgspec.field(default_factory=ScriptsSection)
+    call: CallSection = msgspec.field(default_factory=CallSection)
     keymap: dict[str, str] = msgspec.field(default_factory=dict)
 
     def __post_init__(self) -> None:

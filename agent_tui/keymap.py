@@ -26,6 +26,7 @@ DEFAULT_KEYMAP: tuple[KeyAction, ...] = (
     KeyAction("back", "f3,escape", "back", "keys.back", "keys.back_tip"),
     KeyAction("palette", "f10,ctrl+p", "command_palette", "keys.palette", "keys.palette_tip"),
     KeyAction("quit", "ctrl+q", "quit", "keys.quit", "keys.quit_tip"),
+    KeyAction("new_call", "ctrl+n", "new_call", "keys.new_call", "keys.new_call_tip"),
     # Screen-level actions: bound by the screens that offer them.
     KeyAction(
         "open", "enter", "open", "keys.open", "keys.open_tip", app_level=False, priority=False
@@ -38,6 +39,23 @@ DEFAULT_KEYMAP: tuple[KeyAction, ...] = (
         "previous_page", "pageup,ctrl+up", "previous_page", "keys.previous_page",
         "keys.previous_page_tip", app_level=False,
     ),
+    # The call workspace's. Priority: they must work while the agent types in the notes.
+    KeyAction(
+        "next_stage", "f6,ctrl+right", "next_stage", "keys.next_stage", "keys.next_stage_tip",
+        app_level=False,
+    ),
+    KeyAction(
+        "stage_form", "f7,ctrl+l", "stage_form", "keys.stage_form", "keys.stage_form_tip",
+        app_level=False,
+    ),
+    KeyAction(
+        "use_phrase", "f8,ctrl+t", "use_phrase", "keys.use_phrase", "keys.use_phrase_tip",
+        app_level=False,
+    ),
+    KeyAction(
+        "step_up", "f12,ctrl+u", "step_up", "keys.step_up", "keys.step_up_tip", app_level=False,
+    ),
+    KeyAction("save", "ctrl+s", "save", "keys.save", "keys.save_tip", app_level=False),
 )
 
 ACTIONS_BY_ID = {entry.id: entry for entry in DEFAULT_KEYMAP}

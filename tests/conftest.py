@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable
 from datetime import date, datetime
@@ -69,10 +70,20 @@ def make_app(signed_in_config):
         from agent_tui.app import AgentApp
 
         return AgentApp(
-            config or signed_in_config(store_path), language, clock=lambda: FROZEN_NOW
+            config or signed_in_config(store_path), language, clock=lambda: FROZEN_NOW,
+            library=shipped_library(),
         )
 
     return make
+
+
+@functools.cache
+def shipped_library():
+    """The scripts library agent-tui ships, loaded once per test process."""
+    from agent_tui.library.loader import load_library
+    from scripts_library import LIBRARY_DIR
+
+    return load_library(LIBRARY_DIR)
 
 
 @pytest.fixture(scope="session")

@@ -64,8 +64,8 @@ def test_handling_needs_a_request_type_and_takes_its_procedure_as_checklist():
     assert flow.advance(_at(10)).reason_key == "flow.no_request_type"
     flow.choose_request_type("complaint", _at(11))
     ids = [step.id for step in flow.checklist()]
-    assert ids == ["handling.listen", "complaint.hear", "complaint.empathize",
-                   "complaint.apologize", "complaint.resolve", "complaint.thank"]
+    assert ids == ["complaint.hear", "complaint.empathize", "complaint.apologize",
+                   "complaint.resolve", "complaint.thank", "handling.listen"]
     assert flow.open_required() == ("complaint.hear", "complaint.apologize",
                                     "complaint.resolve", "complaint.thank")
     with pytest.raises(KeyError):

@@ -26,12 +26,12 @@ def connection(tmp_path) -> sqlite3.Connection:
 
 def test_a_call_saved_as_it_goes_keeps_every_event_once(connection):
     flow = CallFlow(small_library(), T0, customer_id="C1")
-    recorder = CallRecorder(connection, "call-1", "A1024")
-    assert recorder.save(flow) == 2  # started, entered greeting
+    recorder = CallRecorder("call-1", "A1024")
+    assert recorder.save(connection, flow) == 2  # started, entered greeting
     flow.tick("greeting.greet", _at(3))
     flow.advance(_at(4))
-    assert recorder.save(flow) == 2
-    assert recorder.save(flow) == 0  # nothing new, nothing written twice
+    assert recorder.save(connection, flow) == 2
+    assert recorder.save(connection, flow) == 0  # nothing new, nothing written twice
     flow.tick("verification.ask", _at(5))
     flow.record_verification("passed", _at(6))
     flow.advance(_at(7))
@@ -39,8 +39,11 @@ def test_a_call_saved_as_it_goes_keeps_every_event_once(connection):
     flow.phrase_used("complaint.empathize.1", _at(9))
     flow.forbidden_caught("dont_know", "不知道\x1b[2J", _at(10))
     flow.advance(_at(11), override_reason="customer had to go")
-    flow.end(_at(20))
-    recorder.save(flow, Closing(csat=4, nps=9, first_contact_resolution=True, wrap_up="COMPL"))
+    flow.tick("closing.summarise", _at(12))
+    flow.tick("closing.thank", _at(13))
+    assert flow.end(_at(20)) is None
+    closing = Closing(csat=4, nps=9, first_contact_resolution=True, wrap_up="COMPL")
+    recorder.save(connection, flow, closing, notes="客户投诉ATM吞卡\x1b[2J")
 
     stored = events(connection, "call-1")
     assert as_flow_events(stored) == [
@@ -51,15 +54,16 @@ def test_a_call_saved_as_it_goes_keeps_every_event_once(connection):
     ]
     row = connection.execute(
         "SELECT customer_id, ended_at, request_type, verification, phrases_used, "
-        "forbidden_caught, overrides, csat, nps, first_contact_resolution, wrap_up FROM calls"
+        "forbidden_caught, overrides, csat, nps, first_contact_resolution, wrap_up, notes "
+        "FROM calls"
     ).fetchone()
     assert row == ("C1", "2026-11-23T10:00:20.000", "complaint", "passed", 1, 1, 1, 4, 9, 1,
-                   "COMPL")
+                   "COMPL", "客户投诉ATM吞卡")
 
 
 def test_the_event_record_cannot_be_changed(connection):
     flow = CallFlow(small_library(), T0)
-    CallRecorder(connection, "call-2", "A1").save(flow)
+    CallRecorder("call-2", "A1").save(connection, flow)
     with pytest.raises(sqlite3.IntegrityError, match="append-only"):
         connection.execute("UPDATE call_events SET kind = 'x'")
     with pytest.raises(sqlite3.IntegrityError, match="append-only"):

@@ -118,3 +118,55 @@ def test_first_run_sign_in_in_chinese(snap_compare, small_store, make_app):
 
     app = make_app(small_store, language="zh-CN", config=config)
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+# -- the call workspace, each stage at 80x24 ------------------------------------------------------
+
+async def _call_at(pilot, stage: str, store) -> None:
+    from screens.closing import ClosingScreen
+    from screens.verify import VerifyScreen
+    from tests.call_driver import a_caller, do_step, focus, start_call, type_answers
+
+    caller = a_caller(store)
+    await _until_search(pilot)
+    await start_call(pilot, caller.id)
+    call = pilot.app.call
+    await do_step(pilot, "greeting.greet")
+    if stage == "greeting":  # with a forbidden word caught in the notes
+        await focus(pilot, "notes")
+        await pilot.press("end", *"\n您必须先挂失")
+        await wait_for(pilot, lambda: call.hits)
+        return
+    await do_step(pilot, "greeting.introduce")
+    await pilot.press("f6")
+    await wait_for_screen(pilot, VerifyScreen)
+    if stage == "verification":  # one wrong answer given
+        await type_answers(pilot, {"name": caller.name, "id_last6": "000000",
+                                   "birth_date": caller.birth_date})
+        await wait_for(pilot, lambda: call.verification.failures == 1)
+        return
+    await type_answers(pilot, {"name": caller.name, "id_last6": caller.id_number[-6:],
+                               "birth_date": caller.birth_date})
+    await wait_for(pilot, lambda: pilot.app.disclosures)
+    await pilot.press("f6")
+    await pilot.pause(0.1)
+    await pilot.press("down", "enter")
+    await wait_for(pilot, lambda: call.flow.request_type == "complaint")
+    await do_step(pilot, "complaint.hear")
+    if stage == "handling":
+        return
+    await pilot.press("f6")
+    await pilot.press(*"customer in a hurry", "enter")
+    await wait_for(pilot, lambda: call.flow.stage == "closing")
+    await pilot.press("f7")
+    await wait_for_screen(pilot, ClosingScreen)
+    await pilot.pause(0.1)
+
+
+@pytest.mark.parametrize("stage", ["greeting", "verification", "handling", "closing"])
+def test_call_stage(snap_compare, writable_store, make_app, stage):
+    async def run_before(pilot) -> None:
+        await _call_at(pilot, stage, writable_store)
+        await pilot.pause(0.1)
+
+    assert snap_compare(make_app(writable_store), terminal_size=(80, 24), run_before=run_before)

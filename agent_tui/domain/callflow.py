@@ -29,6 +29,9 @@ class EventKind(Enum):
     PHRASE_USED = "phrase_used"
     FORBIDDEN_CAUGHT = "forbidden_caught"
     OVERRIDE = "override"
+    STEP_UP = "step_up"
+    CUSTOMER_FOUND = "customer_found"
+    OPERATION = "operation"
     CALL_ENDED = "call_ended"
 
 
@@ -77,7 +80,8 @@ class CallFlow:
         """The current stage's steps, and in handling the chosen request type's procedure."""
         steps = self.library.stage(self.stage).steps
         if self.stage == "handling" and self.request_type:
-            steps = (*steps, *self.library.procedure(self.request_type).steps)
+            # The procedure first: its steps are the ones the agent works through now.
+            steps = (*self.library.procedure(self.request_type).steps, *steps)
         return steps
 
     def open_required(self) -> tuple[str, ...]:
@@ -123,6 +127,19 @@ class CallFlow:
     def forbidden_caught(self, rule_id: str, word: str, at: datetime) -> None:
         self._record(at, EventKind.FORBIDDEN_CAUGHT, detail={"rule": rule_id, "word": word})
 
+    def step_up(self, operation: str, result: str, at: datetime) -> None:
+        """A one-time code sent (``sent``) or read back (passed, wrong, expired, locked)."""
+        self._record(at, EventKind.STEP_UP, detail={"operation": operation, "result": result})
+
+    def operation_done(self, operation: str, at: datetime, **detail: str) -> None:
+        self._record(at, EventKind.OPERATION, detail={"operation": operation, **detail})
+
+    def attach_customer(self, customer_id: str, at: datetime) -> None:
+        """An unknown caller found during the call: from now on the call is theirs."""
+        if self.customer_id is None:
+            self.customer_id = customer_id
+            self._record(at, EventKind.CUSTOMER_FOUND, detail={"customer_id": customer_id})
+
     def advance(self, at: datetime, override_reason: str = "") -> Refusal | None:
         """Move to the next stage; or the reason why not. An override reason moves on anyway,
         and is recorded with what was still open."""
@@ -140,10 +157,22 @@ class CallFlow:
         self._record(at, EventKind.STAGE_ENTERED)
         return None
 
-    def end(self, at: datetime) -> None:
-        if self.ended_at is None:
-            self.ended_at = at
-            self._record(at, EventKind.CALL_ENDED)
+    def end(self, at: datetime, override_reason: str = "") -> Refusal | None:
+        """End the call; refused while a required step of this stage is open, unless a reason
+        is given (the caller hung up), which is recorded with what was still open."""
+        if self.ended_at is not None:
+            return None
+        open_steps = self.open_required()
+        if open_steps:
+            if not override_reason.strip():
+                return Refusal(self.stage, "flow.steps_open", open_steps)
+            self._record(at, EventKind.OVERRIDE, detail={
+                "reason": override_reason.strip(), "refused": "flow.steps_open",
+                "open_steps": ",".join(open_steps),
+            })
+        self.ended_at = at
+        self._record(at, EventKind.CALL_ENDED)
+        return None
 
     # -- what the record says --------------------------------------------------------------
 

@@ -339,3 +339,23 @@ def _match_case(text: str, hit: Hit) -> str:
     else:
         head = replacement[0].lower()
     return (head if len(head) == 1 else replacement[0]) + replacement[1:]
+
+
+def new_catches(before: Sequence[Hit], after: Sequence[Hit]) -> list[Hit]:
+    """The hits of ``after`` that are new since ``before`` (the previous keystroke's check).
+
+    Counted by rule and word, not by position: typing before a forbidden word moves it without
+    catching it again, while typing it a second time is a second catch.
+    """
+    seen: dict[tuple[str, str], int] = {}
+    for hit in before:
+        key = (hit.rule_id, _normalise(hit.word, "en"))
+        seen[key] = seen.get(key, 0) + 1
+    fresh: list[Hit] = []
+    for hit in after:
+        key = (hit.rule_id, _normalise(hit.word, "en"))
+        if seen.get(key, 0) > 0:
+            seen[key] -= 1
+        else:
+            fresh.append(hit)
+    return fresh

@@ -9,27 +9,14 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 from datetime import datetime
 
 import msgspec
 
+from agent_tui.domain.call_session import Closing
 from agent_tui.domain.callflow import CallEvent, CallFlow, EventKind
 from agent_tui.domain.text import sanitize
-
-
-class Closing(msgspec.Struct, frozen=True):
-    """What the closing stage records: the customer's rating if given, FCR, a wrap-up code."""
-
-    csat: int | None = None  # 1-5
-    nps: int | None = None  # 0-10
-    first_contact_resolution: bool | None = None
-    wrap_up: str = ""
-
-    def __post_init__(self) -> None:
-        if self.csat is not None and not 1 <= self.csat <= 5:
-            raise ValueError(f"CSAT is 1 to 5, not {self.csat}")
-        if self.nps is not None and not 0 <= self.nps <= 10:
-            raise ValueError(f"NPS is 0 to 10, not {self.nps}")
 
 
 class StoredEvent(msgspec.Struct, frozen=True):
@@ -48,23 +35,35 @@ def _iso(at: datetime) -> str:
 class CallRecorder:
     """Writes one call's events to the store as the call goes."""
 
-    def __init__(self, connection: sqlite3.Connection, call_id: str, agent_id: str) -> None:
-        self.connection = connection
+    def __init__(self, call_id: str, agent_id: str) -> None:
         self.call_id = call_id
         self.agent_id = agent_id
         self.saved = 0  # how many of the flow's events are in the store
+        # Saves run in worker threads while the agent works on: one at a time, or two would both
+        # write the events neither had counted yet.
+        self._lock = threading.Lock()
 
-    def save(self, flow: CallFlow, closing: Closing | None = None) -> int:
-        """Store the events not stored yet and the call's totals; returns how many were new."""
+    def save(
+        self, connection: sqlite3.Connection, flow: CallFlow, closing: Closing | None = None,
+        notes: str = "",
+    ) -> int:
+        """Store the events not stored yet, the call's totals and its notes; returns how many
+        events were new. Safe to call from any thread with that thread's connection."""
+        with self._lock:
+            return self._save(connection, flow, closing or Closing(), notes)
+
+    def _save(
+        self, connection: sqlite3.Connection, flow: CallFlow, closing: Closing, notes: str
+    ) -> int:
+        # A slice, then its length: events the agent adds meanwhile wait for the next save.
         new = flow.events[self.saved:]
-        closing = closing or Closing()
-        with self.connection:
-            self.connection.execute(
+        with connection:
+            connection.execute(
                 "INSERT INTO calls (id, agent_id, customer_id, started_at) VALUES (?, ?, ?, ?) "
                 "ON CONFLICT (id) DO NOTHING",
                 (self.call_id, self.agent_id, flow.customer_id, _iso(flow.started_at)),
             )
-            self.connection.executemany(
+            connection.executemany(
                 "INSERT INTO call_events (call_id, at, kind, stage, step, detail) "
                 "VALUES (?, ?, ?, ?, ?, ?)",
                 [(self.call_id, _iso(event.at), event.kind.value, event.stage, event.step,
@@ -72,10 +71,11 @@ class CallRecorder:
                              ensure_ascii=False, sort_keys=True))
                  for event in new],
             )
-            self.connection.execute(
+            connection.execute(
                 "UPDATE calls SET ended_at = ?, request_type = ?, verification = ?, "
                 "phrases_used = ?, forbidden_caught = ?, overrides = ?, csat = ?, nps = ?, "
-                "first_contact_resolution = ?, wrap_up = ?, version = version + 1 WHERE id = ?",
+                "first_contact_resolution = ?, wrap_up = ?, notes = ?, version = version + 1 "
+                "WHERE id = ?",
                 (
                     _iso(flow.ended_at) if flow.ended_at else None, flow.request_type,
                     flow.verification_status, flow.count(EventKind.PHRASE_USED),
@@ -83,10 +83,10 @@ class CallRecorder:
                     closing.csat, closing.nps,
                     None if closing.first_contact_resolution is None
                     else int(closing.first_contact_resolution),
-                    sanitize(closing.wrap_up), self.call_id,
+                    sanitize(closing.wrap_up), sanitize(notes), self.call_id,
                 ),
             )
-        self.saved = len(flow.events)
+        self.saved += len(new)
         return len(new)
 
 

@@ -30,6 +30,7 @@ from agent_tui.domain.risk import (
     RiskRules,
     detect_signals,
 )
+from agent_tui.domain.verification import RECENT_AMOUNT_WINDOW, Facts, facts_from
 
 SEARCH_LIMIT = 50
 PAGE_SIZE = 50
@@ -257,4 +258,18 @@ class CustomerRepository:
             interactions=self.interactions(customer_id),
             open_cases=self.open_cases(customer_id),
             signals=tuple(detect_signals(events, now, rules)),
+        )
+
+    def verification_facts(self, customer_id: str, now: datetime) -> Facts | None:
+        """What identity verification compares the caller's answers with. Never shown."""
+        customer = self.customer(customer_id)
+        if customer is None:
+            return None
+        rows = self.connection.execute(
+            "SELECT at, amount_cents FROM transactions WHERE customer_id = ? AND at >= ?",
+            (customer_id, (now - RECENT_AMOUNT_WINDOW).isoformat(timespec="seconds")),
+        ).fetchall()
+        return facts_from(
+            customer.name, customer.id_number, customer.mobile, customer.birth_date,
+            [(datetime.fromisoformat(at), cents) for at, cents in rows], now,
         )

@@ -210,11 +210,33 @@ _V4_INDEXES = (
     "CREATE INDEX IF NOT EXISTS calls_customer ON calls (customer_id, started_at)",
 )
 
+# v5: the notes the agent took on a call, and flags on a customer that outlive the call (a
+# verification locked after three failures: possible fraud, for a supervisor to review).
+_V5_TABLES = (
+    "ALTER TABLE calls ADD COLUMN notes TEXT NOT NULL DEFAULT ''",
+    """
+    CREATE TABLE IF NOT EXISTS customer_flags (
+        id TEXT PRIMARY KEY,
+        customer_id TEXT NOT NULL REFERENCES customers (id),
+        flag TEXT NOT NULL,
+        at TEXT NOT NULL,
+        agent_id TEXT NOT NULL,
+        call_id TEXT,
+        reason TEXT NOT NULL DEFAULT '',
+        cleared_at TEXT
+    )
+    """,
+)
+_V5_INDEXES = (
+    "CREATE INDEX IF NOT EXISTS customer_flags_customer ON customer_flags (customer_id, at)",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, _V1_TABLES, _V1_INDEXES),
     Migration(2, (), _V2_INDEXES),
     Migration(3, (), _V3_INDEXES),
     Migration(4, _V4_TABLES, _V4_INDEXES),
+    Migration(5, _V5_TABLES, _V5_INDEXES),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -47,15 +47,24 @@ class AgentScreen(Screen[ResultType], Generic[ResultType]):
         """From a worker thread: wait for the store, ``read`` from it, then ``show`` the result
         on the event loop. If the store never opened, its problem screen already says why; if
         the read fails, the agent is told and the session goes on."""
+        self.use_store(lambda connection: read(CustomerRepository(connection)), show)
+
+    def use_store(
+        self, use: Callable[[sqlite3.Connection], T], show: Callable[[T], None] | None = None
+    ) -> bool:
+        """``read_store`` for any work on this thread's connection, writes included. Returns
+        whether it succeeded (a failed write is reported, and the caller keeps its data)."""
         store = self.agent_app.wait_for_store()
         if store is None:
-            return
+            return False
         try:
-            result = read(CustomerRepository(store.connection()))
+            result = use(store.connection())
         except sqlite3.Error as error:
             self.report_store_failure(error)
-            return
-        self.app.call_from_thread(show, result)
+            return False
+        if show is not None:
+            self.app.call_from_thread(show, result)
+        return True
 
     def report_store_failure(self, error: sqlite3.Error) -> None:
         """From a worker thread: a query failed mid-session (the store locked by another

@@ -37,12 +37,21 @@ class KeyBar(Widget):
         parts: list[Content] = []
         shown_actions: set[str] = set()
         # Bindings come one per key, the keymap's first key (the F-key) first: show that one.
-        for active in self.screen.active_bindings.values():
-            binding = active.binding
+        bindings = [(active.binding, active.enabled)
+                    for active in self.screen.active_bindings.values()]
+        if self.screen.is_modal:
+            # A dialog's active bindings stop at the dialog, but the app's priority keys (F1
+            # help, F3 back) still work over it: show them too.
+            bindings += [(binding, True) for _key, binding in self.app._bindings
+                         if binding.priority]
+        # The F-key of each action first: which binding of an action comes first in the map
+        # changes with the focused widget, and the bar should not.
+        bindings.sort(key=lambda pair: not pair[0].key.startswith("f"))
+        for binding, enabled in bindings:
             if not binding.show or not binding.description or binding.action in shown_actions:
                 continue
             shown_actions.add(binding.action)
             key = Content(self.app.get_key_display(binding)).stylize("bold $footer-key-foreground")
             label = Content(binding.description)
-            parts.append(Content.assemble(key, " ", label if active.enabled else label.stylize("dim")))
+            parts.append(Content.assemble(key, " ", label if enabled else label.stylize("dim")))
         return Content("  ").join(parts)

@@ -1,0 +1,54 @@
+"""Flags on a customer that outlive the call that raised them.
+
+A verification locked after repeated failures flags the customer for possible fraud: the next agent
+to open the customer sees it, and a supervisor reviews it. Raising a flag is audited.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime
+
+import msgspec
+
+from agent_tui.domain.ids import new_id
+from agent_tui.domain.text import sanitize
+from agent_tui.store import audit
+
+POSSIBLE_FRAUD = "possible_fraud"
+
+
+class CustomerFlag(msgspec.Struct, frozen=True):
+    id: str
+    customer_id: str
+    flag: str
+    at: str
+    agent_id: str
+    call_id: str | None
+    reason: str
+
+
+def raise_flag(
+    connection: sqlite3.Connection, *, customer_id: str, flag: str, agent_id: str,
+    at: datetime, reason: str, call_id: str | None = None,
+) -> str:
+    flag_id = new_id()
+    with connection:
+        connection.execute(
+            "INSERT INTO customer_flags (id, customer_id, flag, at, agent_id, call_id, reason) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (flag_id, customer_id, flag, at.isoformat(timespec="milliseconds"), agent_id,
+             call_id, sanitize(reason)),
+        )
+    audit.append(connection, agent_id=agent_id, action=f"flag.{flag}", at=at,
+                 customer_id=customer_id, detail={"call_id": call_id, "reason": sanitize(reason)})
+    return flag_id
+
+
+def open_flags(connection: sqlite3.Connection, customer_id: str) -> list[CustomerFlag]:
+    rows = connection.execute(
+        "SELECT id, customer_id, flag, at, agent_id, call_id, reason FROM customer_flags "
+        "WHERE customer_id = ? AND cleared_at IS NULL ORDER BY at",
+        (customer_id,),
+    ).fetchall()
+    return [CustomerFlag(*row) for row in rows]

@@ -1,0 +1,54 @@
+"""Performing a sensitive operation for the caller, after the core's rule has allowed it.
+
+Freezing and unfreezing a card change the card's status here, in the local store. Resetting a
+password, changing a limit and a large transfer are executed by the bank's core systems, which this
+workstation does not reach: here they are recorded as authorised requests (audit log and call
+events), which is what the agent's side of such an operation is. Every operation is audited.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime
+
+from agent_tui.domain.models import AccountStatus
+from agent_tui.domain.operations import refusal
+from agent_tui.domain.scripts import VerificationPolicy
+from agent_tui.domain.verification import StepUp
+from agent_tui.i18n import TranslatableError
+from agent_tui.store import audit
+
+_CARD_CHANGES = {
+    "freeze_card": (AccountStatus.ACTIVE, AccountStatus.FROZEN),
+    "unfreeze_card": (AccountStatus.FROZEN, AccountStatus.ACTIVE),
+}
+
+
+class OperationRefused(TranslatableError):
+    pass
+
+
+def perform(
+    connection: sqlite3.Connection, *, operation: str, customer_id: str, agent_id: str,
+    at: datetime, policy: VerificationPolicy, verified: bool, step_up: StepUp | None,
+    account_id: str | None = None, call_id: str | None = None,
+) -> str:
+    """Do ``operation`` or raise OperationRefused with the reason; returns the audit entry id."""
+    reason = refusal(operation, policy, verified, step_up)
+    if reason is not None:
+        raise OperationRefused(reason, operation=operation)
+    detail: dict[str, object] = {"call_id": call_id, "step_up": step_up is not None}
+    if operation in _CARD_CHANGES:
+        was, becomes = _CARD_CHANGES[operation]
+        with connection:
+            changed = connection.execute(
+                "UPDATE accounts SET status = ? WHERE id = ? AND customer_id = ? AND status = ?",
+                (becomes.value, account_id, customer_id, was.value),
+            ).rowcount
+        if not changed:
+            raise OperationRefused("operation.wrong_state", operation=operation)
+        detail.update(account_id=account_id, status=becomes.value)
+    else:
+        detail["executed_by"] = "core_banking"  # recorded here, carried out there
+    return audit.append(connection, agent_id=agent_id, action=f"operation.{operation}", at=at,
+                        customer_id=customer_id, detail=detail)

@@ -1,0 +1,355 @@
+"""The call workspace: stage bar and timer, the caller, the stage's checklist, the approved phrases
+for this moment, and the notes with the forbidden-phrase guard.
+
+The call itself (``agent_tui.domain.call_session``) lives in the app, not in this screen: the agent
+may leave for the search (F2) to find an unknown caller and come back with ctrl+n. Each stage's
+form (verification, request type, closing) is a dialog over the workspace, opened by F7 or on
+entering the stage. Store work runs in thread workers; the call is saved at every stage change,
+verification outcome, operation, on ctrl+s and at the end.
+"""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.widgets import Header, OptionList, Static, TextArea
+from textual.widgets.option_list import Option
+
+from agent_tui.domain.call_session import CallSession
+from agent_tui.domain.masking import MASKED, Disclosure, Tier
+from agent_tui.domain.phrase_values import fillable, phrase_values
+from agent_tui.domain.phrasing import apply
+from agent_tui.domain.scripts import Phrase
+from agent_tui.store import audit
+from agent_tui.store.flags import POSSIBLE_FRAUD, raise_flag
+from screens.widgets.agent_screen import AgentScreen
+from screens.widgets.badges import as_content, badge_parts
+from screens.widgets.checklist import Checklist
+from screens.widgets.key_bar import KeyBar
+from screens.widgets.notes_editor import NotesEditor
+from screens.widgets.safe import safe
+from screens.widgets.stage_bar import StageBar
+
+_STATUS_STYLE = {"open": "$text-warning", "passed": "$text-success", "third_party": "$text-accent",
+                 "locked": "bold $text-error"}
+
+
+class CallScreen(AgentScreen[None]):
+    CSS_PATH = "call.tcss"
+    ACTION_IDS = ("next_stage", "stage_form", "use_phrase", "step_up", "save")
+    HELP_KEY = "help.call"
+    ALLOW_BACK = True  # F3 leaves the workspace, not the call: ctrl+n comes back to it
+
+    def __init__(self, call: CallSession) -> None:
+        super().__init__()
+        self.call = call
+        self._phrases: list[Phrase] = []
+        self._shown_guard: Content | None = None
+
+    @property
+    def disclosure(self) -> Disclosure:
+        return self.agent_app.disclosure_for(self.call.customer_id) if self.call.customer_id \
+            else MASKED
+
+    def compose(self) -> ComposeResult:
+        t = self.agent_app.t
+        yield Header()
+        yield StageBar(self.call, id="stage-bar")
+        yield Static(id="caller")
+        with Horizontal(id="desk"):
+            yield Checklist(id="checklist")
+            yield OptionList(id="suggestions")
+        notes = NotesEditor(id="notes")
+        notes.border_title = t("call.notes")
+        notes.load_text(self.call.notes)
+        yield notes
+        yield Static(id="guard")
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        self.query_one("#suggestions", OptionList).border_title = self.agent_app.t("call.phrases")
+        self.show_stage(new_list=True)
+        self.show_caller()
+        self.set_focus(self.query_one("#checklist"))
+        if self.call.customer_id and self.call.verification is None:
+            self.load_facts()
+        self.save()
+
+    def on_screen_resume(self) -> None:
+        """Back from the search or a dialog: the caller and the tier may have changed."""
+        self.show_caller()
+        self.refresh_suggestions()
+
+    # -- drawing -------------------------------------------------------------------------------
+
+    def show_stage(self, new_list: bool = False) -> None:
+        flow, language = self.call.flow, self.agent_app.language
+        checklist = self.query_one(Checklist)
+        with self.app.batch_update():
+            checklist.show(flow.checklist(), flow.ticked, language, keep_place=not new_list)
+            checklist.border_title = flow.library.stage(flow.stage).name(language)
+            if flow.stage == "handling" and flow.request_type:
+                procedure = flow.library.procedure(flow.request_type)
+                checklist.border_subtitle = procedure.name(language)
+            else:
+                checklist.border_subtitle = ""
+            self.query_one(StageBar).refresh()
+            self.refresh_suggestions()
+
+    def current_step(self) -> str | None:
+        step = self.query_one(Checklist).highlighted_step
+        if step is not None:
+            return step
+        open_steps = self.call.flow.open_required()
+        return open_steps[0] if open_steps else None
+
+    def phrase_values(self) -> dict[str, str]:
+        app, customer = self.agent_app, self.call.customer
+        zh = app.language == "zh-CN"
+        return phrase_values(
+            at=app.now(), language=app.language,
+            bank_name=app.config.bank.name if zh else app.config.bank.name_en,
+            agent_name=app.config.agent.name, staff_number=app.config.agent.staff_number,
+            customer_name=customer.name if customer else "",
+            customer_gender=customer.gender if customer else "",
+            summary=self.call.summary().sentence(app.language),
+        )
+
+    def refresh_suggestions(self) -> None:
+        flow, language = self.call.flow, self.agent_app.language
+        values = self.phrase_values()
+        phrases = [phrase for phrase in
+                   flow.library.phrases_for(flow.stage, self.current_step(), self.call.segments)
+                   if fillable(phrase, language, values)]
+        suggestions = self.query_one("#suggestions", OptionList)
+        if [phrase.id for phrase in phrases] == [phrase.id for phrase in self._phrases] and \
+                suggestions.option_count:
+            return
+        self._phrases = phrases
+        suggestions.clear_options()
+        suggestions.add_options(
+            [Option(safe(phrase.render(language, values)), id=phrase.id) for phrase in phrases]
+        )
+        if phrases:
+            suggestions.highlighted = 0
+
+    def show_caller(self) -> None:
+        t, call, shown = self.agent_app.t, self.call, self.disclosure
+        status = call.flow.verification_status
+        verified = Content(t(f"call.verification.{status}")).stylize(_STATUS_STYLE[status])
+        if call.customer is None:
+            line = Content.assemble((t("call.unknown_caller"), "bold"), "  ", verified, "  ",
+                                    t("call.find_caller"))
+        else:
+            customer = call.customer
+            line = Content.assemble(
+                safe(shown.name(customer.name), "bold"), "  ",
+                safe(shown.mobile(customer.mobile)), "  ",
+                as_content(badge_parts(customer.segment, customer.is_elderly,
+                                       customer.is_disabled, t)), "  ",
+                f"R{customer.risk_level}", "  ", verified,
+                ("  " + t("c360.tier.full"), "italic") if shown.tier is Tier.FULL else "",
+            )
+        self.query_one("#caller", Static).update(line)
+
+    def show_guard(self) -> None:
+        t = self.agent_app.t
+        hit = self.query_one(NotesEditor).nearest_hit()
+        if hit is None:
+            guard = Content(t("call.guard_hint")).stylize("$text-muted")
+        else:
+            rule = self.call.guard.rule(hit.rule_id)
+            reason = rule.reason_zh if self.agent_app.language == "zh-CN" else rule.reason_en
+            guard = Content.assemble(
+                ("\u26a0 ", "bold $text-error"), safe(hit.word, "bold $text-error"), " => ",
+                safe(hit.replacement, "bold $text-success"), "  ", safe(reason, "$text-muted"),
+                "  ", t("call.guard_apply", count=len(self.call.hits)),
+            )
+        if guard != self._shown_guard:  # one keystroke, one line redrawn at most
+            self._shown_guard = guard
+            self.query_one("#guard", Static).update(guard)
+
+    # -- what the agent does ----------------------------------------------------------------
+
+    @on(Checklist.Toggled)
+    def _toggled(self, event: Checklist.Toggled) -> None:
+        at = self.agent_app.now()
+        if event.ticked:
+            self.call.flow.tick(event.step_id, at)
+        else:
+            self.call.flow.untick(event.step_id, at)
+        self.show_stage()
+
+    @on(OptionList.OptionHighlighted, "#checklist")
+    def _step_highlighted(self) -> None:
+        self.refresh_suggestions()
+
+    @on(OptionList.OptionSelected, "#suggestions")
+    def _phrase_chosen(self) -> None:
+        self.insert_phrase()
+
+    @on(TextArea.Changed, "#notes")
+    def _notes_changed(self, event: TextArea.Changed) -> None:
+        editor = self.query_one(NotesEditor)
+        editor.show_hits(self.call.notes_changed(event.text_area.text, self.agent_app.now()))
+        self.show_guard()
+
+    @on(TextArea.SelectionChanged, "#notes")
+    def _cursor_moved(self) -> None:
+        if self.call.hits:
+            self.show_guard()
+
+    def insert_phrase(self) -> None:
+        suggestions = self.query_one("#suggestions", OptionList)
+        if suggestions.highlighted is None or not self._phrases:
+            return
+        phrase = self._phrases[suggestions.highlighted]
+        text = phrase.render(self.agent_app.language, self.phrase_values())
+        editor = self.query_one(NotesEditor)
+        if editor.cursor_location[1] > 0:  # a phrase starts its own line
+            text = "\n" + text
+        editor.insert(text)
+        at = self.agent_app.now()
+        self.call.phrase_used(phrase, at, text.strip())
+        if phrase.step and phrase.step in {step.id for step in self.call.flow.checklist()}:
+            self.call.flow.tick(phrase.step, at)  # saying the step's phrase is doing the step
+            self.show_stage()
+
+    def action_use_phrase(self) -> None:
+        editor = self.query_one(NotesEditor)
+        hit = editor.nearest_hit()
+        if hit is None:
+            self.insert_phrase()
+            return
+        fixed, _cursor = apply(editor.text, hit)
+        replacement = fixed[hit.start: len(fixed) - (len(editor.text) - hit.end)]
+        editor.replace_hit(hit, replacement)
+
+    def action_next_stage(self) -> None:
+        refusal = self.call.flow.advance(self.agent_app.now())
+        if refusal is None:
+            self.stage_changed()
+            return
+        if refusal.reason_key == "flow.last_stage":
+            self.notify(self.agent_app.t(refusal.reason_key), severity="warning")
+            return
+        from screens.override import OverrideScreen
+
+        def overridden(reason: str | None) -> None:
+            if reason and self.call.flow.advance(self.agent_app.now(), reason) is None:
+                self.stage_changed()
+
+        self.app.push_screen(OverrideScreen(self.refusal_text(refusal)), overridden)
+
+    def refusal_text(self, refusal: object) -> str:
+        t, language = self.agent_app.t, self.agent_app.language
+        steps = {step.id: step.text(language) for step in self.call.flow.checklist()}
+        names = "; ".join(steps.get(step, step) for step in refusal.open_steps)  # type: ignore[attr-defined]
+        return t(refusal.reason_key, steps=names)  # type: ignore[attr-defined]
+
+    def stage_changed(self) -> None:
+        at = self.agent_app.now()
+        self.call.tick_verification_steps(at)
+        self.show_stage(new_list=True)
+        self.save()
+        stage = self.call.flow.stage
+        if stage == "verification" and self.call.flow.verification_status == "open":
+            self.action_stage_form()
+        elif stage == "handling" and self.call.flow.request_type is None:
+            self.action_stage_form()
+
+    def action_stage_form(self) -> None:
+        stage = self.call.flow.stage
+        if stage in ("greeting", "verification"):
+            from screens.verify import VerifyScreen
+
+            self.app.push_screen(VerifyScreen(self.call), self.verification_done)
+        elif stage == "handling":
+            from screens.request_type import RequestTypeScreen
+
+            self.app.push_screen(RequestTypeScreen(self.call.library), self.request_type_chosen)
+        else:
+            from screens.closing import ClosingScreen
+
+            self.app.push_screen(ClosingScreen(self.call), self.closed)
+
+    def action_step_up(self) -> None:
+        from screens.step_up import StepUpScreen
+
+        self.app.push_screen(StepUpScreen(self.call), self.operation_done)
+
+    def action_save(self) -> None:
+        self.save(announce=True)
+
+    # -- outcomes ----------------------------------------------------------------------------
+
+    def request_type_chosen(self, procedure_id: str | None) -> None:
+        if procedure_id:
+            self.call.flow.choose_request_type(procedure_id, self.agent_app.now())
+            self.show_stage(new_list=True)
+            self.save()
+
+    def verification_done(self, status: str | None) -> None:
+        self.show_stage()
+        self.show_caller()
+        if status == "passed":
+            self.reveal(Tier.BASIC, "verification.passed")
+        elif status == "locked":
+            self.notify(self.agent_app.t("call.locked"), severity="error", timeout=15)
+            self.flag_possible_fraud()
+        self.save()
+
+    def operation_done(self, operation: str | None) -> None:
+        if operation:
+            self.reveal(Tier.FULL, f"step_up.{operation}")
+            self.refresh_suggestions()
+        self.save()
+
+    def closed(self, ended: bool | None) -> None:
+        if ended:
+            self.save(final=True)
+
+    # -- store work ------------------------------------------------------------------------------
+
+    @work(thread=True, group="call-facts")
+    def load_facts(self) -> None:
+        customer_id, now = self.call.customer_id, self.agent_app.now()
+        self.read_store(lambda customers: customers.verification_facts(customer_id, now),
+                        lambda facts: facts and self.call.start_verification(facts))
+
+    @work(thread=True, group="call-save")
+    def save(self, announce: bool = False, final: bool = False) -> None:
+        app, call = self.agent_app, self.call
+        saved = self.use_store(lambda connection: app.call_recorder.save(
+            connection, call.flow, call.closing, call.notes))
+        if saved and announce:
+            app.call_from_thread(self.notify, app.t("call.saved"))
+        if final:
+            app.call_from_thread(app.end_call, saved)
+
+    @work(thread=True, group="call-audit")
+    def reveal(self, tier: Tier, reason: str) -> None:
+        app, call = self.agent_app, self.call
+        customer_id, agent_id, at = call.customer_id, app.config.agent.id, app.now()
+
+        def grant(connection: object) -> Disclosure:
+            return audit.reveal(connection, agent_id=agent_id, customer_id=customer_id, tier=tier,
+                                at=at, reason=reason, call_id=call.id)
+
+        self.use_store(grant, self.disclosed)
+
+    def disclosed(self, disclosure: Disclosure) -> None:
+        customer_id = self.call.customer_id
+        if customer_id and disclosure.tier > self.agent_app.disclosure_for(customer_id).tier:
+            self.agent_app.disclosures[customer_id] = disclosure
+        self.show_caller()
+
+    @work(thread=True, group="call-audit")
+    def flag_possible_fraud(self) -> None:
+        app, call = self.agent_app, self.call
+        self.use_store(lambda connection: raise_flag(
+            connection, customer_id=call.customer_id, flag=POSSIBLE_FRAUD,
+            agent_id=app.config.agent.id, at=app.now(), call_id=call.id,
+            reason="verification locked after repeated failures"))

@@ -1,0 +1,92 @@
+"""The closing: the summary to read out, the customer's rating if given (CSAT 1-5, NPS 0-10),
+first-contact resolution and a wrap-up code; ending saves the call and masks the 360 again.
+
+Ending with a required closing step open (the caller hung up before the thanks) asks for a reason,
+which is recorded as an override, as F6 does.
+"""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.widgets import Button, Checkbox, Input, Label, Select, Static
+
+from agent_tui.domain.call_session import CallSession, Closing
+from screens.widgets.agent_modal import AgentModal
+from screens.widgets.key_bar import KeyBar
+from screens.widgets.safe import safe
+from screens.widgets.safe_input import SafeInput
+
+WRAP_UPS = ("resolved", "information_given", "case_opened", "transferred", "callback",
+            "caller_hung_up")
+
+
+class ClosingScreen(AgentModal[bool]):
+    ACTION_IDS = ("save",)
+    HELP_KEY = "help.closing"
+
+    def __init__(self, call: CallSession) -> None:
+        super().__init__()
+        self.call = call
+
+    def compose(self) -> ComposeResult:
+        t, language = self.agent_app.t, self.agent_app.language
+        open_steps = self.call.flow.open_required()
+        with Vertical(classes="dialog"):
+            yield Static(Content(t("closing.title")), classes="dialog-title")
+            yield Static(Content.assemble(
+                (t("closing.summary"), "bold"), " ",
+                safe(self.call.summary().sentence(language))), classes="dialog-message",
+                id="closing-summary")
+            with Horizontal(classes="row"):
+                yield Label(t("closing.csat"))
+                yield SafeInput(id="csat", compact=True, max_length=1, restrict=r"[1-5]?",
+                                placeholder=t("closing.not_given"))
+            with Horizontal(classes="row"):
+                yield Label(t("closing.nps"))
+                yield SafeInput(id="nps", compact=True, max_length=2, restrict=r"(10|[0-9])?",
+                                placeholder=t("closing.not_given"))
+            yield Checkbox(t("closing.fcr"), id="fcr", compact=True)
+            yield Select([(t(f"wrap_up.{code}"), code) for code in WRAP_UPS], id="wrap-up",
+                         prompt=t("closing.wrap_up"), compact=True)
+            if open_steps:
+                steps = {step.id: step.text(language) for step in self.call.flow.checklist()}
+                yield Static(Content(t("closing.steps_open", steps="; ".join(
+                    steps[step] for step in open_steps))), classes="dialog-error")
+                with Horizontal(classes="row"):
+                    yield Label(t("override.reason"))
+                    yield SafeInput(id="end-reason", compact=True, max_length=200)
+            yield Static(id="closing-error", classes="dialog-error")
+            with Horizontal(classes="buttons"):
+                yield Button(t("closing.end"), id="end-call", variant="primary", compact=True)
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        self.set_focus(self.query_one("#csat"))
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#end-call")
+    def action_save(self) -> None:
+        t = self.agent_app.t
+        wrap_up = self.query_one("#wrap-up", Select).value
+        if wrap_up is Select.BLANK:
+            self.query_one("#closing-error", Static).update(Content(t("closing.no_wrap_up")))
+            self.set_focus(self.query_one("#wrap-up"))
+            return
+        csat = self.query_one("#csat", Input).value
+        nps = self.query_one("#nps", Input).value
+        closing = Closing(
+            csat=int(csat) if csat else None, nps=int(nps) if nps else None,
+            first_contact_resolution=self.query_one("#fcr", Checkbox).value,
+            wrap_up=str(wrap_up),
+        )
+        reasons = self.query("#end-reason")
+        reason = reasons.first(Input).value if reasons else ""
+        refusal = self.call.end(closing, self.agent_app.now(), reason)
+        if refusal is not None:
+            self.query_one("#closing-error", Static).update(Content(t("closing.need_reason")))
+            self.set_focus(self.query_one("#end-reason"))
+            return
+        self.dismiss(True)

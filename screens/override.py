@@ -1,0 +1,45 @@
+"""F6 refused: the reason, and the agent's explicit reason to move on anyway (recorded)."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.content import Content
+from textual.widgets import Input, Label, Static
+
+from agent_tui.domain.text import sanitize
+from screens.widgets.agent_modal import AgentModal
+from screens.widgets.key_bar import KeyBar
+from screens.widgets.safe_input import SafeInput
+
+
+class OverrideScreen(AgentModal[str]):
+    HELP_KEY = "help.override"
+
+    def __init__(self, refusal: str) -> None:
+        super().__init__()
+        self.refusal = refusal
+
+    def compose(self) -> ComposeResult:
+        t = self.agent_app.t
+        with Vertical(classes="dialog"):
+            yield Static(Content(t("override.title")), classes="dialog-title")
+            yield Static(Content(self.refusal), classes="dialog-message", id="override-refusal")
+            yield Label(t("override.reason"))
+            yield SafeInput(id="override-reason", max_length=200,
+                            placeholder=t("override.placeholder"))
+            yield Static(id="override-error", classes="dialog-error")
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        self.set_focus(self.query_one("#override-reason"))
+
+    @on(Input.Submitted, "#override-reason")
+    def _submitted(self, event: Input.Submitted) -> None:
+        reason = sanitize(event.value).strip()
+        if not reason:
+            self.query_one("#override-error", Static).update(
+                Content(self.agent_app.t("override.empty")))
+            return
+        self.dismiss(reason)

@@ -1,0 +1,102 @@
+"""The call's notes: a text area that shows the forbidden words the guard found, as they are typed.
+
+The guard (``agent_tui.domain.phrasing``) runs in the core on every change; this widget only draws
+its hits, through TextArea's highlight map (the one syntax highlighting fills), with a style of
+its own added to the theme. Both are TextArea internals of the pinned Textual version; the
+snapshot and the highlight test fail if a new version changes them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from rich.style import Style
+from textual import events
+from textual.widgets import TextArea
+from textual.widgets.text_area import Location
+
+from agent_tui.domain.phrasing import Hit
+from agent_tui.domain.text import sanitize
+
+FORBIDDEN = "agent_tui.forbidden"
+NOTES_LIMIT = 20_000  # characters: a call's notes, not a document; the case holds more
+
+
+class NotesEditor(TextArea):
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(soft_wrap=True, tab_behavior="focus", **kwargs)  # type: ignore[arg-type]
+        self.hits: list[Hit] = []
+
+    def on_mount(self) -> None:
+        self.cursor_blink = getattr(self.app, "cursor_blink", True)
+
+    # -- what arrives ------------------------------------------------------------------------
+
+    async def _on_paste(self, event: events.Paste) -> None:
+        """Pasted text is cleaned of what a terminal would obey before it reaches the document
+        (typing cannot produce it; a paste can), and cut to the room left in the notes."""
+        event.prevent_default()  # instead of TextArea's own paste, which takes the text as it is
+        if self.read_only:
+            return
+        room = max(0, NOTES_LIMIT - len(self.text))
+        text = sanitize(event.text, multiline=True)[:room]
+        if text:
+            result = self.replace(text, *self.selection)
+            self.move_cursor(result.end_location)
+
+    # -- where things are ---------------------------------------------------------------------
+
+    def location_of(self, offset: int) -> Location:
+        """(row, column) of a character offset into ``text``."""
+        newline = len(self.document.newline)
+        for row, line in enumerate(self.document.lines):
+            if offset <= len(line):
+                return row, offset
+            offset -= len(line) + newline
+        last = self.document.line_count - 1
+        return last, len(self.document.lines[last])
+
+    def cursor_offset(self) -> int:
+        row, column = self.cursor_location
+        newline = len(self.document.newline)
+        return sum(len(line) + newline for line in self.document.lines[:row]) + column
+
+    # -- the guard's hits -----------------------------------------------------------------------
+
+    def show_hits(self, hits: list[Hit]) -> None:
+        if hits == self.hits:
+            return
+        self.hits = hits
+        self._build_highlight_map()
+        self.refresh()
+
+    def nearest_hit(self) -> Hit | None:
+        """The hit F8 fixes: the one at or before the cursor, else the first after it."""
+        if not self.hits:
+            return None
+        cursor = self.cursor_offset()
+        before = [hit for hit in self.hits if hit.start <= cursor]
+        return before[-1] if before else self.hits[0]
+
+    def replace_hit(self, hit: Hit, replacement: str) -> None:
+        self.replace(replacement, self.location_of(hit.start), self.location_of(hit.end))
+
+    def _build_highlight_map(self) -> None:
+        super()._build_highlight_map()
+        for hit in getattr(self, "hits", ()):
+            start_row, start_column = self.location_of(hit.start)
+            end_row, end_column = self.location_of(hit.end)
+            for row in range(start_row, end_row + 1):
+                line = self.document.lines[row]
+                first = start_column if row == start_row else 0
+                last = end_column if row == end_row else len(line)
+                # The map is in UTF-8 bytes of the line, as tree-sitter reports positions.
+                self._highlights[row].append(
+                    (len(line[:first].encode()), len(line[:last].encode()), FORBIDDEN)
+                )
+
+    def _set_theme(self, theme: str) -> None:
+        super()._set_theme(theme)
+        styles = {**self._theme.syntax_styles,
+                  FORBIDDEN: Style(color="white", bgcolor="red", bold=True, underline=True)}
+        self._theme = dataclasses.replace(self._theme, syntax_styles=styles)

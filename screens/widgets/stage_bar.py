@@ -1,0 +1,61 @@
+"""The call's stage bar: the four stages with the current one marked, and the call timer against
+the AHT target. Always one line, always on the call workspace."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from textual.content import Content
+from textual.widget import Widget
+
+from agent_tui.domain.scripts import STAGE_ORDER
+
+if TYPE_CHECKING:
+    from agent_tui.app import AgentApp
+    from agent_tui.domain.call_session import CallSession
+
+
+def clock(elapsed: timedelta) -> str:
+    seconds = max(0, int(elapsed.total_seconds()))
+    return f"{seconds // 60:02d}:{seconds % 60:02d}"
+
+
+class StageBar(Widget):
+    DEFAULT_CSS = """
+    StageBar {
+        height: 1;
+        background: $boost;
+        padding: 0 1;
+    }
+    """
+
+    def __init__(self, call: CallSession, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.call = call
+
+    def on_mount(self) -> None:
+        # Once a second: the timer is what changes. Nothing else is redrawn on the tick.
+        self.set_interval(1.0, self.refresh)
+
+    def render(self) -> Content:
+        app: AgentApp = self.app  # type: ignore[assignment]
+        flow = self.call.flow
+        parts: list[Content] = []
+        for index, stage_id in enumerate(STAGE_ORDER):
+            # The catalog's short name: the library's full names do not fit 80 columns in English.
+            name = app.t(f"stage.{stage_id}")
+            if index < flow.stage_index:
+                parts.append(Content(f"\u2713 {name}").stylize("$text-success"))
+            elif index == flow.stage_index:
+                parts.append(Content(f"\u00bb {name}").stylize("bold reverse $accent"))
+            else:
+                parts.append(Content(f"  {name}").stylize("$text-muted"))
+        target = timedelta(minutes=app.config.call.aht_minutes)
+        elapsed = flow.elapsed(app.now())
+        timer = Content(f"\u23f1 {clock(elapsed)} / {clock(target)}")
+        if elapsed > target:
+            timer = timer.stylize("bold $text-error")
+        stages = Content(" \u203a ").join(parts)
+        gap = max(1, self.size.width - stages.cell_length - timer.cell_length)
+        return Content.assemble(stages, " " * gap, timer)

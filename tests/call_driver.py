@@ -1,0 +1,95 @@
+"""Driving the call workspace by keys, as an agent does, for the Pilot tests and the snapshots."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import msgspec
+
+from screens.call import CallScreen
+from screens.customer_360 import Customer360Screen
+from screens.widgets.checklist import Checklist
+from tests.screen import screen_text, wait_for, wait_for_screen
+
+
+class Caller(msgspec.Struct, frozen=True):
+    id: str
+    name: str
+    id_number: str
+    mobile: str
+    birth_date: str
+    cards: tuple[str, ...]
+
+
+def a_caller(store: Path, offset: int = 11) -> Caller:
+    """A customer under 60 with an active debit card (the mass script, a card to freeze)."""
+    connection = sqlite3.connect(store)
+    row = connection.execute(
+        "SELECT c.id, c.name, c.id_number, c.mobile, c.birth_date FROM customers c "
+        "WHERE c.is_elderly = 0 AND EXISTS (SELECT 1 FROM accounts a WHERE a.customer_id = c.id "
+        "AND a.kind = 'debit_card' AND a.status = 'active') ORDER BY c.id LIMIT 1 OFFSET ?",
+        (offset,),
+    ).fetchone()
+    cards = tuple(number for (number,) in connection.execute(
+        "SELECT number FROM accounts WHERE customer_id = ?", (row[0],)))
+    connection.close()
+    return Caller(*row, cards=cards)
+
+
+def assert_no_pii(app, caller: Caller, typed: tuple[str, ...] = ()) -> None:
+    """No full mobile, ID number or card number of the caller anywhere on the screen, except
+    what the agent ``typed`` from the caller's answers."""
+    text = screen_text(app).replace(" ", "")
+    for secret in {caller.mobile, caller.id_number, *caller.cards} - set(typed):
+        assert secret not in text, f"{secret} is on screen before verification"
+
+
+async def open_360(pilot, customer_id: str) -> None:
+    app = pilot.app
+    await wait_for(pilot, lambda: app.store is not None)
+    app.push_screen(Customer360Screen(customer_id))
+    await wait_for_screen(pilot, Customer360Screen)
+    await wait_for(pilot, lambda: app.screen.view is not None)
+
+
+async def start_call(pilot, customer_id: str) -> CallScreen:
+    await open_360(pilot, customer_id)
+    await pilot.press("ctrl+n")
+    screen = await wait_for_screen(pilot, CallScreen)
+    call = pilot.app.call
+    await wait_for(pilot, lambda: call.verification is not None)
+    return screen
+
+
+async def focus(pilot, widget_id: str) -> None:
+    for _ in range(6):
+        if pilot.app.focused is not None and pilot.app.focused.id == widget_id:
+            return
+        await pilot.press("shift+tab")
+    raise AssertionError(f"could not reach #{widget_id} with shift+tab")
+
+
+async def do_step(pilot, step_id: str, key: str = "f8") -> None:
+    """Highlight ``step_id`` in the checklist with the arrows, then F8 (its phrase) or space."""
+    await focus(pilot, "checklist")
+    checklist = pilot.app.screen.query_one(Checklist)
+    for _ in range(20):
+        if checklist.highlighted_step == step_id:
+            break
+        await pilot.press("down")
+    assert checklist.highlighted_step == step_id
+    await pilot.press(key)
+    await wait_for(pilot, lambda: step_id in pilot.app.call.flow.ticked)
+
+
+async def type_answers(pilot, answers: dict[str, str]) -> None:
+    """Into the verification form, field by field, with Tab; Enter checks."""
+    screen = pilot.app.screen
+    for factor, answer in answers.items():
+        box = screen.query_one(f"#answer-{factor}")
+        box.value = ""
+        while pilot.app.focused is not box:
+            await pilot.press("tab")
+        await pilot.press(*answer)
+    await pilot.press("enter")
