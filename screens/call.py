@@ -64,6 +64,7 @@ class CallScreen(AgentScreen[None]):
         notes = NotesEditor(id="notes")
         notes.border_title = t("call.notes")
         notes.load_text(self.call.notes)
+        notes.move_cursor(notes.document.end)  # back to the call: carry on where it ended
         yield notes
         yield Static(id="guard")
         yield KeyBar()

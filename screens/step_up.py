@@ -52,8 +52,11 @@ class StepUpScreen(AgentModal[str]):
         if not self.call.verified:
             self._error(self.agent_app.t("operation.not_verified"))
         if self.call.customer_id:
-            customer_id = self.call.customer_id
-            self.read_store(lambda customers: customers.accounts(customer_id), self._show_options)
+            self.load_accounts(self.call.customer_id)
+
+    @work(thread=True, group="step-up")
+    def load_accounts(self, customer_id: str) -> None:
+        self.read_store(lambda customers: customers.accounts(customer_id), self._show_options)
 
     def _show_options(self, accounts: tuple[Account, ...]) -> None:
         language = self.agent_app.language
@@ -67,7 +70,10 @@ class StepUpScreen(AgentModal[str]):
                     if account.status is _CARD_FROM[operation]:
                         label = f"{name(language)}  \u2022\u2022\u2022\u2022 {account.number[-4:]}"
                         options.append(Option(Content(label), id=f"{operation}:{account.id}"))
-        self.query_one("#operations", OptionList).add_options(options)
+        listed = self.query_one("#operations", OptionList)
+        listed.add_options(options)
+        if options:
+            listed.highlighted = 0
 
     def _error(self, message: str) -> None:
         self.query_one("#step-up-error", Static).update(Content(message))
