@@ -30,6 +30,7 @@ START_BYTES_TARGET_KB = 40.0
 KEYSTROKE_BYTES_TARGET_KB = 1.0
 PHRASE_CHECK_TARGET_MS = 1.0
 LIBRARY_LOAD_TARGET_MS = 50.0
+CALL_SCREEN_TARGET_MS = 16.0
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -324,6 +325,27 @@ def main(argv: list[str] | None = None) -> int:
                              f"{info['phrases']} phrases, {info['rules']} forbidden rules")
 
     run.group("scripts library", [library_load], measure_library, skip="library" in args.skip)
+
+    # 10. the call workspace ----------------------------------------------------------------
+    call_stage = Figure("call_stage_p95_ms", "call: stage change on screen p95", "ms",
+                        CALL_SCREEN_TARGET_MS)
+    call_refresh = Figure("call_refresh_p95_ms", "call: suggestion refresh on screen p95", "ms",
+                          CALL_SCREEN_TARGET_MS)
+
+    def measure_call() -> None:
+        from bench.call import time_call_workspace
+
+        drawn = sample or lookups.draw_sample(bench_store.path, per_kind)
+        ids = [row["id"] for row in drawn.customers][: 5 if quick else 20]
+        stages, refreshes = time_call_workspace(bench_store.path, ids, args.lang)
+        for figure, timings, what in ((call_stage, stages, "stage advanced"),
+                                      (call_refresh, refreshes, "step highlighted")):
+            figure.measured = p95(timings)
+            figure.detail = summary(timings)
+            figure.note = f"{len(timings)} × {what}: work + a full 80x24 frame drawn"
+
+    run.group("call workspace", [call_stage, call_refresh], measure_call,
+              skip="call" in args.skip)
 
     # -- report ---------------------------------------------------------------------------
     elapsed = time.perf_counter() - began

@@ -33,6 +33,8 @@ FIGURES = (
     "term_key_kb",
     "term_typing_kb",
     "term_idle_kb_s",
+    "call_stage_p95_ms",
+    "call_refresh_p95_ms",
 )
 
 

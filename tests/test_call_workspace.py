@@ -241,3 +241,25 @@ async def test_freezing_a_card_needs_the_code_read_back(writable_store, make_app
     assert frozen >= 1
     actions = [entry.action for entry in audit.entries(connection, caller.id)]
     assert actions[-2:] == ["operation.freeze_card", audit.REVEAL]
+
+
+async def test_hostile_text_pasted_into_the_notes_never_reaches_the_terminal(
+        writable_store, make_app, hostile_strings):
+    from textual import events as textual_events
+
+    from screens.widgets.notes_editor import NOTES_LIMIT, NotesEditor
+    from tests.screen import unsafe_segments
+
+    caller = a_caller(writable_store, offset=43)
+    app = make_app(writable_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_call(pilot, caller.id)
+        editor = app.screen.query_one(NotesEditor)
+        for entry in hostile_strings:
+            editor.load_text("")
+            editor.post_message(textual_events.Paste(entry["text"] + "\n您必须"))
+            await pilot.pause()
+            assert unsafe_segments(app) == [], entry["what"]
+            assert "\x1b" not in app.call.notes
+            # The forbidden word after it is caught, unless the paste ran past the notes' limit.
+            assert len(app.call.hits) == 1 or len(entry["text"]) >= NOTES_LIMIT, entry["what"]
