@@ -15,7 +15,6 @@ import traceback
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from random import Random
 
 from bench.figures import Figure, p95, render_table, summary
 from bench.store import ensure_store, seed_target
@@ -236,7 +235,7 @@ def main(argv: list[str] | None = None) -> int:
     def measure_memory() -> None:
         if sample is None:
             raise RuntimeError("no sample of customers")
-        mobiles = memory_mobiles(bench_store.path, sample, 10)
+        mobiles = lookups.memory_mobiles(bench_store.path, sample, 10)
         agent, bare = processes.memory(bench_store.path, args.lang, mobiles, scratch / "memory")
         rss_agent.measured = agent["rss_mb"]
         rss_agent.detail = agent
@@ -383,19 +382,3 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\n--- {name} failed ---\n{error}", file=sys.stderr)
     return 1 if run.errors else 0
 
-
-def memory_mobiles(path: Path, sample, count: int) -> list[str]:
-    """Mobiles of the heavy customers, then of sampled ones, ``count`` in all (or all there are)."""
-    import sqlite3
-
-    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        mobiles = [
-            connection.execute("SELECT mobile FROM customers WHERE id = ?", (cid,)).fetchone()[0]
-            for cid in sample.heavy
-        ]
-    finally:
-        connection.close()
-    others = [c["mobile"] for c in sample.customers if c["id"] not in sample.heavy]
-    Random(2).shuffle(others)
-    return (mobiles + others)[:count]

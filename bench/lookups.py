@@ -8,6 +8,7 @@ Each timed call is what one keystroke's worker does: ``parse_query`` then
 from __future__ import annotations
 
 import json
+import sqlite3
 import time
 from collections import defaultdict
 from dataclasses import dataclass
@@ -172,3 +173,18 @@ def time_customer_360(path: Path, heavy: list[str], repetitions: int) -> dict:
     finally:
         store.close()
     return {"cold": cold, "warm": warm}
+
+
+def memory_mobiles(path: Path, sample, count: int) -> list[str]:
+    """Mobiles of the heavy customers, then of sampled ones, ``count`` in all (or all there are)."""
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        mobiles = [
+            connection.execute("SELECT mobile FROM customers WHERE id = ?", (cid,)).fetchone()[0]
+            for cid in sample.heavy
+        ]
+    finally:
+        connection.close()
+    others = [c["mobile"] for c in sample.customers if c["id"] not in sample.heavy]
+    Random(2).shuffle(others)
+    return (mobiles + others)[:count]
