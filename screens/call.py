@@ -18,6 +18,7 @@ from textual.widgets import Header, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from agent_tui.domain.call_session import CallSession
+from agent_tui.domain.callflow import Refusal
 from agent_tui.domain.masking import MASKED, Disclosure, Tier
 from agent_tui.domain.phrase_values import fillable, phrase_values
 from agent_tui.domain.phrasing import apply
@@ -244,11 +245,9 @@ class CallScreen(AgentScreen[None]):
 
         self.app.push_screen(OverrideScreen(self.refusal_text(refusal)), overridden)
 
-    def refusal_text(self, refusal: object) -> str:
-        t, language = self.agent_app.t, self.agent_app.language
-        steps = {step.id: step.text(language) for step in self.call.flow.checklist()}
-        names = "; ".join(steps.get(step, step) for step in refusal.open_steps)  # type: ignore[attr-defined]
-        return t(refusal.reason_key, steps=names)  # type: ignore[attr-defined]
+    def refusal_text(self, refusal: Refusal) -> str:
+        steps = self.call.flow.step_texts(refusal.open_steps, self.agent_app.language)
+        return self.agent_app.t(refusal.reason_key, steps="; ".join(steps))
 
     def stage_changed(self) -> None:
         at = self.agent_app.now()

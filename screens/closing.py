@@ -52,9 +52,9 @@ class ClosingScreen(AgentModal[bool]):
             yield Select([(t(f"wrap_up.{code}"), code) for code in WRAP_UPS], id="wrap-up",
                          prompt=t("closing.wrap_up"), compact=True)
             if open_steps:
-                steps = {step.id: step.text(language) for step in self.call.flow.checklist()}
-                yield Static(Content(t("closing.steps_open", steps="; ".join(
-                    steps[step] for step in open_steps))), classes="dialog-error")
+                steps = self.call.flow.step_texts(open_steps, language)
+                yield Static(Content(t("closing.steps_open", steps="; ".join(steps))),
+                             classes="dialog-error")
                 with Horizontal(classes="row"):
                     yield Label(t("override.reason"))
                     yield SafeInput(id="end-reason", compact=True, max_length=200)

@@ -149,10 +149,7 @@ class CallFlow:
         if refusal is not None:
             if not override_reason.strip():
                 return refusal
-            self._record(at, EventKind.OVERRIDE, detail={
-                "reason": override_reason.strip(), "refused": refusal.reason_key,
-                "open_steps": ",".join(refusal.open_steps),
-            })
+            self._override(at, override_reason, refusal)
         self.stage_index += 1
         self._record(at, EventKind.STAGE_ENTERED)
         return None
@@ -164,12 +161,10 @@ class CallFlow:
             return None
         open_steps = self.open_required()
         if open_steps:
+            refusal = Refusal(self.stage, "flow.steps_open", open_steps)
             if not override_reason.strip():
-                return Refusal(self.stage, "flow.steps_open", open_steps)
-            self._record(at, EventKind.OVERRIDE, detail={
-                "reason": override_reason.strip(), "refused": "flow.steps_open",
-                "open_steps": ",".join(open_steps),
-            })
+                return refusal
+            self._override(at, override_reason, refusal)
         self.ended_at = at
         self._record(at, EventKind.CALL_ENDED)
         return None
@@ -188,6 +183,17 @@ class CallFlow:
         if open_steps:
             return Refusal(self.stage, "flow.steps_open", open_steps)
         return None
+
+    def step_texts(self, step_ids: tuple[str, ...], language: str) -> list[str]:
+        """What the agent reads for each of ``step_ids`` (a refusal's open steps)."""
+        texts = {step.id: step.text(language) for step in self.checklist()}
+        return [texts.get(step_id, step_id) for step_id in step_ids]
+
+    def _override(self, at: datetime, reason: str, refusal: Refusal) -> None:
+        self._record(at, EventKind.OVERRIDE, detail={
+            "reason": reason.strip(), "refused": refusal.reason_key,
+            "open_steps": ",".join(refusal.open_steps),
+        })
 
     def _record(self, at: datetime, kind: EventKind, step: str = "",
                 detail: dict[str, str] | None = None) -> None:
