@@ -39,6 +39,9 @@ async def _open_360(pilot, customer_id: str) -> None:
     pilot.app.screen.open_customer(customer_id)
     await wait_for(pilot, lambda: isinstance(pilot.app.screen, Customer360Screen)
                    and pilot.app.screen.view is not None)
+    # The 360 focuses its products table once shown; a tab switched before that focus lands is
+    # switched back (the focused widget's pane becomes active), which made snapshots flaky.
+    await wait_for(pilot, lambda: getattr(pilot.app.focused, "id", None) == "table-accounts")
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda size: f"{size[0]}x{size[1]}")
@@ -63,7 +66,12 @@ def test_customer_360_masked_with_risk_signals(snap_compare, small_store, make_a
 
     async def run_before(pilot) -> None:
         await _open_360(pilot, customer_id)
+        # As the agent's Tab would: the table focused, so its pane stays the active one (a
+        # pane switched while another table holds the focus can be switched back).
         pilot.app.screen.query_one("#tabs").active = "tab-transactions"
+        pilot.app.screen.set_focus(pilot.app.screen.query_one("#table-transactions"))
+        await wait_for(pilot, lambda: pilot.app.focused.id == "table-transactions")
+        await pilot.wait_for_scheduled_animations()  # the tab underline slides over
         await pilot.pause(0.1)
 
     assert snap_compare(make_app(small_store), terminal_size=size, run_before=run_before)
