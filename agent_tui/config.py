@@ -9,12 +9,12 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Literal
 
 import msgspec
+import tomli
 
 from agent_tui.i18n import SUPPORTED, TranslatableError
 from agent_tui.keymap import ACTIONS_BY_ID, is_valid_key_list
@@ -175,10 +175,10 @@ def load_config(
     if path.exists():
         try:
             text = path.read_text(encoding="utf-8")
-            data = tomllib.loads(text)
+            data = tomli.loads(text)
         except UnicodeDecodeError:
             raise ConfigError("config.not_text", where=str(path)) from None
-        except tomllib.TOMLDecodeError as error:
+        except tomli.TOMLDecodeError as error:
             raise ConfigError("config.syntax", where=str(path), reason=str(error)) from None
         except OSError as error:
             raise ConfigError("config.unreadable", where=str(path), reason=error.strerror) from None
@@ -213,7 +213,7 @@ def remember_agent(config: Config, agent_id: str, name: str, staff_number: str) 
     path = config.source or config_path()
     existing: dict[str, object] = {}
     if path.exists():
-        existing = tomllib.loads(path.read_text(encoding="utf-8"))
+        existing = tomli.loads(path.read_text(encoding="utf-8"))
     existing["agent"] = {"id": agent_id, "name": name, "staff_number": staff_number}
     import tomli_w  # only here: writing the config is a first-run event, not a start-up cost
 

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import locale
 import os
-import tomllib
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
+
+import tomli
 
 SUPPORTED = ("zh-CN", "en")
 LOCALES = Path(__file__).with_name("locales")
@@ -58,7 +59,7 @@ class Catalog:
             raise ValueError(f"unsupported language {language!r}; choose one of {SUPPORTED}")
         # A plain file beside this module (package data, in a checkout or an installed wheel).
         source = LOCALES / f"{language}.toml"
-        return Catalog(language, _flatten(tomllib.loads(source.read_text(encoding="utf-8"))))
+        return Catalog(language, _flatten(tomli.loads(source.read_text(encoding="utf-8"))))
 
     def text(self, key: str, /, **values: object) -> str:
         """The message for ``key`` with ``values`` filled in; an unknown key shows as itself."""

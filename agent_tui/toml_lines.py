@@ -1,6 +1,6 @@
 """Where something is in a TOML file, so a problem reads ``phrases.toml:42`` or ``config.toml:3``.
 
-tomllib keeps no positions. Config settings are found under their ``[section]`` (or spelt dotted
+TOML parsers keep no positions. Config settings are found under their ``[section]`` (or spelt dotted
 or inline). For the scripts library's entries: Arrays of tables appear in document order, so the n-th ``[[phrase]]``
 header is the n-th phrase, and nested ``[[stage.step]]`` headers number the steps of all stages
 in turn; a key's line is searched for between its entry's header and the next header.

@@ -9,11 +9,11 @@ that says a forbidden word. All problems are reported at once, so a trainer fixe
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import msgspec
+import tomli
 
 from agent_tui.domain.phrasing import ForbiddenRule, PhraseGuard
 from agent_tui.domain.scripts import (
@@ -123,13 +123,12 @@ class _Checker:
 def _read(path: Path, checker: _Checker, collected: _Collected) -> None:
     try:
         text = path.read_text(encoding="utf-8")
-        data = tomllib.loads(text)
+        data = tomli.loads(text)
     except UnicodeDecodeError:
         checker.add(path, None, "library.not_text")
         return
-    except tomllib.TOMLDecodeError as error:
-        line = re.search(r"line (\d+)", str(error))
-        checker.add(path, int(line[1]) if line else None, "library.syntax", reason=str(error))
+    except tomli.TOMLDecodeError as error:
+        checker.add(path, error.lineno, "library.syntax", reason=str(error))
         return
     lines = Lines(text)
     try:
