@@ -162,6 +162,16 @@ def test_offsets_stay_right_when_lower_casing_would_lengthen_the_text():
         ("YOU MUST", "YOU MUST"), ("不知道", "不知道")]
 
 
+
+def test_letters_that_only_lower_case_to_a_word_s_letters_are_not_that_word():
+    # The Kelvin sign lower-cases to "k", but nobody types "know" with it; the shorter word that
+    # ends before it still counts.
+    guard = PhraseGuard([_rule("long", "en", ("you must keep",), "X"),
+                         _rule("short", "en", ("you must",), "Y")], {})
+    assert _found("you must \u212aeep it", guard) == [("you must", "short")]
+    assert _found("I don't \u212anow") == []
+    assert _found("I don't Know") == [("I don't Know", "en_dont_know")]
+
 def test_a_library_word_typed_with_a_curly_apostrophe_matches_a_straight_one():
     guard = PhraseGuard([_rule("r", "en", ("I don’t know",), "let me check")], {})
     assert _found("I don't know", guard) == [("I don't know", "r")]

@@ -116,78 +116,108 @@ def _body(word: str, language: str, letters: Callable[[str], str] = _case_free) 
     return "".join(out)
 
 
-class _Words:
-    """The words of one language: a fast scanner for where they may start, and an exact matcher.
+def _true_case(typed: str) -> bool:
+    """No letter in ``typed`` only lower-cases to a word's letter: the Kelvin sign "K" becomes "k"
+    and "ſ" looks like "s", but neither is how anyone types "know" or "must" (see ``_case_free``).
+    """
+    return all(char == char.lower() or char == char.lower().upper() for char in typed)
 
-    The scanner is a plain alternation of literals, no groups, no look-arounds and no character
-    classes for case, so the regex engine skips ahead to the characters that can begin a word: the
-    same scan with a group per word is ~40x slower, with a class per letter ~10x. English is
-    scanned on the lower-cased text for that reason. The scanner may stop where no word is; the
-    exact matcher decides, and only ever runs where the scanner stopped: one group per word, longest
-    first, so ``lastindex`` names the longest word there; then the English word boundaries.
+
+class _Form:
+    """The words of one language as one regex over one form of the text (as typed, or lower-cased).
+
+    A plain alternation of literals, longest word first: no groups, no look-arounds and no
+    character classes for case, so the regex engine skips ahead to the characters that can begin a
+    word (the same scan with a group per word is ~40x slower, with a class per letter ~10x), and a
+    match at a place is the longest word there; which word it is, ``_Words`` looks up. Every regex
+    compiled costs start-up time (Python's regex parser is slow on long alternations), so there is
+    one per form. ``each`` (one pattern per word) is for the rare word that runs on into another.
+    """
+
+    def __init__(self, bodies: Sequence[str]) -> None:
+        self.bodies = bodies
+        self.scan = re.compile("|".join(bodies))
+        self._each: list[re.Pattern[str]] = []
+
+    @property
+    def each(self) -> list[re.Pattern[str]]:
+        if not self._each:
+            self._each = [re.compile(body) for body in self.bodies]
+        return self._each
+
+
+class _Words:
+    """The words of one language: where they may start, and the longest one that starts there.
+
+    English is matched on the lower-cased text, whose pattern is literals and compiles fast; the
+    pattern with a class per letter for the text as typed costs ~7 ms to compile (a third of the
+    library's load) and is only needed when lower-casing changes the text's length ("İ" becomes
+    two characters), so offsets in the lowered text would be wrong: it is compiled when first
+    needed. Chinese has one form, the text as typed.
     """
 
     def __init__(self, language: str, words: Sequence[str]) -> None:
         self.language = language
         ordered = sorted(words, key=lambda word: len(_normalise(word, language)), reverse=True)
         self.words = ordered
-        self._bodies = [_body(word, language) for word in ordered]
-        # On the text as typed: Chinese, and English when lower-casing changes the text's length
-        # ("İ" becomes two characters) and offsets in the lowered text would be wrong.
-        self._scan_typed_pattern: re.Pattern[str] | None = None  # compiled when first needed
+        self._index = {_normalise(word, language): index for index, word in enumerate(ordered)}
+        self._typed_bodies = [_body(word, language) for word in ordered]
+        self._typed: _Form | None = None
+        self._lowered: _Form | None = None
         if language == "en":
-            self._scan_lowered = re.compile("|".join(_body(w, language, _lowered) for w in ordered))
-        self._exact = re.compile("|".join(f"({body})" for body in self._bodies))
-        self._each: list[re.Pattern[str]] = []  # one per word, compiled when first needed
+            self._lowered = _Form([_body(word, language, _lowered) for word in ordered])
+        else:
+            self._typed = _Form(self._typed_bodies)
 
-    def scanner(self, text: str, lowered: Callable[[], str | None]) -> tuple[re.Pattern[str], str]:
-        """The scanner to search with, and the text to search in (same offsets as ``text``)."""
-        if self.language == "en":
+    def form(self, text: str, lowered: Callable[[], str | None]) -> tuple[_Form, str]:
+        """The form to match with, and the text to match in (same offsets as ``text``)."""
+        if self._lowered is not None:
             folded = lowered()
             if folded is not None:
-                return self._scan_lowered, folded
-        return self._scan_typed, text
+                return self._lowered, folded
+        if self._typed is None:
+            self._typed = _Form(self._typed_bodies)
+        return self._typed, text
 
-    @property
-    def _scan_typed(self) -> re.Pattern[str]:
-        # For English only the rare fallback ("İ" lower-cases to two characters) needs it, and its
-        # class-per-letter pattern is the costliest to compile: 10 ms of a library's load.
-        if self._scan_typed_pattern is None:
-            self._scan_typed_pattern = re.compile("|".join(self._bodies))
-        return self._scan_typed_pattern
+    def longest_at(self, form: _Form, text: str, position: int, typed: str
+                   ) -> tuple[int, int] | None:
+        """(end, index of the word) of the longest word starting at ``position``, if any.
 
-    def longest_at(self, text: str, position: int) -> tuple[int, int] | None:
-        """(end, index of the word) of the longest word starting at ``position``, if any."""
-        match = self._exact.match(text, position)
+        ``text`` is the form's text (see ``form``), ``typed`` the text as typed."""
+        match = form.scan.match(text, position)
         if match is None:
             return None
-        end, index = match.end(), match.lastindex - 1  # every alternative is one group
+        end, index = match.end(), self._index[_normalise(match.group(), self.language)]
         if self.language != "en":
             return end, index
         if position > 0 and _en_word_char(text[position - 1]):
             return None  # the same for every word starting here
-        if end == len(text) or not _en_word_char(text[end]):
+        if self._fits(form, text, typed, position, end):
             return end, index
         # The longest word here runs on into a word ("you must" in "you mustard"): a shorter one
         # may still end on a boundary. Rare, so the words are tried one by one.
-        if not self._each:
-            self._each = [re.compile(body) for body in self._bodies]
-        for index in range(index + 1, len(self._each)):
-            match = self._each[index].match(text, position)
-            if match is not None and (match.end() == len(text)
-                                      or not _en_word_char(text[match.end()])):
+        each = form.each
+        for index in range(index + 1, len(each)):
+            match = each[index].match(text, position)
+            if match is not None and self._fits(form, text, typed, position, match.end()):
                 return match.end(), index
         return None
+
+    def _fits(self, form: _Form, text: str, typed: str, start: int, end: int) -> bool:
+        """An English word ends on a word boundary, and was typed in true case."""
+        if end < len(text) and _en_word_char(text[end]):
+            return False
+        return form is not self._lowered or _true_case(typed[start:end])
 
     def occurrences(
         self, text: str, lowered: Callable[[], str | None]
     ) -> Iterator[tuple[int, int]]:
         """(start, end) of the longest word at every place one starts; overlapping ones too."""
-        scan, haystack = self.scanner(text, lowered)
+        form, haystack = self.form(text, lowered)
         position = 0
-        while (found := scan.search(haystack, position)) is not None:
+        while (found := form.scan.search(haystack, position)) is not None:
             start = found.start()
-            longest = self.longest_at(text, start)
+            longest = self.longest_at(form, haystack, start, text)
             if longest is not None:
                 yield start, longest[0]
             position = start + 1
@@ -266,15 +296,15 @@ class PhraseGuard:
         # Each language has its own scanner (one alternation with both is slower than two: the
         # engine can no longer skip ahead on first characters). ``ahead`` holds each language's
         # next place where a word may start, searched again only once the check has passed it.
-        scanners = {language: words.scanner(text, lowered)
-                    for language, words in self._forbidden.items()}
+        forms = {language: words.form(text, lowered)
+                 for language, words in self._forbidden.items()}
         ahead: dict[str, int] = {}
         allowed: dict[str, _Spans] = {}  # built once per text, and only for a language with a hit
         position = 0
         while True:
-            for language, (scan, haystack) in scanners.items():
+            for language, (form, haystack) in forms.items():
                 if ahead.get(language, -1) < position:
-                    found = scan.search(haystack, position)
+                    found = form.scan.search(haystack, position)
                     ahead[language] = found.start() if found is not None else len(text) + 1
             start = min(ahead.values())
             if start > len(text):
@@ -283,7 +313,8 @@ class PhraseGuard:
             for language, place in ahead.items():
                 if place != start:
                     continue
-                longest = self._forbidden[language].longest_at(text, start)
+                form, haystack = forms[language]
+                longest = self._forbidden[language].longest_at(form, haystack, start, text)
                 if longest is None or (best is not None and longest[0] <= best[0]):
                     continue
                 end, index = longest
