@@ -33,15 +33,30 @@ class Checklist(OptionList):
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.ticked: set[str] = set()
+        self._shown_ids: list[str] = []
+        self._shown_language = ""
 
     def show(self, steps: Iterable[Step], ticked: set[str], language: str,
              keep_place: bool = True) -> None:
-        """Draw ``steps``; on a new list, highlight the first open step (required first)."""
+        """Draw ``steps``; on a new list, highlight the first open step (required first).
+
+        The same steps as shown (a tick, a save): only the options whose tick changed are
+        redrawn, in place, so the highlight and the scroll stay where the agent left them."""
         steps = list(steps)
+        if keep_place and [step.id for step in steps] == self._shown_ids \
+                and language == self._shown_language:
+            changed = self.ticked ^ ticked
+            self.ticked = set(ticked)
+            for index, step in enumerate(steps):
+                if step.id in changed:
+                    self.replace_option_prompt_at_index(index, self._prompt(step, language))
+            return
         highlighted = self.highlighted if keep_place else None
         self.ticked = set(ticked)
+        self._shown_ids = [step.id for step in steps]
+        self._shown_language = language
         self.clear_options()
-        self.add_options([self._option(step, language) for step in steps])
+        self.add_options([Option(self._prompt(step, language), id=step.id) for step in steps])
         if not steps:
             return
         if highlighted is None:
@@ -50,13 +65,13 @@ class Checklist(OptionList):
             highlighted = (required or open_steps or [0])[0]
         self.highlighted = min(highlighted, len(steps) - 1)
 
-    def _option(self, step: Step, language: str) -> Option:
+    def _prompt(self, step: Step, language: str) -> Content:
         done = step.id in self.ticked
-        return Option(Content.assemble(
+        return Content.assemble(
             (TICKED, "bold $text-success") if done else OPEN,
             ("* ", "bold $text-error") if step.required else "  ",
             (step.text(language), "$text-muted" if done else ""),
-        ), id=step.id)
+        )
 
     @property
     def highlighted_step(self) -> str | None:
