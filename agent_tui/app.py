@@ -230,6 +230,16 @@ class AgentApp(App[None]):
 
     # -- app-wide actions --------------------------------------------------------------------
 
+    async def action_quit(self) -> None:
+        """ctrl+q: at once, unless a call is open; then the agent is asked, and the call saved."""
+        if self.call is None:
+            self.exit()
+            return
+        from screens.quit_call import QuitCallScreen
+
+        if not isinstance(self.screen, QuitCallScreen):
+            self.push_screen(QuitCallScreen(self.call))
+
     def action_search(self) -> None:
         if self.store is None:
             return

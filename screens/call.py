@@ -237,10 +237,15 @@ class CallScreen(AgentScreen[None]):
         if refusal.reason_key == "flow.last_stage":
             self.notify(self.agent_app.t(refusal.reason_key), severity="warning")
             return
-        from screens.override import OverrideScreen
+        from screens.override import Override, OverrideScreen
 
-        def overridden(reason: str | None) -> None:
-            if reason and self.call.flow.advance(self.agent_app.now(), reason) is None:
+        def overridden(answer: Override | None) -> None:
+            if answer is None:
+                return
+            if answer.hung_up:
+                self.call.flow.skip_to_closing(self.agent_app.now(), answer.reason)
+                self.stage_changed(hung_up=True)
+            elif self.call.flow.advance(self.agent_app.now(), answer.reason) is None:
                 self.stage_changed()
 
         self.app.push_screen(OverrideScreen(self.refusal_text(refusal)), overridden)
@@ -249,13 +254,15 @@ class CallScreen(AgentScreen[None]):
         steps = self.call.flow.step_texts(refusal.open_steps, self.agent_app.language)
         return self.agent_app.t(refusal.reason_key, steps="; ".join(steps))
 
-    def stage_changed(self) -> None:
+    def stage_changed(self, hung_up: bool = False) -> None:
         at = self.agent_app.now()
         self.call.tick_verification_steps(at)
         self.show_stage(new_list=True)
         self.save()
         stage = self.call.flow.stage
-        if stage == "verification" and self.call.flow.verification_status == "open":
+        if hung_up:
+            self.open_closing(hung_up=True)
+        elif stage == "verification" and self.call.flow.verification_status == "open":
             self.action_stage_form()
         elif stage == "handling" and self.call.flow.request_type is None:
             self.action_stage_form()
@@ -271,9 +278,12 @@ class CallScreen(AgentScreen[None]):
 
             self.app.push_screen(RequestTypeScreen(self.call.library), self.request_type_chosen)
         else:
-            from screens.closing import ClosingScreen
+            self.open_closing()
 
-            self.app.push_screen(ClosingScreen(self.call), self.closed)
+    def open_closing(self, hung_up: bool = False) -> None:
+        from screens.closing import ClosingScreen
+
+        self.app.push_screen(ClosingScreen(self.call, hung_up=hung_up), self.closed)
 
     def action_step_up(self) -> None:
         from screens.step_up import StepUpScreen

@@ -19,17 +19,18 @@ from screens.widgets.key_bar import KeyBar
 from screens.widgets.safe import safe
 from screens.widgets.safe_input import SafeInput
 
-WRAP_UPS = ("resolved", "information_given", "case_opened", "transferred", "callback",
-            "caller_hung_up")
+HUNG_UP = "caller_hung_up"
+WRAP_UPS = ("resolved", "information_given", "case_opened", "transferred", "callback", HUNG_UP)
 
 
 class ClosingScreen(AgentModal[bool]):
     ACTION_IDS = ("save",)
     HELP_KEY = "help.closing"
 
-    def __init__(self, call: CallSession) -> None:
+    def __init__(self, call: CallSession, hung_up: bool = False) -> None:
         super().__init__()
         self.call = call
+        self.hung_up = hung_up  # filled in for a dropped line: Enter ends the call
 
     def compose(self) -> ComposeResult:
         t, language = self.agent_app.t, self.agent_app.language
@@ -50,21 +51,23 @@ class ClosingScreen(AgentModal[bool]):
                                 placeholder=t("closing.not_given"))
             yield Checkbox(t("closing.fcr"), id="fcr", compact=True)
             yield Select([(t(f"wrap_up.{code}"), code) for code in WRAP_UPS], id="wrap-up",
-                         prompt=t("closing.wrap_up"), compact=True)
+                         prompt=t("closing.wrap_up"), compact=True,
+                         value=HUNG_UP if self.hung_up else Select.BLANK)
             if open_steps:
                 steps = self.call.flow.step_texts(open_steps, language)
                 yield Static(Content(t("closing.steps_open", steps="; ".join(steps))),
                              classes="dialog-error")
                 with Horizontal(classes="row"):
                     yield Label(t("override.reason"))
-                    yield SafeInput(id="end-reason", compact=True, max_length=200)
+                    yield SafeInput(id="end-reason", compact=True, max_length=200,
+                                    value=t("override.hung_up_reason") if self.hung_up else "")
             yield Static(id="closing-error", classes="dialog-error")
             with Horizontal(classes="buttons"):
                 yield Button(t("closing.end"), id="end-call", variant="primary", compact=True)
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.set_focus(self.query_one("#csat"))
+        self.set_focus(self.query_one("#end-call" if self.hung_up else "#csat"))
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#end-call")

@@ -1,12 +1,15 @@
-"""F6 refused: the reason, and the agent's explicit reason to move on anyway (recorded)."""
+"""F6 refused: the reason, and the agent's explicit reason to move on anyway (recorded); or, when
+the caller has hung up, one button to go straight to the closing stage (recorded as well)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.widgets import Input, Label, Static
+from textual.widgets import Button, Input, Label, Static
 
 from agent_tui.domain.text import sanitize
 from screens.widgets.agent_modal import AgentModal
@@ -14,7 +17,13 @@ from screens.widgets.key_bar import KeyBar
 from screens.widgets.safe_input import SafeInput
 
 
-class OverrideScreen(AgentModal[str]):
+@dataclass(frozen=True)
+class Override:
+    reason: str
+    hung_up: bool = False  # to the closing stage, passing every stage left
+
+
+class OverrideScreen(AgentModal[Override]):
     HELP_KEY = "help.override"
 
     def __init__(self, refusal: str) -> None:
@@ -30,6 +39,8 @@ class OverrideScreen(AgentModal[str]):
             yield SafeInput(id="override-reason", max_length=200,
                             placeholder=t("override.placeholder"))
             yield Static(id="override-error", classes="dialog-error")
+            with Horizontal(classes="buttons"):
+                yield Button(t("override.hung_up"), id="hung-up", compact=True)
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -42,4 +53,8 @@ class OverrideScreen(AgentModal[str]):
             self.query_one("#override-error", Static).update(
                 Content(self.agent_app.t("override.empty")))
             return
-        self.dismiss(reason)
+        self.dismiss(Override(reason))
+
+    @on(Button.Pressed, "#hung-up")
+    def _hung_up(self) -> None:
+        self.dismiss(Override(self.agent_app.t("override.hung_up_reason"), hung_up=True))

@@ -154,6 +154,14 @@ class CallFlow:
         self._record(at, EventKind.STAGE_ENTERED)
         return None
 
+    def skip_to_closing(self, at: datetime, override_reason: str) -> None:
+        """The caller hung up (or the line dropped): straight to the closing stage, each stage
+        passed recorded as an override with what it left open, so QA sees what was skipped."""
+        if not override_reason.strip():
+            raise ValueError("skipping to closing needs a reason for the record")
+        while self.ended_at is None and not self.is_last_stage:
+            self.advance(at, override_reason)
+
     def end(self, at: datetime, override_reason: str = "") -> Refusal | None:
         """End the call; refused while a required step of this stage is open, unless a reason
         is given (the caller hung up), which is recorded with what was still open."""
