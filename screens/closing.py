@@ -52,7 +52,7 @@ class ClosingScreen(AgentModal[bool]):
             yield Checkbox(t("closing.fcr"), id="fcr", compact=True)
             yield Select([(t(f"wrap_up.{code}"), code) for code in WRAP_UPS], id="wrap-up",
                          prompt=t("closing.wrap_up"), compact=True,
-                         value=HUNG_UP if self.hung_up else Select.BLANK)
+                         value=HUNG_UP if self.hung_up else Select.NULL)
             if open_steps:
                 steps = self.call.flow.step_texts(open_steps, language)
                 yield Static(Content(t("closing.steps_open", steps="; ".join(steps))),
@@ -74,7 +74,7 @@ class ClosingScreen(AgentModal[bool]):
     def action_save(self) -> None:
         t = self.agent_app.t
         wrap_up = self.query_one("#wrap-up", Select).value
-        if wrap_up is Select.BLANK:
+        if wrap_up is Select.NULL:
             self.query_one("#closing-error", Static).update(Content(t("closing.no_wrap_up")))
             self.set_focus(self.query_one("#wrap-up"))
             return

@@ -81,3 +81,16 @@ async def test_ctrl_q_during_a_call_asks_and_saves_the_unfinished_call(writable_
         "SELECT ended_at, notes, wrap_up FROM calls WHERE id = ?", (call.id,)).fetchone()
     assert ended_at is None and not wrap_up  # saved as it stood: not ended, nothing invented
     assert notes.endswith("customer asks about the annual fee")
+
+
+async def test_the_closing_form_wants_a_wrap_up_code(writable_store, make_app):
+    caller = a_caller(writable_store, offset=47)
+    app = make_app(writable_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_call(pilot, caller.id)
+        app.call.flow.skip_to_closing(app.now(), "test: straight to the form")
+        await pilot.press("f7")
+        await wait_for_screen(pilot, ClosingScreen)
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: "Choose a wrap-up code" in screen_text(app))
+        assert app.call is not None and not app.call.closing.wrap_up and not app.call.flow.ended_at
