@@ -2,8 +2,16 @@
 
 The guard (``agent_tui.domain.phrasing``) runs in the core on every change; this widget only draws
 its hits, through TextArea's highlight map (the one syntax highlighting fills), with a style of
-its own added to the theme. Both are TextArea internals of the pinned Textual version; the
-snapshot and the highlight test fail if a new version changes them.
+its own added to the theme.
+
+A keystroke redraws the lines it touched, not the whole editor: TextArea repaints every line
+whenever the cursor moves, which costs ~1.7 KB per key at 80x24, over DESIGN's 1 KB for a thin
+terminal or an SSH link. Here the cursor's old and new lines are redrawn, an edit redraws its
+lines, and anything that moves lines (a line added, joined or re-wrapped, an undo) redraws all.
+
+The highlight map, the theme and the selection's repaint are TextArea internals of the pinned
+Textual version; the snapshot, the highlight test and the redraw test fail if a new version
+changes them.
 """
 
 from __future__ import annotations
@@ -12,8 +20,10 @@ import dataclasses
 
 from rich.style import Style
 from textual import events
+from textual.document._edit import Edit
+from textual.reactive import Reactive, reactive
 from textual.widgets import TextArea
-from textual.widgets.text_area import Location
+from textual.widgets.text_area import EditResult, Location, Selection
 
 from agent_tui.domain.phrasing import Hit
 from agent_tui.domain.text import sanitize
@@ -23,6 +33,12 @@ NOTES_LIMIT = 20_000  # characters: a call's notes, not a document; the case hol
 
 
 class NotesEditor(TextArea):
+    # TextArea's own, without its repaint of the whole widget: ``_watch_selection`` redraws the
+    # lines the cursor left and reached.
+    selection: Reactive[Selection] = reactive(
+        Selection(), init=False, always_update=True, repaint=False
+    )
+
     def __init__(self, **kwargs: object) -> None:
         super().__init__(soft_wrap=True, tab_behavior="focus", **kwargs)  # type: ignore[arg-type]
         self.hits: list[Hit] = []
@@ -43,6 +59,42 @@ class NotesEditor(TextArea):
         if text:
             result = self.replace(text, *self.selection)
             self.move_cursor(result.end_location)
+
+    # -- redrawing only what changed -------------------------------------------------------
+
+    def _watch_selection(self, previous_selection: Selection, selection: Selection) -> None:
+        super()._watch_selection(previous_selection, selection)
+        if self.is_mounted:
+            self._refresh_rows(*previous_selection, *selection)
+
+    def edit(self, edit: Edit) -> EditResult:
+        height, line_count = self.wrapped_document.height, self.document.line_count
+        result = super().edit(edit)
+        if self.wrapped_document.height != height or self.document.line_count != line_count:
+            self.refresh()  # the lines below moved
+        else:
+            self._refresh_rows(edit.top, edit.bottom, result.end_location)
+        return result
+
+    def _undo_batch(self, edits: list[Edit]) -> None:
+        super()._undo_batch(edits)
+        self.refresh()
+
+    def _redo_batch(self, edits: list[Edit]) -> None:
+        super()._redo_batch(edits)
+        self.refresh()
+
+    def _refresh_rows(self, *locations: Location) -> None:
+        """Redraw every wrapped line of the document rows between ``locations``."""
+        last_row = self.document.line_count - 1
+        first, last = min(row for row, _ in locations), max(row for row, _ in locations)
+        if last > last_row:  # a row that is gone: the lines moved
+            self.refresh()
+            return
+        wrapped = self.wrapped_document
+        top = wrapped.location_to_offset((first, 0)).y
+        bottom = wrapped.location_to_offset((last, len(self.document[last]))).y
+        self.refresh_lines(top, bottom - top + 1)
 
     # -- where things are ---------------------------------------------------------------------
 
