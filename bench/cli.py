@@ -25,8 +25,6 @@ NAME_TARGET_MS = 30.0
 C360_TARGET_MS = 100.0
 COLD_START_TARGET_RATIO = 1.2
 RSS_TARGET_MB = 60.0
-START_BYTES_TARGET_KB = 40.0
-KEYSTROKE_BYTES_TARGET_KB = 1.0
 PHRASE_CHECK_TARGET_MS = 1.0
 LIBRARY_LOAD_TARGET_MS = 50.0
 CALL_SCREEN_TARGET_MS = 16.0
@@ -53,7 +51,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="interface language of the app under test (default: zh-CN)")
     parser.add_argument("--skip", action="append", default=[],
                         choices=("search", "c360", "screen", "cold-start", "memory", "terminal",
-                                 "phrasing", "library"),
+                                 "phrasing", "library", "call"),
                         help="leave a group of figures out (repeatable)")
     args = parser.parse_args(argv)
     if args.customers < 1:
@@ -250,43 +248,12 @@ def main(argv: list[str] | None = None) -> int:
     run.group("memory", [rss_agent, rss_bare], measure_memory, skip="memory" in args.skip)
 
     # 7. bytes to the terminal ---------------------------------------------------------------
-    term_start = Figure("term_start_kb", "bytes to 80x24 terminal: start", "KB",
-                        START_BYTES_TARGET_KB)
-    term_key = Figure("term_key_kb", "bytes per keystroke: first char in search", "KB",
-                      KEYSTROKE_BYTES_TARGET_KB)
-    term_typing = Figure("term_typing_kb", "bytes per keystroke: typing a mobile (mean)", "KB",
-                         KEYSTROKE_BYTES_TARGET_KB)
-    term_idle = Figure("term_idle_kb_s", "bytes per second, idle search screen", "KB/s")
+    from bench.terminal import terminal_figures
 
-    def measure_terminal() -> None:
-        from agent_tui.i18n import Catalog
-
-        placeholder = Catalog.load(args.lang).text("search.placeholder")
-        marker = placeholder[2:8]  # past the cursor cell, inside one style run
-        mobile = sample.customers[0]["mobile"] if sample else "13800138000"
-        result = processes.terminal_bytes(bench_store.path, args.lang, marker, mobile,
-                                          scratch / "pty")
-        term_start.measured = result.start / 1024
-        term_start.detail = {"bytes": result.start, "seconds": result.start_seconds,
-                             "search_screen_seen": result.marker_seen}
-        term_start.note = (f"{result.start:,} bytes in {result.start_seconds:.1f} s until the "
-                           "search screen settled" + ("" if result.marker_seen else
-                                                      " (search screen NOT recognised)"))
-        term_key.measured = result.first_key / 1024
-        term_key.detail = {"bytes": result.first_key, "typed": result.typed[:1]}
-        term_key.note = f"{result.first_key:,} bytes for {result.typed[:1]!r} in the empty box"
-        term_typing.measured = statistics.mean(result.typing) / 1024
-        term_typing.detail = {"bytes_per_key": result.typing, "typed": result.typed}
-        term_typing.note = (f"{len(result.typing)} keys of {result.typed}: max "
-                            f"{max(result.typing):,} bytes (results table repainted), "
-                            f"min {min(result.typing):,}")
-        term_idle.measured = result.idle / 1024 / result.idle_seconds
-        term_idle.detail = {"bytes": result.idle, "seconds": result.idle_seconds}
-        term_idle.note = (f"{result.idle:,} bytes in {result.idle_seconds:.0f} s with nothing "
-                          "typed (cursor blink repaints the input)")
-
-    run.group("terminal bytes", [term_start, term_key, term_typing, term_idle],
-              measure_terminal, skip="terminal" in args.skip)
+    mobile = sample.customers[0]["mobile"] if sample else "13800138000"
+    figures, measure_terminal = terminal_figures(bench_store.path, args.lang, mobile,
+                                                 scratch / "pty")
+    run.group("terminal bytes", figures, measure_terminal, skip="terminal" in args.skip)
 
     shutil.rmtree(scratch, ignore_errors=True)
 

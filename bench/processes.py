@@ -189,6 +189,7 @@ class _Pty:
         os.write(self.master, text.encode("utf-8"))
 
     def close(self) -> None:
+        """Quit the way an agent does (ctrl+q), or end the process if it will not."""
         try:
             if self.process.poll() is None:
                 try:
@@ -206,12 +207,10 @@ def visible_text(data: bytes) -> str:
     return _ESCAPE.sub("", data.decode("utf-8", "replace"))
 
 
-def terminal_bytes(
-    store: Path, language: str, marker: str, typed: str, home: Path, idle_seconds: float = 2.0
-) -> TerminalBytes:
-    """``agent-tui run`` in an 80x24 pseudo-terminal: bytes until the search screen has settled,
-    then per keystroke of ``typed`` (each until the screen settles again), then what an idle
-    screen keeps writing (the input's cursor blink) over ``idle_seconds``."""
+def _start_workstation(store: Path, language: str, home: Path, marker: str
+                       ) -> tuple[_Pty, TerminalBytes]:
+    """``agent-tui run`` in an 80x24 pseudo-terminal, read until ``marker`` shows on the search
+    screen and the screen settles; the bytes that took are the result's ``start``."""
     home.mkdir(parents=True, exist_ok=True)
     config = home / "bench-config.toml"
     config.write_text('[agent]\nid = "A1024"\nname = "李娜"\nstaff_number = "1024"\n',
@@ -220,26 +219,76 @@ def terminal_bytes(
                     AGENT_TUI_LANGUAGE=language)
     script = Path(sys.executable).with_name("agent-tui")
     command = [str(script), "run", "--store", str(store), "--no-mouse"]
-    result = TerminalBytes(typed=typed)
+    result = TerminalBytes()
     started = time.monotonic()
     terminal = _Pty(command, env, 24, 80)
+    seen = terminal.read_burst(
+        QUIET_S, PTY_TIMEOUT_S, until=lambda data: marker in visible_text(data)
+    )
+    result.start = len(seen)
+    result.start_seconds = time.monotonic() - started
+    result.marker_seen = marker in visible_text(seen)
+    if terminal.closed:
+        terminal.close()
+        raise RuntimeError(f"agent-tui exited at start:\n{visible_text(seen)[-2000:]}")
+    return terminal, result
+
+
+def _type(terminal: _Pty, typed: str, result: TerminalBytes) -> list[str]:
+    """Type ``typed`` a key at a time, each read until the screen settles; the visible text of
+    each key's bytes is returned, to check the keys landed where they were meant to."""
+    result.typed = typed
+    shown = []
+    for index, char in enumerate(typed):
+        terminal.write(char)
+        data = terminal.read_burst(QUIET_S, 10.0, until=lambda data: len(data) > 0)
+        if index == 0:
+            result.first_key = len(data)
+        result.typing.append(len(data))
+        shown.append(visible_text(data))
+    return shown
+
+
+def terminal_bytes(
+    store: Path, language: str, marker: str, typed: str, home: Path, idle_seconds: float = 2.0
+) -> TerminalBytes:
+    """Bytes until the search screen has settled, then per keystroke of ``typed`` in the search
+    box, then what an idle screen keeps writing (the input's cursor blink) over
+    ``idle_seconds``."""
+    terminal, result = _start_workstation(store, language, home, marker)
     try:
-        seen = terminal.read_burst(
-            QUIET_S, PTY_TIMEOUT_S, until=lambda data: marker in visible_text(data)
-        )
-        result.start = len(seen)
-        result.start_seconds = time.monotonic() - started
-        result.marker_seen = marker in visible_text(seen)
-        if terminal.closed:
-            raise RuntimeError(f"agent-tui exited at start:\n{visible_text(seen)[-2000:]}")
-        for index, char in enumerate(typed):
-            terminal.write(char)
-            count = len(terminal.read_burst(QUIET_S, 10.0, until=lambda data: len(data) > 0))
-            if index == 0:
-                result.first_key = count
-            result.typing.append(count)
+        _type(terminal, typed, result)
         result.idle = len(terminal.read_for(idle_seconds))
         result.idle_seconds = idle_seconds
     finally:
+        terminal.close()
+    return result
+
+
+def note_bytes(store: Path, language: str, marker: str, notes_title: str, typed: str,
+               home: Path, idle_seconds: float = 3.0) -> TerminalBytes:
+    """Bytes per keystroke typed into a call's notes: ctrl+n starts a call (an unknown caller),
+    Tab twice goes from the checklist past the phrases to the notes, then ``typed``, each key
+    checked by the forbidden-phrase guard as the agent types; then the idle workspace (the call
+    timer ticks every second) over ``idle_seconds``. ``marker_seen``: every key showed."""
+    terminal, result = _start_workstation(store, language, home, marker)
+    try:
+        terminal.write("\x0e")  # ctrl+n
+        opened = terminal.read_burst(QUIET_S, PTY_TIMEOUT_S,
+                                     until=lambda data: notes_title in visible_text(data))
+        if notes_title not in visible_text(opened):
+            raise RuntimeError(f"no call workspace:\n{visible_text(opened)[-2000:]}")
+        for _ in range(2):
+            terminal.write("\t")
+            terminal.read_burst(QUIET_S, 5.0)
+        shown = _type(terminal, typed, result)
+        result.marker_seen = all(char in text for char, text in zip(typed, shown, strict=True)
+                                 if not char.isspace())
+        result.idle = len(terminal.read_for(idle_seconds))
+        result.idle_seconds = idle_seconds
+    finally:
+        for key in ("\x11", "\t", "\r"):  # ctrl+q asks, as a call is open: "Save and quit"
+            terminal.write(key)
+            terminal.read_burst(QUIET_S, 3.0)
         terminal.close()
     return result
