@@ -5,15 +5,23 @@ from __future__ import annotations
 
 from textual.app import App, ComposeResult
 
-from agent_tui.domain.phrasing import Hit
+from agent_tui.domain.phrasing import ForbiddenRule, Hit, PhraseGuard
 from screens.widgets.notes_editor import NotesEditor
+
+GUARD = PhraseGuard([ForbiddenRule("must", "zh-CN", ("您必须",), "建议您", "", ""),
+                     ForbiddenRule("en_must", "en", ("you must",), "I suggest you", "", "")], {})
 
 
 class _NotesApp(App[None]):
+    """The notes as the call workspace runs them: the guard's hits drawn after every change."""
+
     CSS = "NotesEditor { height: 8; }"
 
     def compose(self) -> ComposeResult:
         yield NotesEditor(id="notes")
+
+    def on_text_area_changed(self, event: NotesEditor.Changed) -> None:
+        event.text_area.show_hits(GUARD.check(event.text_area.text))
 
 
 def _cells(app: App) -> list[list[tuple[str, object]]]:
@@ -40,8 +48,13 @@ STEPS = [
     ("press", "ctrl+z"),
     ("press", "ctrl+y"),
     ("press", "end", "enter", "enter"),
-    ("type", "you must"),
+    ("type", "you must"),  # caught: highlighted
     ("press", "ctrl+z", "ctrl+y"),  # undone and redone within one line
+    ("press", "backspace"),  # no longer a hit
+    ("press", "up", "end"),
+    ("type", "您必须"),  # a hit on another line while the first is gone
+    ("press", "down", "end"),
+    ("type", "t"),  # and the English one back
     ("press", "up", "up", "shift+down", "delete"),  # a selection across lines, deleted
 ]
 

@@ -42,6 +42,7 @@ class NotesEditor(TextArea):
     def __init__(self, **kwargs: object) -> None:
         super().__init__(soft_wrap=True, tab_behavior="focus", **kwargs)  # type: ignore[arg-type]
         self.hits: list[Hit] = []
+        self._hit_rows: set[int] = set()  # the rows drawn with a highlight
 
     def on_mount(self) -> None:
         self.cursor_blink = getattr(self.app, "cursor_blink", True)
@@ -119,8 +120,16 @@ class NotesEditor(TextArea):
         if hits == self.hits:
             return
         self.hits = hits
+        was_highlighted = self._hit_rows
         self._build_highlight_map()
-        self.refresh()
+        # The rows that lose or gain a highlight. ``was_highlighted`` is where the edit drew the
+        # previous hits on the new text, before the guard had checked it (a frame may show
+        # them). Rows keep their numbers here: an edit that moved lines redrew them all.
+        rows = was_highlighted | self._hit_rows
+        if rows and max(rows) < self.document.line_count:
+            self._refresh_rows(*((row, 0) for row in rows))
+        else:
+            self.refresh()
 
     def nearest_hit(self) -> Hit | None:
         """The hit F8 fixes: the one at or before the cursor, else the first after it."""
@@ -135,9 +144,11 @@ class NotesEditor(TextArea):
 
     def _build_highlight_map(self) -> None:
         super()._build_highlight_map()
+        self._hit_rows = set()
         for hit in getattr(self, "hits", ()):
             start_row, start_column = self.location_of(hit.start)
             end_row, end_column = self.location_of(hit.end)
+            self._hit_rows.update(range(start_row, end_row + 1))
             for row in range(start_row, end_row + 1):
                 line = self.document.lines[row]
                 first = start_column if row == start_row else 0
