@@ -11,6 +11,10 @@ from collections.abc import Mapping
 
 import msgspec
 
+from agent_tui.domain.escalation import EscalationRule
+from agent_tui.domain.localized import Localized
+from agent_tui.domain.sla import SlaPolicy
+
 STAGE_ORDER = ("greeting", "verification", "handling", "closing")
 SEGMENTS = ("any", "vip", "elderly", "disabled")
 VARIABLES = frozenset(
@@ -19,14 +23,6 @@ VARIABLES = frozenset(
 )
 VERIFICATION_FACTORS = ("name", "id_last6", "mobile", "birth_date", "recent_amount")
 _VARIABLE = re.compile(r"\{([^{}]*)\}")
-
-
-class Localized(msgspec.Struct, frozen=True):
-    zh: str
-    en: str
-
-    def __call__(self, language: str) -> str:
-        return self.zh if language == "zh-CN" else self.en
 
 
 class Step(msgspec.Struct, frozen=True):
@@ -82,6 +78,11 @@ class ScriptsLibrary(msgspec.Struct, frozen=True):
     # The forbidden-phrase rules and allowed words, as agent_tui.domain.phrasing takes them.
     forbidden: tuple[object, ...] = ()
     allowed: Mapping[str, tuple[str, ...]] = msgspec.field(default_factory=dict)
+    # Cases: SLA targets and calendar, escalation rules, and how far back an open case of the
+    # same category is offered for attaching instead of opening another.
+    sla: SlaPolicy = SlaPolicy()
+    escalation: tuple[EscalationRule, ...] = ()
+    attach_window_days: int = 7
 
     def stage(self, stage_id: str) -> Stage:
         for stage in self.stages:

@@ -31,7 +31,8 @@ from agent_tui.domain.scripts import (
     variables_in,
 )
 from agent_tui.i18n import Catalog, TranslatableError
-from agent_tui.library.raw import RawFile, RawStep, RawVerification
+from agent_tui.library.case_rules import escalation_rules, sla_policy
+from agent_tui.library.raw import RawEscalation, RawFile, RawSla, RawStep, RawVerification
 from agent_tui.toml_lines import Lines
 
 LANGUAGES = ("zh-CN", "en")
@@ -89,6 +90,8 @@ class _Collected:
     forbidden: list[tuple[object, _Where]] = field(default_factory=list)
     allowed: list[tuple[object, _Where]] = field(default_factory=list)
     verification: tuple[RawVerification, _Where] | None = None
+    sla: tuple[RawSla, _Where, int | None] | None = None
+    escalation: list[tuple[RawEscalation, _Where]] = field(default_factory=list)
 
 
 class _Checker:
@@ -149,7 +152,8 @@ def _read(path: Path, checker: _Checker, collected: _Collected) -> None:
             collected.steps[id(entry)] = wheres
     for table, entries, target in (("phrase", raw.phrase, collected.phrases),
                                    ("forbidden", raw.forbidden, collected.forbidden),
-                                   ("allowed", raw.allowed, collected.allowed)):
+                                   ("allowed", raw.allowed, collected.allowed),
+                                   ("escalation", raw.escalation, collected.escalation)):
         target.extend((entry, _Where(path, lines, table, index))
                       for index, entry in enumerate(entries))
     if raw.verification is not None:
@@ -158,6 +162,12 @@ def _read(path: Path, checker: _Checker, collected: _Collected) -> None:
             checker.add(where, lines.tables.get("verification"), "library.duplicate_table",
                         table="verification", first=str(collected.verification[1].path.name))
         collected.verification = (raw.verification, where)
+    if raw.sla is not None:
+        where = _Where(path, lines, "sla", -1)
+        if collected.sla is not None:
+            checker.add(where, lines.tables.get("sla"), "library.duplicate_table",
+                        table="sla", first=str(collected.sla[1].path.name))
+        collected.sla = (raw.sla, where, lines.tables.get("sla"))
 
 
 def _line_of_error(message: str, data: dict, lines: Lines) -> int | None:
@@ -177,8 +187,8 @@ def _line_of_error(message: str, data: dict, lines: Lines) -> int | None:
         step_key = parts[4][0] if len(parts) > 4 else None
         return lines.key(f"{table}.step", step, step_key) if step_key else lines.entry(
             f"{table}.step", step)
-    if table == "verification":
-        return lines.tables.get("verification")
+    if table in ("verification", "sla"):
+        return lines.tables.get(table)
     return lines.key(table, index, key) if key else lines.entry(table, index)
 
 
@@ -240,10 +250,14 @@ def _build(collected: _Collected, checker: _Checker, root: Path) -> ScriptsLibra
                                     "library.missing_phrase", id=raw_step.id, phrase=phrase_id)
     rules, allowed = _forbidden(collected, checker)
     _no_forbidden_in_phrases(phrases, collected.phrases, rules, allowed, checker)
+    categories = {procedure.id for procedure in procedures}
+    sla, attach_window_days = sla_policy(collected.sla, categories, checker)
     return ScriptsLibrary(
         stages=tuple(stages), procedures=tuple(procedures), phrases=tuple(phrases),
         verification=_verification(collected, checker), forbidden=tuple(rules),
         allowed={language: tuple(words) for language, words in allowed.items()},
+        sla=sla, attach_window_days=attach_window_days,
+        escalation=escalation_rules(collected.escalation, categories, checker),
     )
 
 

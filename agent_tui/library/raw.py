@@ -59,6 +59,41 @@ class RawVerification(_Entry, kw_only=True):
     step_up_operations: list[str] = msgspec.field(default_factory=list)
 
 
+class RawSlaRule(_Entry, kw_only=True):
+    category: str = "*"
+    priority: str = "*"
+    first_response_minutes: float = 2
+    resolution_hours: float
+
+
+class RawBusinessHours(_Entry, kw_only=True):
+    start: str  # "09:00"
+    end: str
+    weekdays: list[int] = msgspec.field(default_factory=lambda: [1, 2, 3, 4, 5])
+    holidays: list[str] = msgspec.field(default_factory=list)  # "2026-10-01"
+
+
+class RawSla(_Entry, kw_only=True):
+    pause_when_pending: bool = True
+    warn_at: float = 0.8
+    attach_window_days: int = 7
+    business_hours: RawBusinessHours | None = None
+    rule: list[RawSlaRule] = msgspec.field(default_factory=list)
+
+
+class RawEscalation(_Entry, kw_only=True):
+    id: str
+    target: str
+    reason: dict[str, str]
+    category: list[str] = msgspec.field(default_factory=list)
+    priority: list[str] = msgspec.field(default_factory=list)
+    segment: list[str] = msgspec.field(default_factory=list)
+    flag: list[str] = msgspec.field(default_factory=list)
+    words: dict[str, list[str]] = msgspec.field(default_factory=dict)
+    repeat_within_days: int = 0
+    repeat_count: int = 1
+
+
 class RawFile(_Entry, kw_only=True):
     stage: list[RawStage] = msgspec.field(default_factory=list)
     procedure: list[RawProcedure] = msgspec.field(default_factory=list)
@@ -66,3 +101,5 @@ class RawFile(_Entry, kw_only=True):
     forbidden: list[RawForbidden] = msgspec.field(default_factory=list)
     allowed: list[RawAllowed] = msgspec.field(default_factory=list)
     verification: RawVerification | None = None
+    sla: RawSla | None = None
+    escalation: list[RawEscalation] = msgspec.field(default_factory=list)

@@ -231,12 +231,87 @@ _V5_INDEXES = (
     "CREATE INDEX IF NOT EXISTS customer_flags_customer ON customer_flags (customer_id, at)",
 )
 
+# v6: cases worked on the workstation: where they came from (the call), their SLA clock, their
+# escalation; notes and every change, append-only (who, when, from, to); follow-up callbacks; and
+# drafts, the autosaved state of what the agent is typing, so a killed process loses nothing.
+_V6_TABLES = (
+    *(f"ALTER TABLE cases ADD COLUMN {column}" for column in (
+        "sub_category TEXT NOT NULL DEFAULT ''",
+        "description TEXT NOT NULL DEFAULT ''",
+        "created_by TEXT NOT NULL DEFAULT ''",
+        "call_id TEXT",
+        "first_response_due TEXT",
+        "first_response_at TEXT",
+        "paused_since TEXT",
+        "paused_seconds INTEGER NOT NULL DEFAULT 0",
+        "breached_at TEXT",
+        "escalated_to TEXT NOT NULL DEFAULT ''",
+        "escalation_reason TEXT NOT NULL DEFAULT ''",
+    )),
+    """
+    CREATE TABLE IF NOT EXISTS case_notes (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        id TEXT NOT NULL UNIQUE,
+        case_id TEXT NOT NULL REFERENCES cases (id),
+        at TEXT NOT NULL,
+        agent_id TEXT NOT NULL,
+        text TEXT NOT NULL
+    )
+    """,
+    *_append_only("case_notes"),
+    """
+    CREATE TABLE IF NOT EXISTS case_events (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        id TEXT NOT NULL UNIQUE,
+        case_id TEXT NOT NULL REFERENCES cases (id),
+        at TEXT NOT NULL,
+        agent_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        from_status TEXT NOT NULL DEFAULT '',
+        to_status TEXT NOT NULL DEFAULT '',
+        detail TEXT NOT NULL DEFAULT '{}'
+    )
+    """,
+    *_append_only("case_events"),
+    """
+    CREATE TABLE IF NOT EXISTS callbacks (
+        id TEXT PRIMARY KEY,
+        customer_id TEXT NOT NULL REFERENCES customers (id),
+        case_id TEXT REFERENCES cases (id),
+        call_id TEXT,
+        agent_id TEXT NOT NULL,
+        due_at TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'scheduled',
+        created_at TEXT NOT NULL,
+        done_at TEXT,
+        version INTEGER NOT NULL DEFAULT 1
+    )
+    """,
+    """
+    CREATE TABLE IF NOT EXISTS drafts (
+        key TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        agent_id TEXT NOT NULL,
+        saved_at TEXT NOT NULL,
+        body TEXT NOT NULL
+    )
+    """,
+)
+_V6_INDEXES = (
+    "CREATE INDEX IF NOT EXISTS cases_queue ON cases (assigned_to, status, due_at)",
+    "CREATE INDEX IF NOT EXISTS case_notes_case ON case_notes (case_id, seq)",
+    "CREATE INDEX IF NOT EXISTS case_events_case ON case_events (case_id, seq)",
+    "CREATE INDEX IF NOT EXISTS callbacks_queue ON callbacks (agent_id, status, due_at)",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, _V1_TABLES, _V1_INDEXES),
     Migration(2, (), _V2_INDEXES),
     Migration(3, (), _V3_INDEXES),
     Migration(4, _V4_TABLES, _V4_INDEXES),
     Migration(5, _V5_TABLES, _V5_INDEXES),
+    Migration(6, _V6_TABLES, _V6_INDEXES),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -1,0 +1,49 @@
+"""Drafts: what the agent is in the middle of (the call in progress, a case form, a case note),
+saved within a second of the last keystroke so a killed process loses nothing. One row per thing
+being typed, replaced on every save and removed when the thing is saved for real. After a
+restart the agent is offered each draft, exactly as it was."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime
+
+import msgspec
+
+from agent_tui.domain.times import iso
+
+
+class Draft(msgspec.Struct, frozen=True):
+    key: str  # "call:<id>", "case-form:<customer id>", "case-note:<case id>"
+    kind: str  # "call" | "case_form" | "case_note"
+    saved_at: str
+    body: dict
+
+
+def save(connection: sqlite3.Connection, key: str, kind: str, agent_id: str, body: dict,
+         at: datetime) -> None:
+    """Replace the draft under ``key``; one short transaction, committed to disk (the store runs
+    synchronous=FULL), so it survives the process being killed the moment after."""
+    with connection:
+        connection.execute(
+            "INSERT INTO drafts (key, kind, agent_id, saved_at, body) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT (key) DO UPDATE SET saved_at = excluded.saved_at, body = excluded.body",
+            (key, kind, agent_id, iso(at), msgspec.json.encode(body).decode()))
+
+
+def discard(connection: sqlite3.Connection, key: str) -> None:
+    with connection:
+        connection.execute("DELETE FROM drafts WHERE key = ?", (key,))
+
+
+def pending(connection: sqlite3.Connection, agent_id: str) -> list[Draft]:
+    """The agent's drafts, oldest first; one that cannot be read is skipped, not fatal."""
+    found = []
+    for key, kind, saved_at, body in connection.execute(
+            "SELECT key, kind, saved_at, body FROM drafts WHERE agent_id = ? ORDER BY saved_at",
+            (agent_id,)):
+        try:
+            found.append(Draft(key, kind, saved_at, msgspec.json.decode(body)))
+        except msgspec.DecodeError:
+            continue
+    return found

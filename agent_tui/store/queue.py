@@ -1,0 +1,65 @@
+"""'My queue' (F4): the agent's open cases and scheduled callbacks in one list, most at risk first.
+
+At risk means due soonest: what is already overdue (a breached case, a late callback) comes first,
+then by time left. A case paused while it waits for the customer is not at risk while it waits,
+so the paused ones follow. Paged, as the queue of a busy agent or a team lead can be long.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime
+
+import msgspec
+
+from agent_tui.domain.cases import OPEN_STATUSES
+from agent_tui.domain.times import iso
+
+PAGE = 50
+
+
+class QueueItem(msgspec.Struct, frozen=True):
+    kind: str  # "case" | "callback"
+    id: str
+    customer_id: str
+    customer_name: str
+    number: str  # the case's number ('' for a callback without a case)
+    title: str  # a case's title, a callback's reason
+    status: str
+    priority: str
+    due_at: str
+    breached: bool
+    paused: bool
+
+    def overdue(self, now: datetime) -> bool:
+        return self.breached or self.due_at < iso(now)
+
+
+_OPEN = ", ".join(f"'{status}'" for status in OPEN_STATUSES)
+_ITEMS = f"""
+    SELECT 'case', c.id, c.customer_id, cu.name, c.number, c.title, c.status, c.priority,
+           c.due_at, c.breached_at IS NOT NULL, c.paused_since IS NOT NULL
+    FROM cases c JOIN customers cu ON cu.id = c.customer_id
+    WHERE c.assigned_to = :agent AND c.status IN ({_OPEN})
+    UNION ALL
+    SELECT 'callback', b.id, b.customer_id, cu.name, coalesce(k.number, ''), b.reason, b.status,
+           '', b.due_at, 0, 0
+    FROM callbacks b JOIN customers cu ON cu.id = b.customer_id
+    LEFT JOIN cases k ON k.id = b.case_id
+    WHERE b.agent_id = :agent AND b.status = 'scheduled'
+"""
+
+
+def my_queue(connection: sqlite3.Connection, agent_id: str, offset: int = 0,
+             limit: int = PAGE) -> tuple[list[QueueItem], int]:
+    """One page of the agent's queue, and how many items it has in all."""
+    rows = connection.execute(
+        f"SELECT * FROM ({_ITEMS}) ORDER BY 11, 9, 1 LIMIT :limit OFFSET :offset",
+        {"agent": agent_id, "limit": limit, "offset": offset},
+    ).fetchall()
+    total = connection.execute(
+        f"SELECT (SELECT count(*) FROM cases WHERE assigned_to = :agent AND status IN ({_OPEN}))"
+        " + (SELECT count(*) FROM callbacks WHERE agent_id = :agent AND status = 'scheduled')",
+        {"agent": agent_id},
+    ).fetchone()[0]
+    return [QueueItem(*row[:9], bool(row[9]), bool(row[10])) for row in rows], total
