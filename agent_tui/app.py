@@ -14,6 +14,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+from agent_tui.call_drafts import CallAutosave
 from agent_tui.config import Config
 from agent_tui.domain.masking import MASKED, Disclosure
 from agent_tui.domain.models import Customer
@@ -26,7 +27,7 @@ from screens.search import SearchScreen
 from screens.widgets.keys import APP_SYSTEM_BINDINGS, FOCUS_BINDINGS, install_bindings
 
 if TYPE_CHECKING:
-    from agent_tui.domain.call_session import CallSession
+    from agent_tui.domain.call_session import CallSession, CallSnapshot
     from agent_tui.store.calls import CallRecorder
 
 APP_ACTION_IDS = tuple(entry.id for entry in DEFAULT_KEYMAP if entry.app_level)
@@ -70,6 +71,7 @@ class AgentApp(App[None]):
         self.call: CallSession | None = None
         self.call_recorder: CallRecorder | None = None
         self._guard: PhraseGuard | None = None
+        self.autosave = CallAutosave(self)
         self.title = self.catalog.text("app.title")
         self.sub_title = self.agent_line()  # screens leave it alone: the app owns it
         install_bindings(
@@ -113,6 +115,7 @@ class AgentApp(App[None]):
         return SearchScreen()
 
     def on_mount(self) -> None:
+        self.autosave.start()
         if self._unknown_theme:  # a typo in [ui] theme costs the colours, not the session
             self.notify(
                 self.t("config.unknown_theme", theme=self._unknown_theme,
@@ -176,6 +179,7 @@ class AgentApp(App[None]):
         import screens.customer_360  # noqa: F401  (loaded now rather than on the first open)
 
         gc.freeze()
+        self.offer_interrupted_call()
 
     # -- the call ------------------------------------------------------------------------------
 
@@ -196,13 +200,55 @@ class AgentApp(App[None]):
         from agent_tui.domain.ids import new_id
         from agent_tui.store.calls import CallRecorder
 
+        call_id = new_id()
+        self.call = CallSession(call_id, self.library, self.phrase_guard(), self.now(), customer)
+        self.call_recorder = CallRecorder(call_id, self.config.agent.id)
+        self.sub_title = self.agent_line()
+
+    def phrase_guard(self) -> PhraseGuard:
         assert self.library is not None, "the scripts library is loaded before the app starts"
         if self._guard is None:
             self._guard = PhraseGuard(self.library.forbidden, self.library.allowed)
-        call_id = new_id()
-        self.call = CallSession(call_id, self.library, self._guard, self.now(), customer)
-        self.call_recorder = CallRecorder(call_id, self.config.agent.id)
-        self.sub_title = self.agent_line()
+        return self._guard
+
+    @work(thread=True, group="call-draft", exit_on_error=False)
+    def offer_interrupted_call(self) -> None:
+        """After a restart: the call the process lost, if any, offered back as it was."""
+        from agent_tui.call_drafts import interrupted_call
+
+        store = self.wait_for_store()
+        snapshot = interrupted_call(store.connection(), self.config.agent.id) if store else None
+        if snapshot is not None and self.call is None:
+            from screens.restore_call import RestoreCallScreen
+
+            self.call_from_thread(self.push_screen, RestoreCallScreen(snapshot),
+                                  lambda resume: resume is None or self.resume_call(snapshot, resume))
+
+    @work(thread=True, group="call-draft", exit_on_error=False)
+    def resume_call(self, snapshot: CallSnapshot, resume: bool) -> None:
+        from agent_tui import call_drafts
+        from agent_tui.domain.masking import Tier
+        from agent_tui.store import audit, drafts
+        from agent_tui.store.calls import CallRecorder
+
+        connection = self.store.connection()
+        if not resume:  # the call stays in the store as it was left: unfinished
+            drafts.discard(connection, call_drafts.draft_key(snapshot.call_id))
+            return
+        call = call_drafts.restore(snapshot, self, connection)
+        recorder = CallRecorder(call.id, self.config.agent.id)
+        recorder.saved = call_drafts.stored_events(connection, call.id)
+        if call.customer_id and call.flow.verification_status == "passed":
+            self.disclosures[call.customer_id] = audit.reveal(
+                connection, agent_id=self.config.agent.id, customer_id=call.customer_id,
+                tier=Tier.BASIC, at=self.now(), reason="verification.restored", call_id=call.id)
+
+        def show() -> None:
+            self.call, self.call_recorder = call, recorder
+            self.sub_title = self.agent_line()
+            self.show_call()
+
+        self.call_from_thread(show)
 
     def show_call(self) -> None:
         from screens.call import CallScreen
@@ -219,6 +265,8 @@ class AgentApp(App[None]):
         from screens.call import CallScreen
 
         call, self.call = self.call, None
+        if call is not None and saved:
+            self.autosave.forget(call.id)
         if call is not None and call.customer_id:
             self.disclosures.pop(call.customer_id, None)
         self.sub_title = self.agent_line()

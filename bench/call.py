@@ -6,6 +6,7 @@ key press adds its own idle-detection sleeps (tens of ms) that no agent waits fo
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import time
 from pathlib import Path
 
@@ -13,6 +14,16 @@ from bench.lookups import NOW
 from bench.screen360 import bench_config
 
 ROUNDS_PER_CALL = 8
+
+
+async def _until(condition, what: str, timeout: float = 30.0) -> None:
+    """Wait for ``condition``; a workspace that never comes fails the group instead of hanging
+    the bench."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"no {what} within {timeout:.0f} s")
+        await asyncio.sleep(0.005)
 
 
 def _render(screen) -> None:
@@ -31,20 +42,24 @@ async def _time_calls(store_path: Path, customer_ids: list[str], language: str
     from screens.widgets.checklist import Checklist
     from scripts_library import LIBRARY_DIR
 
+    # A call left open by an earlier group (the terminal session quits mid-call) would be offered
+    # back first, over the screens this one drives.
+    connection = sqlite3.connect(store_path)
+    with connection:
+        connection.execute("DELETE FROM drafts")
+    connection.close()
     app = AgentApp(bench_config(store_path), language, clock=lambda: NOW,
                    library=load_library(LIBRARY_DIR))
     stage_ms: list[float] = []
     refresh_ms: list[float] = []
     async with app.run_test(size=(80, 24)) as pilot:
-        while app.store is None:
-            await asyncio.sleep(0.01)
+        await _until(lambda: app.store is not None, "store")
         for customer_id in customer_ids:
             app.push_screen(Customer360Screen(customer_id))
-            while not (isinstance(app.screen, Customer360Screen) and app.screen.view):
-                await asyncio.sleep(0.005)
+            await _until(lambda: isinstance(app.screen, Customer360Screen) and app.screen.view,
+                         f"360 of {customer_id}")
             await pilot.press("ctrl+n")
-            while not isinstance(app.screen, CallScreen):
-                await asyncio.sleep(0.005)
+            await _until(lambda: isinstance(app.screen, CallScreen), "call workspace")
             await pilot.pause()
             call, screen = app.call, app.screen
             checklist = screen.query_one(Checklist)

@@ -159,3 +159,31 @@ def test_the_summary_leaves_out_the_phrases_read_from_the_library():
     call.notes_changed("上午好，工号1024\n客户咨询信用卡年费。已告知免年费条件。", _at(2))
     assert call.summary().asked == "客户咨询信用卡年费"
     assert call.summary().done == ("已告知免年费条件",)
+
+
+def test_a_call_restored_from_its_draft_is_the_call_it_was():
+    import msgspec
+
+    from agent_tui.domain.call_session import CallSnapshot
+
+    session = _session()
+    session.flow.tick("greeting.greet", _at(5))
+    session.flow.advance(_at(6))
+    session.start_verification(FACTS)
+    session.verify({"name": "张三明", "id_last6": "000000", "mobile": "13800000000"}, _at(10))
+    session.notes_changed("客户说不知道怎么转账", _at(12))
+    session.operations.append("freeze_card")
+    # Through the store: JSON and back, as the draft is written and read.
+    stored = msgspec.json.decode(msgspec.json.encode(msgspec.to_builtins(session.snapshot())))
+    restored = CallSession.restore(msgspec.convert(stored, CallSnapshot), small_library(), GUARD,
+                                   CUSTOMER)
+    assert restored.flow.stage == session.flow.stage == "verification"
+    assert restored.flow.ticked == session.flow.ticked
+    assert restored.flow.events == session.flow.events
+    assert (restored.notes, restored.operations) == (session.notes, ["freeze_card"])
+    assert restored.hits == session.hits
+    # The catch was counted before the restart and is not counted again.
+    restored.notes_changed(restored.notes + "。", _at(20))
+    assert restored.flow.count(EventKind.FORBIDDEN_CAUGHT) == 1
+    # A failed attempt still counts towards the lock: a restart is no way round it.
+    assert restored.start_verification(FACTS).failures == 1

@@ -10,12 +10,13 @@ from __future__ import annotations
 import os
 import sqlite3
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
-ptyprocess = pytest.importorskip("ptyprocess")
+pytest.importorskip("ptyprocess")
+
+from tests.pty_terminal import Terminal  # noqa: E402
 
 MOBILE = "13700000000"
 MARKER = "安全标记"  # printed beside the payloads: proves the screen carrying them was drawn
@@ -52,47 +53,6 @@ def _write_raw_customers(path: Path) -> None:
                 (f"{customer_id}-A", customer_id, f"622588000000000{number}"),
             )
     connection.close()
-
-
-class Terminal:
-    """A program in a pseudo-terminal, with everything it wrote kept."""
-
-    def __init__(self, argv: list[str], env: dict[str, str]) -> None:
-        self.process = ptyprocess.PtyProcessUnicode.spawn(argv, env=env, dimensions=(24, 80))
-        self.output = ""
-
-    def read_until(self, text: str, timeout: float = 30.0) -> None:
-        deadline = time.monotonic() + timeout
-        while text not in self.output:
-            if time.monotonic() > deadline:
-                raise AssertionError(f"{text!r} never appeared; last output: {self.output[-800:]!r}")
-            if not self.process.isalive():
-                raise AssertionError(f"the program exited: {self.output[-2000:]!r}")
-            try:
-                self.output += self.process.read(65536)
-            except EOFError:
-                continue
-
-    def settle(self, seconds: float = 0.5) -> None:
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            if self.process.isalive():
-                try:
-                    # Reads return as soon as anything is there; the loop just drains for a while.
-                    import select
-
-                    ready, _, _ = select.select([self.process.fd], [], [], 0.05)
-                    if ready:
-                        self.output += self.process.read(65536)
-                except EOFError:
-                    return
-
-    def send(self, keys: str) -> None:
-        self.process.write(keys)
-
-    def close(self) -> None:
-        if self.process.isalive():
-            self.process.terminate(force=True)
 
 
 @pytest.mark.slow

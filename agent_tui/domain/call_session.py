@@ -13,11 +13,12 @@ from datetime import datetime
 import msgspec
 
 from agent_tui.domain.call_summary import CallSummary, summarise
-from agent_tui.domain.callflow import CallFlow, Refusal
+from agent_tui.domain.callflow import CallEvent, CallFlow, EventKind, Refusal
 from agent_tui.domain.models import Customer
 from agent_tui.domain.phrasing import Hit, PhraseGuard, new_catches
 from agent_tui.domain.scripts import Phrase, ScriptsLibrary
 from agent_tui.domain.verification import (
+    Attempt,
     Facts,
     Outcome,
     Status,
@@ -45,6 +46,17 @@ class Closing(msgspec.Struct, frozen=True):
             raise ValueError(f"NPS is 0 to 10, not {self.nps}")
 
 
+class CallSnapshot(msgspec.Struct, frozen=True):
+    """A call in progress, as a draft in the store holds it."""
+
+    call_id: str
+    customer_id: str | None
+    events: list[CallEvent]
+    notes: str
+    operations: list[str]
+    inserted: list[str]
+
+
 class CallSession:
     def __init__(
         self, call_id: str, library: ScriptsLibrary, guard: PhraseGuard, started_at: datetime,
@@ -62,6 +74,37 @@ class CallSession:
         self.operations: list[str] = []
         self.closing = Closing()
         self.inserted: list[str] = []  # phrase texts put in the notes: not the agent's own words
+
+    # -- a call the process lost ------------------------------------------------------------
+
+    def snapshot(self) -> CallSnapshot:
+        """Everything needed to carry on exactly where the call is: its record and notes."""
+        return CallSnapshot(self.id, self.flow.customer_id, list(self.flow.events), self.notes,
+                            list(self.operations), list(self.inserted))
+
+    @classmethod
+    def restore(cls, snapshot: CallSnapshot, library: ScriptsLibrary, guard: PhraseGuard,
+                customer: Customer | None) -> CallSession:
+        """The call of ``snapshot``, as it was; ``customer`` is its customer, read again. The
+        forbidden words already in the notes were counted then, so they are not counted again."""
+        flow = CallFlow.replay(library, snapshot.events)
+        session = cls(snapshot.call_id, library, guard, flow.started_at, customer)
+        session.flow = flow
+        session.notes = snapshot.notes
+        session.hits = guard.check(snapshot.notes)
+        session.operations = list(snapshot.operations)
+        session.inserted = list(snapshot.inserted)
+        return session
+
+    def start_verification(self, facts: Facts) -> Verification:
+        if self.verification is None:
+            self.verification = Verification(self.library.verification, facts)
+            # A restored call keeps its failed attempts: a restart is no way round the lock.
+            for event in self.flow.events:
+                if event.kind is EventKind.VERIFICATION and event.detail.get("status") == "failed":
+                    failed = tuple(filter(None, event.detail.get("failed", "").split(",")))
+                    self.verification.attempts.append(Attempt(event.at, False, failed, ()))
+        return self.verification
 
     # -- who is calling --------------------------------------------------------------------
 
@@ -92,11 +135,6 @@ class CallSession:
     @property
     def verified(self) -> bool:
         return self.verification is not None and self.verification.status is Status.PASSED
-
-    def start_verification(self, facts: Facts) -> Verification:
-        if self.verification is None:
-            self.verification = Verification(self.library.verification, facts)
-        return self.verification
 
     def verify(self, answers: dict[str, str], at: datetime) -> Outcome:
         assert self.verification is not None, "start_verification with the customer's facts first"

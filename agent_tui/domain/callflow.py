@@ -66,6 +66,31 @@ class CallFlow:
         self._record(started_at, EventKind.CALL_STARTED, detail={"customer_id": customer_id or ""})
         self._record(started_at, EventKind.STAGE_ENTERED)
 
+    @classmethod
+    def replay(cls, library: ScriptsLibrary, events: list[CallEvent]) -> CallFlow:
+        """The flow as it was after ``events`` (a draft of a call the process lost): the same
+        stage, ticks, request type, verification and customer, and the same record."""
+        if not events or events[0].kind is not EventKind.CALL_STARTED:
+            raise ValueError("a call's events start with call_started")
+        flow = cls(library, events[0].at, events[0].detail.get("customer_id") or None)
+        flow.events = list(events)
+        flow.stage_index = max(0, flow.count(EventKind.STAGE_ENTERED) - 1)
+        for event in events:
+            if event.kind is EventKind.STEP_TICKED:
+                flow.ticked.add(event.step)
+            elif event.kind is EventKind.STEP_UNTICKED:
+                flow.ticked.discard(event.step)
+            elif event.kind is EventKind.REQUEST_TYPE:
+                flow.request_type = event.detail["request_type"]
+            elif event.kind is EventKind.VERIFICATION and \
+                    event.detail.get("status") in ("passed", "locked", "third_party"):
+                flow.verification_status = event.detail["status"]
+            elif event.kind is EventKind.CUSTOMER_FOUND:
+                flow.customer_id = event.detail["customer_id"]
+            elif event.kind is EventKind.CALL_ENDED:
+                flow.ended_at = event.at
+        return flow
+
     # -- where the call is -----------------------------------------------------------------
 
     @property
