@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import sqlite3
 import threading
 from collections.abc import Callable, Iterable
 from datetime import datetime
@@ -14,6 +15,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+from agent_tui.app_cases import CaseActions
 from agent_tui.call_drafts import CallAutosave
 from agent_tui.config import Config
 from agent_tui.domain.masking import MASKED, Disclosure
@@ -29,12 +31,13 @@ from screens.widgets.keys import APP_SYSTEM_BINDINGS, FOCUS_BINDINGS, install_bi
 if TYPE_CHECKING:
     from agent_tui.domain.call_session import CallSession, CallSnapshot
     from agent_tui.store.calls import CallRecorder
+    from agent_tui.store.cases import CaseStore
 
 APP_ACTION_IDS = tuple(entry.id for entry in DEFAULT_KEYMAP if entry.app_level)
 Clock = Callable[[], datetime]
 
 
-class AgentApp(App[None]):
+class AgentApp(CaseActions, App[None]):
     # The search is the default screen, whose own CSS_PATH Textual does not load: its styles are
     # the app's. Every other screen brings its own .tcss when first shown.
     CSS_PATH = "../screens/search.tcss"
@@ -95,6 +98,14 @@ class AgentApp(App[None]):
     @property
     def store_path(self) -> Path:
         return self.config.store_path()
+
+    def cases(self, connection: sqlite3.Connection) -> CaseStore:
+        """The case store of this agent on ``connection`` (a worker thread's)."""
+        from agent_tui.store.cases import CaseStore
+
+        assert self.library is not None, "the scripts library is loaded before the app starts"
+        return CaseStore(connection, self.library.sla, self.config.agent.id,
+                         self.config.agent.staff_number)
 
     def disclosure_for(self, customer_id: str) -> Disclosure:
         return self.disclosures.get(customer_id, MASKED)
@@ -267,6 +278,8 @@ class AgentApp(App[None]):
         call, self.call = self.call, None
         if call is not None and saved:
             self.autosave.forget(call.id)
+            if call.callback_id:
+                self.complete_callback(call.callback_id, call.id)
         if call is not None and call.customer_id:
             self.disclosures.pop(call.customer_id, None)
         self.sub_title = self.agent_line()

@@ -24,6 +24,7 @@ DEFAULT_KEYMAP: tuple[KeyAction, ...] = (
     KeyAction("help", "f1,ctrl+g", "help", "keys.help", "keys.help_tip"),
     KeyAction("search", "f2,ctrl+f", "search", "keys.search", "keys.search_tip"),
     KeyAction("back", "f3,escape", "back", "keys.back", "keys.back_tip"),
+    KeyAction("queue", "f4,ctrl+o", "queue", "keys.queue", "keys.queue_tip"),
     KeyAction("palette", "f10,ctrl+p", "command_palette", "keys.palette", "keys.palette_tip"),
     KeyAction("quit", "ctrl+q", "quit", "keys.quit", "keys.quit_tip"),
     KeyAction("new_call", "ctrl+n", "new_call", "keys.new_call", "keys.new_call_tip"),
@@ -56,6 +57,15 @@ DEFAULT_KEYMAP: tuple[KeyAction, ...] = (
         "step_up", "f12,ctrl+u", "step_up", "keys.step_up", "keys.step_up_tip", app_level=False,
     ),
     KeyAction("save", "ctrl+s", "save", "keys.save", "keys.save_tip", app_level=False),
+    # Cases: opened from the call workspace or a 360; worked on the case screen.
+    KeyAction(
+        "new_case", "f11,ctrl+e", "new_case", "keys.new_case", "keys.new_case_tip",
+        app_level=False,
+    ),
+    KeyAction(
+        "case_action", "f7,ctrl+l", "case_action", "keys.case_action", "keys.case_action_tip",
+        app_level=False,
+    ),
 )
 
 ACTIONS_BY_ID = {entry.id: entry for entry in DEFAULT_KEYMAP}

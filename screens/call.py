@@ -39,7 +39,7 @@ _STATUS_STYLE = {"open": "$text-warning", "passed": "$text-success", "third_part
 
 class CallScreen(AgentScreen[None]):
     CSS_PATH = "call.tcss"
-    ACTION_IDS = ("next_stage", "stage_form", "use_phrase", "step_up", "save")
+    ACTION_IDS = ("next_stage", "stage_form", "use_phrase", "new_case", "step_up", "save")
     HELP_KEY = "help.call"
     ALLOW_BACK = True  # F3 leaves the workspace, not the call: ctrl+n comes back to it
 
@@ -289,6 +289,13 @@ class CallScreen(AgentScreen[None]):
         from screens.step_up import StepUpScreen
 
         self.app.push_screen(StepUpScreen(self.call), self.operation_done)
+
+    def action_new_case(self) -> None:
+        """F11: a case for the caller, prefilled from this call; its number goes in the summary."""
+        if self.call.customer is None:
+            self.notify(self.agent_app.t("call.case_needs_caller"), severity="warning")
+            return
+        self.agent_app.open_case_form(self.call.customer)
 
     def action_save(self) -> None:
         self.save(announce=True)

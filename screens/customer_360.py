@@ -38,7 +38,7 @@ _TABLES = {
 
 class Customer360Screen(AgentScreen[None]):
     CSS_PATH = "customer_360.tcss"
-    ACTION_IDS = ("next_page", "previous_page")
+    ACTION_IDS = ("next_page", "previous_page", "new_case")
     HELP_KEY = "help.customer_360"
 
     def __init__(self, customer_id: str) -> None:
@@ -221,6 +221,11 @@ class Customer360Screen(AgentScreen[None]):
         tabs.get_tab("tab-cases").label = Content(
             t("c360.tab.cases_count", count=len(view.open_cases))
         )
+
+    def action_new_case(self) -> None:
+        """F11: a case for this customer (a contact from another channel, or the call's)."""
+        if self.view is not None:
+            self.agent_app.open_case_form(self.view.customer)
 
     # -- paging ------------------------------------------------------------------------------
 

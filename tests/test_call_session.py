@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from agent_tui.domain.call_session import CallSession, Closing
+from agent_tui.domain.call_session import CallSession, CaseLink, Closing
 from agent_tui.domain.callflow import EventKind
 from agent_tui.domain.models import Customer, Segment
 from agent_tui.domain.operations import refusal
@@ -137,7 +137,8 @@ def test_the_summary_says_what_was_asked_and_done():
     call.flow.choose_request_type("complaint", _at(3))
     call.notes_changed("ATM吞卡。已为客户登记并安排网点取卡。", _at(4))
     call.operations.append("freeze_card")
-    summary = call.summary(case_number="C2026-0001", due_time="11-25 18:00")
+    call.case = CaseLink("case-1", "C2026-0001", "11-25 18:00")  # the case this call opened
+    summary = call.summary()
     assert summary.sentence("zh-CN") == (
         "投诉：ATM吞卡；已冻结银行卡；已为客户登记并安排网点取卡；编号C2026-0001，11-25 18:00前答复")
     assert summary.sentence("en").startswith("Complaint: ATM吞卡; card frozen; ")

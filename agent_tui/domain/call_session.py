@@ -46,6 +46,14 @@ class Closing(msgspec.Struct, frozen=True):
             raise ValueError(f"NPS is 0 to 10, not {self.nps}")
 
 
+class CaseLink(msgspec.Struct, frozen=True):
+    """The case this call opened or works on: its number and due time go in the summary."""
+
+    id: str
+    number: str
+    due: str  # as the agent reads it out: 2026-11-25 10:00
+
+
 class CallSnapshot(msgspec.Struct, frozen=True):
     """A call in progress, as a draft in the store holds it."""
 
@@ -55,6 +63,8 @@ class CallSnapshot(msgspec.Struct, frozen=True):
     notes: str
     operations: list[str]
     inserted: list[str]
+    case: CaseLink | None = None
+    callback_id: str | None = None
 
 
 class CallSession:
@@ -74,13 +84,16 @@ class CallSession:
         self.operations: list[str] = []
         self.closing = Closing()
         self.inserted: list[str] = []  # phrase texts put in the notes: not the agent's own words
+        self.case: CaseLink | None = None
+        self.callback_id: str | None = None  # the follow-up call this call makes
 
     # -- a call the process lost ------------------------------------------------------------
 
     def snapshot(self) -> CallSnapshot:
         """Everything needed to carry on exactly where the call is: its record and notes."""
         return CallSnapshot(self.id, self.flow.customer_id, list(self.flow.events), self.notes,
-                            list(self.operations), list(self.inserted))
+                            list(self.operations), list(self.inserted), self.case,
+                            self.callback_id)
 
     @classmethod
     def restore(cls, snapshot: CallSnapshot, library: ScriptsLibrary, guard: PhraseGuard,
@@ -94,6 +107,7 @@ class CallSession:
         session.hits = guard.check(snapshot.notes)
         session.operations = list(snapshot.operations)
         session.inserted = list(snapshot.inserted)
+        session.case, session.callback_id = snapshot.case, snapshot.callback_id
         return session
 
     def start_verification(self, facts: Facts) -> Verification:
@@ -209,8 +223,10 @@ class CallSession:
 
     # -- the end -------------------------------------------------------------------------------
 
-    def summary(self, case_number: str = "", due_time: str = "") -> CallSummary:
-        return summarise(self.flow, self.own_notes(), self.operations, case_number, due_time)
+    def summary(self) -> CallSummary:
+        case = self.case
+        return summarise(self.flow, self.own_notes(), self.operations,
+                         case.number if case else "", case.due if case else "")
 
     def end(self, closing: Closing, at: datetime, override_reason: str = "") -> Refusal | None:
         refusal = self.flow.end(at, override_reason)

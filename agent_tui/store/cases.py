@@ -214,6 +214,25 @@ class CaseStore:
             self._event(case.id, at, "note", case.status, case.status, {"length": str(len(text))})
         return CaseNote(cursor.lastrowid, iso(at), self.agent_id, text)
 
+    def attach_contact(self, case: Case, channel: str, text: str, at: datetime,
+                       call_id: str | None = None) -> Case:
+        """Another contact about the same matter (any channel): recorded on this case as a
+        note and an event, instead of a second case."""
+        text = sanitize(text, multiline=True).strip() or "-"
+        if len(text) > NOTE_LIMIT:
+            raise CaseError("case.note_too_long", length=f"{len(text):,}", limit=f"{NOTE_LIMIT:,}")
+        with self.connection:
+            self.connection.execute(
+                "INSERT INTO case_notes (id, case_id, at, agent_id, text) VALUES (?, ?, ?, ?, ?)",
+                (new_id(), case.id, iso(at), self.agent_id, text))
+            self.connection.execute("UPDATE cases SET updated_at = ? WHERE id = ?",
+                                    (iso(at), case.id))
+            self._event(case.id, at, "attached", case.status, case.status,
+                        {"channel": channel, "call_id": call_id or ""})
+        audit.append(self.connection, agent_id=self.agent_id, action="case.attach", at=at,
+                     customer_id=case.customer_id, detail={"case_id": case.id, "channel": channel})
+        return self.get(case.id)
+
     def mark_breaches(self, now: datetime) -> int:
         """Stamp every open case past its due time (and not paused) as breached, once: a
         breach stays on the record even if the case is later resolved."""

@@ -1,0 +1,89 @@
+"""The app's part in cases: F4 opens the queue from anywhere; a case form opened from the call
+(prefilled from it) or from a 360; a callback from the queue starts its call with the case loaded,
+and is marked done when that call ends. Mixed into AgentApp (app.py holds the rest)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import work
+
+if TYPE_CHECKING:  # the rest is imported when a case is first worked, not at start
+    from agent_tui.app import AgentApp
+    from agent_tui.domain.cases import Case
+    from agent_tui.domain.models import Customer
+    from agent_tui.store.queue import QueueItem
+
+
+class CaseActions:
+    def action_queue(self: AgentApp) -> None:
+        from screens.queue import QueueScreen
+
+        if isinstance(self.screen, QueueScreen):
+            return
+        if any(isinstance(screen, QueueScreen) for screen in self.screen_stack):
+            while not isinstance(self.screen, QueueScreen):
+                self.pop_screen()
+            return
+        self.push_screen(QueueScreen())
+
+    def open_case_form(self: AgentApp, customer: Customer) -> None:
+        """A case for ``customer``: from the call in progress if it is theirs (prefilled with the
+        request type, the summary and the notes), else a contact from another channel."""
+        from agent_tui.store.cases import CaseDraft
+        from screens.case_form import CaseFormScreen
+
+        call = self.call if self.call is not None and self.call.customer_id == customer.id \
+            else None
+        draft = CaseDraft(customer_id=customer.id, channel="phone" if call else "branch")
+        if call is not None:
+            summary = call.summary()
+            draft.category = call.flow.request_type or "consultation"
+            draft.title = summary.asked[:200]
+            draft.description = call.own_notes().strip()
+            draft.call_id = call.id
+        label = self.disclosure_for(customer.id).name(customer.name)
+        self.push_screen(CaseFormScreen(draft, label),
+                         lambda case: case is not None and self.case_opened(case, call))
+
+    def case_opened(self: AgentApp, case: Case, call: object) -> None:
+        from agent_tui.domain.call_session import CaseLink
+
+        if call is not None and call is self.call:  # the closing summary reads it out
+            self.call.case = CaseLink(case.id, case.number, case.due_at.strftime("%Y-%m-%d %H:%M"))
+        self.notify(self.t("case.opened", number=case.number,
+                           due=case.due_at.strftime("%Y-%m-%d %H:%M")))
+
+    def start_callback(self: AgentApp, item: QueueItem) -> None:
+        if self.call is not None:
+            self.notify(self.t("queue.call_open"), severity="warning")
+            return
+        self.load_callback(item)
+
+    @work(thread=True, group="callback", exit_on_error=False)
+    def load_callback(self: AgentApp, item: QueueItem) -> None:
+        from agent_tui.store import callbacks
+        from agent_tui.store.customers import CustomerRepository
+
+        connection = self.store.connection()
+        customer = CustomerRepository(connection).customer(item.customer_id)
+        callback = callbacks.get(connection, item.id)
+        case = self.cases(connection).get(callback.case_id) if callback.case_id else None
+        self.call_from_thread(self.begin_callback, customer, case, item.id)
+
+    def begin_callback(self: AgentApp, customer: Customer | None, case: Case | None,
+                       callback_id: str) -> None:
+        from agent_tui.domain.call_session import CaseLink
+
+        self.start_call(customer)
+        self.call.callback_id = callback_id
+        if case is not None:
+            self.call.case = CaseLink(case.id, case.number, case.due_at.strftime("%Y-%m-%d %H:%M"))
+        self.show_call()
+
+    @work(thread=True, group="callback", exit_on_error=False)
+    def complete_callback(self: AgentApp, callback_id: str, call_id: str) -> None:
+        from agent_tui.store import callbacks
+
+        callbacks.complete(self.store.connection(), callback_id, agent_id=self.config.agent.id,
+                           at=self.now(), call_id=call_id)

@@ -1,0 +1,207 @@
+"""One case, worked: what it is, its SLA clock, the escalations the rules suggest, its notes (oldest
+first, append-only) and a box for the next note (ctrl+s adds it). F7 changes its status,
+escalates it or schedules a callback.
+
+Every change is made against the version on screen: if another agent changed the case meanwhile,
+the change is refused and the case is shown as it is now, with the reason.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import msgspec
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.widgets import Header, Static, TextArea
+
+from agent_tui.domain.cases import Case
+from agent_tui.domain.escalation import Suggestion, suggest
+from agent_tui.domain.sla import ClockState, read_clock
+from agent_tui.store import callbacks
+from agent_tui.store.case_facts import case_facts
+from agent_tui.store.cases import CaseConflict, CaseError, CaseNote
+from screens.case_action import CaseAction
+from screens.widgets.agent_screen import AgentScreen
+from screens.widgets.key_bar import KeyBar
+from screens.widgets.safe import safe
+
+CLOCK_REFRESH_S = 30.0
+CLOCK_STYLE = {ClockState.OK: "$text-success", ClockState.WARNING: "bold $text-warning",
+               ClockState.BREACHED: "bold $text-error", ClockState.PAUSED: "$text-muted",
+               ClockState.STOPPED: "$text-muted"}
+
+
+class CaseView(msgspec.Struct, frozen=True):
+    case: Case
+    customer_name: str
+    notes: list[CaseNote]
+    suggestions: list[Suggestion]
+
+
+def duration(left: timedelta) -> str:
+    minutes = int(abs(left.total_seconds()) // 60)
+    days, minutes = divmod(minutes, 1440)
+    return (f"{days}d " if days else "") + f"{minutes // 60}h{minutes % 60:02d}m"
+
+
+class CaseScreen(AgentScreen[None]):
+    ACTION_IDS = ("case_action", "save")
+    HELP_KEY = "help.case"
+    DEFAULT_CSS = """
+    CaseScreen #case-head, CaseScreen #case-clock, CaseScreen #case-suggest { height: auto;
+        padding: 0 1; }
+    CaseScreen #case-notes-box { height: 1fr; border: round $primary; }
+    CaseScreen #case-notes { height: auto; padding: 0 1; }
+    CaseScreen #case-note { height: 5; }
+    CaseScreen #case-error { height: auto; color: $text-error; padding: 0 1; }
+    """
+
+    def __init__(self, case_id: str) -> None:
+        super().__init__()
+        self.case_id = case_id
+        self.view: CaseView | None = None
+
+    def compose(self) -> ComposeResult:
+        t = self.agent_app.t
+        yield Header()
+        yield Static(id="case-head")
+        yield Static(id="case-clock")
+        yield Static(id="case-suggest")
+        with VerticalScroll(id="case-notes-box") as box:
+            box.border_title = t("case.notes")
+            yield Static(id="case-notes")
+        note = TextArea(id="case-note", soft_wrap=True, tab_behavior="focus")
+        note.border_title = t("case.new_note")
+        yield note
+        yield Static(id="case-error")
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        self.set_focus(self.query_one("#case-note"))
+        self.set_interval(CLOCK_REFRESH_S, self.show_clock)
+        self.load()
+
+    # -- reading -----------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="case-load")
+    def load(self) -> None:
+        app, case_id = self.agent_app, self.case_id
+
+        def read(connection) -> CaseView:
+            cases = app.cases(connection)
+            case = cases.get(case_id)
+            name = connection.execute("SELECT name FROM customers WHERE id = ?",
+                                      (case.customer_id,)).fetchone()
+            suggestions = suggest(app.library.escalation, case_facts(connection, case, app.now()))
+            return CaseView(case, name[0] if name else "", cases.notes(case_id), suggestions)
+
+        try:
+            self.use_store(read, self.show)
+        except CaseError as error:
+            app.call_from_thread(self.show_error, error)
+
+    def show(self, view: CaseView) -> None:
+        self.view = view
+        app, case = self.agent_app, view.case
+        t = app.t
+        shown = app.disclosure_for(case.customer_id)
+        self.query_one("#case-head", Static).update(Content.assemble(
+            (case.number, "bold"), "  ", (t(f"case.status.{case.status}"), "bold $accent"), "  ",
+            t(f"case.priority.{case.priority}"), "  ",
+            app.library.procedure(case.category).name(app.language)
+            if case.category in {p.id for p in app.library.procedures} else case.category,
+            (" / " + case.sub_category) if case.sub_category else "", "  ",
+            safe(shown.name(view.customer_name)), "\n", safe(case.title, "italic"),
+            (f"\n{t('case.escalated_to', target=case.escalated_to)}: "
+             if case.escalated_to else ""), safe(case.escalation_reason),
+        ))
+        suggestions = [Content.assemble(("\u25b2 ", "bold $text-warning"),
+                                        safe(found.reason(app.language)), " \u2192 ",
+                                        (found.target, "bold"))
+                       for found in view.suggestions if found.target != case.escalated_to]
+        self.query_one("#case-suggest", Static).update(Content("\n").join(suggestions))
+        lines = [Content.assemble((f"{note.at[5:16].replace('T', ' ')} {note.agent_id}  ",
+                                   "$text-muted"), safe(note.text)) for note in view.notes]
+        self.query_one("#case-notes", Static).update(
+            Content("\n").join(lines) if lines else Content(t("case.no_notes")))
+        self.show_clock()
+
+    def show_clock(self) -> None:
+        if self.view is None:
+            return
+        app, case = self.agent_app, self.view.case
+        target = app.library.sla.target(case.category, case.priority)
+        reading = read_clock(app.library.sla, opened_at=case.opened_at,
+                             resolution=target.resolution, now=app.now(),
+                             paused_seconds=case.paused_seconds, paused_since=case.paused_since,
+                             breached_at=case.breached_at, closed=not case.is_open)
+        text = app.t(f"case.clock.{reading.state.value}", left=duration(reading.left))
+        due = app.t("case.due", due=case.due_at.strftime("%Y-%m-%d %H:%M"))
+        self.query_one("#case-clock", Static).update(Content.assemble(
+            (text, CLOCK_STYLE[reading.state]), "  ", (due, "$text-muted")))
+
+    def show_error(self, error: CaseError) -> None:
+        self.query_one("#case-error", Static).update(Content(self.agent_app.catalog.error(error)))
+
+    # -- writing -----------------------------------------------------------------------------
+
+    def action_save(self) -> None:
+        """ctrl+s: add the note; the box keeps its text until the store has it."""
+        if self.view is not None:
+            self.change(lambda cases, case: cases.add_note(
+                case, self.query_one("#case-note", TextArea).text, self.agent_app.now()),
+                clear_note=True)
+
+    def action_case_action(self) -> None:
+        if self.view is None:
+            return
+        from screens.case_action import CaseActionScreen
+
+        self.app.push_screen(CaseActionScreen(self.view.case, self.view.suggestions),
+                             self.act)
+
+    def act(self, action: CaseAction | None) -> None:
+        if action is None:
+            return
+        now = self.agent_app.now()
+        if action.kind == "status":
+            self.change(lambda cases, case: cases.change_status(case, action.status, now,
+                                                                action.reason))
+        elif action.kind == "escalate":
+            self.change(lambda cases, case: cases.escalate(case, action.target, action.reason,
+                                                           now))
+        elif action.kind == "callback" and action.due is not None:
+            app = self.agent_app
+            self.change(lambda cases, case: callbacks.schedule(
+                cases.connection, agent_id=app.config.agent.id, customer_id=case.customer_id,
+                due=action.due, reason=action.reason, at=now, case_id=case.id),
+                announce="case.callback_scheduled")
+
+    @work(thread=True, group="case-save")
+    def change(self, write, clear_note: bool = False, announce: str = "") -> None:
+        app, case = self.agent_app, self.view.case
+
+        def apply(connection) -> None:
+            write(app.cases(connection), case)
+
+        try:
+            if not self.use_store(apply):
+                return
+        except CaseConflict as conflict:
+            app.call_from_thread(self.show_error, conflict)
+        except CaseError as error:
+            app.call_from_thread(self.show_error, error)
+            return
+        else:
+            app.call_from_thread(self.changed, clear_note, announce)
+        app.call_from_thread(self.load)
+
+    def changed(self, clear_note: bool, announce: str) -> None:
+        self.query_one("#case-error", Static).update("")
+        if clear_note:
+            self.query_one("#case-note", TextArea).load_text("")
+        if announce:
+            self.notify(self.agent_app.t(announce))

@@ -1,0 +1,118 @@
+"""F4, "my queue": the agent's open cases and scheduled callbacks in one table, most at risk first.
+What is overdue (a breached case, a late callback) stands out in red at the top, the way
+VICIdial shows late callbacks; a case close to its deadline is amber. Enter opens a case, or
+starts the callback's call with its case loaded. Paged: a queue of thousands opens as fast as
+one of ten."""
+
+from __future__ import annotations
+
+import msgspec
+from textual import on, work
+from textual.app import ComposeResult
+from textual.content import Content
+from textual.widgets import DataTable, Header, Static
+
+from agent_tui.domain.times import parse
+from agent_tui.store.queue import PAGE, QueueItem, my_queue
+from screens.case import duration
+from screens.widgets.agent_screen import AgentScreen
+from screens.widgets.key_bar import KeyBar
+from screens.widgets.safe import cell
+
+
+class QueuePage(msgspec.Struct, frozen=True):
+    items: list[QueueItem]
+    total: int
+    offset: int
+
+
+class QueueScreen(AgentScreen[None]):
+    ACTION_IDS = ("next_page", "previous_page")
+    HELP_KEY = "help.queue"
+    DEFAULT_CSS = """
+    QueueScreen #queue-status { height: 1; padding: 0 1; color: $text-muted; }
+    QueueScreen DataTable { height: 1fr; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.page: QueuePage | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="queue-status")
+        yield DataTable(id="queue-table", cursor_type="row", zebra_stripes=True)
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        t = self.agent_app.t
+        table = self.query_one(DataTable)
+        for key in ("due", "kind", "number", "customer", "title", "status"):
+            table.add_column(t(f"queue.col_{key}"), key=key)
+        self.set_focus(table)
+        self.load(0)
+
+    def on_screen_resume(self) -> None:
+        self.load(self.page.offset if self.page else 0)  # a case may have changed meanwhile
+
+    @work(thread=True, exclusive=True, group="queue")
+    def load(self, offset: int) -> None:
+        app = self.agent_app
+        agent_id, now = app.config.agent.id, app.now()
+
+        def read(connection) -> QueuePage:
+            app.cases(connection).mark_breaches(now)
+            items, total = my_queue(connection, agent_id, offset)
+            return QueuePage(items, total, offset)
+
+        self.use_store(read, self.show)
+
+    def show(self, page: QueuePage) -> None:
+        self.page = page
+        app, t, now = self.agent_app, self.agent_app.t, self.agent_app.now()
+        table = self.query_one(DataTable)
+        with app.batch_update():
+            table.clear()
+            for item in page.items:
+                due = parse(item.due_at)
+                late = item.overdue(now)
+                # Rich styles: DataTable cells are Rich Text (screens.widgets.safe.cell).
+                style = "bold red" if late else ("dim" if item.paused else "")
+                if item.paused:
+                    when = t("queue.paused")
+                elif late:
+                    when = t("queue.overdue", late=duration(now - due))
+                else:
+                    when = t("queue.left", left=duration(due - now))
+                shown = app.disclosure_for(item.customer_id)
+                status = (t(f"case.status.{item.status}") if item.kind == "case"
+                          else t("queue.callback_due", due=due.strftime("%m-%d %H:%M")))
+                table.add_row(
+                    cell(when, style), cell(t(f"queue.kind_{item.kind}"), style),
+                    cell(item.number), cell(shown.name(item.customer_name)), cell(item.title),
+                    cell(status), key=f"{item.kind}:{item.id}")
+        last = min(page.offset + len(page.items), page.total)
+        self.query_one("#queue-status", Static).update(Content(
+            t("queue.count", first=page.offset + 1 if page.items else 0, last=last,
+              total=page.total) if page.total else t("queue.empty")))
+
+    @on(DataTable.RowSelected, "#queue-table")
+    def _open(self, event: DataTable.RowSelected) -> None:
+        kind, _, item_id = str(event.row_key.value).partition(":")
+        item = next((item for item in self.page.items if item.id == item_id), None)
+        if item is None:
+            return
+        if kind == "case":
+            from screens.case import CaseScreen
+
+            self.app.push_screen(CaseScreen(item.id))
+        else:
+            self.agent_app.start_callback(item)
+
+    def action_next_page(self) -> None:
+        if self.page and self.page.offset + PAGE < self.page.total:
+            self.load(self.page.offset + PAGE)
+
+    def action_previous_page(self) -> None:
+        if self.page and self.page.offset > 0:
+            self.load(max(0, self.page.offset - PAGE))

@@ -1,0 +1,100 @@
+"""Cases by keys, on a real store: opened from a call (its number in the call's summary), a second
+contact attached instead of duplicated, worked from F4 (a note, a status, an escalation, a
+callback), with the customer's name masked in the queue."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from screens.case import CaseScreen
+from screens.case_action import CaseActionScreen
+from screens.case_form import CaseFormScreen
+from screens.queue import QueueScreen
+from tests.call_driver import a_caller, assert_no_pii, focus, open_360, start_call
+from tests.screen import screen_text, wait_for, wait_for_screen
+
+
+def _rows(store, sql: str, *args) -> list[tuple]:
+    connection = sqlite3.connect(store)
+    try:
+        return connection.execute(sql, args).fetchall()
+    finally:
+        connection.close()
+
+
+async def test_a_case_opened_in_a_call_then_attached_and_worked_from_the_queue(writable_store,
+                                                                               make_app):
+    caller = a_caller(writable_store, offset=61)
+    app = make_app(writable_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_call(pilot, caller.id)
+        call = app.call
+        await pilot.press("f11")
+        await wait_for_screen(pilot, CaseFormScreen)
+        await focus(pilot, "case-title")
+        await pilot.press(*"信用卡年费争议", "ctrl+s")
+        await wait_for(pilot, lambda: call.case is not None)
+        number = call.case.number
+        assert number.startswith("CS") and number in call.summary().sentence("zh-CN")
+        [(case_id, channel, call_id, status)] = _rows(
+            writable_store, "SELECT id, channel, call_id, status FROM cases WHERE number = ?",
+            number)
+        assert (channel, call_id, status) == ("phone", call.id, "new")
+
+        # The same customer, another contact about the same matter: offered for attaching.
+        app.end_call(True)
+        await open_360(pilot, caller.id)
+        await pilot.press("f11")
+        form = await wait_for_screen(pilot, CaseFormScreen)
+        await wait_for(pilot, lambda: form.candidate is not None)
+        assert number in screen_text(app)
+        await focus(pilot, "case-title")
+        await pilot.press(*"客户再次来电催办")
+        await focus(pilot, "case-attach-button")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: not isinstance(app.screen, CaseFormScreen))
+        assert _rows(writable_store, "SELECT count(*) FROM cases WHERE customer_id = ? "
+                     "AND created_by = 'A1024'", caller.id) == [(1,)]
+        assert _rows(writable_store, "SELECT kind FROM case_events WHERE case_id = ? "
+                     "ORDER BY seq", case_id) == [("opened",), ("attached",)]
+
+        # F4: the queue, masked; Enter opens the case.
+        await pilot.press("f4")
+        await wait_for_screen(pilot, QueueScreen)
+        await wait_for(pilot, lambda: number in screen_text(app))
+        assert_no_pii(app, caller)
+        assert caller.name not in screen_text(app)
+        await pilot.press("enter")
+        await wait_for_screen(pilot, CaseScreen)
+        await wait_for(pilot, lambda: app.screen.view is not None)
+        await pilot.press(*"已联系客户说明年费减免条件", "ctrl+s")
+        await wait_for(pilot, lambda: "已联系客户说明年费减免条件" in screen_text(app)
+                       and not app.screen.query_one("#case-note").text)
+
+        # F7: in progress, then escalated, then a callback.
+        await pilot.press("f7")
+        await wait_for_screen(pilot, CaseActionScreen)
+        await pilot.press("enter", "enter")  # the first allowed status: in progress
+        await wait_for(pilot, lambda: app.screen.view.case.status == "in_progress")
+        await pilot.press("f7")
+        await wait_for_screen(pilot, CaseActionScreen)
+        await pilot.press("end", "up", "enter")  # Escalate… (the second-last entry)
+        await pilot.press(*"supervisor", "tab", *"客户要求主管回复", "enter")
+        await wait_for(pilot, lambda: app.screen.view.case.status == "escalated")
+        await pilot.press("f7")
+        await wait_for_screen(pilot, CaseActionScreen)
+        await pilot.press("end", "enter")  # Schedule a callback… (tomorrow 10:00 filled in)
+        await pilot.press("tab", *"回访确认减免结果", "enter")
+        await wait_for(pilot, lambda: _rows(writable_store, "SELECT count(*) FROM callbacks "
+                                            "WHERE case_id = ?", case_id) == [(1,)])
+        await pilot.press("f3")
+        await wait_for_screen(pilot, QueueScreen)
+        await wait_for(pilot, lambda: "回访确认减免结果" in screen_text(app))
+    events = _rows(writable_store, "SELECT kind, from_status, to_status, agent_id FROM "
+                   "case_events WHERE case_id = ? ORDER BY seq", case_id)
+    assert [event[:3] for event in events] == [
+        ("opened", "", "new"), ("attached", "new", "new"), ("note", "new", "new"),
+        ("status", "new", "in_progress"), ("escalated", "in_progress", "escalated")]
+    assert {event[3] for event in events} == {"A1024"}
+    assert _rows(writable_store, "SELECT escalated_to FROM cases WHERE id = ?",
+                 case_id) == [("supervisor",)]
