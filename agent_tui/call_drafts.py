@@ -10,6 +10,7 @@ row. The draft outlives the process; it is removed when the call ends and is sav
 from __future__ import annotations
 
 import sqlite3
+import threading
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -34,6 +35,9 @@ class CallAutosave:
         self.app = app
         self._saved: tuple[str, int, int] | None = None  # call id, events, id() of the notes
         self.saves = 0
+        # Writes and the discard at the end of a call run in threads: one at a time, and a write
+        # that comes after the call ended writes nothing, so no ended call is offered back.
+        self._lock = threading.Lock()
 
     def start(self) -> None:
         self.app.set_interval(AUTOSAVE_S, self.tick, name="call-autosave")
@@ -54,19 +58,28 @@ class CallAutosave:
         store = self.app.store
         if store is None:
             return
-        try:
-            drafts.save(store.connection(), draft_key(snapshot.call_id), KIND,
-                        self.app.config.agent.id, msgspec.to_builtins(snapshot), at)
-            self.saves += 1
-        except sqlite3.Error:
-            self._saved = None  # try again at the next tick; the call is still in memory
+        with self._lock:
+            call = self.app.call
+            if call is None or call.id != snapshot.call_id:
+                return
+            try:
+                drafts.save(store.connection(), draft_key(snapshot.call_id), KIND,
+                            self.app.config.agent.id, msgspec.to_builtins(snapshot), at)
+                self.saves += 1
+            except sqlite3.Error:
+                self._saved = None  # try again at the next tick; the call is still in memory
 
     def forget(self, call_id: str) -> None:
         """The call ended and is saved: its draft goes."""
         store = self.app.store
-        if store is not None:
-            self.app.run_worker(lambda: drafts.discard(store.connection(), draft_key(call_id)),
-                                thread=True, group="call-draft", exit_on_error=False)
+        if store is None:
+            return
+
+        def discard() -> None:
+            with self._lock:
+                drafts.discard(store.connection(), draft_key(call_id))
+
+        self.app.run_worker(discard, thread=True, group="call-draft", exit_on_error=False)
 
 
 def interrupted_call(connection: sqlite3.Connection, agent_id: str) -> CallSnapshot | None:

@@ -51,7 +51,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="interface language of the app under test (default: zh-CN)")
     parser.add_argument("--skip", action="append", default=[],
                         choices=("search", "c360", "screen", "cold-start", "memory", "terminal",
-                                 "phrasing", "library", "call"),
+                                 "phrasing", "library", "call", "cases"),
                         help="leave a group of figures out (repeatable)")
     args = parser.parse_args(argv)
     if args.customers < 1:
@@ -316,6 +316,12 @@ def main(argv: list[str] | None = None) -> int:
 
     run.group("call workspace", [call_stage, call_refresh], measure_call,
               skip="call" in args.skip)
+
+    # 11. cases ----------------------------------------------------------------------------
+    from bench.cases import case_figures
+
+    figures, measure_cases = case_figures(bench_store.path, args.lang, quick)
+    run.group("cases", figures, measure_cases, skip="cases" in args.skip)
 
     # -- report ---------------------------------------------------------------------------
     elapsed = time.perf_counter() - began

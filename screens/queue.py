@@ -50,10 +50,10 @@ class QueueScreen(AgentScreen[None]):
         for key in ("due", "kind", "number", "customer", "title", "status"):
             table.add_column(t(f"queue.col_{key}"), key=key)
         self.set_focus(table)
-        self.load(0)
 
     def on_screen_resume(self) -> None:
-        self.load(self.page.offset if self.page else 0)  # a case may have changed meanwhile
+        """Shown, first or again: a case may have changed meanwhile."""
+        self.load(self.page.offset if self.page else 0)
 
     @work(thread=True, exclusive=True, group="queue")
     def load(self, offset: int) -> None:
@@ -61,11 +61,13 @@ class QueueScreen(AgentScreen[None]):
         agent_id, now = app.config.agent.id, app.now()
 
         def read(connection) -> QueuePage:
-            app.cases(connection).mark_breaches(now)
             items, total = my_queue(connection, agent_id, offset)
             return QueuePage(items, total, offset)
 
         self.use_store(read, self.show)
+        # Stamped after the page is on screen (lateness is shown from the due time): a breach
+        # stays on the case's record even once it is resolved.
+        self.use_store(lambda connection: app.cases(connection).mark_breaches(now))
 
     def show(self, page: QueuePage) -> None:
         self.page = page

@@ -38,6 +38,10 @@ FIGURES = (
     "term_note_idle_kb_s",
     "call_stage_p95_ms",
     "call_refresh_p95_ms",
+    "queue_screen_p95_ms",
+    "case_save_p95_ms",
+    "note_save_p95_ms",
+    "autosave_key_p95_ms",
 )
 
 

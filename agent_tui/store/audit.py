@@ -38,20 +38,35 @@ def append(
     detail: Mapping[str, object] | None = None,
 ) -> str:
     """Write one audit row in its own transaction and return its id."""
-    entry_id = new_id()
     with connection:
-        connection.execute(
-            "INSERT INTO audit_log (id, at, agent_id, action, customer_id, detail) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            (
-                entry_id,
-                at.isoformat(timespec="milliseconds"),
-                agent_id,
-                action,
-                customer_id,
-                json.dumps(dict(detail or {}), ensure_ascii=False, sort_keys=True),
-            ),
-        )
+        return record(connection, agent_id=agent_id, action=action, at=at,
+                      customer_id=customer_id, detail=detail)
+
+
+def record(
+    connection: sqlite3.Connection,
+    *,
+    agent_id: str,
+    action: str,
+    at: datetime,
+    customer_id: str | None = None,
+    detail: Mapping[str, object] | None = None,
+) -> str:
+    """Write one audit row in the caller's transaction: the change and its audit commit (or
+    roll back) together, in one write to disk."""
+    entry_id = new_id()
+    connection.execute(
+        "INSERT INTO audit_log (id, at, agent_id, action, customer_id, detail) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        (
+            entry_id,
+            at.isoformat(timespec="milliseconds"),
+            agent_id,
+            action,
+            customer_id,
+            json.dumps(dict(detail or {}), ensure_ascii=False, sort_keys=True),
+        ),
+    )
     return entry_id
 
 

@@ -160,8 +160,9 @@ class CaseStore:
             )
             self._event(case_id, at, "opened", "", "new",
                         {"number": number, "channel": draft.channel, "call_id": draft.call_id or ""})
-        audit.append(self.connection, agent_id=self.agent_id, action="case.open", at=at,
-                     customer_id=draft.customer_id, detail={"case_id": case_id, "number": number})
+            audit.record(self.connection, agent_id=self.agent_id, action="case.open", at=at,
+                         customer_id=draft.customer_id,
+                         detail={"case_id": case_id, "number": number})
         return self.get(case_id)
 
     def change_status(self, case: Case, wanted: str, at: datetime, reason: str = "") -> Case:
@@ -229,19 +230,20 @@ class CaseStore:
                                     (iso(at), case.id))
             self._event(case.id, at, "attached", case.status, case.status,
                         {"channel": channel, "call_id": call_id or ""})
-        audit.append(self.connection, agent_id=self.agent_id, action="case.attach", at=at,
-                     customer_id=case.customer_id, detail={"case_id": case.id, "channel": channel})
+            audit.record(self.connection, agent_id=self.agent_id, action="case.attach", at=at,
+                         customer_id=case.customer_id,
+                         detail={"case_id": case.id, "channel": channel})
         return self.get(case.id)
 
     def mark_breaches(self, now: datetime) -> int:
-        """Stamp every open case past its due time (and not paused) as breached, once: a
-        breach stays on the record even if the case is later resolved."""
+        """Stamp this agent's open cases past their due time (and not paused) as breached,
+        once: a breach stays on the record even if the case is later resolved."""
         placeholders = ", ".join("?" for _ in OPEN_STATUSES)
         with self.connection:
             cursor = self.connection.execute(
-                f"UPDATE cases SET breached_at = due_at WHERE breached_at IS NULL "
-                f"AND paused_since IS NULL AND due_at < ? AND status IN ({placeholders})",
-                (iso(now), *OPEN_STATUSES))
+                f"UPDATE cases SET breached_at = due_at WHERE assigned_to = ? "
+                f"AND status IN ({placeholders}) AND due_at < ? AND breached_at IS NULL "
+                f"AND paused_since IS NULL", (self.agent_id, *OPEN_STATUSES, iso(now)))
         return cursor.rowcount
 
     # -- helpers -------------------------------------------------------------------------
@@ -263,8 +265,10 @@ class CaseStore:
 
     def _next_number(self, at: datetime) -> str:
         prefix = case_number(at, self.staff_number, 0)[:-3]
+        # A range on the unique index of numbers (LIKE would scan every case).
         last = self.connection.execute(
-            "SELECT max(number) FROM cases WHERE number LIKE ? || '%'", (prefix,)).fetchone()[0]
+            "SELECT max(number) FROM cases WHERE number >= ? AND number < ?",
+            (prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1))).fetchone()[0]
         sequence = int(last[len(prefix):]) + 1 if last and last[len(prefix):].isdigit() else 1
         return case_number(at, self.staff_number, sequence)
 
@@ -280,9 +284,9 @@ class CaseStore:
             if cursor.rowcount == 0:
                 raise CaseConflict(self.get(case.id))
             self._event(case.id, at, kind, case.status, wanted, detail)
-        audit.append(self.connection, agent_id=self.agent_id, action=f"case.{kind}", at=at,
-                     customer_id=case.customer_id,
-                     detail={"case_id": case.id, "from": case.status, "to": wanted})
+            audit.record(self.connection, agent_id=self.agent_id, action=f"case.{kind}", at=at,
+                         customer_id=case.customer_id,
+                         detail={"case_id": case.id, "from": case.status, "to": wanted})
         return self.get(case.id)
 
     def _event(self, case_id: str, at: datetime, kind: str, from_status: str, to_status: str,
