@@ -226,14 +226,30 @@ class AgentApp(CaseActions, App[None]):
     def offer_interrupted_call(self) -> None:
         """After a restart: the call the process lost, if any, offered back as it was."""
         from agent_tui.call_drafts import interrupted_call
+        from agent_tui.store import drafts
 
         store = self.wait_for_store()
-        snapshot = interrupted_call(store.connection(), self.config.agent.id) if store else None
+        if store is None:
+            return
+        snapshot = interrupted_call(store.connection(), self.config.agent.id)
+        case_drafts = [draft for draft in drafts.pending(store.connection(), self.config.agent.id)
+                       if draft.kind in ("case_note", "case_form")]
+
+        def offer_cases() -> None:
+            if case_drafts:
+                self.offer_case_drafts(case_drafts)
+
         if snapshot is not None and self.call is None:
             from screens.restore_call import RestoreCallScreen
 
-            self.call_from_thread(self.push_screen, RestoreCallScreen(snapshot),
-                                  lambda resume: resume is None or self.resume_call(snapshot, resume))
+            def answered(resume: bool | None) -> None:
+                if resume is not None:
+                    self.resume_call(snapshot, resume)
+                offer_cases()
+
+            self.call_from_thread(self.push_screen, RestoreCallScreen(snapshot), answered)
+        else:
+            self.call_from_thread(offer_cases)
 
     @work(thread=True, group="call-draft", exit_on_error=False)
     def resume_call(self, snapshot: CallSnapshot, resume: bool) -> None:

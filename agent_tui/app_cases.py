@@ -12,6 +12,7 @@ if TYPE_CHECKING:  # the rest is imported when a case is first worked, not at st
     from agent_tui.app import AgentApp
     from agent_tui.domain.cases import Case
     from agent_tui.domain.models import Customer
+    from agent_tui.store.drafts import Draft
     from agent_tui.store.queue import QueueItem
 
 
@@ -87,3 +88,28 @@ class CaseActions:
 
         callbacks.complete(self.store.connection(), callback_id, agent_id=self.config.agent.id,
                            at=self.now(), call_id=call_id)
+
+    def offer_case_drafts(self: AgentApp, drafts: list[Draft]) -> None:
+        """After a restart: notes and case forms the agent was typing, offered back."""
+        from screens.restore_drafts import RestoreDraftsScreen
+
+        self.push_screen(RestoreDraftsScreen(drafts), self.reopen_draft)
+
+    def reopen_draft(self: AgentApp, draft: Draft | None) -> None:
+        if draft is None:
+            return
+        if draft.kind == "case_note":
+            from screens.case import CaseScreen
+
+            self.push_screen(CaseScreen(draft.body["case_id"], note=draft.body.get("text", "")))
+        else:
+            import msgspec
+
+            from agent_tui.store.cases import CaseDraft
+            from screens.case_form import CaseFormScreen
+
+            body = dict(draft.body)
+            label = str(body.pop("customer_label", ""))
+            form = msgspec.convert(body, CaseDraft)
+            self.push_screen(CaseFormScreen(form, label, restored=True),
+                             lambda case: case is not None and self.case_opened(case, None))

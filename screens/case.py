@@ -25,6 +25,7 @@ from agent_tui.store.case_facts import case_facts
 from agent_tui.store.cases import CaseConflict, CaseError, CaseNote
 from screens.case_action import CaseAction
 from screens.widgets.agent_screen import AgentScreen
+from screens.widgets.draft_keeper import DraftKeeper
 from screens.widgets.key_bar import KeyBar
 from screens.widgets.safe import safe
 
@@ -59,10 +60,12 @@ class CaseScreen(AgentScreen[None]):
     CaseScreen #case-error { height: auto; color: $text-error; padding: 0 1; }
     """
 
-    def __init__(self, case_id: str) -> None:
+    def __init__(self, case_id: str, note: str = "") -> None:
         super().__init__()
         self.case_id = case_id
         self.view: CaseView | None = None
+        self.restored_note = note  # a note typed before the workstation ended
+        self.keeper = DraftKeeper(self, f"case-note:{case_id}", "case_note", self.draft_body)
 
     def compose(self) -> ComposeResult:
         t = self.agent_app.t
@@ -73,16 +76,23 @@ class CaseScreen(AgentScreen[None]):
         with VerticalScroll(id="case-notes-box") as box:
             box.border_title = t("case.notes")
             yield Static(id="case-notes")
-        note = TextArea(id="case-note", soft_wrap=True, tab_behavior="focus")
+        note = TextArea(self.restored_note, id="case-note", soft_wrap=True,
+                        tab_behavior="focus")
         note.border_title = t("case.new_note")
         yield note
         yield Static(id="case-error")
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.set_focus(self.query_one("#case-note"))
+        note = self.query_one("#case-note", TextArea)
+        note.move_cursor(note.document.end)
+        self.set_focus(note)
         self.set_interval(CLOCK_REFRESH_S, self.show_clock)
+        self.keeper.start(saved=self.draft_body())
         self.load()
+
+    def draft_body(self) -> dict:
+        return {"case_id": self.case_id, "text": self.query_one("#case-note", TextArea).text}
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -190,6 +200,8 @@ class CaseScreen(AgentScreen[None]):
         try:
             if not self.use_store(apply):
                 return
+            if clear_note:  # the note is in the store: its draft goes
+                self.keeper.discard()
         except CaseConflict as conflict:
             app.call_from_thread(self.show_error, conflict)
         except CaseError as error:
@@ -203,5 +215,6 @@ class CaseScreen(AgentScreen[None]):
         self.query_one("#case-error", Static).update("")
         if clear_note:
             self.query_one("#case-note", TextArea).load_text("")
+            self.keeper.reopen()
         if announce:
             self.notify(self.agent_app.t(announce))

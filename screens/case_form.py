@@ -8,6 +8,7 @@ that does not exist) and the form keeps every field.
 
 from __future__ import annotations
 
+import msgspec
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -18,6 +19,7 @@ from agent_tui.domain.cases import CHANNELS, PRIORITIES, Case
 from agent_tui.domain.text import sanitize
 from agent_tui.store.cases import CaseDraft, CaseError
 from screens.widgets.agent_modal import AgentModal
+from screens.widgets.draft_keeper import DraftKeeper
 from screens.widgets.key_bar import KeyBar
 from screens.widgets.safe import safe
 from screens.widgets.safe_input import SafeInput
@@ -31,11 +33,14 @@ class CaseFormScreen(AgentModal[Case]):
     CaseFormScreen #case-attach { height: auto; color: $text-warning; }
     """
 
-    def __init__(self, draft: CaseDraft, customer_label: str) -> None:
+    def __init__(self, draft: CaseDraft, customer_label: str, restored: bool = False) -> None:
         super().__init__()
         self.draft = draft
         self.customer_label = customer_label
         self.candidate: Case | None = None
+        self.restored = restored  # a form the workstation ended on: its draft is in the store
+        self.keeper = DraftKeeper(self, f"case-form:{draft.customer_id}", "case_form",
+                                  self.draft_body)
 
     def compose(self) -> ComposeResult:
         app, draft = self.agent_app, self.draft
@@ -80,6 +85,8 @@ class CaseFormScreen(AgentModal[Case]):
         yield KeyBar()
 
     def on_mount(self) -> None:
+        # A form opened fresh is saved as a draft once something in it changes.
+        self.keeper.start(saved=None if self.restored else self.draft_body())
         self.query_one("#case-attach-button").display = False
         self.set_focus(self.query_one("#case-title" if not self.draft.title else "#case-open"))
         self.look_for_open_case(self.draft.category)
@@ -106,6 +113,9 @@ class CaseFormScreen(AgentModal[Case]):
             opened=candidate.opened_at.strftime("%m-%d %H:%M"),
             status=t(f"case.status.{candidate.status}"), title=candidate.title))
         self.query_one("#case-attach", Static).update(notice)
+
+    def draft_body(self) -> dict:
+        return {**msgspec.to_builtins(self.current_draft()), "customer_label": self.customer_label}
 
     def current_draft(self) -> CaseDraft:
         def value(selector: str) -> str:
@@ -146,7 +156,12 @@ class CaseFormScreen(AgentModal[Case]):
     def _write(self, write) -> None:
         """From the worker: the case written, or the reason why not shown in the form."""
         try:
-            self.use_store(write, self.dismiss)
+            def written(connection):
+                result = write(connection)
+                self.keeper.discard()  # the case is in the store: the form's draft goes
+                return result
+
+            self.use_store(written, self.dismiss)
         except CaseError as error:
             self.app.call_from_thread(self.refused, error)
 
