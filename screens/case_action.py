@@ -4,7 +4,7 @@ callback (回访) at a time to come. One dialog: picking escalate or callback sh
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import msgspec
 from textual import on
@@ -21,7 +21,6 @@ from screens.widgets.agent_modal import AgentModal
 from screens.widgets.key_bar import KeyBar
 from screens.widgets.safe_input import SafeInput
 
-WHEN_FORMAT = "%Y-%m-%d %H:%M"
 TARGETS = ("complaints_team", "supervisor", "vip_team", "fraud_team", "pr_compliance")
 
 
@@ -84,12 +83,16 @@ class CaseActionScreen(AgentModal[CaseAction]):
             if self.suggestions:
                 first.value = self.suggestions[0].target
                 reason.value = self.suggestions[0].reason(self.agent_app.language)
-        else:
-            label.update(t("case_action.when", format="YYYY-MM-DD HH:MM"))
-            first.display = True
-            tomorrow = (self.agent_app.now() + timedelta(days=1)).replace(
-                hour=10, minute=0, second=0, microsecond=0)
-            first.value = tomorrow.strftime(WHEN_FORMAT)
+        else:  # a callback has its own form, shared with the call's closing
+            from screens.callback_form import CallbackFormScreen
+
+            def scheduled(request) -> None:
+                if request is not None:
+                    self.dismiss(CaseAction(kind="callback", due=request.due,
+                                            reason=request.reason))
+
+            self.app.push_screen(CallbackFormScreen(), scheduled)
+            return
         form.display = True
         self.set_focus(first if first.display else reason)
 
@@ -105,16 +108,6 @@ class CaseActionScreen(AgentModal[CaseAction]):
                 self._error(t("case.escalation_needs"))
                 return
             self.dismiss(CaseAction(kind="escalate", target=first, reason=reason))
-        elif picked == "callback":
-            try:
-                due = datetime.strptime(first, WHEN_FORMAT)
-            except ValueError:
-                self._error(t("case_action.bad_when", value=first, format="YYYY-MM-DD HH:MM"))
-                return
-            if not reason:
-                self._error(t("callback.no_reason"))
-                return
-            self.dismiss(CaseAction(kind="callback", due=due, reason=reason))
 
     def _error(self, text: str) -> None:
         self.query_one("#action-error", Static).update(Content(text))

@@ -7,7 +7,7 @@ which is recorded as an override, as F6 does.
 
 from __future__ import annotations
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
@@ -64,6 +64,8 @@ class ClosingScreen(AgentModal[bool]):
             yield Static(id="closing-error", classes="dialog-error")
             with Horizontal(classes="buttons"):
                 yield Button(t("closing.end"), id="end-call", variant="primary", compact=True)
+                yield Button(t("closing.callback"), id="schedule-callback", compact=True,
+                             disabled=self.call.customer_id is None)
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -93,3 +95,30 @@ class ClosingScreen(AgentModal[bool]):
             self.set_focus(self.query_one("#end-reason"))
             return
         self.dismiss(True)
+
+    # -- a follow-up call (回访) -----------------------------------------------------------
+
+    @on(Button.Pressed, "#schedule-callback")
+    def _schedule_callback(self) -> None:
+        from screens.callback_form import CallbackFormScreen
+
+        self.app.push_screen(CallbackFormScreen(),
+                             lambda request: request is not None and self.schedule(request))
+
+    @work(thread=True, group="closing-callback")
+    def schedule(self, request) -> None:
+        from agent_tui.store import callbacks
+        from agent_tui.store.cases import CaseError
+
+        app, call = self.agent_app, self.call
+        try:
+            self.use_store(lambda connection: callbacks.schedule(
+                connection, agent_id=app.config.agent.id, customer_id=call.customer_id,
+                due=request.due, reason=request.reason, at=app.now(),
+                case_id=call.case.id if call.case else None, call_id=call.id),
+                lambda callback: self.query_one("#closing-error", Static).update(Content(
+                    app.t("closing.callback_scheduled", due=callback.due_at[:16].replace(
+                        "T", " ")))))
+        except CaseError as error:
+            app.call_from_thread(self.query_one("#closing-error", Static).update,
+                                 Content(app.catalog.error(error)))

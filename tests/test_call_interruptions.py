@@ -94,3 +94,24 @@ async def test_the_closing_form_wants_a_wrap_up_code(writable_store, make_app):
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: "Choose a wrap-up code" in screen_text(app))
         assert app.call is not None and not app.call.closing.wrap_up and not app.call.flow.ended_at
+
+
+async def test_a_callback_is_scheduled_from_the_closing_form(writable_store, make_app):
+    import sqlite3 as db
+
+    caller = a_caller(writable_store, offset=73)
+    app = make_app(writable_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_call(pilot, caller.id)
+        call = app.call
+        call.flow.skip_to_closing(app.now(), "test: straight to the form")
+        await pilot.press("f7")
+        closing = await wait_for_screen(pilot, ClosingScreen)
+        closing.set_focus(closing.query_one("#schedule-callback"))
+        await pilot.press("enter")
+        await pilot.press(*"回访确认挂失进度", "enter")
+        await wait_for(pilot, lambda: "Callback scheduled" in screen_text(app))
+    connection = db.connect(writable_store)
+    assert connection.execute(
+        "SELECT customer_id, call_id, reason, status FROM callbacks WHERE call_id = ?",
+        (call.id,)).fetchall() == [(caller.id, call.id, "回访确认挂失进度", "scheduled")]

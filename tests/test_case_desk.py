@@ -84,7 +84,7 @@ async def test_a_case_opened_in_a_call_then_attached_and_worked_from_the_queue(w
         await pilot.press("f7")
         await wait_for_screen(pilot, CaseActionScreen)
         await pilot.press("end", "enter")  # Schedule a callback… (tomorrow 10:00 filled in)
-        await pilot.press("tab", *"回访确认减免结果", "enter")
+        await pilot.press(*"回访确认减免结果", "enter")
         await wait_for(pilot, lambda: _rows(writable_store, "SELECT count(*) FROM callbacks "
                                             "WHERE case_id = ?", case_id) == [(1,)])
         await pilot.press("f3")
