@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -172,3 +173,30 @@ def test_drafts_are_replaced_on_each_save_and_gone_when_discarded(connection):
     assert [draft.body["notes"] for draft in drafts.pending(connection, "A1024")] == ["客户来电"]
     drafts.discard(connection, "call:1")
     assert drafts.pending(connection, "A1024") == []
+
+
+def _escalate_in_another_process(store: str, case_id: str) -> None:
+    connection = Store.open(Path(store)).connection()
+    cases = CaseStore(connection, SlaPolicy(), "A2048", "2048")
+    cases.escalate(cases.get(case_id), "supervisor", "另一进程升级", NOW + timedelta(minutes=1))
+
+
+def test_two_processes_on_one_store_one_change_wins_the_other_is_told(writable_store,
+                                                                       customer_id):
+    # The fixture's connection is open in this process too: the case that once lost the
+    # other process's write (a header read outside SQLite dropped this process's locks).
+    import multiprocessing
+
+    cases = _cases(Store.open(writable_store).connection())
+    case = cases.open(_draft(customer_id), NOW)
+    child = multiprocessing.get_context("spawn").Process(
+        target=_escalate_in_another_process, args=(str(writable_store), case.id))
+    child.start()
+    child.join(60)
+    assert child.exitcode == 0
+    with pytest.raises(CaseConflict) as conflict:  # this agent still saw version 1
+        cases.change_status(case, "resolved", NOW + timedelta(minutes=2))
+    assert conflict.value.current.escalated_to == "supervisor"
+    assert cases.get(case.id).status == "escalated"
+    with Store.open(writable_store).connection() as check:
+        assert check.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

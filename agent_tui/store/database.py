@@ -14,7 +14,6 @@ from pathlib import Path
 from agent_tui.i18n import TranslatableError
 from agent_tui.store.schema import APPLICATION_ID, LATEST_VERSION, MIGRATIONS
 
-SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
 
 
@@ -35,16 +34,6 @@ def _apply_pragmas(connection: sqlite3.Connection) -> None:
     connection.execute("PRAGMA foreign_keys = ON")
 
 
-def _check_header(path: Path) -> None:
-    try:
-        with path.open("rb") as file:
-            header = file.read(len(SQLITE_HEADER))
-    except OSError as error:
-        raise StoreError("store.unreadable", path=str(path), reason=error.strerror) from None
-    if header != SQLITE_HEADER:
-        raise StoreError("store.not_sqlite", path=str(path))
-
-
 def _check_identity(connection: sqlite3.Connection, path: Path) -> int:
     """Our application id and a schema we know; returns the schema version found."""
     try:
@@ -55,8 +44,13 @@ def _check_identity(connection: sqlite3.Connection, path: Path) -> int:
         ).fetchone()[0]
     except sqlite3.OperationalError:
         raise  # locked, read-only, unreachable: not damage; Store.open says what it is
-    except sqlite3.DatabaseError:
-        raise StoreError("store.corrupt", path=str(path)) from None
+    except sqlite3.DatabaseError as error:
+        # SQLite reads the header itself. The file is never opened outside SQLite: closing any
+        # other descriptor of it would drop SQLite's POSIX locks for the whole process, and
+        # another process closing last would then checkpoint and delete the WAL under our open
+        # connections (their later reads stale, their writes lost).
+        key = "store.not_sqlite" if "not a database" in str(error) else "store.corrupt"
+        raise StoreError(key, path=str(path)) from None
     if application_id != APPLICATION_ID and (application_id != 0 or has_tables):
         raise StoreError("store.foreign", path=str(path))
     if version > LATEST_VERSION:
@@ -108,8 +102,6 @@ class Store:
             if not create:
                 raise StoreMissing(path)
             path.parent.mkdir(parents=True, exist_ok=True)
-        elif path.stat().st_size > 0:
-            _check_header(path)
         try:
             connection = _sqlite_connect(path)
         except sqlite3.OperationalError as error:
