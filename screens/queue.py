@@ -50,10 +50,12 @@ class QueueScreen(AgentScreen[None]):
         for key in ("due", "kind", "number", "customer", "title", "status"):
             table.add_column(t(f"queue.col_{key}"), key=key)
         self.set_focus(table)
+        self.load(0)
 
     def on_screen_resume(self) -> None:
-        """Shown, first or again: a case may have changed meanwhile."""
-        self.load(self.page.offset if self.page else 0)
+        """Back from a case or a call: it may have changed meanwhile."""
+        if self.page is not None:
+            self.load(self.page.offset)
 
     @work(thread=True, exclusive=True, group="queue")
     def load(self, offset: int) -> None:

@@ -60,7 +60,9 @@ async def test_a_case_opened_in_a_call_then_attached_and_worked_from_the_queue(w
 
         # F4: the queue, masked; Enter opens the case.
         await pilot.press("f4")
-        await wait_for_screen(pilot, QueueScreen)
+        queue = await wait_for_screen(pilot, QueueScreen)
+        await wait_for(pilot, lambda: queue.page is not None
+                       and any(item.number == number for item in queue.page.items))
         await wait_for(pilot, lambda: number in screen_text(app))
         assert_no_pii(app, caller)
         assert caller.name not in screen_text(app)
@@ -89,7 +91,8 @@ async def test_a_case_opened_in_a_call_then_attached_and_worked_from_the_queue(w
                                             "WHERE case_id = ?", case_id) == [(1,)])
         await pilot.press("f3")
         await wait_for_screen(pilot, QueueScreen)
-        await wait_for(pilot, lambda: "回访确认减免结果" in screen_text(app))
+        await wait_for(pilot, lambda: any(item.title == "回访确认减免结果"
+                                          for item in queue.page.items))
     events = _rows(writable_store, "SELECT kind, from_status, to_status, agent_id FROM "
                    "case_events WHERE case_id = ? ORDER BY seq", case_id)
     assert [event[:3] for event in events] == [
@@ -98,3 +101,38 @@ async def test_a_case_opened_in_a_call_then_attached_and_worked_from_the_queue(w
     assert {event[3] for event in events} == {"A1024"}
     assert _rows(writable_store, "SELECT escalated_to FROM cases WHERE id = ?",
                  case_id) == [("supervisor",)]
+
+
+async def test_hostile_notes_and_a_1_mb_paste_on_a_case(writable_store, make_app, hostile_strings):
+    from datetime import datetime
+
+    from agent_tui.domain.sla import SlaPolicy
+    from agent_tui.store import Store
+    from agent_tui.store.cases import CaseDraft, CaseError, CaseStore
+    from tests.screen import unsafe_segments
+
+    caller = a_caller(writable_store, offset=79)
+    cases = CaseStore(Store.open(writable_store).connection(), SlaPolicy(), "A1024", "1024")
+    case = cases.open(CaseDraft(customer_id=caller.id, title=hostile_strings[0]["text"] or "t"),
+                      datetime(2026, 11, 23, 9, 0))
+    added = 0
+    for entry in hostile_strings:
+        try:
+            cases.add_note(case, entry["text"][:1000], datetime(2026, 11, 23, 9, 5))
+            added += 1
+        except CaseError as refused:  # nothing printable left once cleaned: said so, not stored
+            assert refused.key == "case.note_empty"
+    app = make_app(writable_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: app.store is not None)
+        app.push_screen(CaseScreen(case.id))
+        screen = await wait_for_screen(pilot, CaseScreen)
+        await wait_for(pilot, lambda: screen.view is not None)
+        assert unsafe_segments(app) == []
+        # A 1 MB paste: refused with the reason, and nothing typed is lost.
+        huge = "长" * (1024 * 1024)
+        screen.query_one("#case-note").load_text(huge)
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: "a note holds at most" in screen_text(app))
+        assert screen.query_one("#case-note").text == huge
+    assert len(cases.notes(case.id)) == added > 0
