@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import sqlite3
 
+from agent_tui.domain.call_session import Closing
 from screens.case import CaseScreen
 from screens.case_action import CaseActionScreen
 from screens.case_form import CaseFormScreen
@@ -136,3 +137,39 @@ async def test_hostile_notes_and_a_1_mb_paste_on_a_case(writable_store, make_app
         await wait_for(pilot, lambda: "a note holds at most" in screen_text(app))
         assert screen.query_one("#case-note").text == huge
     assert len(cases.notes(case.id)) == added > 0
+
+
+async def test_a_callback_in_the_queue_starts_its_call_with_the_case_loaded(writable_store,
+                                                                            make_app):
+    from datetime import datetime
+
+    from agent_tui.domain.sla import SlaPolicy
+    from agent_tui.store import Store, callbacks
+    from agent_tui.store.cases import CaseDraft, CaseStore
+    from screens.call import CallScreen
+
+    caller = a_caller(writable_store, offset=83)
+    connection = Store.open(writable_store).connection()
+    case = CaseStore(connection, SlaPolicy(), "A1024", "1024").open(
+        CaseDraft(customer_id=caller.id, title="退款进度"), datetime(2026, 11, 20, 9, 0))
+    callback = callbacks.schedule(connection, agent_id="A1024", customer_id=caller.id,
+                                  due=datetime(2026, 11, 21, 10, 0), reason="回访退款到账",
+                                  at=datetime(2026, 11, 20, 9, 5), case_id=case.id)
+    app = make_app(writable_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: app.store is not None)
+        await pilot.press("f4")
+        queue = await wait_for_screen(pilot, QueueScreen)
+        await wait_for(pilot, lambda: queue.page is not None)
+        table = queue.query_one("#queue-table")
+        table.move_cursor(row=table.get_row_index(f"callback:{callback.id}"))
+        await pilot.press("enter")
+        await wait_for_screen(pilot, CallScreen)
+        call = app.call
+        assert call.customer.id == caller.id and call.callback_id == callback.id
+        assert call.case is not None and call.case.number == case.number
+        assert case.number in call.summary().sentence("zh-CN")
+        call.flow.skip_to_closing(app.now(), "test: the callback made")
+        app.call.end(Closing(wrap_up="resolved"), app.now(), "test")
+        app.end_call(True)
+        await wait_for(pilot, lambda: callbacks.get(connection, callback.id).status == "done")
