@@ -200,3 +200,16 @@ def test_two_processes_on_one_store_one_change_wins_the_other_is_told(writable_s
     assert cases.get(case.id).status == "escalated"
     with Store.open(writable_store).connection() as check:
         assert check.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_a_change_and_its_record_commit_together_or_not_at_all(connection, customer_id):
+    cases = _cases(connection)
+    case = cases.open(_draft(customer_id), NOW)
+    # The event cannot be written (a full disk, a lock): the change must not be there either.
+    connection.execute("CREATE TEMP TRIGGER no_events BEFORE INSERT ON case_events "
+                       "BEGIN SELECT RAISE(ABORT, 'disk full'); END")
+    with pytest.raises(sqlite3.DatabaseError):
+        cases.change_status(case, "in_progress", NOW + timedelta(minutes=1))
+    connection.execute("DROP TRIGGER no_events")
+    assert cases.get(case.id).status == "new" and cases.get(case.id).version == 1
+    assert not connection.in_transaction

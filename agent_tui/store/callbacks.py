@@ -13,6 +13,7 @@ from agent_tui.domain.text import sanitize
 from agent_tui.domain.times import iso
 from agent_tui.store import audit
 from agent_tui.store.cases import CaseError
+from agent_tui.store.database import transaction
 
 REASON_LIMIT = 500
 
@@ -37,7 +38,7 @@ def schedule(connection: sqlite3.Connection, *, agent_id: str, customer_id: str,
     if not connection.execute("SELECT 1 FROM customers WHERE id = ?", (customer_id,)).fetchone():
         raise CaseError("case.no_customer", customer=sanitize(customer_id)[:40])
     callback_id = new_id()
-    with connection:
+    with transaction(connection):
         connection.execute(
             "INSERT INTO callbacks (id, customer_id, case_id, call_id, agent_id, due_at, reason, "
             "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -59,7 +60,7 @@ def get(connection: sqlite3.Connection, callback_id: str) -> Callback:
 def complete(connection: sqlite3.Connection, callback_id: str, *, agent_id: str,
              at: datetime, call_id: str | None = None) -> None:
     """The callback was made: it leaves the queue."""
-    with connection:
+    with transaction(connection):
         cursor = connection.execute(
             "UPDATE callbacks SET status = 'done', done_at = ?, call_id = coalesce(?, call_id), "
             "version = version + 1 WHERE id = ? AND status = 'scheduled'",

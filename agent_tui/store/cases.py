@@ -31,6 +31,7 @@ from agent_tui.domain.text import sanitize
 from agent_tui.domain.times import iso, parse
 from agent_tui.i18n import TranslatableError
 from agent_tui.store import audit
+from agent_tui.store.database import transaction
 
 NOTE_LIMIT = 20_000  # characters: a record of a contact, not a document
 TITLE_LIMIT = 200
@@ -145,7 +146,7 @@ class CaseStore:
         self._check_draft(draft, title, description)
         target = self.policy.target(draft.category, draft.priority)
         case_id = new_id()
-        with self.connection:
+        with transaction(self.connection):
             number = self._next_number(at)
             self.connection.execute(
                 "INSERT INTO cases (id, number, customer_id, channel, category, sub_category, "
@@ -205,7 +206,7 @@ class CaseStore:
             raise CaseError("case.note_empty")
         if len(text) > NOTE_LIMIT:
             raise CaseError("case.note_too_long", length=f"{len(text):,}", limit=f"{NOTE_LIMIT:,}")
-        with self.connection:
+        with transaction(self.connection):
             cursor = self.connection.execute(
                 "INSERT INTO case_notes (id, case_id, at, agent_id, text) VALUES (?, ?, ?, ?, ?)",
                 (new_id(), case.id, iso(at), self.agent_id, text))
@@ -222,7 +223,7 @@ class CaseStore:
         text = sanitize(text, multiline=True).strip() or "-"
         if len(text) > NOTE_LIMIT:
             raise CaseError("case.note_too_long", length=f"{len(text):,}", limit=f"{NOTE_LIMIT:,}")
-        with self.connection:
+        with transaction(self.connection):
             self.connection.execute(
                 "INSERT INTO case_notes (id, case_id, at, agent_id, text) VALUES (?, ?, ?, ?, ?)",
                 (new_id(), case.id, iso(at), self.agent_id, text))
@@ -239,7 +240,7 @@ class CaseStore:
         """Stamp this agent's open cases past their due time (and not paused) as breached,
         once: a breach stays on the record even if the case is later resolved."""
         placeholders = ", ".join("?" for _ in OPEN_STATUSES)
-        with self.connection:
+        with transaction(self.connection):
             cursor = self.connection.execute(
                 f"UPDATE cases SET breached_at = due_at WHERE assigned_to = ? "
                 f"AND status IN ({placeholders}) AND due_at < ? AND breached_at IS NULL "
@@ -276,7 +277,7 @@ class CaseStore:
                 wanted: str, detail: dict[str, str]) -> Case:
         """Apply ``changes`` if the case is still at the version the agent saw."""
         assignments = ", ".join(f"{column} = ?" for column in changes)
-        with self.connection:
+        with transaction(self.connection):
             cursor = self.connection.execute(
                 f"UPDATE cases SET {assignments}, updated_at = ?, version = version + 1 "
                 "WHERE id = ? AND version = ?",

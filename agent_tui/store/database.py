@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from agent_tui.i18n import TranslatableError
@@ -83,6 +85,24 @@ def connect(path: Path) -> sqlite3.Connection:
     connection = _sqlite_connect(path)
     _apply_pragmas(connection)
     return connection
+
+
+@contextmanager
+def transaction(connection: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """One atomic write: every statement inside commits together, or none does.
+
+    The store's connections run in autocommit mode (``isolation_level=None``), where
+    ``with connection:`` opens no transaction and each statement commits (and syncs) on its
+    own. IMMEDIATE takes the write lock at once, so a concurrent writer waits on the busy
+    timeout here rather than failing halfway through.
+    """
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        yield connection
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+    connection.execute("COMMIT")
 
 
 class Store:

@@ -11,6 +11,7 @@ from datetime import datetime
 import msgspec
 
 from agent_tui.domain.times import iso
+from agent_tui.store.database import transaction
 
 
 class Draft(msgspec.Struct, frozen=True):
@@ -24,7 +25,7 @@ def save(connection: sqlite3.Connection, key: str, kind: str, agent_id: str, bod
          at: datetime) -> None:
     """Replace the draft under ``key``; one short transaction, committed to disk (the store runs
     synchronous=FULL), so it survives the process being killed the moment after."""
-    with connection:
+    with transaction(connection):
         connection.execute(
             "INSERT INTO drafts (key, kind, agent_id, saved_at, body) VALUES (?, ?, ?, ?, ?) "
             "ON CONFLICT (key) DO UPDATE SET saved_at = excluded.saved_at, body = excluded.body",
@@ -32,7 +33,7 @@ def save(connection: sqlite3.Connection, key: str, kind: str, agent_id: str, bod
 
 
 def discard(connection: sqlite3.Connection, key: str) -> None:
-    with connection:
+    with transaction(connection):
         connection.execute("DELETE FROM drafts WHERE key = ?", (key,))
 
 
