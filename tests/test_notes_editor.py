@@ -105,6 +105,7 @@ async def test_a_forbidden_word_caught_is_highlighted_on_a_full_repaint_too():
     app = _NotesApp()
     async with app.run_test(size=(40, 10)) as pilot:
         editor = app.query_one(NotesEditor)
+        editor.cursor_blink = False  # a blink between the two draws would differ by itself
         editor.load_text("请稍等，您必须先挂失")
         editor.show_hits([Hit(4, 7, "您必须", "must", "建议您")])
         await _same_as_full_repaint(pilot, editor)

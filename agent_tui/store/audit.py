@@ -13,6 +13,7 @@ from datetime import datetime
 
 from agent_tui.domain.ids import new_id
 from agent_tui.domain.masking import Disclosure, Tier
+from agent_tui.store.database import transaction
 
 REVEAL = "pii.reveal"
 
@@ -38,7 +39,7 @@ def append(
     detail: Mapping[str, object] | None = None,
 ) -> str:
     """Write one audit row in its own transaction and return its id."""
-    with connection:
+    with transaction(connection):
         return record(connection, agent_id=agent_id, action=action, at=at,
                       customer_id=customer_id, detail=detail)
 

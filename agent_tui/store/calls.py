@@ -17,6 +17,7 @@ import msgspec
 from agent_tui.domain.call_session import Closing
 from agent_tui.domain.callflow import CallEvent, CallFlow, EventKind
 from agent_tui.domain.text import sanitize
+from agent_tui.store.database import transaction
 
 
 class StoredEvent(msgspec.Struct, frozen=True):
@@ -57,7 +58,7 @@ class CallRecorder:
     ) -> int:
         # A slice, then its length: events the agent adds meanwhile wait for the next save.
         new = flow.events[self.saved:]
-        with connection:
+        with transaction(connection):
             connection.execute(
                 "INSERT INTO calls (id, agent_id, customer_id, started_at) VALUES (?, ?, ?, ?) "
                 "ON CONFLICT (id) DO NOTHING",

@@ -14,6 +14,7 @@ import msgspec
 from agent_tui.domain.ids import new_id
 from agent_tui.domain.text import sanitize
 from agent_tui.store import audit
+from agent_tui.store.database import transaction
 
 POSSIBLE_FRAUD = "possible_fraud"
 
@@ -33,15 +34,16 @@ def raise_flag(
     at: datetime, reason: str, call_id: str | None = None,
 ) -> str:
     flag_id = new_id()
-    with connection:
+    with transaction(connection):  # the flag and its audit, together
         connection.execute(
             "INSERT INTO customer_flags (id, customer_id, flag, at, agent_id, call_id, reason) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
             (flag_id, customer_id, flag, at.isoformat(timespec="milliseconds"), agent_id,
              call_id, sanitize(reason)),
         )
-    audit.append(connection, agent_id=agent_id, action=f"flag.{flag}", at=at,
-                 customer_id=customer_id, detail={"call_id": call_id, "reason": sanitize(reason)})
+        audit.record(connection, agent_id=agent_id, action=f"flag.{flag}", at=at,
+                     customer_id=customer_id,
+                     detail={"call_id": call_id, "reason": sanitize(reason)})
     return flag_id
 
 

@@ -10,6 +10,7 @@ import sqlite3
 from collections.abc import Iterable, Mapping
 
 from agent_tui.domain.text import sanitize
+from agent_tui.store.database import transaction
 
 MULTILINE_COLUMNS = frozenset({"summary", "description", "detail"})
 TABLES = frozenset({"customers", "accounts", "transactions", "interactions", "cases", "products"})
@@ -38,6 +39,6 @@ def insert_records(
         f"INSERT OR REPLACE INTO {table} ({', '.join(columns)}) "
         f"VALUES ({', '.join('?' for _ in columns)})"
     )
-    with connection:
+    with transaction(connection):
         connection.executemany(statement, [[row[column] for column in columns] for row in cleaned])
     return len(cleaned)

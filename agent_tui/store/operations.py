@@ -17,6 +17,7 @@ from agent_tui.domain.scripts import VerificationPolicy
 from agent_tui.domain.verification import StepUp
 from agent_tui.i18n import TranslatableError
 from agent_tui.store import audit
+from agent_tui.store.database import transaction
 
 _CARD_CHANGES = {
     "freeze_card": (AccountStatus.ACTIVE, AccountStatus.FROZEN),
@@ -38,17 +39,17 @@ def perform(
     if reason is not None:
         raise OperationRefused(reason, operation=operation)
     detail: dict[str, object] = {"call_id": call_id, "step_up": step_up is not None}
-    if operation in _CARD_CHANGES:
-        was, becomes = _CARD_CHANGES[operation]
-        with connection:
+    with transaction(connection):  # the change and its audit, together
+        if operation in _CARD_CHANGES:
+            was, becomes = _CARD_CHANGES[operation]
             changed = connection.execute(
                 "UPDATE accounts SET status = ? WHERE id = ? AND customer_id = ? AND status = ?",
                 (becomes.value, account_id, customer_id, was.value),
             ).rowcount
-        if not changed:
-            raise OperationRefused("operation.wrong_state", operation=operation)
-        detail.update(account_id=account_id, status=becomes.value)
-    else:
-        detail["executed_by"] = "core_banking"  # recorded here, carried out there
-    return audit.append(connection, agent_id=agent_id, action=f"operation.{operation}", at=at,
-                        customer_id=customer_id, detail=detail)
+            if not changed:
+                raise OperationRefused("operation.wrong_state", operation=operation)
+            detail.update(account_id=account_id, status=becomes.value)
+        else:
+            detail["executed_by"] = "core_banking"  # recorded here, carried out there
+        return audit.record(connection, agent_id=agent_id, action=f"operation.{operation}",
+                            at=at, customer_id=customer_id, detail=detail)
