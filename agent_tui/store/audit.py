@@ -13,6 +13,7 @@ from datetime import datetime
 
 from agent_tui.domain.ids import new_id
 from agent_tui.domain.masking import Disclosure, Tier
+from agent_tui.store import outbox
 from agent_tui.store.database import transaction
 
 REVEAL = "pii.reveal"
@@ -56,18 +57,14 @@ def record(
     """Write one audit row in the caller's transaction: the change and its audit commit (or
     roll back) together, in one write to disk."""
     entry_id = new_id()
+    row = (entry_id, at.isoformat(timespec="milliseconds"), agent_id, action, customer_id,
+           json.dumps(dict(detail or {}), ensure_ascii=False, sort_keys=True))
     connection.execute(
         "INSERT INTO audit_log (id, at, agent_id, action, customer_id, detail) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
-        (
-            entry_id,
-            at.isoformat(timespec="milliseconds"),
-            agent_id,
-            action,
-            customer_id,
-            json.dumps(dict(detail or {}), ensure_ascii=False, sort_keys=True),
-        ),
-    )
+        "VALUES (?, ?, ?, ?, ?, ?)", row)
+    # Audit events reach the hub too (append-only there, by their id).
+    outbox.enqueue(connection, "audit.append", dict(zip(
+        ("id", "at", "agent_id", "action", "customer_id", "detail"), row, strict=True)), at)
     return entry_id
 
 

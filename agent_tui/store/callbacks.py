@@ -11,7 +11,7 @@ import msgspec
 from agent_tui.domain.ids import new_id
 from agent_tui.domain.text import sanitize
 from agent_tui.domain.times import iso
-from agent_tui.store import audit
+from agent_tui.store import audit, outbox
 from agent_tui.store.cases import CaseError
 from agent_tui.store.database import transaction
 
@@ -43,8 +43,12 @@ def schedule(connection: sqlite3.Connection, *, agent_id: str, customer_id: str,
             "INSERT INTO callbacks (id, customer_id, case_id, call_id, agent_id, due_at, reason, "
             "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (callback_id, customer_id, case_id, call_id, agent_id, iso(due), reason, iso(at)))
-    audit.append(connection, agent_id=agent_id, action="callback.schedule", at=at,
-                 customer_id=customer_id, detail={"callback_id": callback_id, "case_id": case_id})
+        outbox.enqueue(connection, "callback.schedule", {
+            "id": callback_id, "customer_id": customer_id, "case_id": case_id,
+            "call_id": call_id, "due_at": iso(due), "reason": reason, "at": iso(at)}, at)
+        audit.record(connection, agent_id=agent_id, action="callback.schedule", at=at,
+                     customer_id=customer_id,
+                     detail={"callback_id": callback_id, "case_id": case_id})
     return Callback(callback_id, customer_id, case_id, iso(due), reason, "scheduled")
 
 
@@ -65,6 +69,8 @@ def complete(connection: sqlite3.Connection, callback_id: str, *, agent_id: str,
             "UPDATE callbacks SET status = 'done', done_at = ?, call_id = coalesce(?, call_id), "
             "version = version + 1 WHERE id = ? AND status = 'scheduled'",
             (iso(at), call_id, callback_id))
-    if cursor.rowcount:
-        audit.append(connection, agent_id=agent_id, action="callback.done", at=at,
-                     detail={"callback_id": callback_id, "call_id": call_id})
+        if cursor.rowcount:
+            outbox.enqueue(connection, "callback.complete",
+                           {"id": callback_id, "call_id": call_id, "at": iso(at)}, at)
+            audit.record(connection, agent_id=agent_id, action="callback.done", at=at,
+                         detail={"callback_id": callback_id, "call_id": call_id})

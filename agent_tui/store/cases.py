@@ -30,7 +30,7 @@ from agent_tui.domain.sla import SlaPolicy, due_at
 from agent_tui.domain.text import sanitize
 from agent_tui.domain.times import iso, parse
 from agent_tui.i18n import TranslatableError
-from agent_tui.store import audit
+from agent_tui.store import audit, outbox
 from agent_tui.store.database import transaction
 
 NOTE_LIMIT = 20_000  # characters: a record of a contact, not a document
@@ -161,6 +161,12 @@ class CaseStore:
             )
             self._event(case_id, at, "opened", "", "new",
                         {"number": number, "channel": draft.channel, "call_id": draft.call_id or ""})
+            outbox.enqueue(self.connection, "case.open", {
+                "id": case_id, "number": number, "customer_id": draft.customer_id,
+                "channel": draft.channel, "category": draft.category,
+                "sub_category": sanitize(draft.sub_category).strip(), "priority": draft.priority,
+                "title": title, "description": description, "opened_at": iso(at),
+                "call_id": draft.call_id}, at)
             audit.record(self.connection, agent_id=self.agent_id, action="case.open", at=at,
                          customer_id=draft.customer_id,
                          detail={"case_id": case_id, "number": number})
@@ -207,9 +213,12 @@ class CaseStore:
         if len(text) > NOTE_LIMIT:
             raise CaseError("case.note_too_long", length=f"{len(text):,}", limit=f"{NOTE_LIMIT:,}")
         with transaction(self.connection):
+            note_id = new_id()
             cursor = self.connection.execute(
                 "INSERT INTO case_notes (id, case_id, at, agent_id, text) VALUES (?, ?, ?, ?, ?)",
-                (new_id(), case.id, iso(at), self.agent_id, text))
+                (note_id, case.id, iso(at), self.agent_id, text))
+            outbox.enqueue(self.connection, "case.add_note",
+                           {"id": note_id, "case_id": case.id, "text": text, "at": iso(at)}, at)
             self.connection.execute(
                 "UPDATE cases SET updated_at = ?, first_response_at = "
                 "coalesce(first_response_at, ?) WHERE id = ?", (iso(at), iso(at), case.id))
@@ -224,9 +233,13 @@ class CaseStore:
         if len(text) > NOTE_LIMIT:
             raise CaseError("case.note_too_long", length=f"{len(text):,}", limit=f"{NOTE_LIMIT:,}")
         with transaction(self.connection):
+            note_id = new_id()
             self.connection.execute(
                 "INSERT INTO case_notes (id, case_id, at, agent_id, text) VALUES (?, ?, ?, ?, ?)",
-                (new_id(), case.id, iso(at), self.agent_id, text))
+                (note_id, case.id, iso(at), self.agent_id, text))
+            outbox.enqueue(self.connection, "case.attach_contact", {
+                "id": note_id, "case_id": case.id, "channel": channel, "call_id": call_id,
+                "text": text, "at": iso(at)}, at)
             self.connection.execute("UPDATE cases SET updated_at = ? WHERE id = ?",
                                     (iso(at), case.id))
             self._event(case.id, at, "attached", case.status, case.status,
@@ -285,6 +298,10 @@ class CaseStore:
             if cursor.rowcount == 0:
                 raise CaseConflict(self.get(case.id))
             self._event(case.id, at, kind, case.status, wanted, detail)
+            # The version seen goes with it: the hub answers a stale change with a conflict.
+            outbox.enqueue(self.connection, f"case.{kind}", {
+                "case_id": case.id, "base_version": case.version, "changes": changes,
+                "detail": detail, "at": iso(at)}, at)
             audit.record(self.connection, agent_id=self.agent_id, action=f"case.{kind}", at=at,
                          customer_id=case.customer_id,
                          detail={"case_id": case.id, "from": case.status, "to": wanted})

@@ -13,7 +13,7 @@ import msgspec
 
 from agent_tui.domain.ids import new_id
 from agent_tui.domain.text import sanitize
-from agent_tui.store import audit
+from agent_tui.store import audit, outbox
 from agent_tui.store.database import transaction
 
 POSSIBLE_FRAUD = "possible_fraud"
@@ -41,6 +41,9 @@ def raise_flag(
             (flag_id, customer_id, flag, at.isoformat(timespec="milliseconds"), agent_id,
              call_id, sanitize(reason)),
         )
+        outbox.enqueue(connection, "customer.flag", {
+            "id": flag_id, "customer_id": customer_id, "flag": flag, "call_id": call_id,
+            "reason": sanitize(reason), "at": at.isoformat(timespec="milliseconds")}, at)
         audit.record(connection, agent_id=agent_id, action=f"flag.{flag}", at=at,
                      customer_id=customer_id,
                      detail={"call_id": call_id, "reason": sanitize(reason)})

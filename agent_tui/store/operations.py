@@ -16,7 +16,7 @@ from agent_tui.domain.operations import refusal
 from agent_tui.domain.scripts import VerificationPolicy
 from agent_tui.domain.verification import StepUp
 from agent_tui.i18n import TranslatableError
-from agent_tui.store import audit
+from agent_tui.store import audit, outbox
 from agent_tui.store.database import transaction
 
 _CARD_CHANGES = {
@@ -51,5 +51,10 @@ def perform(
             detail.update(account_id=account_id, status=becomes.value)
         else:
             detail["executed_by"] = "core_banking"  # recorded here, carried out there
+        # Accounts are the hub's (server-owned): the operation goes as a command.
+        outbox.enqueue(connection, "operation.perform", {
+            "operation": operation, "customer_id": customer_id, "account_id": account_id,
+            **{key: value for key, value in detail.items() if key != "account_id"},
+            "at": at.isoformat(timespec="milliseconds")}, at)
         return audit.record(connection, agent_id=agent_id, action=f"operation.{operation}",
                             at=at, customer_id=customer_id, detail=detail)

@@ -307,6 +307,20 @@ _V6_INDEXES = (
     "CREATE INDEX IF NOT EXISTS callbacks_queue ON callbacks (agent_id, status, due_at)",
 )
 
+# v7: the outbox, the local changes waiting for the hub (SYNC.md), written in the transaction of
+# each change. AUTOINCREMENT: a seq is never reused, even after the rows before it are sent.
+_V7_TABLES = (
+    """
+    CREATE TABLE IF NOT EXISTS outbox (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        mutation_id TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL,
+        args_json TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    )
+    """,
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, _V1_TABLES, _V1_INDEXES),
     Migration(2, (), _V2_INDEXES),
@@ -314,6 +328,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(4, _V4_TABLES, _V4_INDEXES),
     Migration(5, _V5_TABLES, _V5_INDEXES),
     Migration(6, _V6_TABLES, _V6_INDEXES),
+    Migration(7, _V7_TABLES),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version
