@@ -16,7 +16,6 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from agent_tui.app_cases import CaseActions
-from agent_tui.call_drafts import CallAutosave
 from agent_tui.config import Config
 from agent_tui.domain.masking import MASKED, Disclosure
 from agent_tui.domain.models import Customer
@@ -32,6 +31,7 @@ if TYPE_CHECKING:
     from agent_tui.domain.call_session import CallSession, CallSnapshot
     from agent_tui.store.calls import CallRecorder
     from agent_tui.store.cases import CaseStore
+    from screens.widgets.draft_keeper import DraftKeeper
 
 APP_ACTION_IDS = tuple(entry.id for entry in DEFAULT_KEYMAP if entry.app_level)
 Clock = Callable[[], datetime]
@@ -74,7 +74,7 @@ class AgentApp(CaseActions, App[None]):
         self.call: CallSession | None = None
         self.call_recorder: CallRecorder | None = None
         self._guard: PhraseGuard | None = None
-        self.autosave = CallAutosave(self)
+        self.call_draft: DraftKeeper | None = None  # autosaves the call in progress
         self.title = self.catalog.text("app.title")
         self.sub_title = self.agent_line()  # screens leave it alone: the app owns it
         install_bindings(
@@ -126,7 +126,6 @@ class AgentApp(CaseActions, App[None]):
         return SearchScreen()
 
     def on_mount(self) -> None:
-        self.autosave.start()
         if self._unknown_theme:  # a typo in [ui] theme costs the colours, not the session
             self.notify(
                 self.t("config.unknown_theme", theme=self._unknown_theme,
@@ -207,6 +206,7 @@ class AgentApp(CaseActions, App[None]):
         self.show_call()
 
     def start_call(self, customer: Customer | None) -> None:
+        from agent_tui.call_drafts import keep
         from agent_tui.domain.call_session import CallSession
         from agent_tui.domain.ids import new_id
         from agent_tui.store.calls import CallRecorder
@@ -214,6 +214,7 @@ class AgentApp(CaseActions, App[None]):
         call_id = new_id()
         self.call = CallSession(call_id, self.library, self.phrase_guard(), self.now(), customer)
         self.call_recorder = CallRecorder(call_id, self.config.agent.id)
+        self.call_draft = keep(self, self.call, saved=False)
         self.sub_title = self.agent_line()
 
     def phrase_guard(self) -> PhraseGuard:
@@ -272,6 +273,7 @@ class AgentApp(CaseActions, App[None]):
 
         def show() -> None:
             self.call, self.call_recorder = call, recorder
+            self.call_draft = call_drafts.keep(self, call, saved=True)
             self.sub_title = self.agent_line()
             self.show_call()
 
@@ -292,10 +294,11 @@ class AgentApp(CaseActions, App[None]):
         from screens.call import CallScreen
 
         call, self.call = self.call, None
-        if call is not None and saved:
-            self.autosave.forget(call.id)
-            if call.callback_id:
-                self.complete_callback(call.callback_id, call.id)
+        if self.call_draft is not None:  # saved: the draft goes; not saved: it stays
+            self.call_draft.forget() if saved else self.call_draft.stop()
+            self.call_draft = None
+        if call is not None and saved and call.callback_id:
+            self.complete_callback(call.callback_id, call.id)
         if call is not None and call.customer_id:
             self.disclosures.pop(call.customer_id, None)
         self.sub_title = self.agent_line()

@@ -134,7 +134,7 @@ async def _autosave_ticks(store_path: Path, keystrokes: int, language: str) -> l
         for index in range(keystrokes):
             call.notes = notes + "x" * (index + 1)  # a keystroke changed the notes
             started = time.perf_counter()
-            app.autosave.tick()  # the worst case: a tick after every keystroke
+            app.call_draft.tick()  # the worst case: a tick after every keystroke
             timings.append((time.perf_counter() - started) * 1000)
             await pilot.pause()
         app.call = None

@@ -88,7 +88,7 @@ class CaseScreen(AgentScreen[None]):
         note.move_cursor(note.document.end)
         self.set_focus(note)
         self.set_interval(CLOCK_REFRESH_S, self.show_clock)
-        self.keeper.start(saved=self.draft_body())
+        self.keeper.start()
         self.load()
 
     def draft_body(self) -> dict:

@@ -86,7 +86,7 @@ class CaseFormScreen(AgentModal[Case]):
 
     def on_mount(self) -> None:
         # A form opened fresh is saved as a draft once something in it changes.
-        self.keeper.start(saved=None if self.restored else self.draft_body())
+        self.keeper.start(saved=not self.restored)
         self.query_one("#case-attach-button").display = False
         self.set_focus(self.query_one("#case-title" if not self.draft.title else "#case-open"))
         self.look_for_open_case(self.draft.category)

@@ -21,10 +21,11 @@ class Draft(msgspec.Struct, frozen=True):
     body: dict
 
 
-def save(connection: sqlite3.Connection, key: str, kind: str, agent_id: str, body: dict,
+def save(connection: sqlite3.Connection, key: str, kind: str, agent_id: str, body: object,
          at: datetime) -> None:
     """Replace the draft under ``key``; one short transaction, committed to disk (the store runs
-    synchronous=FULL), so it survives the process being killed the moment after."""
+    synchronous=FULL), so it survives the process being killed the moment after. ``body`` is
+    anything msgspec encodes (a dict, a Struct), as JSON."""
     with transaction(connection):
         connection.execute(
             "INSERT INTO drafts (key, kind, agent_id, saved_at, body) VALUES (?, ?, ?, ?, ?) "

@@ -1,9 +1,12 @@
-"""Autosave for a form or a note box: what it holds is written as a draft within a second of the
-last keystroke, and removed once the real thing is saved. A killed process loses nothing: the next
-start offers the draft back (screens/restore_drafts.py).
+"""Autosave for what the agent is typing (the call in progress, a case note, a case form): written
+as a draft within a second of the last change, removed once the real thing is saved. A killed
+process loses nothing: the next start offers the draft back.
 
-Twice a second the keeper asks the screen for its body (a small dict of what was typed); only a
-changed body is written, by a thread. One keeper per thing being typed, under a stable key.
+Twice a second the keeper asks whether anything changed: by default by comparing the body (a
+small dict of what was typed), or by a cheaper ``state`` token when the body is costly to build
+(a call's snapshot copies its whole event record). Only a changed body is built, and a thread
+encodes and writes it. The owner is the screen the form lives on, or the app for the call, which outlives
+its screen.
 """
 
 from __future__ import annotations
@@ -11,41 +14,45 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
-from textual.screen import Screen
+from textual.dom import DOMNode
+from textual.timer import Timer
 
 from agent_tui.store import drafts
 
-AUTOSAVE_S = 0.5
+AUTOSAVE_S = 0.5  # + the write itself: within a second of the last keystroke
 
 
 class DraftKeeper:
-    def __init__(self, screen: Screen, key: str, kind: str, body: Callable[[], dict]) -> None:
-        self.screen = screen
+    def __init__(self, owner: DOMNode, key: str, kind: str, body: Callable[[], object],
+                 state: Callable[[], object] | None = None) -> None:
+        self.owner = owner
         self.key = key
         self.kind = kind
         self.body = body
-        self._saved: dict | None = None
+        self.state = state or body
+        self._saved: object = None
         self._done = False
+        self._timer: Timer | None = None
         self._lock = threading.Lock()  # a write never lands after the discard
 
-    def start(self, saved: dict | None = None) -> None:
-        """Begin watching; ``saved`` is the body already in the store (a restored draft)."""
-        self._saved = saved
-        self.screen.set_interval(AUTOSAVE_S, self.tick, name=f"draft {self.key}")
+    def start(self, saved: bool = True) -> None:
+        """Begin watching; ``saved``: what is there now is already in the store (a form just
+        opened, a draft restored)."""
+        self._saved = self.state() if saved else None
+        self._timer = self.owner.set_interval(AUTOSAVE_S, self.tick, name=f"draft {self.key}")
 
     def tick(self) -> None:
-        body = self.body()
-        if self._done or body == self._saved:
+        state = self.state()
+        if self._done or state == self._saved:
             return
-        self._saved = body
-        app = self.screen.app
-        at = app.now()
-        agent_id = app.config.agent.id
-        self.screen.run_worker(lambda: self._write(body, at, agent_id), thread=True,
-                               group="draft", exit_on_error=False)
+        self._saved = state
+        app = self.owner.app
+        body, at, agent_id = self.body(), app.now(), app.config.agent.id
+        self.owner.run_worker(lambda: self._write(body, at, agent_id), thread=True,
+                              group="draft", exit_on_error=False)
 
-    def _write(self, body: dict, at, agent_id: str) -> None:
-        store = self.screen.app.store
+    def _write(self, body: object, at, agent_id: str) -> None:
+        store = self.owner.app.store
         with self._lock:
             if store is None or self._done:
                 return
@@ -53,13 +60,24 @@ class DraftKeeper:
 
     def discard(self) -> None:
         """From a worker thread, once what was typed is saved for real."""
-        store = self.screen.app.store
+        store = self.owner.app.store
         with self._lock:
             self._done = True
             if store is not None:
                 drafts.discard(store.connection(), self.key)
 
+    def stop(self) -> None:
+        """Stop watching; the draft stays (a call that ended without being saved)."""
+        if self._timer is not None:
+            self._timer.stop()
+
+    def forget(self) -> None:
+        """From the event loop: stop watching, and discard the draft in a thread."""
+        self.stop()
+        self._done = True
+        self.owner.run_worker(self.discard, thread=True, group="draft", exit_on_error=False)
+
     def reopen(self) -> None:
         """Typing starts again (a note box cleared after its note was added)."""
         self._done = False
-        self._saved = self.body()
+        self._saved = self.state()
