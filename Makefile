@@ -23,6 +23,7 @@ run: $(STAMP)
 
 ## test: set up and run the whole suite (layering contract, unit, property, Pilot, snapshot, pty)
 test: $(STAMP)
+	bash tests/setup/system-packages.sh
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -n 2 -p no:cacheprovider $(PYTEST_ARGS)

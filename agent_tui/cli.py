@@ -169,5 +169,15 @@ def show_config(config_file: Path | None) -> None:
     ))
 
 
+def _register_groups() -> None:
+    from agent_tui.hub_cli import hub
+    from agent_tui.sync_cli import sync
+
+    main.add_command(hub)
+    main.add_command(sync)
+
+
+_register_groups()
+
 if __name__ == "__main__":
     main()

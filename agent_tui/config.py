@@ -25,6 +25,8 @@ ENV_CONFIG = "AGENT_TUI_CONFIG"
 ENV_STORE = "AGENT_TUI_STORE"
 ENV_LANGUAGE = "AGENT_TUI_LANGUAGE"
 ENV_AGENT = "AGENT_TUI_AGENT"
+ENV_HUB_URL = "AGENT_TUI_HUB_URL"
+ENV_HUB_TOKEN = "AGENT_TUI_HUB_TOKEN"
 
 
 class ConfigError(TranslatableError):
@@ -73,6 +75,18 @@ class CallSection(_Section):
     aht_minutes: Annotated[float, msgspec.Meta(gt=0, le=240)] = 5
 
 
+class HubSection(_Section):
+    # Empty: no hub; the workstation works on its local store alone (a demo, a training room).
+    url: str = ""
+    token: str = ""  # the bearer token `agent-tui hub token create` printed for this agent
+    # SYNC.md: every 5-15 s, jittered so a thousand workstations do not pull in step.
+    interval_seconds: Annotated[float, msgspec.Meta(ge=1, le=3600)] = 10
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.url and self.token)
+
+
 # dict=True: besides its fields, a Config remembers ``source``, the file it came from (for
 # messages and for remembering the agent's sign-in), which no TOML key can set.
 class Config(_Section, dict=True):
@@ -82,6 +96,7 @@ class Config(_Section, dict=True):
     bank: BankSection = msgspec.field(default_factory=BankSection)
     scripts: ScriptsSection = msgspec.field(default_factory=ScriptsSection)
     call: CallSection = msgspec.field(default_factory=CallSection)
+    hub: HubSection = msgspec.field(default_factory=HubSection)
     keymap: dict[str, str] = msgspec.field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -191,6 +206,8 @@ def load_config(
         ("store", "path", ENV_STORE),
         ("ui", "language", ENV_LANGUAGE),
         ("agent", "id", ENV_AGENT),
+        ("hub", "url", ENV_HUB_URL),
+        ("hub", "token", ENV_HUB_TOKEN),
     ):
         if environ.get(variable):
             layered[section][key] = environ[variable]

@@ -52,7 +52,7 @@ def _unique_resident_id(id_number: str, seen: set[str]) -> str:
     return id_number
 
 
-def _clean_customers(rows: list[tuple], seen_ids: set[str]) -> list[tuple]:
+def clean_customers(rows: list[tuple], seen_ids: set[str]) -> list[tuple]:
     cleaned = []
     for row in rows:
         id_number = _unique_resident_id(row[6], seen_ids)
@@ -80,7 +80,7 @@ _INSERTS = {
 
 
 def _write_chunk(connection: sqlite3.Connection, chunk: Chunk, seen_ids: set[str]) -> None:
-    connection.executemany(_INSERTS["customers"], _clean_customers(chunk.customers, seen_ids))
+    connection.executemany(_INSERTS["customers"], clean_customers(chunk.customers, seen_ids))
     connection.executemany(_INSERTS["accounts"], chunk.accounts)
     connection.executemany(_INSERTS["transactions"], chunk.transactions)
     connection.executemany(_INSERTS["interactions"], chunk.interactions)

@@ -321,6 +321,34 @@ _V7_TABLES = (
     """,
 )
 
+# v8: sync with the hub (issue 6): where this device stands (its id, the pull cursor, the last
+# good sync) and what the hub refused or answered with a conflict, kept until the agent redoes or
+# drops each one (nothing the agent did disappears because the hub said no).
+_V8_TABLES = (
+    """
+    CREATE TABLE IF NOT EXISTS sync_state (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    )
+    """,
+    """
+    CREATE TABLE IF NOT EXISTS sync_conflicts (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        mutation_id TEXT NOT NULL UNIQUE,
+        seq INTEGER NOT NULL,
+        name TEXT NOT NULL,
+        args_json TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('rejected', 'conflict', 'key_reuse')),
+        reason TEXT NOT NULL DEFAULT '',
+        current_json TEXT,
+        received_at TEXT NOT NULL,
+        resolved_at TEXT,
+        resolution TEXT NOT NULL DEFAULT ''
+    )
+    """,
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, _V1_TABLES, _V1_INDEXES),
     Migration(2, (), _V2_INDEXES),
@@ -329,6 +357,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(5, _V5_TABLES, _V5_INDEXES),
     Migration(6, _V6_TABLES, _V6_INDEXES),
     Migration(7, _V7_TABLES),
+    Migration(8, _V8_TABLES),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -1,0 +1,238 @@
+"""The hub's HTTP API (FastAPI): devices, push, pull, customer search and fetch.
+
+Every route but ``/v1/health`` needs a bearer token; push and pull also need a device registered
+to the token's agent. Errors are JSON ``{error, detail}`` with a code the workstation translates:
+401 for a token that is missing, unknown, revoked or expired; 403 for a device that is not the
+caller's; 409 ``out_of_order`` with ``expected_seq``; 503 when the database cannot be reached
+(the workstation keeps its queue and tries again later).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import Depends, FastAPI, Path, Query, Request
+from fastapi.responses import JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel, Field
+from sqlalchemy import Engine, select
+from sqlalchemy.exc import SQLAlchemyError
+
+from agent_tui.domain.ids import new_id
+from agent_tui.domain.sla import SlaPolicy
+from agent_tui.domain.times import iso
+from agent_tui.hub import customers, pull, push
+from agent_tui.hub.auth import AuthFailure, Principal, authenticate
+from agent_tui.hub.schema import devices
+
+Id = Annotated[str, Field(min_length=1, max_length=64)]
+
+
+class ErrorBody(BaseModel):
+    error: str
+    detail: str = ""
+
+
+class DeviceRequest(BaseModel):
+    first_seq: int = Field(1, ge=1, le=2**62, description="The seq of the device's first "
+                           "mutation still to send (a store with history starts past 1).")
+
+
+class DeviceResponse(BaseModel):
+    device_id: str
+
+
+class MutationIn(BaseModel):
+    seq: int = Field(ge=1, le=2**62)
+    mutation_id: Id
+    name: Id
+    args: dict[str, Any]
+    base_version: int | None = None
+
+
+class PushRequest(BaseModel):
+    device_id: Id
+    mutations: list[MutationIn] = Field(max_length=1000)
+    sent_at: str | None = Field(None, max_length=40, description="The device's clock when it "
+                                "sent this: the hub measures the device's skew from it.")
+
+
+class MutationAnswer(BaseModel):
+    mutation_id: str
+    seq: int
+    status: Literal["applied", "duplicate", "rejected", "conflict", "key_reuse"]
+    reason: str = ""
+    current: dict[str, Any] | None = None
+    result: str = ""
+
+
+class PushResponse(BaseModel):
+    results: list[MutationAnswer]
+    last_mutation_seq: int
+    stopped: str = ""
+
+
+class OutOfOrderBody(BaseModel):
+    error: Literal["out_of_order"]
+    expected_seq: int
+    results: list[MutationAnswer]
+
+
+class PullRequest(BaseModel):
+    device_id: Id
+    cursor: str = Field("", max_length=200)
+    limit: int = Field(500, ge=1, le=pull.MAX_LIMIT)
+
+
+class ChangeOut(BaseModel):
+    entity: str
+    id: str
+    version: int
+    op: str
+    data: dict[str, Any]
+
+
+class PullResponse(BaseModel):
+    changes: list[ChangeOut]
+    cursor: str
+    has_more: bool
+    last_mutation_seq: int
+    reset: bool = False
+
+
+class SearchResponse(BaseModel):
+    customers: list[dict[str, Any]]
+
+
+class CustomerRecord(BaseModel):
+    customer: dict[str, Any]
+    products: list[dict[str, Any]]
+    accounts: list[dict[str, Any]]
+    transactions: list[dict[str, Any]]
+    interactions: list[dict[str, Any]]
+    cases: list[dict[str, Any]]
+
+
+class Health(BaseModel):
+    status: str
+
+
+class HubError(Exception):
+    def __init__(self, status: int, error: str, detail: str = "") -> None:
+        super().__init__(error)
+        self.status, self.error, self.detail = status, error, detail
+
+
+_ERRORS = {401: {"model": ErrorBody}, 403: {"model": ErrorBody}, 503: {"model": ErrorBody}}
+_bearer = HTTPBearer(auto_error=False)
+
+
+def _principal(request: Request, credentials: Annotated[
+        HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> Principal:
+    header = f"Bearer {credentials.credentials}" if credentials else None
+    try:
+        return authenticate(request.app.state.engine, header, request.app.state.clock())
+    except AuthFailure as failure:
+        raise HubError(401, f"token_{failure.code}") from None
+
+
+# Module level: with postponed annotations, FastAPI resolves these names in the module.
+Caller = Annotated[Principal, Depends(_principal)]
+
+
+def create_app(engine: Engine, policy: SlaPolicy,
+               clock: Callable[[], datetime] = datetime.now) -> FastAPI:
+    app = FastAPI(title="agent-tui hub", version="1",
+                  description="Sync and customer data for agent-tui workstations (SYNC.md).")
+
+    @app.exception_handler(HubError)
+    async def hub_error(_request: Request, error: HubError) -> JSONResponse:
+        headers = {"WWW-Authenticate": "Bearer"} if error.status == 401 else None
+        return JSONResponse({"error": error.error, "detail": error.detail}, error.status,
+                            headers=headers)
+
+    @app.exception_handler(SQLAlchemyError)
+    async def database_down(_request: Request, error: SQLAlchemyError) -> JSONResponse:
+        return JSONResponse({"error": "unavailable", "detail": type(error).__name__}, 503,
+                            headers={"Retry-After": "5"})
+
+    app.state.engine = engine
+    app.state.clock = clock
+
+    def own_device(caller: Principal, device_id: str) -> None:
+        with engine.connect() as connection:
+            owner = connection.execute(select(devices.c.agent_id).where(
+                devices.c.device_id == device_id)).scalar()
+        if owner is None:
+            raise HubError(403, "unknown_device", "register the device with POST /v1/devices")
+        if owner != caller.agent_id:
+            raise HubError(403, "device_not_yours")
+
+    @app.get("/v1/health", response_model=Health)
+    def health() -> Health:
+        return Health(status="ok")
+
+    @app.post("/v1/devices", response_model=DeviceResponse, responses=_ERRORS)
+    def register_device(body: DeviceRequest, caller: Caller) -> DeviceResponse:
+        device_id = new_id()
+        with engine.begin() as connection:
+            connection.execute(devices.insert().values(
+                device_id=device_id, agent_id=caller.agent_id, registered_at=iso(clock()),
+                last_mutation_seq=body.first_seq - 1))
+        return DeviceResponse(device_id=device_id)
+
+    @app.post("/v1/sync/push", response_model=PushResponse,
+              responses={**_ERRORS, 409: {"model": OutOfOrderBody}})
+    def push_mutations(body: PushRequest, caller: Caller) -> PushResponse | JSONResponse:
+        own_device(caller, body.device_id)
+        items = [push.PushItem(m.seq, m.mutation_id, m.name,
+                               {**m.args, **({"base_version": m.base_version}
+                                             if m.base_version is not None else {})})
+                 for m in body.mutations]
+        try:
+            outcome = push.push(engine, caller, body.device_id, items, body.sent_at, policy,
+                                clock)
+        except push.OutOfOrder as error:
+            return JSONResponse({"error": "out_of_order", "expected_seq": error.expected_seq,
+                                 "results": [_answer(a) for a in error.answers]}, 409)
+        return PushResponse(results=[_answer(a) for a in outcome.answers],
+                            last_mutation_seq=outcome.last_mutation_seq, stopped=outcome.stopped)
+
+    @app.post("/v1/sync/pull", response_model=PullResponse,
+              responses={**_ERRORS, 400: {"model": ErrorBody}})
+    def pull_changes(body: PullRequest, caller: Caller) -> PullResponse:
+        own_device(caller, body.device_id)
+        try:
+            outcome = pull.pull(engine, caller, body.device_id, body.cursor, body.limit)
+        except (pull.BadCursor, ValueError):
+            raise HubError(400, "bad_cursor", "pull again from an empty cursor") from None
+        return PullResponse(
+            changes=[ChangeOut(entity=c.entity, id=c.id, version=c.version, op=c.op, data=c.data)
+                     for c in outcome.changes],
+            cursor=outcome.cursor, has_more=outcome.has_more,
+            last_mutation_seq=outcome.last_mutation_seq, reset=outcome.reset)
+
+    @app.get("/v1/customers", response_model=SearchResponse, responses=_ERRORS)
+    def search_customers(caller: Caller,
+                         q: Annotated[str, Query(min_length=1, max_length=200)]
+                         ) -> SearchResponse:
+        return SearchResponse(customers=customers.search(engine, q))
+
+    @app.get("/v1/customers/{customer_id}", response_model=CustomerRecord,
+             responses={**_ERRORS, 404: {"model": ErrorBody}})
+    def fetch_customer(caller: Caller,
+                       customer_id: Annotated[str, Path(min_length=1, max_length=64)]
+                       ) -> CustomerRecord:
+        record = customers.fetch(engine, caller, customer_id)
+        if record is None:
+            raise HubError(404, "unknown_customer")
+        return CustomerRecord(**record)
+
+    return app
+
+
+def _answer(answer: push.PushAnswer) -> dict:
+    return {"mutation_id": answer.mutation_id, "seq": answer.seq, "status": answer.status,
+            "reason": answer.reason, "current": answer.current, "result": answer.result}

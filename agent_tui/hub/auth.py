@@ -1,0 +1,106 @@
+"""Bearer tokens: printed once, stored only as a hash, listed and revoked by id.
+
+A token is 32 random bytes, so a plain SHA-256 of it is enough to store (nothing to brute-force,
+unlike a password). The hub trusts the token for who is asking and in what role, never the
+client's own claim: an agent id in a mutation's arguments is ignored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+import msgspec
+from sqlalchemy import Engine, select, update
+
+from agent_tui.domain.ids import new_id
+from agent_tui.domain.times import iso
+from agent_tui.hub.schema import tokens
+
+ROLES = ("agent", "supervisor", "trainer")
+TOKEN_PREFIX = "atk_"
+
+
+class Principal(msgspec.Struct, frozen=True):
+    """Who a request comes from, as the hub knows it."""
+
+    agent_id: str
+    role: str
+    team: str
+
+    @property
+    def audiences(self) -> tuple[str, ...]:
+        """The change-log audiences this principal reads."""
+        mine = (f"agent:{self.agent_id}", "all")
+        if self.role == "supervisor" and self.team:
+            return (*mine, f"team:{self.team}")
+        return mine
+
+
+class TokenInfo(msgspec.Struct, frozen=True):
+    id: str
+    agent_id: str
+    role: str
+    team: str
+    created_at: str
+    expires_at: str | None
+    revoked_at: str | None
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_token(engine: Engine, agent_id: str, role: str, team: str, now: datetime,
+                 valid_for: timedelta | None) -> tuple[str, str]:
+    """A new token for ``agent_id``: returns (token id, the token itself, shown only now)."""
+    if role not in ROLES:
+        raise ValueError(f"role must be one of {', '.join(ROLES)}")
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token_id = new_id()
+    with engine.begin() as connection:
+        connection.execute(tokens.insert().values(
+            id=token_id, token_hash=token_hash(token), agent_id=agent_id, role=role, team=team,
+            created_at=iso(now), expires_at=iso(now + valid_for) if valid_for else None))
+    return token_id, token
+
+
+def list_tokens(engine: Engine) -> list[TokenInfo]:
+    with engine.connect() as connection:
+        rows = connection.execute(select(
+            tokens.c.id, tokens.c.agent_id, tokens.c.role, tokens.c.team, tokens.c.created_at,
+            tokens.c.expires_at, tokens.c.revoked_at).order_by(tokens.c.created_at)).all()
+    return [TokenInfo(*row) for row in rows]
+
+
+def revoke_token(engine: Engine, token_id: str, now: datetime) -> bool:
+    with engine.begin() as connection:
+        result = connection.execute(update(tokens).where(
+            tokens.c.id == token_id, tokens.c.revoked_at.is_(None)).values(revoked_at=iso(now)))
+    return result.rowcount > 0
+
+
+class AuthFailure(Exception):
+    """Why a bearer token was refused: ``missing``, ``unknown``, ``revoked`` or ``expired``."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+def authenticate(engine: Engine, authorization: str | None, now: datetime) -> Principal:
+    if not authorization or not authorization.startswith("Bearer "):
+        raise AuthFailure("missing")
+    with engine.connect() as connection:
+        row = connection.execute(select(
+            tokens.c.agent_id, tokens.c.role, tokens.c.team, tokens.c.expires_at,
+            tokens.c.revoked_at).where(
+            tokens.c.token_hash == token_hash(authorization[7:].strip()))).first()
+    if row is None:
+        raise AuthFailure("unknown")
+    if row.revoked_at:
+        raise AuthFailure("revoked")
+    if row.expires_at and row.expires_at <= iso(now):
+        raise AuthFailure("expired")
+    return Principal(row.agent_id, row.role, row.team)

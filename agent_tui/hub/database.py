@@ -1,0 +1,134 @@
+"""Opening the hub's database (a SQLite file or PostgreSQL) and bringing its schema up to date.
+
+The same tables on both, created by numbered migrations recorded in ``hub_meta``. On SQLite every
+transaction begins IMMEDIATE (one writer, the others wait on the busy timeout), so a read inside a
+write transaction sees what the write will be checked against. On PostgreSQL the migrations run
+under an advisory lock: several hub processes may start at once on one database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from sqlalchemy import Connection, Engine, create_engine, event, select, text
+from sqlalchemy.exc import SQLAlchemyError
+
+from agent_tui.hub.schema import hub_meta, metadata
+from agent_tui.i18n import TranslatableError
+
+SCHEMA_KEY = "schema_version"
+_MIGRATION_LOCK = 0x48554221  # pg_advisory_xact_lock key: "HUB!"
+
+
+class HubDatabaseError(TranslatableError):
+    pass
+
+
+def database_url(db: str | None, default_path: Path) -> str:
+    """``--db`` as given: a PostgreSQL URL (psycopg 3 driver), a SQLite URL, or a file path."""
+    if not db:
+        return f"sqlite:///{default_path}"
+    if db.startswith(("postgresql://", "postgres://")):
+        return "postgresql+psycopg://" + db.split("://", 1)[1]
+    if "://" in db:
+        return db
+    return f"sqlite:///{Path(db).expanduser()}"
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    # Transactions are ours (see the "begin" hook), not the driver's implicit ones.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    for pragma in ("journal_mode = WAL", "synchronous = FULL", "busy_timeout = 10000"):
+        cursor.execute(f"PRAGMA {pragma}")
+    cursor.close()
+
+
+def open_engine(url: str, *, pool_size: int = 10) -> Engine:
+    """An engine for ``url``; SQLite files get WAL, FULL sync and IMMEDIATE transactions."""
+    if url.startswith("sqlite"):
+        path = url.split(":///", 1)[1] if ":///" in url else ""
+        if path:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 10})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", lambda connection: connection.exec_driver_sql(
+            "BEGIN IMMEDIATE"))
+        return engine
+    return create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+
+
+def is_postgres(engine_or_connection: Engine | Connection) -> bool:
+    return engine_or_connection.dialect.name == "postgresql"
+
+
+def _v1_tables(connection: Connection) -> None:
+    metadata.create_all(connection, checkfirst=True)
+    if is_postgres(connection):
+        # SYNC.md: sequence values commit out of order, so the pull cursor is (txid, seq) and a
+        # reader only reads rows of transactions older than every one still running.
+        connection.execute(text(
+            "ALTER TABLE change_log ADD COLUMN IF NOT EXISTS txid xid8 NOT NULL "
+            "DEFAULT pg_current_xact_id()"))
+        connection.execute(text(
+            "CREATE INDEX IF NOT EXISTS hub_change_log_txid ON change_log (audience, txid, seq)"))
+
+
+MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_v1_tables,)
+LATEST = len(MIGRATIONS)
+
+
+def schema_version(connection: Connection) -> int:
+    try:
+        value = connection.execute(
+            select(hub_meta.c.value).where(hub_meta.c.key == SCHEMA_KEY)).scalar()
+    except SQLAlchemyError:
+        return 0
+    return int(value) if value else 0
+
+
+def migrate(engine: Engine) -> int:
+    """Apply what is missing, each migration in its own transaction; idempotent."""
+    with engine.begin() as connection:
+        if is_postgres(connection):
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"),
+                               {"key": _MIGRATION_LOCK})
+        if is_postgres(connection):
+            exists = connection.execute(text("SELECT to_regclass('hub_meta')")).scalar()
+        else:
+            exists = connection.execute(text(
+                "SELECT name FROM sqlite_master WHERE name = 'hub_meta'")).scalar()
+        current = schema_version(connection) if exists else 0
+        if current > LATEST:
+            raise HubDatabaseError("hub.db_too_new", found=current, supported=LATEST)
+        for number, step in enumerate(MIGRATIONS, start=1):
+            if number <= current:
+                continue
+            step(connection)
+            connection.execute(hub_meta.delete().where(hub_meta.c.key == SCHEMA_KEY))
+            connection.execute(hub_meta.insert().values(key=SCHEMA_KEY, value=str(number)))
+            current = number
+    return current
+
+
+def connect(url: str, *, pool_size: int = 10) -> Engine:
+    """Open and migrate; a database that cannot be reached says so, translated."""
+    engine = open_engine(url, pool_size=pool_size)
+    try:
+        migrate(engine)
+    except HubDatabaseError:
+        raise
+    except SQLAlchemyError as error:
+        raise HubDatabaseError("hub.db_unusable", url=_safe(url),
+                               reason=str(error.orig or error).splitlines()[0]) from None
+    return engine
+
+
+def _safe(url: str) -> str:
+    """The URL without its password, for messages."""
+    if "@" in url and "://" in url:
+        scheme, rest = url.split("://", 1)
+        credentials, host = rest.rsplit("@", 1)
+        return f"{scheme}://{credentials.split(':', 1)[0]}:***@{host}"
+    return url

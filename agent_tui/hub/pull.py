@@ -1,0 +1,178 @@
+"""Pulling: the changes a principal may read, after its cursor, in commit order (SYNC.md).
+
+The cursor is opaque to the client:
+- ``""``: start from nothing. The hub sends a snapshot of what the principal may read (its cases,
+  their notes, their customers), page by page (``s:<feed head>:<last case id>``), then the feed
+  from the head it noted before the first page. A snapshot cursor is never pruned, so a reset
+  cannot loop.
+- ``<seq>`` on SQLite, where one writer commits in sequence order.
+- ``<txid>.<seq>`` on PostgreSQL: sequence values commit out of order, so a plain sequence cursor
+  can step over a row that commits later. Only rows of transactions older than every transaction
+  still running are read, and the cursor is the pair.
+
+A cursor older than the pruned part of the log gets ``reset``: the client rebuilds its copies of
+server-owned rows from a snapshot (never touching its outbox).
+"""
+
+from __future__ import annotations
+
+import msgspec
+from sqlalchemy import Connection, Engine, func, or_, select, text, tuple_
+
+from agent_tui.hub import changes, faults
+from agent_tui.hub.auth import Principal
+from agent_tui.hub.database import is_postgres
+from agent_tui.hub.schema import CASE_FIELDS, case_notes, cases, change_log, devices, hub_meta
+
+FLOOR_KEY = "change_log_floor"  # the lowest seq still held after pruning
+MAX_LIMIT = 1000
+
+
+class Change(msgspec.Struct, frozen=True):
+    entity: str
+    id: str
+    version: int
+    op: str
+    data: dict
+
+
+class PullOutcome(msgspec.Struct, frozen=True):
+    changes: list[Change]
+    cursor: str
+    has_more: bool
+    last_mutation_seq: int
+    reset: bool = False
+
+
+class BadCursor(ValueError):
+    pass
+
+
+def _floor(connection: Connection) -> int:
+    value = connection.execute(select(hub_meta.c.value).where(hub_meta.c.key == FLOOR_KEY)
+                               ).scalar()
+    return int(value) if value else 0
+
+
+def feed_head(connection: Connection) -> str:
+    """Where the feed stands now: a snapshot read after this sees everything before it."""
+    if is_postgres(connection):
+        xmin = connection.execute(text(
+            "SELECT pg_snapshot_xmin(pg_current_snapshot())::text")).scalar()
+        return f"{xmin}.0"
+    return str(connection.execute(select(func.coalesce(func.max(change_log.c.seq), 0))).scalar())
+
+
+def _parse_feed(cursor: str, postgres: bool) -> tuple[int, int]:
+    try:
+        if postgres:
+            txid, _, seq = cursor.partition(".")
+            return int(txid), int(seq or 0)
+        return 0, int(cursor)
+    except ValueError:
+        raise BadCursor(cursor) from None
+
+
+def read_feed(connection: Connection, audiences: tuple[str, ...], cursor: str, limit: int
+              ) -> tuple[list[Change], str, bool]:
+    """Changes after ``cursor`` for ``audiences``, oldest first; one row per change."""
+    postgres = is_postgres(connection)
+    txid, seq = _parse_feed(cursor, postgres)
+    columns = [change_log.c.seq, change_log.c.entity, change_log.c.entity_id,
+               change_log.c.version, change_log.c.op, change_log.c.data]
+    query = select(*columns).where(change_log.c.audience.in_(audiences))
+    if postgres:
+        txid_column = text("change_log.txid")
+        query = select(*columns, text("change_log.txid::text AS txid")).where(
+            change_log.c.audience.in_(audiences),
+            tuple_(txid_column, change_log.c.seq) > tuple_(
+                text(f"'{txid}'::xid8"), seq),
+            text("change_log.txid < pg_snapshot_xmin(pg_current_snapshot())"),
+        ).order_by(txid_column, change_log.c.seq)
+    else:
+        query = query.where(change_log.c.seq > seq).order_by(change_log.c.seq)
+    rows = connection.execute(query.limit(limit + 1)).all()
+    has_more = len(rows) > limit
+    rows = rows[:limit]
+    found: list[Change] = []
+    seen: set[int] = set()
+    for row in rows:
+        if row.seq in seen:
+            continue
+        seen.add(row.seq)
+        found.append(Change(row.entity, row.entity_id, row.version, row.op,
+                            msgspec.json.decode(row.data)))
+    if rows:
+        last = rows[-1]
+        cursor = f"{last.txid}.{last.seq}" if postgres else str(last.seq)
+    return found, cursor, has_more
+
+
+def _visible_cases(principal: Principal):
+    mine = or_(cases.c.assigned_to == principal.agent_id,
+               cases.c.created_by == principal.agent_id)
+    if principal.role == "supervisor" and principal.team:
+        return or_(mine, cases.c.team == principal.team)
+    return mine
+
+
+def _snapshot_page(connection: Connection, principal: Principal, head: str, after: str,
+                   limit: int) -> PullOutcome:
+    rows = connection.execute(
+        select(*(cases.c[name] for name in CASE_FIELDS)).where(
+            _visible_cases(principal), cases.c.id > after).order_by(cases.c.id).limit(limit + 1)
+    ).all()
+    has_more = len(rows) > limit
+    rows = rows[:limit]
+    found: list[Change] = []
+    ids = [row.id for row in rows]
+    notes = connection.execute(select(
+        case_notes.c.id, case_notes.c.case_id, case_notes.c.at, case_notes.c.agent_id,
+        case_notes.c.text).where(case_notes.c.case_id.in_(ids)).order_by(case_notes.c.id)
+    ).all() if ids else []
+    for row in rows:
+        data = dict(row._mapping)
+        data["customer"] = changes.customer_row(connection, row.customer_id)
+        found.append(Change("case", row.id, row.version, "upsert", data))
+    for note in notes:
+        found.append(Change("case_note", note.id, 1, "upsert", dict(note._mapping)))
+    if has_more:
+        return PullOutcome(found, f"s:{head}:{ids[-1]}", True, 0)
+    return PullOutcome(found, head, True, 0)  # the feed since the head comes next
+
+
+def pull(engine: Engine, principal: Principal, device_id: str, cursor: str, limit: int
+         ) -> PullOutcome:
+    limit = max(1, min(limit, MAX_LIMIT))
+    with engine.begin() as connection:
+        last_seq = connection.execute(select(devices.c.last_mutation_seq).where(
+            devices.c.device_id == device_id)).scalar() or 0
+        if cursor == "" or cursor.startswith("s:"):
+            if cursor:
+                _, head, after = cursor.split(":", 2)
+            else:
+                head, after = feed_head(connection), ""
+            page = _snapshot_page(connection, principal, head, after, limit)
+            faults.maybe("mid_pull")
+            return msgspec.structs.replace(page, last_mutation_seq=last_seq)
+        _, seq = _parse_feed(cursor, is_postgres(connection))
+        floor = _floor(connection)
+        if floor and seq + 1 < floor:
+            return PullOutcome([], "", True, last_seq, reset=True)
+        found, new_cursor, has_more = read_feed(connection, principal.audiences, cursor, limit)
+        faults.maybe("mid_pull")
+        return PullOutcome(found, new_cursor, has_more, last_seq)
+
+
+def prune(engine: Engine, keep_after_seq: int) -> int:
+    """Drop change-log rows up to ``keep_after_seq`` (old data goes cheaply; clients whose
+    cursor is older get a reset)."""
+    with engine.begin() as connection:
+        result = connection.execute(change_log.delete().where(
+            change_log.c.seq <= keep_after_seq))
+        connection.execute(hub_meta.delete().where(hub_meta.c.key == FLOOR_KEY))
+        connection.execute(hub_meta.insert().values(key=FLOOR_KEY, value=str(keep_after_seq + 1)))
+    return result.rowcount
+
+
+

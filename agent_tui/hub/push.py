@@ -1,0 +1,219 @@
+"""Pushing a device's mutations: each in its own transaction, exactly once (SYNC.md).
+
+For one mutation, in one transaction: lock the device's row; a mutation id already answered is a
+duplicate and gets the stored answer (``key_reuse`` if its arguments differ); otherwise its ``seq``
+must be the device's next, the mutation is applied (or refused, or found in conflict) under a
+savepoint, its answer is stored and the device's counter advances. A transient failure rolls the
+mutation back and ends the batch; one that keeps failing is, after ``GIVE_UP_AFTER`` tries,
+stored as rejected so the device is not blocked behind it forever.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+import msgspec
+from sqlalchemy import Engine, select, update
+from sqlalchemy.exc import SQLAlchemyError
+
+from agent_tui.domain.sla import SlaPolicy
+from agent_tui.domain.times import iso
+from agent_tui.hub import faults
+from agent_tui.hub.auth import Principal
+from agent_tui.hub.mutations import HANDLERS, MutationContext, Outcome, Rejected, insert_if_absent
+from agent_tui.hub.schema import devices, mutation_failures, mutation_results
+
+GIVE_UP_AFTER = 5
+# A device clock within this of the hub's is left alone: shifting by jitter would only blur.
+CLOCK_TOLERANCE = timedelta(seconds=5)
+
+
+class PushItem(msgspec.Struct, frozen=True):
+    seq: int
+    mutation_id: str
+    name: str
+    args: dict
+
+
+class PushAnswer(msgspec.Struct, frozen=True, omit_defaults=True):
+    mutation_id: str
+    seq: int
+    status: str  # applied | duplicate | rejected | conflict | key_reuse
+    reason: str = ""
+    current: dict | None = None
+    result: str = ""  # for a duplicate: the stored answer's status
+
+
+class OutOfOrder(Exception):
+    def __init__(self, expected_seq: int, answers: list[PushAnswer]) -> None:
+        super().__init__(expected_seq)
+        self.expected_seq = expected_seq
+        self.answers = answers
+
+
+class PushOutcome(msgspec.Struct, frozen=True):
+    answers: list[PushAnswer]
+    last_mutation_seq: int
+    stopped: str = ""  # "transient" when the batch ended early on a hub fault
+
+
+def payload_hash(name: str, args: dict) -> str:
+    return hashlib.sha256(msgspec.json.encode([name, args], order="sorted")).hexdigest()
+
+
+def clock_shift(sent_at: str | None, now: datetime) -> timedelta:
+    """How far the device's clock is behind the hub's, measured by this request."""
+    if not sent_at:
+        return timedelta()
+    try:
+        device_now = datetime.fromisoformat(sent_at)
+    except ValueError:
+        return timedelta()
+    if device_now.tzinfo is not None:
+        device_now = device_now.astimezone().replace(tzinfo=None)
+    shift = now - device_now
+    return shift if abs(shift) > CLOCK_TOLERANCE else timedelta()
+
+
+def _stored_answer(row, item: PushItem, digest: str) -> PushAnswer:
+    if row.payload_hash != digest:
+        return PushAnswer(item.mutation_id, item.seq, "key_reuse", reason="key_reuse")
+    current = msgspec.json.decode(row.current) if row.current else None
+    return PushAnswer(item.mutation_id, row.seq, "duplicate", reason=row.reason,
+                      current=current, result=row.status)
+
+
+def _store(connection, device_id: str, item: PushItem, digest: str, outcome: Outcome,
+           now: datetime) -> None:
+    inserted = insert_if_absent(connection, mutation_results, {
+        "device_id": device_id, "mutation_id": item.mutation_id, "seq": item.seq,
+        "name": item.name[:64], "payload_hash": digest, "status": outcome.status,
+        "reason": outcome.reason,
+        "current": msgspec.json.encode(outcome.current).decode() if outcome.current else None,
+        "entity_id": outcome.entity_id, "phantom_version": outcome.phantom_version,
+        "received_at": iso(now)})
+    if not inserted:  # the same mutation committed by a concurrent push: let that answer stand
+        raise _Raced()
+    connection.execute(update(devices).where(devices.c.device_id == device_id).values(
+        last_mutation_seq=item.seq))
+
+
+class _Raced(Exception):
+    pass
+
+
+def push(engine: Engine, principal: Principal, device_id: str, items: list[PushItem],
+         sent_at: str | None, policy: SlaPolicy, clock: Callable[[], datetime]) -> PushOutcome:
+    answers: list[PushAnswer] = []
+    shift = clock_shift(sent_at, clock())
+    for item in sorted(items, key=lambda item: item.seq):
+        digest = payload_hash(item.name, item.args)
+        try:
+            answer = _push_one(engine, principal, device_id, item, digest, shift, policy, clock)
+        except OutOfOrder as error:
+            raise OutOfOrder(error.expected_seq, answers) from None
+        except (SQLAlchemyError, faults.InjectedFault, RuntimeError, ValueError, TypeError,
+                KeyError) as error:
+            answer = _after_failure(engine, device_id, item, digest, error, clock)
+            if answer is None:
+                return PushOutcome(answers, _last_seq(engine, device_id), "transient")
+        answers.append(answer)
+    return PushOutcome(answers, _last_seq(engine, device_id))
+
+
+def _push_one(engine: Engine, principal: Principal, device_id: str, item: PushItem, digest: str,
+              shift: timedelta, policy: SlaPolicy, clock: Callable[[], datetime]) -> PushAnswer:
+    for _ in range(2):  # once more if a concurrent push of the same batch won the race
+        try:
+            with engine.begin() as connection:
+                answer = _apply_in(connection, principal, device_id, item, digest, shift,
+                                   policy, clock())
+            faults.maybe("after_commit", item.name)
+            return answer
+        except _Raced:
+            continue
+    raise RuntimeError("mutation raced twice")
+
+
+def _apply_in(connection, principal: Principal, device_id: str, item: PushItem, digest: str,
+              shift: timedelta, policy: SlaPolicy, now: datetime) -> PushAnswer:
+    last = connection.execute(select(devices.c.last_mutation_seq).where(
+        devices.c.device_id == device_id).with_for_update()).scalar_one()
+    stored = connection.execute(select(mutation_results).where(
+        mutation_results.c.device_id == device_id,
+        mutation_results.c.mutation_id == item.mutation_id)).first()
+    if stored is not None:
+        return _stored_answer(stored, item, digest)
+    if item.seq <= last:
+        # A new mutation under a number already used (a restored backup of the store, say):
+        # refused visibly, never applied twice or silently dropped.
+        outcome = Outcome("rejected", reason="seq_already_used")
+        _store_rejected_out_of_line(connection, device_id, item, digest, outcome, now)
+        return PushAnswer(item.mutation_id, item.seq, "rejected", reason=outcome.reason)
+    if item.seq != last + 1:
+        raise OutOfOrder(last + 1, [])
+    faults.maybe("before_apply", item.name)
+    handler = HANDLERS.get(item.name)
+    context = MutationContext(connection, principal, device_id, item.mutation_id, now, shift,
+                              policy)
+    try:
+        with connection.begin_nested():
+            if handler is None:
+                raise Rejected("unknown_mutation")
+            outcome = handler(context, item.args)
+    except Rejected as refusal:
+        outcome = Outcome("rejected", reason=refusal.reason)
+    _store(connection, device_id, item, digest, outcome, now)
+    faults.maybe("before_commit", item.name)
+    return PushAnswer(item.mutation_id, item.seq, outcome.status, reason=outcome.reason,
+                      current=outcome.current)
+
+
+def _store_rejected_out_of_line(connection, device_id: str, item: PushItem, digest: str,
+                                outcome: Outcome, now: datetime) -> None:
+    insert_if_absent(connection, mutation_results, {
+        "device_id": device_id, "mutation_id": item.mutation_id, "seq": item.seq,
+        "name": item.name[:64], "payload_hash": digest, "status": "rejected",
+        "reason": outcome.reason, "received_at": iso(now)})
+
+
+def _after_failure(engine: Engine, device_id: str, item: PushItem, digest: str,
+                   error: Exception, clock: Callable[[], datetime]) -> PushAnswer | None:
+    """Count the failure; after ``GIVE_UP_AFTER`` of them, reject the mutation for good."""
+    reason = f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}"[:300]
+    try:
+        with engine.begin() as connection:
+            failures = connection.execute(select(mutation_failures.c.failures).where(
+                mutation_failures.c.device_id == device_id,
+                mutation_failures.c.mutation_id == item.mutation_id)).scalar() or 0
+            if failures:
+                connection.execute(update(mutation_failures).where(
+                    mutation_failures.c.device_id == device_id,
+                    mutation_failures.c.mutation_id == item.mutation_id).values(
+                    failures=failures + 1, last_error=reason))
+            else:
+                connection.execute(mutation_failures.insert().values(
+                    device_id=device_id, mutation_id=item.mutation_id, failures=1,
+                    last_error=reason))
+            if failures + 1 < GIVE_UP_AFTER:
+                return None
+            last = connection.execute(select(devices.c.last_mutation_seq).where(
+                devices.c.device_id == device_id).with_for_update()).scalar_one()
+            if item.seq != last + 1:
+                return None
+            _store(connection, device_id, item, digest,
+                   Outcome("rejected", reason="hub_error_repeated"), clock())
+    except SQLAlchemyError:
+        return None  # the database itself is down: nothing to count, try again later
+    return PushAnswer(item.mutation_id, item.seq, "rejected", reason="hub_error_repeated")
+
+
+def _last_seq(engine: Engine, device_id: str) -> int:
+    try:
+        with engine.connect() as connection:
+            return connection.execute(select(devices.c.last_mutation_seq).where(
+                devices.c.device_id == device_id)).scalar() or 0
+    except SQLAlchemyError:
+        return -1

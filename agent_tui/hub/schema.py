@@ -1,0 +1,252 @@
+"""The hub's tables, one schema for SQLite and PostgreSQL (SQLAlchemy Core).
+
+Customer master data (customers, products, accounts, transactions, interactions) is the hub's own:
+workstations only read and cache it. Cases, notes, callbacks, calls, flags, operations and audit
+events arrive as mutations from workstations. ``mutation_results`` remembers every answer, so a
+batch sent twice is answered twice alike and applied once; ``change_log`` is the feed workstations
+pull, one row per audience that may read the change.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Index,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+)
+
+metadata = MetaData()
+
+# SQLite gives an INTEGER PRIMARY KEY its rowid (autoincrementing); PostgreSQL a bigint identity.
+_BIG_ID = BigInteger().with_variant(Integer(), "sqlite")
+
+
+def _text(name: str, **kwargs) -> Column:
+    return Column(name, Text, nullable=False, server_default="", **kwargs)
+
+
+hub_meta = Table(
+    "hub_meta", metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+tokens = Table(
+    "tokens", metadata,
+    Column("id", String(36), primary_key=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("agent_id", String(64), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("team", String(64), nullable=False, server_default=""),
+    Column("created_at", String(32), nullable=False),
+    Column("expires_at", String(32)),
+    Column("revoked_at", String(32)),
+)
+
+devices = Table(
+    "devices", metadata,
+    Column("device_id", String(36), primary_key=True),
+    Column("agent_id", String(64), nullable=False),
+    Column("registered_at", String(32), nullable=False),
+    Column("last_mutation_seq", BigInteger, nullable=False, server_default="0"),
+)
+
+mutation_results = Table(
+    "mutation_results", metadata,
+    Column("device_id", String(36), nullable=False),
+    Column("mutation_id", String(36), nullable=False),
+    Column("seq", BigInteger, nullable=False),
+    Column("name", String(64), nullable=False),
+    Column("payload_hash", String(64), nullable=False),
+    Column("status", String(16), nullable=False),  # applied | rejected | conflict
+    _text("reason"),
+    Column("current", Text),  # the record as the hub holds it, for a conflict
+    _text("entity_id"),
+    # For a refused case change: the version the device believed it made. A later change from
+    # the same device built on that version is refused too, instead of landing on another's.
+    Column("phantom_version", BigInteger),
+    Column("received_at", String(32), nullable=False),
+    PrimaryKeyConstraint("device_id", "mutation_id"),
+)
+
+# A mutation whose application keeps failing (a hub fault, not the client's) is counted outside
+# the rolled-back transaction, so the device is not blocked behind it forever.
+mutation_failures = Table(
+    "mutation_failures", metadata,
+    Column("device_id", String(36), nullable=False),
+    Column("mutation_id", String(36), nullable=False),
+    Column("failures", Integer, nullable=False),
+    _text("last_error"),
+    PrimaryKeyConstraint("device_id", "mutation_id"),
+)
+
+customers = Table(
+    "customers", metadata,
+    Column("id", String(32), primary_key=True),
+    *(_text(name) for name in ("name", "name_pinyin", "name_initials", "gender", "birth_date",
+                               "id_number", "id_last6", "mobile", "segment")),
+    Column("is_elderly", Integer, nullable=False, server_default="0"),
+    Column("is_disabled", Integer, nullable=False, server_default="0"),
+    Column("risk_level", Integer, nullable=False),
+    *(_text(name) for name in ("address", "occupation", "customer_since", "branch")),
+    Column("version", BigInteger, nullable=False, server_default="1"),
+)
+Index("hub_customers_mobile", customers.c.mobile)
+Index("hub_customers_id_number", customers.c.id_number)
+Index("hub_customers_id_last6", customers.c.id_last6)
+Index("hub_customers_name", customers.c.name)
+Index("hub_customers_name_pinyin", customers.c.name_pinyin)
+Index("hub_customers_name_initials", customers.c.name_initials)
+
+products = Table(
+    "products", metadata,
+    Column("code", String(32), primary_key=True),
+    *(_text(name) for name in ("kind", "name_zh", "name_en")),
+    Column("risk_level", Integer, nullable=False),
+)
+
+accounts = Table(
+    "accounts", metadata,
+    Column("id", String(40), primary_key=True),
+    Column("customer_id", String(32), nullable=False, index=True),
+    *(_text(name) for name in ("kind", "product_code", "number", "last4", "status")),
+    Column("balance_cents", BigInteger, nullable=False, server_default="0"),
+    _text("opened_on"),
+    Column("version", BigInteger, nullable=False, server_default="1"),
+)
+Index("hub_accounts_last4", accounts.c.last4, accounts.c.customer_id)
+Index("hub_accounts_number", accounts.c.number)
+
+transactions = Table(
+    "transactions", metadata,
+    Column("id", _BIG_ID, primary_key=True, autoincrement=True),
+    Column("customer_id", String(32), nullable=False),
+    Column("account_id", String(40), nullable=False),
+    _text("at"), _text("kind"),
+    Column("amount_cents", BigInteger),
+    *(_text(name) for name in ("counterparty", "channel", "description")),
+)
+Index("hub_transactions_customer_at", transactions.c.customer_id, transactions.c.at)
+
+interactions = Table(
+    "interactions", metadata,
+    Column("id", String(36), primary_key=True),
+    Column("customer_id", String(32), nullable=False),
+    *(_text(name) for name in ("at", "channel", "category", "agent_id", "summary", "outcome")),
+    Column("version", BigInteger, nullable=False, server_default="1"),
+)
+Index("hub_interactions_customer_at", interactions.c.customer_id, interactions.c.at)
+
+CASE_FIELDS = ("id", "number", "customer_id", "channel", "category", "sub_category", "priority",
+               "status", "title", "description", "opened_at", "due_at", "updated_at",
+               "created_by", "assigned_to", "call_id", "first_response_due", "first_response_at",
+               "paused_since", "paused_seconds", "breached_at", "escalated_to",
+               "escalation_reason", "version")
+cases = Table(
+    "cases", metadata,
+    Column("id", String(36), primary_key=True),
+    Column("number", String(40), nullable=False, unique=True),
+    Column("customer_id", String(32), nullable=False, index=True),
+    *(_text(name) for name in ("channel", "category", "sub_category", "priority", "status",
+                               "title", "description", "opened_at", "due_at", "updated_at",
+                               "created_by", "assigned_to")),
+    Column("call_id", String(36)),
+    Column("first_response_due", String(32)),
+    Column("first_response_at", String(32)),
+    Column("paused_since", String(32)),
+    Column("paused_seconds", Integer, nullable=False, server_default="0"),
+    Column("breached_at", String(32)),
+    _text("escalated_to"), _text("escalation_reason"),
+    Column("version", BigInteger, nullable=False, server_default="1"),
+    _text("team"),
+)
+Index("hub_cases_assigned", cases.c.assigned_to, cases.c.status)
+Index("hub_cases_team", cases.c.team, cases.c.status)
+
+case_notes = Table(
+    "case_notes", metadata,
+    Column("id", String(36), primary_key=True),
+    Column("case_id", String(36), nullable=False, index=True),
+    _text("at"), _text("agent_id"), _text("text"), _text("received_at"),
+)
+
+case_events = Table(
+    "case_events", metadata,
+    Column("seq", _BIG_ID, primary_key=True, autoincrement=True),
+    Column("case_id", String(36), nullable=False, index=True),
+    *(_text(name) for name in ("at", "agent_id", "kind", "from_status", "to_status", "detail")),
+)
+
+callbacks = Table(
+    "callbacks", metadata,
+    Column("id", String(36), primary_key=True),
+    Column("customer_id", String(32), nullable=False),
+    Column("case_id", String(36)),
+    Column("call_id", String(36)),
+    *(_text(name) for name in ("agent_id", "due_at", "reason", "status", "created_at")),
+    Column("done_at", String(32)),
+    Column("version", BigInteger, nullable=False, server_default="1"),
+)
+
+calls = Table(
+    "calls", metadata,
+    Column("id", String(36), primary_key=True),
+    _text("agent_id"),
+    Column("customer_id", String(32)),
+    _text("started_at"),
+    Column("ended_at", String(32)),
+    Column("request_type", String(32)),
+    *(_text(name) for name in ("verification", "closing", "notes")),
+    Column("events", Integer, nullable=False, server_default="0"),
+)
+
+call_events = Table(
+    "call_events", metadata,
+    Column("call_id", String(36), nullable=False),
+    Column("position", Integer, nullable=False),
+    *(_text(name) for name in ("at", "kind", "stage", "step", "detail")),
+    PrimaryKeyConstraint("call_id", "position"),
+)
+
+customer_flags = Table(
+    "customer_flags", metadata,
+    Column("id", String(36), primary_key=True),
+    Column("customer_id", String(32), nullable=False, index=True),
+    *(_text(name) for name in ("flag", "at", "agent_id", "reason")),
+    Column("call_id", String(36)),
+)
+
+operations = Table(
+    "operations", metadata,
+    Column("id", String(36), primary_key=True),  # the mutation id: a command runs once
+    *(_text(name) for name in ("agent_id", "operation", "customer_id", "account_id", "detail",
+                               "at", "status")),
+)
+
+audit_log = Table(
+    "audit_log", metadata,
+    Column("id", String(36), primary_key=True),
+    *(_text(name) for name in ("at", "agent_id", "action", "detail", "received_at")),
+    Column("customer_id", String(32)),
+)
+
+# The feed workstations pull. On PostgreSQL a ``txid xid8 DEFAULT pg_current_xact_id()`` column
+# is added by the migration (SYNC.md's cursor rule); SQLite has one writer, so seq alone is safe.
+change_log = Table(
+    "change_log", metadata,
+    Column("seq", _BIG_ID, primary_key=True, autoincrement=True),
+    Column("audience", String(80), nullable=False),  # agent:A1024, team:T1, all
+    Column("entity", String(32), nullable=False),
+    Column("entity_id", String(40), nullable=False),
+    Column("version", BigInteger, nullable=False),
+    Column("op", String(16), nullable=False, server_default="upsert"),
+    Column("data", Text, nullable=False),
+    Column("at", String(32), nullable=False),
+)
+Index("hub_change_log_audience", change_log.c.audience, change_log.c.seq)

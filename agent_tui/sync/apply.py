@@ -1,0 +1,180 @@
+"""Writing what the hub sent into the local store: pulled changes and cached customer records.
+
+A row applies only if its version is at least the one held (the hub's copy of the same version is
+authoritative), and never over a case with local changes still queued: those reach the hub first,
+and the hub's answer (a newer version, or a conflict with its current state) settles the row.
+Customer master data is the hub's: a customer is cached when the agent found or opened it, and
+its pulled changes update only what is cached.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import datetime
+
+import msgspec
+
+from agent_tui.domain.ids import new_id
+from agent_tui.domain.text import sanitize
+from agent_tui.domain.times import iso
+
+CUSTOMER_COLUMNS = ("id", "name", "name_pinyin", "name_initials", "gender", "birth_date",
+                    "id_number", "id_last6", "mobile", "segment", "is_elderly", "is_disabled",
+                    "risk_level", "address", "occupation", "customer_since", "branch", "version")
+CASE_COLUMNS = ("id", "number", "customer_id", "channel", "category", "sub_category", "priority",
+                "status", "title", "description", "opened_at", "due_at", "updated_at",
+                "created_by", "assigned_to", "call_id", "first_response_due",
+                "first_response_at", "paused_since", "paused_seconds", "breached_at",
+                "escalated_to", "escalation_reason", "version")
+_TEXT_FREE = frozenset({"version", "is_elderly", "is_disabled", "risk_level", "paused_seconds"})
+
+
+class Applied(msgspec.Struct):
+    """What a pull or a cache write changed, for the screens to react to."""
+
+    cases: set[str] = msgspec.field(default_factory=set)
+    customers: set[str] = msgspec.field(default_factory=set)
+    notes: int = 0
+    skipped: int = 0
+
+
+def _clean(row: dict, columns: tuple[str, ...]) -> tuple:
+    """The row's values in column order; text from the hub is sanitised like any outside text."""
+    values = []
+    for column in columns:
+        value = row.get(column)
+        if isinstance(value, str) and column not in _TEXT_FREE:
+            value = sanitize(value, multiline=column == "description")
+        values.append(value)
+    return tuple(values)
+
+
+def _upsert(connection: sqlite3.Connection, table: str, columns: tuple[str, ...],
+            values: tuple) -> None:
+    """Insert or update in place by id (REPLACE would delete the row first, which a foreign
+    key from the customer's accounts or cases refuses)."""
+    updates = ", ".join(f"{column} = excluded.{column}" for column in columns[1:])
+    connection.execute(
+        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)}) "
+        f"ON CONFLICT (id) DO UPDATE SET {updates}", values)
+
+
+def _held_version(connection: sqlite3.Connection, table: str, row_id: str) -> int | None:
+    found = connection.execute(f"SELECT version FROM {table} WHERE id = ?", (row_id,)).fetchone()
+    return found[0] if found else None
+
+
+def upsert_customer(connection: sqlite3.Connection, row: dict, *, only_if_held: bool,
+                    applied: Applied) -> None:
+    if not isinstance(row, dict) or not isinstance(row.get("id"), str):
+        return
+    held = _held_version(connection, "customers", row["id"])
+    if held is None and only_if_held:
+        return
+    if held is not None and int(row.get("version") or 0) < held:
+        applied.skipped += 1
+        return
+    _upsert(connection, "customers", CUSTOMER_COLUMNS, _clean(row, CUSTOMER_COLUMNS))
+    applied.customers.add(row["id"])
+
+
+def _has_pending(connection: sqlite3.Connection, case_id: str) -> bool:
+    return connection.execute(
+        "SELECT 1 FROM outbox WHERE name LIKE 'case.%' AND (json_extract(args_json, '$.case_id')"
+        " = ? OR (name = 'case.open' AND json_extract(args_json, '$.id') = ?)) LIMIT 1",
+        (case_id, case_id)).fetchone() is not None
+
+
+def upsert_case(connection: sqlite3.Connection, row: dict, at: datetime, applied: Applied, *,
+                force: bool = False) -> None:
+    """The hub's state of a case. ``force`` (a conflict's current state) overrides the local
+    row even at a lower version: the local change it replaces was refused."""
+    case_id = row.get("id")
+    if not isinstance(case_id, str):
+        return
+    if not force and _has_pending(connection, case_id):
+        applied.skipped += 1
+        return
+    customer = row.get("customer")
+    if isinstance(customer, dict):
+        upsert_customer(connection, customer, only_if_held=False, applied=applied)
+    if connection.execute("SELECT 1 FROM customers WHERE id = ?",
+                          (row.get("customer_id"),)).fetchone() is None:
+        applied.skipped += 1  # a case of a customer the hub did not send: wait for it
+        return
+    before = connection.execute("SELECT status, assigned_to, version FROM cases WHERE id = ?",
+                                (case_id,)).fetchone()
+    if before is not None and not force and int(row.get("version") or 0) < before[2]:
+        applied.skipped += 1
+        return
+    values = _clean(row, CASE_COLUMNS)
+    if before is None:
+        connection.execute(f"INSERT INTO cases ({', '.join(CASE_COLUMNS)}) VALUES "
+                           f"({', '.join('?' for _ in CASE_COLUMNS)})", values)
+    else:
+        assignments = ", ".join(f"{column} = ?" for column in CASE_COLUMNS[1:])
+        connection.execute(f"UPDATE cases SET {assignments} WHERE id = ?",
+                           (*values[1:], case_id))
+    if before is None or (before[0], before[1]) != (row.get("status"), row.get("assigned_to")):
+        # The case's history shows what arrived from the hub, and when.
+        connection.execute(
+            "INSERT INTO case_events (id, case_id, at, agent_id, kind, from_status, to_status, "
+            "detail) VALUES (?, ?, ?, 'hub', 'synced', ?, ?, ?)",
+            (new_id(), case_id, iso(at), before[0] if before else "", str(row.get("status")),
+             json.dumps({"assigned_to": str(row.get("assigned_to") or ""),
+                         "escalated_to": str(row.get("escalated_to") or "")},
+                        ensure_ascii=False)))
+    applied.cases.add(case_id)
+
+
+def insert_note(connection: sqlite3.Connection, row: dict, applied: Applied) -> None:
+    """Append-only: inserted if absent by its id, for a case held here."""
+    cursor = connection.execute(
+        "INSERT OR IGNORE INTO case_notes (id, case_id, at, agent_id, text) "
+        "SELECT ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM cases WHERE id = ?)",
+        (row.get("id"), row.get("case_id"), row.get("at"), sanitize(str(row.get("agent_id"))),
+         sanitize(str(row.get("text") or ""), multiline=True), row.get("case_id")))
+    if cursor.rowcount:
+        applied.notes += 1
+        applied.cases.add(str(row.get("case_id")))
+
+
+def apply_changes(connection: sqlite3.Connection, changes: list, at: datetime,
+                  applied: Applied) -> None:
+    for change in changes:
+        if change.entity == "case":
+            upsert_case(connection, change.data, at, applied)
+        elif change.entity == "case_note":
+            insert_note(connection, change.data, applied)
+        elif change.entity == "customer":
+            upsert_customer(connection, change.data, only_if_held=True, applied=applied)
+        else:
+            applied.skipped += 1  # an entity this version does not know: harmless to skip
+
+
+def cache_record(connection: sqlite3.Connection, record: dict, at: datetime) -> Applied:
+    """A customer fetched from the hub, with what its 360 shows: available offline from now."""
+    applied = Applied()
+    upsert_customer(connection, record.get("customer") or {}, only_if_held=False,
+                    applied=applied)
+    for product in record.get("products") or []:
+        connection.execute(
+            "INSERT OR IGNORE INTO products (code, kind, name_zh, name_en, risk_level) "
+            "VALUES (?, ?, ?, ?, ?)", _clean(product, ("code", "kind", "name_zh", "name_en",
+                                                        "risk_level")))
+    columns = ("id", "customer_id", "kind", "product_code", "number", "last4", "status",
+               "balance_cents", "opened_on", "version")
+    for account in record.get("accounts") or []:
+        _upsert(connection, "accounts", columns, _clean(account, columns))
+    columns = ("id", "customer_id", "account_id", "at", "kind", "amount_cents", "counterparty",
+               "channel", "description")
+    for transaction in record.get("transactions") or []:
+        _upsert(connection, "transactions", columns, _clean(transaction, columns))
+    columns = ("id", "customer_id", "at", "channel", "category", "agent_id", "summary",
+               "outcome", "version")
+    for interaction in record.get("interactions") or []:
+        _upsert(connection, "interactions", columns, _clean(interaction, columns))
+    for case in record.get("cases") or []:
+        upsert_case(connection, {**case, "customer": None}, at, applied)
+    return applied

@@ -1,0 +1,146 @@
+"""Talking to the hub over HTTP (httpx), with every failure sorted into what the worker does next.
+
+- ``HubUnreachable``: the link or the hub is down, slow, or answered something that is not the
+  protocol (a 5xx, a proxy's HTML, a truncated body). Keep everything and try again later.
+- ``HubRefused``: the hub understood and said no to the whole request (a token expired or
+  revoked, a device that is not ours): the agent must act; the queue waits, intact.
+- ``OutOfOrder``: the hub expected another ``seq`` first.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import httpx
+import msgspec
+
+from agent_tui.domain.times import iso
+from agent_tui.store.outbox import Mutation
+
+TIMEOUT = httpx.Timeout(10.0, connect=3.0)
+
+
+class HubUnreachable(Exception):
+    pass
+
+
+class HubRefused(Exception):
+    def __init__(self, status: int, code: str) -> None:
+        super().__init__(f"{status} {code}")
+        self.status = status
+        self.code = code
+
+
+class OutOfOrder(Exception):
+    def __init__(self, expected_seq: int, results: list[dict]) -> None:
+        super().__init__(expected_seq)
+        self.expected_seq = expected_seq
+        self.results = results
+
+
+class Answer(msgspec.Struct, frozen=True):
+    mutation_id: str
+    seq: int
+    status: str
+    reason: str = ""
+    current: dict | None = None
+    result: str = ""
+
+
+class PushReply(msgspec.Struct, frozen=True):
+    results: list[Answer]
+    last_mutation_seq: int
+    stopped: str = ""
+
+
+class Change(msgspec.Struct, frozen=True):
+    entity: str
+    id: str
+    version: int
+    op: str
+    data: dict
+
+
+class PullReply(msgspec.Struct, frozen=True):
+    changes: list[Change]
+    cursor: str
+    has_more: bool
+    last_mutation_seq: int
+    reset: bool = False
+
+
+class _Device(msgspec.Struct, frozen=True):
+    device_id: str
+
+
+class _Search(msgspec.Struct, frozen=True):
+    customers: list[dict]
+
+
+class HubClient:
+    def __init__(self, base_url: str, token: str, *, transport: httpx.BaseTransport | None = None,
+                 timeout: httpx.Timeout = TIMEOUT) -> None:
+        self.base_url = base_url.rstrip("/")
+        self._http = httpx.Client(base_url=self.base_url, timeout=timeout, transport=transport,
+                                  headers={"Authorization": f"Bearer {token}"})
+
+    def close(self) -> None:
+        self._http.close()
+
+    def _call(self, method: str, path: str, shape: type, **kwargs: Any):
+        try:
+            response = self._http.request(method, path, **kwargs)
+        except httpx.HTTPError as error:  # refused, reset, timed out, truncated
+            raise HubUnreachable(f"{type(error).__name__}: {error}") from None
+        if response.status_code in (401, 403):
+            raise HubRefused(response.status_code, _error_code(response))
+        if response.status_code == 409:
+            body = _decode(response, dict)
+            if body.get("error") == "out_of_order" and isinstance(body.get("expected_seq"), int):
+                raise OutOfOrder(body["expected_seq"], body.get("results") or [])
+            raise HubUnreachable(f"409 {body.get('error')}")
+        if response.status_code != 200:
+            raise HubUnreachable(f"HTTP {response.status_code}")
+        return _decode(response, shape)
+
+    def register_device(self, first_seq: int) -> str:
+        return self._call("POST", "/v1/devices", _Device, json={"first_seq": first_seq}).device_id
+
+    def push(self, device_id: str, mutations: list[Mutation], now: datetime) -> PushReply:
+        body = {"device_id": device_id, "sent_at": iso(now), "mutations": [
+            {"seq": m.seq, "mutation_id": m.mutation_id, "name": m.name, "args": m.args}
+            for m in mutations]}
+        return self._call("POST", "/v1/sync/push", PushReply, json=body)
+
+    def pull(self, device_id: str, cursor: str, limit: int) -> PullReply:
+        return self._call("POST", "/v1/sync/pull", PullReply,
+                          json={"device_id": device_id, "cursor": cursor, "limit": limit})
+
+    def search(self, query: str) -> list[dict]:
+        return self._call("GET", "/v1/customers", _Search, params={"q": query}).customers
+
+    def fetch(self, customer_id: str) -> dict | None:
+        try:
+            return self._call("GET", f"/v1/customers/{customer_id}", dict)
+        except HubUnreachable as error:
+            if str(error) == "HTTP 404":
+                return None
+            raise
+
+
+def _error_code(response: httpx.Response) -> str:
+    try:
+        body = response.json()
+    except ValueError:
+        return f"http_{response.status_code}"
+    return str(body.get("error", f"http_{response.status_code}")) if isinstance(body, dict) \
+        else f"http_{response.status_code}"
+
+
+def _decode(response: httpx.Response, shape: type):
+    try:
+        return msgspec.json.decode(response.content, type=shape)
+    except (msgspec.DecodeError, msgspec.ValidationError) as error:
+        # A proxy's error page, a cut-off body, a hub of another version: not the protocol.
+        raise HubUnreachable(f"unexpected answer: {error}") from None

@@ -1,0 +1,53 @@
+"""``agent-tui sync``: one sync from the command line, and what moved."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+
+def describe_error(catalog, code: str) -> str:
+    """A sync failure's code as a sentence that says what to do."""
+    key = f"sync.error.{code}"
+    return catalog.text(key) if key in catalog.messages else catalog.text("sync.error.other",
+                                                                           code=code)
+
+
+@click.command()
+@click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--store", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--hub", "hub_url", help="Hub address (default: [hub] url in the config).")
+@click.option("--token", help="Bearer token (default: [hub] token, or $AGENT_TUI_HUB_TOKEN).")
+def sync(config_file: Path | None, store: Path | None, hub_url: str | None,
+         token: str | None) -> None:
+    """Push this workstation's queued changes to the hub, pull what changed, and report."""
+    from agent_tui.cli import _fail, _load
+    from agent_tui.i18n import Catalog
+    from agent_tui.store import Store, StoreError
+    from agent_tui.sync.hub_client import HubClient
+    from agent_tui.sync.runner import run_sync
+
+    config, language = _load(config_file, store, None, None)
+    catalog = Catalog.load(language)
+    url, secret = hub_url or config.hub.url, token or config.hub.token
+    if not url or not secret:
+        click.echo(catalog.text("sync.not_configured"), err=True)
+        sys.exit(2)
+    try:
+        local = Store.open(config.store_path())
+    except StoreError as error:
+        _fail(error, language)
+    client = HubClient(url, secret)
+    try:
+        report = run_sync(local.connection(), client)
+    finally:
+        client.close()
+        local.close()
+    click.echo(catalog.text(
+        "sync.report", pushed=report.pushed, applied=report.applied,
+        duplicates=report.duplicates, refused=report.refused, pulled=report.pulled))
+    if not report.ok:
+        click.echo(describe_error(catalog, report.error), err=True)
+        sys.exit(1)

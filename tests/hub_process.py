@@ -1,0 +1,98 @@
+"""A real hub: ``agent-tui hub serve`` as a subprocess on 127.0.0.1, started, killed, restarted.
+
+The hub's database is prepared in-process (migrated, seeded with a few customers, tokens made)
+through the hub's own functions, then the subprocess serves it. Every wait is bounded.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import httpx
+
+from agent_tui.hub.auth import create_token
+from agent_tui.hub.database import connect
+from agent_tui.hub.seed import seed_hub
+from data.generator import SeedPlan
+
+AS_OF = date(2026, 11, 20)
+CUSTOMERS = 40
+START_TIMEOUT = 30.0
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class HubProcess:
+    def __init__(self, db_url: str, workdir: Path) -> None:
+        self.db_url = db_url
+        self.workdir = workdir
+        self.port = free_port()
+        self.process: subprocess.Popen | None = None
+        self.engine = connect(db_url)
+        self.log = workdir / "hub.log"
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def seed(self, customers: int = CUSTOMERS) -> None:
+        seed_hub(self.engine, SeedPlan(customers, 1, AS_OF))
+
+    def token(self, agent: str, role: str = "agent", team: str = "T1",
+              valid_for: timedelta = timedelta(days=1)) -> str:
+        return create_token(self.engine, agent, role, team, datetime.now(), valid_for)[1]
+
+    def start(self, faults: str = "") -> None:
+        environment = {**os.environ, "AGENT_TUI_HUB_FAULTS": faults}
+        if not faults:
+            environment.pop("AGENT_TUI_HUB_FAULTS")
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "agent_tui", "hub", "serve", "--db", self.db_url,
+                 "--port", str(self.port)], stdout=log, stderr=subprocess.STDOUT,
+                env=environment, start_new_session=True)
+        deadline = time.monotonic() + START_TIMEOUT
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"hub exited at start: {self.log.read_text()[-2000:]}")
+            try:
+                if httpx.get(f"{self.url}/v1/health", timeout=1).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.05)
+        raise RuntimeError("hub did not start in time")
+
+    def exited(self, timeout: float = 10.0) -> int | None:
+        """Wait (bounded) for a hub told to crash to be gone; its exit status."""
+        if self.process is None:
+            return None
+        try:
+            return self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            return None
+
+    def kill(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(10)
+        self.process = None
+
+    def restart(self, faults: str = "") -> None:
+        self.kill()
+        self.start(faults)
+
+    def close(self) -> None:
+        self.kill()
+        self.engine.dispose()

@@ -1,0 +1,408 @@
+"""SYNC.md's fault list against a real hub subprocess on 127.0.0.1 (SQLite), and the real client.
+
+Each scenario ends with a fault-free sync and the three checks (``sync_checks``): exactly once or
+refused with a reason, the workstation's copy equal to the hub's view, an empty outbox.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+import threading
+from datetime import datetime, timedelta
+
+import httpx
+import pytest
+from sqlalchemy import select, update
+
+from agent_tui.hub.pull import prune
+from agent_tui.hub.schema import (
+    audit_log,
+    case_notes,
+    cases,
+    change_log,
+    devices,
+    mutation_results,
+    tokens,
+)
+from agent_tui.store.cases import CaseStore
+from agent_tui.domain.sla import SlaPolicy
+from tests.fault_proxy import FaultProxy
+from tests.hub_process import HubProcess
+from tests.workstation import Workstation
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def hub(tmp_path):
+    process = HubProcess(f"sqlite:///{tmp_path / 'hub.db'}", tmp_path)
+    process.seed()
+    process.start()
+    yield process
+    process.close()
+
+
+@pytest.fixture
+def agent(hub, tmp_path):
+    station = Workstation(tmp_path / "ws", "A1024", hub.token("A1024"))
+    yield station
+    station.close()
+
+
+@pytest.fixture
+def proxy(hub):
+    relay = FaultProxy(hub.port)
+    yield relay
+    relay.close()
+
+
+def _work(station: Workstation) -> None:
+    """A morning's worth: a case opened, noted, moved on."""
+    case = station.open_case()
+    station.cases.add_note(case, "客户来电:卡被ATM吞了", station.clock())
+    station.cases.change_status(case, "in_progress", station.clock())
+
+
+def test_a_day_of_work_reaches_the_hub_once(hub, agent):
+    _work(agent)
+    report = agent.sync(hub.url)
+    assert report.ok and report.applied == agent.ledger.queued.__len__()
+    assert agent.sync(hub.url).pushed == 0  # nothing left, nothing resent
+    agent.assert_converged(hub.engine)
+    with hub.engine.connect() as connection:
+        assert connection.execute(select(cases.c.status).where(
+            cases.c.created_by == "A1024")).scalar() == "in_progress"
+
+
+def _raw_push(hub, token, device_id, mutations):
+    return httpx.post(f"{hub.url}/v1/sync/push", headers={"Authorization": f"Bearer {token}"},
+                      json={"device_id": device_id, "mutations": mutations}, timeout=20)
+
+
+def _device(hub, token, first_seq=1):
+    return httpx.post(f"{hub.url}/v1/devices", headers={"Authorization": f"Bearer {token}"},
+                      json={"first_seq": first_seq}, timeout=10).json()["device_id"]
+
+
+def _notes_batch(case_id, count, start=1):
+    return [{"seq": start + i, "mutation_id": f"m-{case_id[-6:]}-{start + i}",
+             "name": "case.add_note",
+             "args": {"id": f"note-{case_id[-6:]}-{start + i}", "case_id": case_id,
+                      "text": f"note {start + i}", "at": "2026-11-23T10:00:00"}}
+            for i in range(count)]
+
+
+def test_the_same_batch_twice_concurrently_and_replayed_later_applies_once(hub, agent):
+    case = agent.open_case()
+    agent.sync(hub.url)
+    device = _device(hub, agent.token)
+    batch = _notes_batch(case.id, 20)
+    first = _raw_push(hub, agent.token, device, batch).json()["results"]
+    assert {answer["status"] for answer in first} == {"applied"}
+    again = _raw_push(hub, agent.token, device, batch).json()["results"]
+    assert {(a["status"], a["result"]) for a in again} == {("duplicate", "applied")}
+    # Concurrently: four pushes of a new batch at once.
+    batch = _notes_batch(case.id, 20, start=21)
+    replies = []
+    threads = [threading.Thread(target=lambda: replies.append(
+        _raw_push(hub, agent.token, device, batch))) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert all(reply.status_code == 200 for reply in replies)
+    # Replayed much later, after more work: still once.
+    _raw_push(hub, agent.token, device, _notes_batch(case.id, 5, start=41))
+    late = _raw_push(hub, agent.token, device, batch).json()["results"]
+    assert {a["status"] for a in late} == {"duplicate"}
+    with hub.engine.connect() as connection:
+        notes = connection.execute(select(case_notes.c.id).where(
+            case_notes.c.case_id == case.id)).scalars().all()
+        last = connection.execute(select(devices.c.last_mutation_seq).where(
+            devices.c.device_id == device)).scalar()
+    assert len(notes) == len(set(notes)) == 45 and last == 45
+    agent.sync(hub.url)
+    agent.assert_converged(hub.engine)
+
+
+def test_a_reused_mutation_id_with_new_args_is_key_reuse(hub, agent):
+    case = agent.open_case()
+    agent.sync(hub.url)
+    device = _device(hub, agent.token)
+    batch = _notes_batch(case.id, 1)
+    _raw_push(hub, agent.token, device, batch)
+    batch[0]["args"]["text"] = "something else"
+    answer = _raw_push(hub, agent.token, device, batch).json()["results"][0]
+    assert answer["status"] == "key_reuse"
+    with hub.engine.connect() as connection:
+        text = connection.execute(select(case_notes.c.text).where(
+            case_notes.c.id == batch[0]["args"]["id"])).scalar()
+    assert text == "note 1"
+
+
+def test_a_gap_in_seq_is_409_with_the_expected_seq(hub, agent):
+    case = agent.open_case()
+    agent.sync(hub.url)
+    device = _device(hub, agent.token)
+    reply = _raw_push(hub, agent.token, device, _notes_batch(case.id, 2, start=3))
+    assert reply.status_code == 409
+    assert reply.json()["error"] == "out_of_order" and reply.json()["expected_seq"] == 1
+
+
+def test_a_hub_that_lost_its_counter_gets_the_queue_without_a_double(hub, agent):
+    _work(agent)
+    agent.sync(hub.url)
+    case = agent.cases.open_for(agent.customer())[0]
+    agent.cases.add_note(case, "later note", agent.clock())
+    with hub.engine.begin() as connection:  # as if the hub were restored from an old backup
+        connection.execute(update(devices).values(last_mutation_seq=0))
+    assert agent.sync(hub.url).ok
+    agent.assert_converged(hub.engine)
+
+
+def test_a_mutation_that_always_fails_is_rejected_after_five_tries(hub, agent):
+    hub.restart(faults="fail:case.add_note")
+    _work(agent)
+    reports = [agent.sync(hub.url) for _ in range(5)]
+    assert [report.error for report in reports[:4]] == ["hub_busy"] * 4
+    assert reports[-1].ok and agent.waiting() == 0
+    kept = agent.connection.execute(
+        "SELECT name, status, reason FROM sync_conflicts").fetchall()
+    assert kept == [("case.add_note", "rejected", "hub_error_repeated")]
+    hub.restart()
+    assert agent.sync(hub.url).ok
+    agent.assert_converged(hub.engine)
+
+
+@pytest.mark.parametrize("point", ["before_commit", "after_commit"])
+def test_the_hub_killed_around_a_commit(hub, agent, point):
+    hub.restart(faults=f"{point}:case.add_note:1")
+    _work(agent)
+    report = agent.sync(hub.url)
+    assert report.error == "offline"
+    assert hub.exited() == 70
+    hub.start()
+    assert agent.sync(hub.url).ok
+    agent.assert_converged(hub.engine)
+    with hub.engine.connect() as connection:
+        assert len(connection.execute(select(case_notes.c.id)).all()) == 1
+
+
+def test_the_hub_killed_mid_pull(hub, agent):
+    _work(agent)
+    agent.sync(hub.url)
+    hub.restart(faults="mid_pull::1")
+    with agent.connection:
+        agent.connection.execute("DELETE FROM sync_state WHERE key = 'cursor'")
+    assert agent.sync(hub.url).error == "offline"
+    hub.start()
+    assert agent.sync(hub.url).ok
+    agent.assert_converged(hub.engine)
+
+
+_CHILD = textwrap.dedent("""
+    import os, sys
+    from agent_tui.store import Store
+    from agent_tui.sync import runner
+    from agent_tui.sync.hub_client import HubClient
+
+    where = sys.argv[3]
+    class Dying(HubClient):
+        def push(self, *args, **kwargs):
+            reply = super().push(*args, **kwargs)
+            if where == "push":
+                os._exit(9)  # the hub has answered; the workstation dies before settling
+            return reply
+
+    if where == "pull":
+        real = runner.apply_changes
+        def apply_then_die(connection, changes, at, applied):
+            real(connection, changes, at, applied)
+            os._exit(9)  # inside the local transaction, before the cursor commits
+        runner.apply_changes = apply_then_die
+    store = Store.open(sys.argv[1])
+    runner.run_sync(store.connection(), Dying(sys.argv[2], os.environ["TOKEN"]))
+""")
+
+
+@pytest.mark.parametrize("where", ["push", "pull"])
+def test_the_workstation_killed_mid_push_and_mid_pull(hub, agent, where, tmp_path):
+    _work(agent)
+    agent.ledger.note(agent.connection)
+    if where == "pull":
+        agent.sync(hub.url)
+        supervisor = hub.token("S0001", "supervisor", "T1")
+        case = agent.cases.open_for(agent.customer())[0]
+        device = _device(hub, supervisor)
+        _raw_push(hub, supervisor, device, [{
+            "seq": 1, "mutation_id": "sup-1", "name": "case.escalated", "args": {
+                "case_id": case.id, "base_version": case.version, "changes": {
+                    "status": "escalated", "escalated_to": "风控组",
+                    "escalation_reason": "疑似诈骗"}, "detail": {}, "at": "2026-11-23T10:00:00"}}])
+    child = subprocess.run([sys.executable, "-c", _CHILD, str(agent.path), hub.url, where],
+                           env={**__import__("os").environ, "TOKEN": agent.token},
+                           timeout=60, capture_output=True)
+    assert child.returncode == 9, child.stderr.decode()[-2000:]
+    assert agent.store.integrity_ok()
+    if where == "push":
+        assert agent.waiting() > 0  # answered at the hub, never settled here: resent next
+    assert agent.sync(hub.url).ok
+    agent.assert_converged(hub.engine)
+
+
+@pytest.mark.parametrize("mode", ["drop", "reset", "truncate", "unavailable"])
+def test_a_network_that_drops_resets_and_truncates(hub, agent, proxy, mode):
+    _work(agent)
+    proxy.mode = mode
+    for _ in range(3):
+        report = agent.sync(proxy.url)
+        assert report.error == "offline"
+        _work(agent)
+    proxy.mode = "pass"
+    assert agent.sync(proxy.url).ok
+    agent.assert_converged(hub.engine)
+
+
+def test_truncation_after_the_hub_applied_is_resent_as_duplicates(hub, agent, proxy):
+    _work(agent)
+    proxy.mode, proxy.cut = "truncate", 200  # the headers arrive, the answer is cut off
+    assert agent.sync(proxy.url).error == "offline"
+    proxy.mode = "pass"
+    report = agent.sync(proxy.url)
+    assert report.ok and report.duplicates == len(agent.ledger.queued)
+    agent.assert_converged(hub.engine)
+
+
+@pytest.mark.parametrize("days", [2, -2])
+def test_a_workstation_clock_two_days_off(hub, tmp_path, days):
+    skewed = Workstation(tmp_path / "skew", "A1031", hub.token("A1031"),
+                         clock=lambda: datetime.now() + timedelta(days=days))
+    _work(skewed)
+    case_id = skewed.connection.execute(
+        "SELECT id FROM cases WHERE created_by = 'A1031'").fetchone()[0]
+    assert skewed.sync(hub.url).ok
+    skewed.assert_converged(hub.engine)
+    with hub.engine.connect() as connection:
+        opened, due = connection.execute(select(cases.c.opened_at, cases.c.due_at).where(
+            cases.c.id == case_id)).first()
+        audited = connection.execute(select(audit_log.c.at).where(
+            audit_log.c.agent_id == "A1031")).scalars().all()
+    now = datetime.now()
+    for stamp in (opened, *audited):
+        assert abs(datetime.fromisoformat(stamp) - now) < timedelta(minutes=5)
+    assert datetime.fromisoformat(due) > now  # the SLA clock was not started two days off
+    skewed.close()
+
+
+def test_a_token_expired_while_offline_keeps_the_queue(hub, agent):
+    _work(agent)
+    with hub.engine.begin() as connection:
+        connection.execute(update(tokens).values(expires_at="2000-01-01T00:00:00"))
+    report = agent.sync(hub.url)
+    assert report.error == "token_expired" and agent.waiting() == len(agent.ledger.queued)
+    fresh = hub.token("A1024")
+    assert agent.sync(hub.url, token=fresh).ok
+    agent.assert_converged(hub.engine)
+
+
+def test_supervisor_escalates_while_the_agent_offline_resolves_and_adds_notes(hub, agent):
+    case = agent.open_case()
+    assert agent.sync(hub.url).ok
+    case = agent.cases.get(case.id)
+    supervisor = hub.token("S0001", "supervisor", "T1")
+    device = _device(hub, supervisor)
+    answer = _raw_push(hub, supervisor, device, [{
+        "seq": 1, "mutation_id": "sup-1", "name": "case.escalated", "args": {
+            "case_id": case.id, "base_version": case.version, "changes": {
+                "status": "escalated", "escalated_to": "投诉组", "escalation_reason": "媒体"},
+            "detail": {}, "at": "2026-11-23T10:00:00"}}]).json()["results"][0]
+    assert answer["status"] == "applied"
+    # Offline, the agent works the case on what it last saw.
+    case = agent.cases.change_status(case, "in_progress", agent.clock())
+    agent.cases.add_note(case, "已联系客户", agent.clock())
+    case = agent.cases.change_status(case, "resolved", agent.clock())
+    agent.cases.add_note(case, "客户确认已解决", agent.clock())
+    report = agent.sync(hub.url)
+    assert report.ok and report.refused == 2  # both status moves: the second built on the first
+    local = agent.cases.get(case.id)
+    assert (local.status, local.escalated_to) == ("escalated", "投诉组")
+    kept = agent.connection.execute(
+        "SELECT name, status, json_extract(current_json, '$.status') FROM sync_conflicts "
+        "ORDER BY seq").fetchall()
+    assert kept == [("case.status", "conflict", "escalated")] * 2
+    with hub.engine.connect() as connection:
+        notes = connection.execute(select(case_notes.c.text).where(
+            case_notes.c.case_id == case.id)).scalars().all()
+    assert sorted(notes) == sorted(["已联系客户", "客户确认已解决"])
+    agent.assert_converged(hub.engine)
+
+
+def test_a_pruned_change_log_resets_without_a_loop(hub, agent):
+    _work(agent)
+    agent.sync(hub.url)
+    with hub.engine.connect() as connection:
+        connection.execute(select(change_log.c.seq)).all()
+    for _ in range(3):  # more changes, then the old part of the log is dropped
+        case = agent.cases.open_for(agent.customer())[0]
+        agent.cases.add_note(case, "more", agent.clock())
+        agent.sync(hub.url)
+    with agent.connection:
+        agent.connection.execute("UPDATE sync_state SET value = '1' WHERE key = 'cursor'")
+    with hub.engine.connect() as connection:
+        head = connection.execute(select(change_log.c.seq).order_by(
+            change_log.c.seq.desc())).scalar()
+    prune(hub.engine, head - 1)
+    report = agent.sync(hub.url)
+    assert report.ok and report.resets == 1
+    assert agent.sync(hub.url).resets == 0
+    agent.assert_converged(hub.engine)
+
+
+def test_an_agent_cannot_reassign_and_a_supervisor_can(hub, agent):
+    case = agent.open_case()
+    agent.sync(hub.url)
+    case = agent.cases.get(case.id)
+    mutation = {"seq": 1, "mutation_id": "r-1", "name": "case.reassign", "args": {
+        "case_id": case.id, "base_version": case.version, "assigned_to": "A2000"}}
+    refused = _raw_push(hub, agent.token, _device(hub, agent.token), [mutation]).json()
+    assert refused["results"][0]["status"] == "rejected"
+    assert refused["results"][0]["reason"] == "forbidden"
+    supervisor = hub.token("S0001", "supervisor", "T1")
+    applied = _raw_push(hub, supervisor, _device(hub, supervisor), [mutation]).json()
+    assert applied["results"][0]["status"] == "applied"
+    report = agent.sync(hub.url)  # the agent learns it is no longer its case
+    assert report.ok and case.id in report.touched.cases
+    assert agent.cases.get(case.id).assigned_to == "A2000"
+    with hub.engine.connect() as connection:
+        stored = connection.execute(select(mutation_results.c.reason).where(
+            mutation_results.c.mutation_id == "r-1")).scalars().all()
+    assert sorted(stored) == ["", "forbidden"]
+
+
+def test_an_agent_id_in_the_arguments_is_not_believed(hub, agent):
+    agent.open_case()
+    with agent.connection:
+        agent.connection.execute(
+            "UPDATE outbox SET args_json = json_set(args_json, '$.agent_id', 'A9999') "
+            "WHERE name = 'audit.append'")
+    agent.sync(hub.url)
+    with hub.engine.connect() as connection:
+        who = set(connection.execute(select(audit_log.c.agent_id)).scalars())
+    assert who == {"A1024"}
+
+
+def test_the_conflict_payload_is_json(hub, agent):
+    """Stored answers keep the hub's current state as JSON, answered again on a duplicate."""
+    case = agent.open_case()
+    agent.sync(hub.url)
+    stale = CaseStore(agent.connection, SlaPolicy(), "A1024", "1024")
+    case = stale.get(case.id)
+    with hub.engine.begin() as connection:
+        connection.execute(update(cases).where(cases.c.id == case.id).values(version=5))
+    stale.change_status(case, "in_progress", agent.clock())
+    agent.sync(hub.url)
+    current = agent.connection.execute("SELECT current_json FROM sync_conflicts").fetchone()[0]
+    assert json.loads(current)["version"] == 5
