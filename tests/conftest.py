@@ -30,7 +30,8 @@ def isolated_environment(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
     monkeypatch.setenv("LANG", "en_US.UTF-8")
     for variable in ("LC_ALL", "LC_MESSAGES", "AGENT_TUI_CONFIG", "AGENT_TUI_STORE",
-                     "AGENT_TUI_LANGUAGE", "AGENT_TUI_AGENT", "NO_COLOR"):
+                     "AGENT_TUI_LANGUAGE", "AGENT_TUI_AGENT", "NO_COLOR", "AGENT_TUI_HUB_URL",
+                     "AGENT_TUI_HUB_TOKEN", "AGENT_TUI_HUB_DB", "AGENT_TUI_HUB_FAULTS"):
         monkeypatch.delenv(variable, raising=False)
 
 

@@ -17,6 +17,7 @@ import httpx
 import pytest
 from sqlalchemy import select, update
 
+from agent_tui.domain.sla import SlaPolicy
 from agent_tui.hub.pull import prune
 from agent_tui.hub.schema import (
     audit_log,
@@ -28,7 +29,6 @@ from agent_tui.hub.schema import (
     tokens,
 )
 from agent_tui.store.cases import CaseStore
-from agent_tui.domain.sla import SlaPolicy
 from tests.fault_proxy import FaultProxy
 from tests.hub_process import HubProcess
 from tests.workstation import Workstation

@@ -47,6 +47,8 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 def open_engine(url: str, *, pool_size: int = 10) -> Engine:
     """An engine for ``url``; SQLite files get WAL, FULL sync and IMMEDIATE transactions."""
+    if url.startswith(("postgresql://", "postgres://")):
+        url = "postgresql+psycopg://" + url.split("://", 1)[1]
     if url.startswith("sqlite"):
         path = url.split(":///", 1)[1] if ":///" in url else ""
         if path:

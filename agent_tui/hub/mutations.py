@@ -26,8 +26,8 @@ from agent_tui.hub.auth import Principal
 from agent_tui.hub.schema import (
     audit_log,
     call_events,
-    calls,
     callbacks,
+    calls,
     case_events,
     case_notes,
     cases,
@@ -85,8 +85,10 @@ class MutationContext(msgspec.Struct, frozen=True):
 def insert_if_absent(connection: Connection, table, values: dict) -> bool:
     """Insert by primary key unless present; True if this call inserted it."""
     dialect_insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
-    result = connection.execute(dialect_insert(table).values(**values).on_conflict_do_nothing())
-    return result.rowcount > 0
+    # RETURNING rather than rowcount: psycopg reports -1 for an INSERT … ON CONFLICT here.
+    statement = dialect_insert(table).values(**values).on_conflict_do_nothing().returning(
+        *table.primary_key.columns)
+    return connection.execute(statement).first() is not None
 
 
 def _text(args: dict, key: str, *, required: bool = True, limit: int = 500,

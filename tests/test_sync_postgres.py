@@ -1,0 +1,165 @@
+"""The hub on a real PostgreSQL cluster: the same sync, a database restart, concurrent batches
+under row locks, and the cursor regression in which a plain sequence cursor loses a row."""
+
+from __future__ import annotations
+
+import threading
+
+import httpx
+import pytest
+from sqlalchemy import insert, select, text
+
+from agent_tui.hub.auth import Principal
+from agent_tui.hub.database import connect
+from agent_tui.hub.pull import read_feed
+from agent_tui.hub.schema import case_notes, change_log
+from tests.hub_process import HubProcess
+from tests.postgres_cluster import PostgresCluster, unavailable_reason
+from tests.workstation import Workstation
+
+pytestmark = [pytest.mark.slow, pytest.mark.postgres]
+
+_REASON = unavailable_reason()
+if _REASON:
+    print(f"\n!!! SKIPPING the PostgreSQL hub tests: {_REASON}")
+    pytestmark.append(pytest.mark.skip(reason=_REASON))
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    running = PostgresCluster()
+    yield running
+    running.close()
+
+
+@pytest.fixture
+def pg_hub(cluster, tmp_path):
+    process = HubProcess(cluster.new_database(), tmp_path)
+    process.seed()
+    process.start()
+    yield process
+    process.close()
+
+
+@pytest.fixture
+def agent(pg_hub, tmp_path):
+    station = Workstation(tmp_path / "ws", "A1024", pg_hub.token("A1024"))
+    yield station
+    station.close()
+
+
+def _work(station):
+    case = station.open_case()
+    station.cases.add_note(case, "客户来电", station.clock())
+    station.cases.change_status(case, "in_progress", station.clock())
+    return case
+
+
+def test_sync_through_a_postgres_hub(pg_hub, agent):
+    _work(agent)
+    assert agent.sync(pg_hub.url).ok
+    assert agent.sync(pg_hub.url).pushed == 0
+    agent.assert_converged(pg_hub.engine)
+
+
+def test_postgres_restarted_between_and_during_syncs(pg_hub, agent, cluster):
+    _work(agent)
+    assert agent.sync(pg_hub.url).ok
+    _work(agent)
+    cluster.stop()
+    try:
+        report = agent.sync(pg_hub.url)
+        assert report.error == "offline" and agent.waiting() > 0  # a 503: kept, tried later
+    finally:
+        cluster.start()
+    assert agent.sync(pg_hub.url).ok
+    agent.assert_converged(pg_hub.engine)
+
+
+def test_the_same_batch_pushed_concurrently_applies_once(pg_hub, agent):
+    case = _work(agent)
+    agent.sync(pg_hub.url)
+    headers = {"Authorization": f"Bearer {agent.token}"}
+    device = httpx.post(f"{pg_hub.url}/v1/devices", headers=headers, json={"first_seq": 1},
+                        timeout=10).json()["device_id"]
+    batch = [{"seq": i, "mutation_id": f"pg-{i}", "name": "case.add_note", "args": {
+        "id": f"pg-note-{i}", "case_id": case.id, "text": f"note {i}",
+        "at": "2026-11-23T10:00:00"}} for i in range(1, 31)]
+    replies = []
+    threads = [threading.Thread(target=lambda: replies.append(httpx.post(
+        f"{pg_hub.url}/v1/sync/push", headers=headers,
+        json={"device_id": device, "mutations": batch}, timeout=60))) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(90)
+    assert [reply.status_code for reply in replies] == [200] * 4
+    statuses = [answer["status"] for reply in replies for answer in reply.json()["results"]]
+    assert statuses.count("applied") == 30
+    with pg_hub.engine.connect() as connection:
+        notes = connection.execute(select(case_notes.c.id).where(
+            case_notes.c.id.like("pg-note-%"))).scalars().all()
+    assert len(notes) == 30
+
+
+def _change(seq_label: str) -> dict:
+    return {"audience": "agent:A1", "entity": "case", "entity_id": seq_label, "version": 1,
+            "op": "upsert", "data": "{}", "at": "2026-11-23T10:00:00"}
+
+
+def test_a_naive_sequence_cursor_loses_a_row_and_the_txid_cursor_does_not(cluster):
+    engine = connect(cluster.new_database())
+    principal = Principal("A1", "agent", "")
+    with engine.begin() as connection:
+        connection.execute(insert(change_log), [_change("before")])
+    with engine.connect() as reader:
+        start_naive = reader.execute(select(change_log.c.seq)).scalar()
+        _, start_cursor, _ = read_feed(reader, principal.audiences, "0.0", 100)
+        reader.rollback()
+    slow = engine.connect()
+    slow_transaction = slow.begin()
+    slow.execute(insert(change_log), [_change("slow")])  # takes the lower seq, commits last
+    with engine.begin() as fast:
+        fast.execute(insert(change_log), [_change("fast")])
+    with engine.connect() as reader:
+        naive = reader.execute(select(change_log.c.entity_id, change_log.c.seq).where(
+            change_log.c.seq > start_naive).order_by(change_log.c.seq)).all()
+        seen, cursor, _ = read_feed(reader, principal.audiences, start_cursor, 100)
+        reader.rollback()
+    naive_cursor = naive[-1].seq
+    assert [row.entity_id for row in naive] == ["fast"]
+    assert seen == []  # the fast row waits until the slow transaction is settled
+    slow_transaction.commit()
+    slow.close()
+    with engine.connect() as reader:
+        naive_after = reader.execute(select(change_log.c.entity_id).where(
+            change_log.c.seq > naive_cursor)).scalars().all()
+        seen, cursor, _ = read_feed(reader, principal.audiences, cursor, 100)
+        reader.execute(text("SELECT 1"))
+    assert naive_after == []  # the naive cursor stepped over "slow": lost
+    assert [change.id for change in seen] == ["slow", "fast"]
+    engine.dispose()
+
+
+def test_hub_killed_after_commit_on_postgres(pg_hub, agent):
+    pg_hub.restart(faults="after_commit:case.add_note:1")
+    _work(agent)
+    assert agent.sync(pg_hub.url).error == "offline"
+    assert pg_hub.exited() == 70
+    pg_hub.start()
+    assert agent.sync(pg_hub.url).ok
+    agent.assert_converged(pg_hub.engine)
+
+
+def test_two_hub_processes_serve_one_database(pg_hub, agent, tmp_path):
+    second = HubProcess(pg_hub.db_url, tmp_path / "second")
+    (tmp_path / "second").mkdir()
+    second.start()
+    try:
+        _work(agent)
+        assert agent.sync(second.url).ok
+        _work(agent)
+        assert agent.sync(pg_hub.url).ok
+        agent.assert_converged(pg_hub.engine)
+    finally:
+        second.close()
