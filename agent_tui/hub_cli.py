@@ -147,12 +147,13 @@ def prune(db: str | None, keep_days: int) -> None:
     from sqlalchemy import func, select
 
     from agent_tui.domain.times import iso
+    from agent_tui.hub.database import reading
     from agent_tui.hub.pull import prune as prune_log
     from agent_tui.hub.schema import change_log
 
     engine = _engine(db)
     cutoff = iso(datetime.now() - timedelta(days=keep_days))
-    with engine.connect() as connection:
+    with reading(engine) as connection:
         last = connection.execute(select(func.max(change_log.c.seq)).where(
             change_log.c.at < cutoff)).scalar()
     dropped = prune_log(engine, last) if last else 0

@@ -13,6 +13,7 @@ from collections import Counter
 
 from sqlalchemy import Engine, func, select
 
+from agent_tui.hub.database import reading
 from agent_tui.hub.schema import case_events, case_notes, cases, customers, mutation_results
 
 VIEW = ("status", "priority", "assigned_to", "escalated_to", "number", "title", "version")
@@ -34,7 +35,7 @@ def assert_converged(engine: Engine, connection: sqlite3.Connection, ledger: Led
     # 3. An empty outbox.
     assert connection.execute("SELECT count(*) FROM outbox").fetchone()[0] == 0
     # 1. Exactly once, or refused with a reason the agent can see.
-    with engine.connect() as hub:
+    with reading(engine) as hub:
         rows = hub.execute(select(mutation_results.c.mutation_id, mutation_results.c.status,
                                   mutation_results.c.reason).where(
             mutation_results.c.mutation_id.in_(list(ledger.queued)))).all() if ledger.queued \

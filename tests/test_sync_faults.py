@@ -18,6 +18,7 @@ import pytest
 from sqlalchemy import select, update
 
 from agent_tui.domain.sla import SlaPolicy
+from agent_tui.hub.database import reading
 from agent_tui.hub.pull import prune
 from agent_tui.hub.schema import (
     audit_log,
@@ -72,7 +73,7 @@ def test_a_day_of_work_reaches_the_hub_once(hub, agent):
     assert report.ok and report.applied == agent.ledger.queued.__len__()
     assert agent.sync(hub.url).pushed == 0  # nothing left, nothing resent
     agent.assert_converged(hub.engine)
-    with hub.engine.connect() as connection:
+    with reading(hub.engine) as connection:
         assert connection.execute(select(cases.c.status).where(
             cases.c.created_by == "A1024")).scalar() == "in_progress"
 
@@ -118,7 +119,7 @@ def test_the_same_batch_twice_concurrently_and_replayed_later_applies_once(hub, 
     _raw_push(hub, agent.token, device, _notes_batch(case.id, 5, start=41))
     late = _raw_push(hub, agent.token, device, batch).json()["results"]
     assert {a["status"] for a in late} == {"duplicate"}
-    with hub.engine.connect() as connection:
+    with reading(hub.engine) as connection:
         notes = connection.execute(select(case_notes.c.id).where(
             case_notes.c.case_id == case.id)).scalars().all()
         last = connection.execute(select(devices.c.last_mutation_seq).where(
@@ -137,7 +138,7 @@ def test_a_reused_mutation_id_with_new_args_is_key_reuse(hub, agent):
     batch[0]["args"]["text"] = "something else"
     answer = _raw_push(hub, agent.token, device, batch).json()["results"][0]
     assert answer["status"] == "key_reuse"
-    with hub.engine.connect() as connection:
+    with reading(hub.engine) as connection:
         text = connection.execute(select(case_notes.c.text).where(
             case_notes.c.id == batch[0]["args"]["id"])).scalar()
     assert text == "note 1"
@@ -187,7 +188,7 @@ def test_the_hub_killed_around_a_commit(hub, agent, point):
     hub.start()
     assert agent.sync(hub.url).ok
     agent.assert_converged(hub.engine)
-    with hub.engine.connect() as connection:
+    with reading(hub.engine) as connection:
         assert len(connection.execute(select(case_notes.c.id)).all()) == 1
 
 
@@ -285,7 +286,7 @@ def test_a_workstation_clock_two_days_off(hub, tmp_path, days):
         "SELECT id FROM cases WHERE created_by = 'A1031'").fetchone()[0]
     assert skewed.sync(hub.url).ok
     skewed.assert_converged(hub.engine)
-    with hub.engine.connect() as connection:
+    with reading(hub.engine) as connection:
         opened, due = connection.execute(select(cases.c.opened_at, cases.c.due_at).where(
             cases.c.id == case_id)).first()
         audited = connection.execute(select(audit_log.c.at).where(
@@ -333,7 +334,7 @@ def test_supervisor_escalates_while_the_agent_offline_resolves_and_adds_notes(hu
         "SELECT name, status, json_extract(current_json, '$.status') FROM sync_conflicts "
         "ORDER BY seq").fetchall()
     assert kept == [("case.status", "conflict", "escalated")] * 2
-    with hub.engine.connect() as connection:
+    with reading(hub.engine) as connection:
         notes = connection.execute(select(case_notes.c.text).where(
             case_notes.c.case_id == case.id)).scalars().all()
     assert sorted(notes) == sorted(["已联系客户", "客户确认已解决"])
@@ -343,7 +344,7 @@ def test_supervisor_escalates_while_the_agent_offline_resolves_and_adds_notes(hu
 def test_a_pruned_change_log_resets_without_a_loop(hub, agent):
     _work(agent)
     agent.sync(hub.url)
-    with hub.engine.connect() as connection:
+    with reading(hub.engine) as connection:
         connection.execute(select(change_log.c.seq)).all()
     for _ in range(3):  # more changes, then the old part of the log is dropped
         case = agent.cases.open_for(agent.customer())[0]
@@ -351,7 +352,7 @@ def test_a_pruned_change_log_resets_without_a_loop(hub, agent):
         agent.sync(hub.url)
     with agent.connection:
         agent.connection.execute("UPDATE sync_state SET value = '1' WHERE key = 'cursor'")
-    with hub.engine.connect() as connection:
+    with reading(hub.engine) as connection:
         head = connection.execute(select(change_log.c.seq).order_by(
             change_log.c.seq.desc())).scalar()
     prune(hub.engine, head - 1)
@@ -376,7 +377,7 @@ def test_an_agent_cannot_reassign_and_a_supervisor_can(hub, agent):
     report = agent.sync(hub.url)  # the agent learns it is no longer its case
     assert report.ok and case.id in report.touched.cases
     assert agent.cases.get(case.id).assigned_to == "A2000"
-    with hub.engine.connect() as connection:
+    with reading(hub.engine) as connection:
         stored = connection.execute(select(mutation_results.c.reason).where(
             mutation_results.c.mutation_id == "r-1")).scalars().all()
     assert sorted(stored) == ["", "forbidden"]
@@ -389,7 +390,7 @@ def test_an_agent_id_in_the_arguments_is_not_believed(hub, agent):
             "UPDATE outbox SET args_json = json_set(args_json, '$.agent_id', 'A9999') "
             "WHERE name = 'audit.append'")
     agent.sync(hub.url)
-    with hub.engine.connect() as connection:
+    with reading(hub.engine) as connection:
         who = set(connection.execute(select(audit_log.c.agent_id)).scalars())
     assert who == {"A1024"}
 

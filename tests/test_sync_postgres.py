@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import insert, select, text
 
 from agent_tui.hub.auth import Principal
-from agent_tui.hub.database import connect
+from agent_tui.hub.database import connect, reading
 from agent_tui.hub.pull import read_feed
 from agent_tui.hub.schema import case_notes, change_log
 from tests.hub_process import HubProcess
@@ -96,7 +96,7 @@ def test_the_same_batch_pushed_concurrently_applies_once(pg_hub, agent):
     assert [reply.status_code for reply in replies] == [200] * 4
     statuses = [answer["status"] for reply in replies for answer in reply.json()["results"]]
     assert statuses.count("applied") == 30
-    with pg_hub.engine.connect() as connection:
+    with reading(pg_hub.engine) as connection:
         notes = connection.execute(select(case_notes.c.id).where(
             case_notes.c.id.like("pg-note-%"))).scalars().all()
     assert len(notes) == 30

@@ -19,12 +19,14 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import SQLAlchemyError
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from agent_tui.domain.ids import new_id
 from agent_tui.domain.sla import SlaPolicy
 from agent_tui.domain.times import iso
 from agent_tui.hub import customers, pull, push
 from agent_tui.hub.auth import AuthFailure, Principal, authenticate
+from agent_tui.hub.database import reading
 from agent_tui.hub.schema import devices
 
 Id = Annotated[str, Field(min_length=1, max_length=64)]
@@ -125,7 +127,8 @@ class HubError(Exception):
         self.status, self.error, self.detail = status, error, detail
 
 
-_ERRORS = {401: {"model": ErrorBody}, 403: {"model": ErrorBody}, 503: {"model": ErrorBody}}
+_ERRORS = {400: {"model": ErrorBody}, 401: {"model": ErrorBody}, 403: {"model": ErrorBody},
+           503: {"model": ErrorBody}}
 _bearer = HTTPBearer(auto_error=False)
 
 
@@ -153,6 +156,12 @@ def create_app(engine: Engine, policy: SlaPolicy,
         return JSONResponse({"error": error.error, "detail": error.detail}, error.status,
                             headers=headers)
 
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_request: Request, error: StarletteHTTPException) -> JSONResponse:
+        # One error shape for every refusal, a body that could not be parsed included.
+        return JSONResponse({"error": f"http_{error.status_code}", "detail": str(error.detail)},
+                            error.status_code, headers=error.headers)
+
     @app.exception_handler(SQLAlchemyError)
     async def database_down(_request: Request, error: SQLAlchemyError) -> JSONResponse:
         return JSONResponse({"error": "unavailable", "detail": type(error).__name__}, 503,
@@ -162,7 +171,7 @@ def create_app(engine: Engine, policy: SlaPolicy,
     app.state.clock = clock
 
     def own_device(caller: Principal, device_id: str) -> None:
-        with engine.connect() as connection:
+        with reading(engine) as connection:
             owner = connection.execute(select(devices.c.agent_id).where(
                 devices.c.device_id == device_id)).scalar()
         if owner is None:
@@ -201,7 +210,7 @@ def create_app(engine: Engine, policy: SlaPolicy,
                             last_mutation_seq=outcome.last_mutation_seq, stopped=outcome.stopped)
 
     @app.post("/v1/sync/pull", response_model=PullResponse,
-              responses={**_ERRORS, 400: {"model": ErrorBody}})
+              responses=_ERRORS)
     def pull_changes(body: PullRequest, caller: Caller) -> PullResponse:
         own_device(caller, body.device_id)
         try:

@@ -16,6 +16,7 @@ from sqlalchemy import Engine, select, update
 
 from agent_tui.domain.ids import new_id
 from agent_tui.domain.times import iso
+from agent_tui.hub.database import reading
 from agent_tui.hub.schema import tokens
 
 ROLES = ("agent", "supervisor", "trainer")
@@ -67,7 +68,7 @@ def create_token(engine: Engine, agent_id: str, role: str, team: str, now: datet
 
 
 def list_tokens(engine: Engine) -> list[TokenInfo]:
-    with engine.connect() as connection:
+    with reading(engine) as connection:
         rows = connection.execute(select(
             tokens.c.id, tokens.c.agent_id, tokens.c.role, tokens.c.team, tokens.c.created_at,
             tokens.c.expires_at, tokens.c.revoked_at).order_by(tokens.c.created_at)).all()
@@ -92,7 +93,7 @@ class AuthFailure(Exception):
 def authenticate(engine: Engine, authorization: str | None, now: datetime) -> Principal:
     if not authorization or not authorization.startswith("Bearer "):
         raise AuthFailure("missing")
-    with engine.connect() as connection:
+    with reading(engine) as connection:
         row = connection.execute(select(
             tokens.c.agent_id, tokens.c.role, tokens.c.team, tokens.c.expires_at,
             tokens.c.revoked_at).where(

@@ -11,6 +11,7 @@ from sqlalchemy import Engine, or_, select
 
 from agent_tui.domain.query import QueryKind, parse_query
 from agent_tui.hub.auth import Principal
+from agent_tui.hub.database import reading
 from agent_tui.hub.schema import (
     CASE_FIELDS,
     accounts,
@@ -60,13 +61,13 @@ def search(engine: Engine, raw: str, limit: int = SEARCH_LIMIT) -> list[dict]:
                                    _prefix(customers.c.name_pinyin, query.text)))
     else:
         return []
-    with engine.connect() as connection:
+    with reading(engine) as connection:
         rows = connection.execute(statement.order_by(customers.c.id).limit(limit)).all()
     return [dict(row._mapping) for row in rows]
 
 
 def fetch(engine: Engine, principal: Principal, customer_id: str) -> dict | None:
-    with engine.connect() as connection:
+    with reading(engine) as connection:
         profile = connection.execute(select(customers).where(customers.c.id == customer_id)
                                      ).first()
         if profile is None:

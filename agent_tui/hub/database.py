@@ -45,6 +45,17 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+def _begin(connection: Connection) -> None:
+    deferred = connection.get_execution_options().get("sqlite_deferred")
+    connection.exec_driver_sql("BEGIN" if deferred else "BEGIN IMMEDIATE")
+
+
+def reading(engine: Engine) -> Connection:
+    """A connection for reads only: on SQLite its transactions do not take the write lock, so
+    reads never queue behind (or in front of) writers. PostgreSQL is unaffected."""
+    return engine.execution_options(sqlite_deferred=True).connect()
+
+
 def open_engine(url: str, *, pool_size: int = 10) -> Engine:
     """An engine for ``url``; SQLite files get WAL, FULL sync and IMMEDIATE transactions."""
     if url.startswith(("postgresql://", "postgres://")):
@@ -55,8 +66,7 @@ def open_engine(url: str, *, pool_size: int = 10) -> Engine:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 10})
         event.listen(engine, "connect", _sqlite_pragmas)
-        event.listen(engine, "begin", lambda connection: connection.exec_driver_sql(
-            "BEGIN IMMEDIATE"))
+        event.listen(engine, "begin", _begin)
         return engine
     return create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
 

@@ -21,7 +21,7 @@ from sqlalchemy import Connection, Engine, func, or_, select, text, tuple_
 
 from agent_tui.hub import changes, faults
 from agent_tui.hub.auth import Principal
-from agent_tui.hub.database import is_postgres
+from agent_tui.hub.database import is_postgres, reading
 from agent_tui.hub.schema import CASE_FIELDS, case_notes, cases, change_log, devices, hub_meta
 
 FLOOR_KEY = "change_log_floor"  # the lowest seq still held after pruning
@@ -144,7 +144,7 @@ def _snapshot_page(connection: Connection, principal: Principal, head: str, afte
 def pull(engine: Engine, principal: Principal, device_id: str, cursor: str, limit: int
          ) -> PullOutcome:
     limit = max(1, min(limit, MAX_LIMIT))
-    with engine.begin() as connection:
+    with reading(engine) as connection:
         last_seq = connection.execute(select(devices.c.last_mutation_seq).where(
             devices.c.device_id == device_id)).scalar() or 0
         if cursor == "" or cursor.startswith("s:"):

@@ -22,6 +22,7 @@ from agent_tui.domain.sla import SlaPolicy
 from agent_tui.domain.times import iso
 from agent_tui.hub import faults
 from agent_tui.hub.auth import Principal
+from agent_tui.hub.database import reading
 from agent_tui.hub.mutations import HANDLERS, MutationContext, Outcome, Rejected, insert_if_absent
 from agent_tui.hub.schema import devices, mutation_failures, mutation_results
 
@@ -212,7 +213,7 @@ def _after_failure(engine: Engine, device_id: str, item: PushItem, digest: str,
 
 def _last_seq(engine: Engine, device_id: str) -> int:
     try:
-        with engine.connect() as connection:
+        with reading(engine) as connection:
             return connection.execute(select(devices.c.last_mutation_seq).where(
                 devices.c.device_id == device_id)).scalar() or 0
     except SQLAlchemyError:

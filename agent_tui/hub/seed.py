@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from sqlalchemy import Engine, func, select
 
+from agent_tui.hub.database import reading
 from agent_tui.hub.schema import accounts, cases, customers, interactions, products, transactions
 from data import reference as ref
 from data.generator import SeedPlan, make_chunks
@@ -32,7 +33,7 @@ def _rows(columns: tuple[str, ...], rows: list[tuple]) -> list[dict]:
 def seed_hub(engine: Engine, plan: SeedPlan, progress: Callable[[int], None] | None = None
              ) -> int:
     """Load ``plan``'s customers; refuses (returns 0) if the hub already holds customers."""
-    with engine.connect() as connection:
+    with reading(engine) as connection:
         if connection.execute(select(func.count()).select_from(customers)).scalar():
             return 0
     with engine.begin() as connection:

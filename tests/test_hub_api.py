@@ -1,0 +1,171 @@
+"""The hub's API in-process: authentication and roles, the token commands, and a schemathesis run
+against its own OpenAPI document (no server error, no response that breaks the schema)."""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+import schemathesis
+from click.testing import CliRunner
+from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+from sqlalchemy import select
+
+from agent_tui.cli import main
+from agent_tui.domain.sla import SlaPolicy
+from agent_tui.hub.api import create_app
+from agent_tui.hub.auth import create_token, revoke_token
+from agent_tui.hub.database import connect, reading
+from agent_tui.hub.schema import cases, tokens
+from agent_tui.hub.seed import seed_hub
+from data.generator import SeedPlan
+from tests.hub_process import AS_OF
+
+
+def _hub(folder: Path):
+    engine = connect(f"sqlite:///{folder / 'hub.db'}")
+    seed_hub(engine, SeedPlan(30, 1, AS_OF))
+    return engine
+
+
+@pytest.fixture
+def engine(tmp_path):
+    hub = _hub(tmp_path)
+    yield hub
+    hub.dispose()
+
+
+@pytest.fixture
+def client(engine):
+    with TestClient(create_app(engine, SlaPolicy())) as test_client:
+        yield test_client
+
+
+def _scalar(engine, statement):
+    with reading(engine) as connection:
+        return connection.execute(statement).scalar()
+
+
+def _bearer(engine, agent="A1024", role="agent", team="T1", valid=timedelta(days=1)):
+    return {"Authorization": "Bearer " + create_token(
+        engine, agent, role, team, datetime.now(), valid)[1]}
+
+
+@pytest.mark.parametrize("header, code", [
+    (None, "token_missing"), ("Bearer atk_not-a-token", "token_unknown")])
+def test_a_request_without_a_good_token_is_401(client, header, code):
+    reply = client.get("/v1/customers", params={"q": "13800000000"},
+                       headers={"Authorization": header} if header else {})
+    assert reply.status_code == 401 and reply.json()["error"] == code
+
+
+def test_revoked_and_expired_tokens_are_refused(engine, client):
+    headers = _bearer(engine)
+    token_id = _scalar(engine, select(tokens.c.id))
+    assert client.get("/v1/customers", params={"q": "zhang"}, headers=headers).status_code == 200
+    revoke_token(engine, token_id, datetime.now())
+    assert client.get("/v1/customers", params={"q": "zhang"},
+                      headers=headers).json()["error"] == "token_revoked"
+    expired = _bearer(engine, valid=timedelta(seconds=-1))
+    assert client.get("/v1/customers", params={"q": "zhang"},
+                      headers=expired).json()["error"] == "token_expired"
+
+
+def test_only_the_hash_of_a_token_is_stored(engine):
+    secret = create_token(engine, "A1", "agent", "", datetime.now(), None)[1]
+    with reading(engine) as connection:
+        stored = connection.execute(select(tokens)).first()
+    assert secret not in " ".join(str(value) for value in stored)
+
+
+def test_a_device_belongs_to_the_agent_that_registered_it(engine, client):
+    mine, theirs = _bearer(engine, "A1024"), _bearer(engine, "A2048")
+    device = client.post("/v1/devices", json={}, headers=mine).json()["device_id"]
+    reply = client.post("/v1/sync/pull", json={"device_id": device}, headers=theirs)
+    assert reply.status_code == 403 and reply.json()["error"] == "device_not_yours"
+
+
+def test_an_agent_reads_its_cases_and_a_supervisor_its_teams(engine, client):
+    with engine.connect() as connection:
+        case = connection.execute(select(cases.c.id, cases.c.customer_id, cases.c.assigned_to)
+                                  ).first()
+    with engine.begin() as connection:
+        connection.execute(cases.update().where(cases.c.id == case.id).values(team="T7"))
+    owner = client.get(f"/v1/customers/{case.customer_id}",
+                       headers=_bearer(engine, case.assigned_to, team="T7")).json()
+    stranger = client.get(f"/v1/customers/{case.customer_id}",
+                          headers=_bearer(engine, "A0000", team="T7")).json()
+    lead = client.get(f"/v1/customers/{case.customer_id}",
+                      headers=_bearer(engine, "S1", "supervisor", "T7")).json()
+    other_lead = client.get(f"/v1/customers/{case.customer_id}",
+                            headers=_bearer(engine, "S2", "supervisor", "T8")).json()
+    assert case.id in {c["id"] for c in owner["cases"]}
+    assert case.id in {c["id"] for c in lead["cases"]}
+    assert case.id not in {c["id"] for c in stranger["cases"]}
+    assert case.id not in {c["id"] for c in other_lead["cases"]}
+    assert stranger["customer"]["id"] == case.customer_id  # customers are for every agent
+
+
+def test_search_finds_by_mobile_and_fetch_answers_404(engine, client):
+    headers = _bearer(engine)
+    customer_id = _scalar(engine, select(cases.c.customer_id))
+    found = client.get(f"/v1/customers/{customer_id}", headers=headers).json()["customer"]
+    hits = client.get("/v1/customers", params={"q": found["mobile"]}, headers=headers).json()
+    assert found["id"] in {hit["id"] for hit in hits["customers"]}
+    missing = client.get("/v1/customers/C999", headers=headers)
+    assert missing.status_code == 404 and missing.json()["error"] == "unknown_customer"
+
+
+def test_token_commands_create_list_and_revoke(tmp_path):
+    runner = CliRunner()
+    db = str(tmp_path / "hub.db")
+    created = runner.invoke(main, ["hub", "token", "create", "--db", db, "--agent", "A1024",
+                                   "--role", "supervisor", "--team", "T1"])
+    assert created.exit_code == 0, created.output
+    secret = created.stdout.strip().splitlines()[-1]
+    assert secret.startswith("atk_")
+    listed = runner.invoke(main, ["hub", "token", "list", "--db", db])
+    assert "A1024" in listed.output and secret not in listed.output
+    token_id = listed.output.split()[0]
+    assert runner.invoke(main, ["hub", "token", "revoke", "--db", db, token_id]).exit_code == 0
+    assert "revoked" in runner.invoke(main, ["hub", "token", "list", "--db", db]).output
+    again = runner.invoke(main, ["hub", "token", "revoke", "--db", db, token_id])
+    assert again.exit_code == 2
+
+
+def test_a_database_that_cannot_be_reached_is_a_clear_error(tmp_path):
+    result = CliRunner().invoke(main, ["hub", "token", "list", "--db",
+                                       "postgresql://nobody@127.0.0.1:1/none"])
+    assert result.exit_code == 2
+    assert "cannot be used" in result.output and "Traceback" not in result.output
+
+
+# -- schemathesis --------------------------------------------------------------------------
+
+_FOLDER = Path(tempfile.mkdtemp(prefix="agent-tui-schemathesis-"))
+_ENGINE = _hub(_FOLDER)
+_APP = create_app(_ENGINE, SlaPolicy())
+_HEADERS = _bearer(_ENGINE, "A1024")
+with TestClient(_APP) as _client:
+    _DEVICE = _client.post("/v1/devices", json={}, headers=_HEADERS).json()["device_id"]
+schema = schemathesis.openapi.from_asgi("/openapi.json", _APP)
+
+
+@schema.parametrize()
+@settings(max_examples=60, deadline=None, derandomize=True,
+          suppress_health_check=list(HealthCheck))
+def test_the_api_keeps_its_openapi_promises(case):
+    if isinstance(case.body, dict) and "device_id" in case.body:
+        case.body["device_id"] = _DEVICE  # reach the push and pull logic, not just the 403
+    case.call_and_validate(headers=_HEADERS, checks=[
+        not_a_server_error, response_schema_conformance, status_code_conformance,
+        content_type_conformance])
