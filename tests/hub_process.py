@@ -67,7 +67,8 @@ class HubProcess:
             if self.process.poll() is not None:
                 raise RuntimeError(f"hub exited at start: {self.log.read_text()[-2000:]}")
             try:
-                if httpx.get(f"{self.url}/v1/health", timeout=1).status_code == 200:
+                healthy = httpx.get(f"{self.url}/v1/health", timeout=1).status_code == 200
+                if healthy and self.process.poll() is None:  # ours, not a leftover on the port
                     return
             except httpx.HTTPError:
                 pass

@@ -142,10 +142,18 @@ def _apply_in(connection, principal: Principal, device_id: str, item: PushItem, 
               shift: timedelta, policy: SlaPolicy, now: datetime) -> PushAnswer:
     last = connection.execute(select(devices.c.last_mutation_seq).where(
         devices.c.device_id == device_id).with_for_update()).scalar_one()
-    stored = connection.execute(select(mutation_results).where(
-        mutation_results.c.device_id == device_id,
+    stored = connection.execute(select(mutation_results, devices.c.agent_id).join(
+        devices, devices.c.device_id == mutation_results.c.device_id).where(
         mutation_results.c.mutation_id == item.mutation_id)).first()
     if stored is not None:
+        if stored.agent_id != principal.agent_id:
+            return PushAnswer(item.mutation_id, item.seq, "key_reuse", reason="key_reuse")
+        if stored.device_id != device_id and item.seq == last + 1 and \
+                stored.payload_hash == digest:
+            # Sent before under this agent's earlier device id: answered from then, and this
+            # device's counter moves past it.
+            connection.execute(update(devices).where(devices.c.device_id == device_id).values(
+                last_mutation_seq=item.seq))
         return _stored_answer(stored, item, digest)
     if item.seq <= last:
         # A new mutation under a number already used (a restored backup of the store, say):

@@ -75,6 +75,10 @@ mutation_results = Table(
     PrimaryKeyConstraint("device_id", "mutation_id"),
 )
 
+# Mutation ids are UUIDv7, unique across devices: a mutation resent under another device id of
+# the same agent (a workstation that registered again) is still recognised as a duplicate.
+Index("hub_mutation_results_mutation", mutation_results.c.mutation_id)
+
 # A mutation whose application keeps failing (a hub fault, not the client's) is counted outside
 # the rolled-back transaction, so the device is not blocked behind it forever.
 mutation_failures = Table(

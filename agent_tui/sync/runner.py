@@ -53,7 +53,9 @@ def _device(connection: sqlite3.Connection, client: HubClient) -> str:
     """This store's device id at this hub, registered on first contact. The hub's counter starts
     just before the first seq still queued, so a store with history has no gap."""
     device_id = state.get(connection, state.DEVICE_ID)
-    if device_id and state.get(connection, state.DEVICE_HUB) == client.base_url:
+    if device_id:
+        # Kept whatever address the hub is reached by (a proxy, a new load balancer): only the
+        # hub saying it does not know the device makes this store register again.
         return device_id
     first = connection.execute("SELECT min(seq) FROM outbox").fetchone()[0]
     if first is None:
@@ -62,7 +64,6 @@ def _device(connection: sqlite3.Connection, client: HubClient) -> str:
     device_id = client.register_device(first)
     with transaction(connection):
         state.put(connection, state.DEVICE_ID, device_id)
-        state.put(connection, state.DEVICE_HUB, client.base_url)
         state.put(connection, state.CURSOR, "")
     return device_id
 
@@ -173,6 +174,9 @@ def run_sync(connection: sqlite3.Connection, client: HubClient,
         pull(connection, client, device_id, clock, report)
     except HubRefused as refusal:
         report.error = refusal.code
+        if refusal.code == "unknown_device":  # another hub database: register there next time
+            with transaction(connection):
+                state.put(connection, state.DEVICE_ID, "")
     except HubUnreachable:
         report.error = "offline"
     except SyncFailed as failure:

@@ -8,7 +8,6 @@ import sqlite3
 import msgspec
 
 DEVICE_ID = "device_id"
-DEVICE_HUB = "device_hub"  # the hub the device id was registered with
 CURSOR = "cursor"
 LAST_SYNC = "last_sync"  # the last sync that reached the hub and finished
 LAST_ERROR = "last_error"  # the last failure's code, "" after a good sync
