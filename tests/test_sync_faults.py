@@ -372,14 +372,17 @@ def test_an_agent_cannot_reassign_and_a_supervisor_can(hub, agent):
     assert refused["results"][0]["status"] == "rejected"
     assert refused["results"][0]["reason"] == "forbidden"
     supervisor = hub.token("S0001", "supervisor", "T1")
-    applied = _raw_push(hub, supervisor, _device(hub, supervisor), [mutation]).json()
+    reused = _raw_push(hub, supervisor, _device(hub, supervisor), [mutation]).json()
+    assert reused["results"][0]["status"] == "key_reuse"  # another agent's mutation id
+    applied = _raw_push(hub, supervisor, _device(hub, supervisor),
+                        [{**mutation, "mutation_id": "r-2"}]).json()
     assert applied["results"][0]["status"] == "applied"
     report = agent.sync(hub.url)  # the agent learns it is no longer its case
     assert report.ok and case.id in report.touched.cases
     assert agent.cases.get(case.id).assigned_to == "A2000"
     with reading(hub.engine) as connection:
         stored = connection.execute(select(mutation_results.c.reason).where(
-            mutation_results.c.mutation_id == "r-1")).scalars().all()
+            mutation_results.c.mutation_id.in_(("r-1", "r-2")))).scalars().all()
     assert sorted(stored) == ["", "forbidden"]
 
 
