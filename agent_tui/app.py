@@ -16,6 +16,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from agent_tui.app_cases import CaseActions
+from agent_tui.app_sync import SyncActions
 from agent_tui.config import Config
 from agent_tui.domain.masking import MASKED, Disclosure
 from agent_tui.domain.models import Customer
@@ -37,7 +38,7 @@ APP_ACTION_IDS = tuple(entry.id for entry in DEFAULT_KEYMAP if entry.app_level)
 Clock = Callable[[], datetime]
 
 
-class AgentApp(CaseActions, App[None]):
+class AgentApp(CaseActions, SyncActions, App[None]):
     # The search is the default screen, whose own CSS_PATH Textual does not load: its styles are
     # the app's. Every other screen brings its own .tcss when first shown.
     CSS_PATH = "../screens/search.tcss"
@@ -115,7 +116,10 @@ class AgentApp(CaseActions, App[None]):
         if not agent.is_signed_in:
             return ""
         line = self.t("app.agent_line", name=agent.name, staff_number=agent.staff_number)
-        return line + self.t("app.on_call") if self.call is not None else line
+        if self.call is not None:
+            line += self.t("app.on_call")
+        sync = self.sync_line()
+        return f"{line} · {sync}" if sync else line
 
     # -- start-up ----------------------------------------------------------------------------
 
@@ -178,6 +182,7 @@ class AgentApp(CaseActions, App[None]):
         if isinstance(self.screen, SearchScreen):
             self.screen.store_ready()
         self._settle_after_start()
+        self.start_sync()
 
     def _settle_after_start(self) -> None:
         """Once, while the agent reads the screen: load the 360 so the first one opens as fast
@@ -313,6 +318,7 @@ class AgentApp(CaseActions, App[None]):
     async def action_quit(self) -> None:
         """ctrl+q: at once, unless a call is open; then the agent is asked, and the call saved."""
         if self.call is None:
+            self.stop_sync()
             self.exit()
             return
         from screens.quit_call import QuitCallScreen

@@ -28,6 +28,10 @@ DEFAULT_KEYMAP: tuple[KeyAction, ...] = (
     KeyAction("palette", "f10,ctrl+p", "command_palette", "keys.palette", "keys.palette_tip"),
     KeyAction("quit", "ctrl+q", "quit", "keys.quit", "keys.quit_tip"),
     KeyAction("new_call", "ctrl+n", "new_call", "keys.new_call", "keys.new_call_tip"),
+    KeyAction("sync_now", "f5,ctrl+r", "sync_now", "keys.sync_now", "keys.sync_now_tip"),
+    # Not in DESIGN's table (F9 is the knowledge base's): what the hub refused, to redo or drop.
+    KeyAction("conflicts", "shift+f5,ctrl+w", "conflicts", "keys.conflicts",
+              "keys.conflicts_tip"),
     # Screen-level actions: bound by the screens that offer them.
     KeyAction(
         "open", "enter", "open", "keys.open", "keys.open_tip", app_level=False, priority=False
@@ -66,6 +70,14 @@ DEFAULT_KEYMAP: tuple[KeyAction, ...] = (
         "case_action", "f7,ctrl+l", "case_action", "keys.case_action", "keys.case_action_tip",
         app_level=False,
     ),
+)
+
+# The conflicts screen's: redo on the act key (F7, as a case's actions), drop on Delete.
+DEFAULT_KEYMAP = (*DEFAULT_KEYMAP,
+    KeyAction("conflict_redo", "f7,ctrl+l", "redo", "conflicts.redo_key", "conflicts.redo",
+              app_level=False),
+    KeyAction("conflict_drop", "delete,ctrl+d", "drop", "conflicts.drop_key", "conflicts.drop",
+              app_level=False),
 )
 
 ACTIONS_BY_ID = {entry.id: entry for entry in DEFAULT_KEYMAP}

@@ -74,11 +74,26 @@ class Customer360Screen(AgentScreen[None]):
 
     def on_mount(self) -> None:
         self.load()
+        if self.agent_app.hub_configured:
+            self.refresh_from_hub()
 
     @work(thread=True, exclusive=True, group="c360")
     def load(self) -> None:
         now = self.agent_app.now()
         self.read_store(lambda customers: customers.customer_360(self.customer_id, now), self._show)
+
+    @work(thread=True, exclusive=True, group="c360-hub")
+    def refresh_from_hub(self) -> None:
+        """The workstation's copy is shown at once; the hub's record is fetched beside it and
+        cached (a customer opened once is there offline), and shown if it differs."""
+        app = self.agent_app
+
+        def reload_if_changed(changed: bool) -> None:
+            if changed:
+                self.load()
+
+        self.use_store(lambda connection: app.fetch_from_hub(connection, self.customer_id),
+                       reload_if_changed)
 
     def _show(self, view: Customer360 | None) -> None:
         if view is None:

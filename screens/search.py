@@ -6,6 +6,8 @@ arrives for text no longer in the box is dropped, so type-ahead is never lost or
 
 from __future__ import annotations
 
+import sqlite3
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -87,16 +89,34 @@ class SearchScreen(AgentScreen[None]):
 
         if query.kind in (QueryKind.EMPTY, QueryKind.UNRECOGNISED):
             self.app.call_from_thread(show, [])  # nothing to look up: say what to type
-        else:
-            self.read_store(lambda customers: customers.search(query, SEARCH_LIMIT + 1), show)
+            return
+        search = lambda customers: customers.search(query, SEARCH_LIMIT + 1)  # noqa: E731
+        self.read_store(search, show)
+        app = self.agent_app
+        if app.hub_configured:
+            # Online, the hub is asked too and what it finds is cached (found again offline);
+            # the list is then read again from the workstation's copy.
+            store = app.wait_for_store()
+            try:
+                answered = store is not None and app.search_hub(store.connection(), text)
+            except sqlite3.Error as error:
+                self.report_store_failure(error)
+                return
 
-    def _show_results(self, text: str, kind: QueryKind, hits: list[SearchHit]) -> None:
+            def show_again(hits: list[SearchHit]) -> None:
+                self._show_results(text, query.kind, hits,
+                                   "" if answered else app.t("sync.offline_search"))
+
+            self.read_store(search, show_again)
+
+    def _show_results(self, text: str, kind: QueryKind, hits: list[SearchHit],
+                      note: str = "") -> None:
         if text != self.query_one("#query", Input).value:
             return  # the agent has typed on; a newer search is already running
         t = self.agent_app.t
         more = len(hits) > SEARCH_LIMIT
         self._hits = hits[:SEARCH_LIMIT]
-        status = self._status(kind, more, t)
+        status = self._status(kind, more, t) + (f"  {note}" if note else "")
         if status != self._shown_status:  # each repaint is bytes down an agent's SSH link
             self._shown_status = status
             self.query_one("#search-status", Static).update(Content(status))

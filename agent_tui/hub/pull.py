@@ -17,7 +17,7 @@ server-owned rows from a snapshot (never touching its outbox).
 from __future__ import annotations
 
 import msgspec
-from sqlalchemy import Connection, Engine, func, or_, select, text, tuple_
+from sqlalchemy import Connection, Engine, func, literal_column, or_, select, text, tuple_
 
 from agent_tui.hub import changes, faults
 from agent_tui.hub.auth import Principal
@@ -82,7 +82,7 @@ def read_feed(connection: Connection, audiences: tuple[str, ...], cursor: str, l
                change_log.c.version, change_log.c.op, change_log.c.data]
     query = select(*columns).where(change_log.c.audience.in_(audiences))
     if postgres:
-        txid_column = text("change_log.txid")
+        txid_column = literal_column("change_log.txid")
         query = select(*columns, text("change_log.txid::text AS txid")).where(
             change_log.c.audience.in_(audiences),
             tuple_(txid_column, change_log.c.seq) > tuple_(

@@ -43,7 +43,7 @@ class KeyBar(Widget):
             # A dialog's active bindings stop at the dialog, but the app's priority keys (F1
             # help, F3 back) still work over it: show them too.
             bindings += [(binding, True) for _key, binding in self.app._bindings
-                         if binding.priority]
+                         if binding.priority and self.app.check_action(binding.action, ())]
         # The F-key of each action first: which binding of an action comes first in the map
         # changes with the focused widget, and the bar should not.
         bindings.sort(key=lambda pair: not pair[0].key.startswith("f"))

@@ -1,0 +1,101 @@
+"""shift+F5: the changes the hub refused or answered with a conflict, each with the hub's answer and
+its current state, to redo on that state (F7) or drop (Delete), one by one and on purpose."""
+
+from __future__ import annotations
+
+from textual import work
+from textual.app import ComposeResult
+from textual.content import Content
+from textual.widgets import DataTable, Header, Static
+
+from agent_tui.sync.conflicts import CannotRedo, Conflict, drop, open_conflicts, redo
+from screens.widgets.agent_screen import AgentScreen
+from screens.widgets.key_bar import KeyBar
+from screens.widgets.safe import cell
+
+
+class ConflictsScreen(AgentScreen[None]):
+    ACTION_IDS = ("conflict_redo", "conflict_drop")
+    HELP_KEY = "conflicts.help"
+    DEFAULT_CSS = """
+    ConflictsScreen #conflicts-status { height: auto; padding: 0 1; color: $text-muted; }
+    ConflictsScreen DataTable { height: 1fr; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.conflicts: list[Conflict] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="conflicts-status")
+        yield DataTable(id="conflicts-table", cursor_type="row", zebra_stripes=True)
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        t = self.agent_app.t
+        table = self.query_one(DataTable)
+        for key in ("when", "what", "case", "why", "now"):
+            table.add_column(t(f"conflicts.column_{key}"), key=key)
+        self.set_focus(table)
+        self.load()
+
+    @work(thread=True, exclusive=True, group="conflicts")
+    def load(self) -> None:
+        self.use_store(open_conflicts, self.show)
+
+    def show(self, conflicts: list[Conflict]) -> None:
+        self.conflicts = conflicts
+        t = self.agent_app.t
+        table = self.query_one(DataTable)
+        with self.app.batch_update():
+            table.clear()
+            for conflict in conflicts:
+                current = conflict.current or {}
+                now = t(f"case.status.{current['status']}") if "status" in current else "-"
+                if current.get("escalated_to"):
+                    now += f" → {current['escalated_to']}"
+                table.add_row(
+                    cell(conflict.created_at.replace("T", " ")[:16]), cell(conflict.name),
+                    cell(str(current.get("number") or conflict.args.get("case_id") or "-")),
+                    cell(f"{conflict.status}: {conflict.reason}"), cell(now),
+                    key=str(conflict.id))
+        self.query_one("#conflicts-status", Static).update(Content(
+            t("conflicts.title") if conflicts else t("conflicts.empty")))
+
+    def _selected(self) -> Conflict | None:
+        table = self.query_one(DataTable)
+        if not self.conflicts:
+            return None
+        return self.conflicts[min(max(table.cursor_row, 0), len(self.conflicts) - 1)]
+
+    def action_redo(self) -> None:
+        conflict = self._selected()
+        if conflict is not None:
+            self._settle(conflict, "redo")
+
+    def action_drop(self) -> None:
+        conflict = self._selected()
+        if conflict is not None:
+            self._settle(conflict, "drop")
+
+    @work(thread=True, exclusive=True, group="conflicts-settle")
+    def _settle(self, conflict: Conflict, how: str) -> None:
+        app = self.agent_app
+
+        def apply(connection) -> str:
+            try:
+                if how == "redo":
+                    redo(connection, app.cases(connection), conflict.id, app.now())
+                    return app.t("conflicts.redone")
+                drop(connection, conflict.id, app.config.agent.id, app.now())
+                return app.t("conflicts.dropped")
+            except CannotRedo as refusal:
+                reason = app.t(refusal.reason) if refusal.reason.startswith("case.") \
+                    else refusal.reason
+                return app.t("conflicts.cannot_redo", reason=reason)
+
+        self.use_store(apply, lambda message: self.notify(message))
+        self.load()
+        if app.hub_configured:  # a redone change goes to the hub now, not in ten seconds
+            app.call_from_thread(app.action_sync_now)
