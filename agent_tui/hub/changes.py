@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 import msgspec
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, bindparam, select
 
 from agent_tui.domain.times import iso
 from agent_tui.hub.schema import CASE_FIELDS, cases, change_log, customers
@@ -23,14 +23,19 @@ def record(connection: Connection, entity: str, entity_id: str, version: int, da
 
 
 def customer_row(connection: Connection, customer_id: str) -> dict | None:
-    row = connection.execute(select(customers).where(customers.c.id == customer_id)).first()
+    row = connection.execute(_CUSTOMER, {"customer_id": customer_id}).first()
     return dict(row._mapping) if row else None
 
 
+# Built once (a statement object keeps its cache key): read for every case mutation.
+_CASE = select(*(cases.c[name] for name in CASE_FIELDS), cases.c.team).where(
+    cases.c.id == bindparam("case_id"))
+_CASE_LOCKED = _CASE.with_for_update()
+_CUSTOMER = select(customers).where(customers.c.id == bindparam("customer_id"))
+
+
 def case_row(connection: Connection, case_id: str, *, lock: bool = False) -> dict | None:
-    query = select(*(cases.c[name] for name in CASE_FIELDS), cases.c.team).where(
-        cases.c.id == case_id)
-    row = connection.execute(query.with_for_update() if lock else query).first()
+    row = connection.execute(_CASE_LOCKED if lock else _CASE, {"case_id": case_id}).first()
     return dict(row._mapping) if row else None
 
 

@@ -9,13 +9,12 @@ records, flags and audit events are append-only and inserted if absent by their 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
 import msgspec
-from sqlalchemy import Connection, and_, exists, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import Connection, and_, exists, select, text, update
 
 from agent_tui.domain.cases import CHANNELS, PRIORITIES, transition_refusal
 from agent_tui.domain.sla import SlaPolicy, due_at
@@ -82,13 +81,22 @@ class MutationContext(msgspec.Struct, frozen=True):
         return iso(min(at + self.shift, self.now))
 
 
+@functools.cache
+def _insert_ignoring(table_name: str, columns: tuple[str, ...], key: tuple[str, ...]):
+    # Text, not the dialects' insert().on_conflict_do_nothing(): that construct has no cache
+    # key, so SQLAlchemy compiled it again for every row (a third of the hub's push time).
+    # SQLite and PostgreSQL spell this statement the same way. RETURNING rather than rowcount:
+    # psycopg reports -1 for an INSERT … ON CONFLICT here.
+    return text(f"INSERT INTO {table_name} ({', '.join(columns)}) VALUES "
+                f"({', '.join(':' + column for column in columns)}) ON CONFLICT DO NOTHING "
+                f"RETURNING {', '.join(key)}")
+
+
 def insert_if_absent(connection: Connection, table, values: dict) -> bool:
     """Insert by primary key unless present; True if this call inserted it."""
-    dialect_insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
-    # RETURNING rather than rowcount: psycopg reports -1 for an INSERT … ON CONFLICT here.
-    statement = dialect_insert(table).values(**values).on_conflict_do_nothing().returning(
-        *table.primary_key.columns)
-    return connection.execute(statement).first() is not None
+    statement = _insert_ignoring(table.name, tuple(values),
+                                 tuple(column.name for column in table.primary_key.columns))
+    return connection.execute(statement, values).first() is not None
 
 
 def _text(args: dict, key: str, *, required: bool = True, limit: int = 500,
@@ -269,8 +277,9 @@ def add_note(context: MutationContext, args: dict) -> Outcome:
             "text": _text(args, "text", limit=NOTE_LIMIT, multiline=True)}
     if insert_if_absent(context.connection, case_notes, {**note, "received_at": iso(
             context.now)}):
-        context.connection.execute(update(cases).where(cases.c.id == case["id"]).values(
-            first_response_at=case["first_response_at"] or note["at"]))
+        if not case["first_response_at"]:  # the first note is the case's first response
+            context.connection.execute(update(cases).where(cases.c.id == case["id"]).values(
+                first_response_at=note["at"]))
         changes.record(context.connection, "case_note", note["id"], 1, note,
                        changes.case_audiences(case), context.now)
     return Outcome("applied", entity_id=case["id"])

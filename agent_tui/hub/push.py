@@ -15,7 +15,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 import msgspec
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, bindparam, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from agent_tui.domain.sla import SlaPolicy
@@ -23,7 +23,13 @@ from agent_tui.domain.times import iso
 from agent_tui.hub import faults
 from agent_tui.hub.auth import Principal
 from agent_tui.hub.database import reading
-from agent_tui.hub.mutations import HANDLERS, MutationContext, Outcome, Rejected, insert_if_absent
+from agent_tui.hub.mutations import (
+    HANDLERS,
+    MutationContext,
+    Outcome,
+    Rejected,
+    insert_if_absent,
+)
 from agent_tui.hub.schema import devices, mutation_failures, mutation_results
 
 GIVE_UP_AFTER = 5
@@ -97,87 +103,128 @@ def _store(connection, device_id: str, item: PushItem, digest: str, outcome: Out
         "received_at": iso(now)})
     if not inserted:  # the same mutation committed by a concurrent push: let that answer stand
         raise _Raced()
+
+
+def _advance(connection, device_id: str, seq: int) -> None:
     connection.execute(update(devices).where(devices.c.device_id == device_id).values(
-        last_mutation_seq=item.seq))
+        last_mutation_seq=seq))
 
 
-class _Raced(Exception):
-    pass
+# Built once: a prepared statement object keeps its cache key, so executing it costs no
+# statement construction and no cache-key walk (the hub's hot path runs it for every batch).
+_STORED = select(mutation_results, devices.c.agent_id).join(
+    devices, devices.c.device_id == mutation_results.c.device_id).where(
+    mutation_results.c.mutation_id.in_(bindparam("ids", expanding=True)))
+
+
+class _Raced(RuntimeError):
+    """The same mutation stored meanwhile by a concurrent push: transient, answered next time."""
+
+
+_TRANSIENT = (SQLAlchemyError, faults.InjectedFault, RuntimeError, ValueError, TypeError,
+              KeyError)
 
 
 def push(engine: Engine, principal: Principal, device_id: str, items: list[PushItem],
          sent_at: str | None, policy: SlaPolicy, clock: Callable[[], datetime]) -> PushOutcome:
-    answers: list[PushAnswer] = []
+    """Apply a batch. Each mutation is atomic under its own savepoint, and the batch commits
+    once before it is answered (group commit: one sync to disk per batch, not per mutation;
+    a crash before the commit leaves none applied and none answered, so all are resent)."""
     shift = clock_shift(sent_at, clock())
-    for item in sorted(items, key=lambda item: item.seq):
-        digest = payload_hash(item.name, item.args)
-        try:
-            answer = _push_one(engine, principal, device_id, item, digest, shift, policy, clock)
-        except OutOfOrder as error:
-            raise OutOfOrder(error.expected_seq, answers) from None
-        except (SQLAlchemyError, faults.InjectedFault, RuntimeError, ValueError, TypeError,
-                KeyError) as error:
-            answer = _after_failure(engine, device_id, item, digest, error, clock)
-            if answer is None:
-                return PushOutcome(answers, _last_seq(engine, device_id), "transient")
-        answers.append(answer)
+    pending = sorted(items, key=lambda item: item.seq)
+    answers: list[PushAnswer] = []
+    while pending:
+        done, failure = _push_batch(engine, principal, device_id, pending, shift, policy, clock)
+        answers.extend(done)
+        pending = pending[len(done):]
+        if isinstance(failure, OutOfOrder):
+            raise OutOfOrder(failure.expected_seq, answers)
+        if failure is None:
+            break
+        item = pending[0]
+        given_up = _after_failure(engine, device_id, item, payload_hash(item.name, item.args),
+                                  failure, clock)
+        if given_up is None:
+            return PushOutcome(answers, _last_seq(engine, device_id), "transient")
+        answers.append(given_up)
+        pending = pending[1:]
     return PushOutcome(answers, _last_seq(engine, device_id))
 
 
-def _push_one(engine: Engine, principal: Principal, device_id: str, item: PushItem, digest: str,
-              shift: timedelta, policy: SlaPolicy, clock: Callable[[], datetime]) -> PushAnswer:
-    for _ in range(2):  # once more if a concurrent push of the same batch won the race
-        try:
-            with engine.begin() as connection:
-                answer = _apply_in(connection, principal, device_id, item, digest, shift,
-                                   policy, clock())
-            faults.maybe("after_commit", item.name)
-            return answer
-        except _Raced:
-            continue
-    raise RuntimeError("mutation raced twice")
+def _push_batch(engine: Engine, principal: Principal, device_id: str, items: list[PushItem],
+                shift: timedelta, policy: SlaPolicy, clock: Callable[[], datetime]
+                ) -> tuple[list[PushAnswer], Exception | None]:
+    """Apply ``items`` in order in one transaction, until the first that cannot be decided."""
+    answers: list[PushAnswer] = []
+    failure: Exception | None = None
+    with engine.begin() as connection:
+        # The device's row, locked for the batch: a concurrent push of the same batch waits
+        # here, then finds every mutation answered.
+        first = last = connection.execute(select(devices.c.last_mutation_seq).where(
+            devices.c.device_id == device_id).with_for_update()).scalar_one()
+        stored = {row.mutation_id: row for row in connection.execute(
+            _STORED, {"ids": [item.mutation_id for item in items]})}
+        for item in items:
+            digest = payload_hash(item.name, item.args)
+            try:
+                with connection.begin_nested():
+                    answer, last = _apply_in(connection, principal, device_id, item, digest,
+                                             shift, policy, clock(), last,
+                                             stored.get(item.mutation_id))
+            except Rejected as refusal:  # its partial writes are gone with the savepoint
+                with connection.begin_nested():
+                    _store(connection, device_id, item, digest,
+                           Outcome("rejected", reason=refusal.reason), clock())
+                answer, last = PushAnswer(item.mutation_id, item.seq, "rejected",
+                                          reason=refusal.reason), item.seq
+            except OutOfOrder as error:
+                failure = error
+                break
+            except _TRANSIENT as error:
+                failure = error
+                break
+            answers.append(answer)
+            faults.maybe("before_commit", item.name)
+        if last != first:
+            _advance(connection, device_id, last)
+    for item in items[:len(answers)]:
+        faults.maybe("after_commit", item.name)
+    return answers, failure
 
 
 def _apply_in(connection, principal: Principal, device_id: str, item: PushItem, digest: str,
-              shift: timedelta, policy: SlaPolicy, now: datetime) -> PushAnswer:
-    last = connection.execute(select(devices.c.last_mutation_seq).where(
-        devices.c.device_id == device_id).with_for_update()).scalar_one()
-    stored = connection.execute(select(mutation_results, devices.c.agent_id).join(
-        devices, devices.c.device_id == mutation_results.c.device_id).where(
-        mutation_results.c.mutation_id == item.mutation_id)).first()
+              shift: timedelta, policy: SlaPolicy, now: datetime, last: int, stored
+              ) -> tuple[PushAnswer, int]:
+    """One mutation's answer, and the device's counter after it (written once per batch).
+    ``stored`` is its answer from before, if any. Raises ``Rejected`` for a mutation that can
+    never apply (the caller records it)."""
     if stored is not None:
         if stored.agent_id != principal.agent_id:
-            return PushAnswer(item.mutation_id, item.seq, "key_reuse", reason="key_reuse")
+            return PushAnswer(item.mutation_id, item.seq, "key_reuse", reason="key_reuse"), last
         if stored.device_id != device_id and item.seq == last + 1 and \
                 stored.payload_hash == digest:
             # Sent before under this agent's earlier device id: answered from then, and this
             # device's counter moves past it.
-            connection.execute(update(devices).where(devices.c.device_id == device_id).values(
-                last_mutation_seq=item.seq))
-        return _stored_answer(stored, item, digest)
+            last = item.seq
+        return _stored_answer(stored, item, digest), last
     if item.seq <= last:
         # A new mutation under a number already used (a restored backup of the store, say):
         # refused visibly, never applied twice or silently dropped.
         outcome = Outcome("rejected", reason="seq_already_used")
         _store_rejected_out_of_line(connection, device_id, item, digest, outcome, now)
-        return PushAnswer(item.mutation_id, item.seq, "rejected", reason=outcome.reason)
+        return PushAnswer(item.mutation_id, item.seq, "rejected", reason=outcome.reason), last
     if item.seq != last + 1:
         raise OutOfOrder(last + 1, [])
     faults.maybe("before_apply", item.name)
     handler = HANDLERS.get(item.name)
     context = MutationContext(connection, principal, device_id, item.mutation_id, now, shift,
                               policy)
-    try:
-        with connection.begin_nested():
-            if handler is None:
-                raise Rejected("unknown_mutation")
-            outcome = handler(context, item.args)
-    except Rejected as refusal:
-        outcome = Outcome("rejected", reason=refusal.reason)
+    if handler is None:
+        raise Rejected("unknown_mutation")
+    outcome = handler(context, item.args)
     _store(connection, device_id, item, digest, outcome, now)
-    faults.maybe("before_commit", item.name)
     return PushAnswer(item.mutation_id, item.seq, outcome.status, reason=outcome.reason,
-                      current=outcome.current)
+                      current=outcome.current), item.seq
 
 
 def _store_rejected_out_of_line(connection, device_id: str, item: PushItem, digest: str,
@@ -214,6 +261,7 @@ def _after_failure(engine: Engine, device_id: str, item: PushItem, digest: str,
                 return None
             _store(connection, device_id, item, digest,
                    Outcome("rejected", reason="hub_error_repeated"), clock())
+            _advance(connection, device_id, item.seq)
     except SQLAlchemyError:
         return None  # the database itself is down: nothing to count, try again later
     return PushAnswer(item.mutation_id, item.seq, "rejected", reason="hub_error_repeated")
