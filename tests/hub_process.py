@@ -40,6 +40,7 @@ class HubProcess:
         self.port = free_port()
         self.process: subprocess.Popen | None = None
         self.engine = connect(db_url)
+        workdir.mkdir(parents=True, exist_ok=True)
         self.log = workdir / "hub.log"
 
     @property

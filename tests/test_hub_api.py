@@ -23,7 +23,7 @@ from sqlalchemy import select
 from agent_tui.cli import main
 from agent_tui.domain.sla import SlaPolicy
 from agent_tui.hub.api import create_app
-from agent_tui.hub.auth import create_token, revoke_token
+from agent_tui.hub.auth import TokenCache, create_token, revoke_token
 from agent_tui.hub.database import connect, reading
 from agent_tui.hub.schema import cases, tokens
 from agent_tui.hub.seed import seed_hub
@@ -68,7 +68,8 @@ def test_a_request_without_a_good_token_is_401(client, header, code):
     assert reply.status_code == 401 and reply.json()["error"] == code
 
 
-def test_revoked_and_expired_tokens_are_refused(engine, client):
+def test_revoked_and_expired_tokens_are_refused(engine):
+    client = TestClient(create_app(engine, SlaPolicy(), tokens=TokenCache(recheck_s=0)))
     headers = _bearer(engine)
     token_id = _scalar(engine, select(tokens.c.id))
     assert client.get("/v1/customers", params={"q": "zhang"}, headers=headers).status_code == 200
@@ -78,6 +79,20 @@ def test_revoked_and_expired_tokens_are_refused(engine, client):
     expired = _bearer(engine, valid=timedelta(seconds=-1))
     assert client.get("/v1/customers", params={"q": "zhang"},
                       headers=expired).json()["error"] == "token_expired"
+
+
+def test_a_revocation_reaches_a_hub_process_within_the_recheck_interval(engine):
+    now = [0.0]
+    cache = TokenCache(recheck_s=5, monotonic=lambda: now[0])
+    headers = _bearer(engine)
+    client = TestClient(create_app(engine, SlaPolicy(), tokens=cache))
+    assert client.get("/v1/customers", params={"q": "li"}, headers=headers).status_code == 200
+    revoke_token(engine, _scalar(engine, select(tokens.c.id)), datetime.now())
+    now[0] = 4.9  # read 4.9 s ago: not asked again yet
+    assert client.get("/v1/customers", params={"q": "li"}, headers=headers).status_code == 200
+    now[0] = 5.0
+    assert client.get("/v1/customers", params={"q": "li"},
+                      headers=headers).json()["error"] == "token_revoked"
 
 
 def test_only_the_hash_of_a_token_is_stored(engine):

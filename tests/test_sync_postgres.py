@@ -153,7 +153,6 @@ def test_hub_killed_after_commit_on_postgres(pg_hub, agent):
 
 def test_two_hub_processes_serve_one_database(pg_hub, agent, tmp_path):
     second = HubProcess(pg_hub.db_url, tmp_path / "second")
-    (tmp_path / "second").mkdir()
     second.start()
     try:
         _work(agent)

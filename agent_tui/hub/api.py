@@ -25,7 +25,7 @@ from agent_tui.domain.ids import new_id
 from agent_tui.domain.sla import SlaPolicy
 from agent_tui.domain.times import iso
 from agent_tui.hub import customers, pull, push
-from agent_tui.hub.auth import AuthFailure, Principal, authenticate
+from agent_tui.hub.auth import AuthFailure, Principal, TokenCache, authenticate
 from agent_tui.hub.database import reading
 from agent_tui.hub.schema import devices
 
@@ -136,7 +136,8 @@ def _principal(request: Request, credentials: Annotated[
         HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> Principal:
     header = f"Bearer {credentials.credentials}" if credentials else None
     try:
-        return authenticate(request.app.state.engine, header, request.app.state.clock())
+        return authenticate(request.app.state.engine, header, request.app.state.clock(),
+                            request.app.state.tokens)
     except AuthFailure as failure:
         raise HubError(401, f"token_{failure.code}") from None
 
@@ -146,7 +147,8 @@ Caller = Annotated[Principal, Depends(_principal)]
 
 
 def create_app(engine: Engine, policy: SlaPolicy,
-               clock: Callable[[], datetime] = datetime.now) -> FastAPI:
+               clock: Callable[[], datetime] = datetime.now,
+               tokens: TokenCache | None = None) -> FastAPI:
     app = FastAPI(title="agent-tui hub", version="1",
                   description="Sync and customer data for agent-tui workstations (SYNC.md).")
 
@@ -169,11 +171,17 @@ def create_app(engine: Engine, policy: SlaPolicy,
 
     app.state.engine = engine
     app.state.clock = clock
+    app.state.tokens = tokens or TokenCache()
+    device_owners: dict[str, str] = {}  # a device's agent never changes: read once
 
     def own_device(caller: Principal, device_id: str) -> None:
-        with reading(engine) as connection:
-            owner = connection.execute(select(devices.c.agent_id).where(
-                devices.c.device_id == device_id)).scalar()
+        owner = device_owners.get(device_id)
+        if owner is None:
+            with reading(engine) as connection:
+                owner = connection.execute(select(devices.c.agent_id).where(
+                    devices.c.device_id == device_id)).scalar()
+            if owner is not None and len(device_owners) < 200_000:
+                device_owners[device_id] = owner
         if owner is None:
             raise HubError(403, "unknown_device", "register the device with POST /v1/devices")
         if owner != caller.agent_id:

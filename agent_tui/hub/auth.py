@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import time
 from datetime import datetime, timedelta
 
 import msgspec
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, bindparam, select, update
 
 from agent_tui.domain.ids import new_id
 from agent_tui.domain.times import iso
@@ -90,18 +91,49 @@ class AuthFailure(Exception):
         self.code = code
 
 
-def authenticate(engine: Engine, authorization: str | None, now: datetime) -> Principal:
+# A token's row is read again after this many seconds: a revocation reaches every hub process
+# within it, and a thousand agents' pulls do not each cost a database round trip for it.
+TOKEN_RECHECK_S = 5.0
+_MAX_CACHED = 50_000
+_TOKEN = select(tokens.c.agent_id, tokens.c.role, tokens.c.team, tokens.c.expires_at,
+                tokens.c.revoked_at).where(tokens.c.token_hash == bindparam("token_hash"))
+
+
+class TokenCache:
+    """Recently checked tokens, by hash, with when they were read (per hub process)."""
+
+    def __init__(self, recheck_s: float = TOKEN_RECHECK_S, monotonic=time.monotonic) -> None:
+        self._rows: dict[str, tuple[float, object]] = {}
+        self.recheck_s = recheck_s
+        self._monotonic = monotonic
+
+    def row(self, engine: Engine, digest: str):
+        now = self._monotonic()
+        cached = self._rows.get(digest)
+        if cached is not None and now - cached[0] < self.recheck_s:
+            return cached[1]
+        with reading(engine) as connection:
+            row = connection.execute(_TOKEN, {"token_hash": digest}).first()
+        if len(self._rows) >= _MAX_CACHED:
+            self._rows.clear()
+        self._rows[digest] = (now, row)
+        return row
+
+
+def authenticate(engine: Engine, authorization: str | None, now: datetime,
+                 cache: TokenCache | None = None) -> Principal:
     if not authorization or not authorization.startswith("Bearer "):
         raise AuthFailure("missing")
-    with reading(engine) as connection:
-        row = connection.execute(select(
-            tokens.c.agent_id, tokens.c.role, tokens.c.team, tokens.c.expires_at,
-            tokens.c.revoked_at).where(
-            tokens.c.token_hash == token_hash(authorization[7:].strip()))).first()
+    digest = token_hash(authorization[7:].strip())
+    if cache is not None:
+        row = cache.row(engine, digest)
+    else:
+        with reading(engine) as connection:
+            row = connection.execute(_TOKEN, {"token_hash": digest}).first()
     if row is None:
         raise AuthFailure("unknown")
     if row.revoked_at:
         raise AuthFailure("revoked")
-    if row.expires_at and row.expires_at <= iso(now):
+    if row.expires_at and row.expires_at <= iso(now):  # checked on every request
         raise AuthFailure("expired")
     return Principal(row.agent_id, row.role, row.team)

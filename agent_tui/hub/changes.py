@@ -18,8 +18,8 @@ def record(connection: Connection, entity: str, entity_id: str, version: int, da
     rows = [{"audience": audience, "entity": entity, "entity_id": entity_id, "version": version,
              "op": op, "data": body, "at": iso(at)}
             for audience in dict.fromkeys(audience for audience in audiences if audience)]
-    if rows:
-        connection.execute(change_log.insert(), rows)
+    if rows:  # one multi-row INSERT: one round trip, where executemany made one per row
+        connection.execute(change_log.insert().values(rows))
 
 
 def customer_row(connection: Connection, customer_id: str) -> dict | None:

@@ -17,7 +17,17 @@ server-owned rows from a snapshot (never touching its outbox).
 from __future__ import annotations
 
 import msgspec
-from sqlalchemy import Connection, Engine, func, literal_column, or_, select, text, tuple_
+from sqlalchemy import (
+    Connection,
+    Engine,
+    bindparam,
+    func,
+    literal_column,
+    or_,
+    select,
+    text,
+    tuple_,
+)
 
 from agent_tui.hub import changes, faults
 from agent_tui.hub.auth import Principal
@@ -48,10 +58,10 @@ class BadCursor(ValueError):
     pass
 
 
-def _floor(connection: Connection) -> int:
-    value = connection.execute(select(hub_meta.c.value).where(hub_meta.c.key == FLOOR_KEY)
-                               ).scalar()
-    return int(value) if value else 0
+_STANDING = select(
+    select(devices.c.last_mutation_seq).where(
+        devices.c.device_id == bindparam("device_id")).scalar_subquery(),
+    select(hub_meta.c.value).where(hub_meta.c.key == FLOOR_KEY).scalar_subquery())
 
 
 def feed_head(connection: Connection) -> str:
@@ -145,8 +155,9 @@ def pull(engine: Engine, principal: Principal, device_id: str, cursor: str, limi
          ) -> PullOutcome:
     limit = max(1, min(limit, MAX_LIMIT))
     with reading(engine) as connection:
-        last_seq = connection.execute(select(devices.c.last_mutation_seq).where(
-            devices.c.device_id == device_id)).scalar() or 0
+        # The device's counter and the log's floor in one round trip.
+        last_seq, floor = connection.execute(_STANDING, {"device_id": device_id}).one()
+        last_seq = last_seq or 0
         if cursor == "" or cursor.startswith("s:"):
             if cursor:
                 _, head, after = cursor.split(":", 2)
@@ -156,8 +167,7 @@ def pull(engine: Engine, principal: Principal, device_id: str, cursor: str, limi
             faults.maybe("mid_pull")
             return msgspec.structs.replace(page, last_mutation_seq=last_seq)
         _, seq = _parse_feed(cursor, is_postgres(connection))
-        floor = _floor(connection)
-        if floor and seq + 1 < floor:
+        if floor and seq + 1 < int(floor):
             return PullOutcome([], "", True, last_seq, reset=True)
         found, new_cursor, has_more = read_feed(connection, principal.audiences, cursor, limit)
         faults.maybe("mid_pull")

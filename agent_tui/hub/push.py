@@ -127,36 +127,61 @@ _TRANSIENT = (SQLAlchemyError, faults.InjectedFault, RuntimeError, ValueError, T
 
 def push(engine: Engine, principal: Principal, device_id: str, items: list[PushItem],
          sent_at: str | None, policy: SlaPolicy, clock: Callable[[], datetime]) -> PushOutcome:
-    """Apply a batch. Each mutation is atomic under its own savepoint, and the batch commits
-    once before it is answered (group commit: one sync to disk per batch, not per mutation;
-    a crash before the commit leaves none applied and none answered, so all are resent)."""
+    """Apply a batch, in one transaction committed before it is answered (group commit: one
+    sync to disk per batch, not per mutation; a crash before the commit leaves none applied
+    and none answered, so all are resent).
+
+    No savepoint per mutation (two round trips each on PostgreSQL): a mutation that turns out
+    to be rejected, or fails, aborts the attempt, and the batch runs again knowing it, so each
+    mutation is still all or nothing."""
     shift = clock_shift(sent_at, clock())
     pending = sorted(items, key=lambda item: item.seq)
     answers: list[PushAnswer] = []
+    rejected: dict[str, str] = {}  # mutation id -> reason, learnt by an aborted attempt
     while pending:
-        done, failure = _push_batch(engine, principal, device_id, pending, shift, policy, clock)
-        answers.extend(done)
-        pending = pending[len(done):]
-        if isinstance(failure, OutOfOrder):
-            raise OutOfOrder(failure.expected_seq, answers)
-        if failure is None:
+        try:
+            answers.extend(_push_batch(engine, principal, device_id, pending, shift, policy,
+                                       clock, rejected))
             break
-        item = pending[0]
-        given_up = _after_failure(engine, device_id, item, payload_hash(item.name, item.args),
-                                  failure, clock)
-        if given_up is None:
-            return PushOutcome(answers, _last_seq(engine, device_id), "transient")
-        answers.append(given_up)
-        pending = pending[1:]
+        except _Rejected as refusal:
+            rejected[refusal.mutation_id] = refusal.reason
+            continue
+        except _Stopped as stop:
+            # Everything before the mutation that stopped the batch is applied on its own.
+            if stop.index:
+                answers.extend(_push_batch(engine, principal, device_id, pending[:stop.index],
+                                           shift, policy, clock, rejected))
+            pending = pending[stop.index:]
+            if isinstance(stop.error, OutOfOrder):
+                raise OutOfOrder(stop.error.expected_seq, answers) from None
+            item = pending[0]
+            given_up = _after_failure(engine, device_id, item,
+                                      payload_hash(item.name, item.args), stop.error, clock)
+            if given_up is None:
+                return PushOutcome(answers, _last_seq(engine, device_id), "transient")
+            answers.append(given_up)
+            pending = pending[1:]
     return PushOutcome(answers, _last_seq(engine, device_id))
 
 
+class _Rejected(Exception):
+    def __init__(self, mutation_id: str, reason: str) -> None:
+        super().__init__(reason)
+        self.mutation_id, self.reason = mutation_id, reason
+
+
+class _Stopped(Exception):
+    def __init__(self, index: int, error: Exception) -> None:
+        super().__init__(str(error))
+        self.index, self.error = index, error
+
+
 def _push_batch(engine: Engine, principal: Principal, device_id: str, items: list[PushItem],
-                shift: timedelta, policy: SlaPolicy, clock: Callable[[], datetime]
-                ) -> tuple[list[PushAnswer], Exception | None]:
-    """Apply ``items`` in order in one transaction, until the first that cannot be decided."""
+                shift: timedelta, policy: SlaPolicy, clock: Callable[[], datetime],
+                rejected: dict[str, str]) -> list[PushAnswer]:
+    """Apply ``items`` in order in one transaction; raises (rolling all of it back) at the
+    first mutation found rejected (``_Rejected``) or that cannot be decided (``_Stopped``)."""
     answers: list[PushAnswer] = []
-    failure: Exception | None = None
     with engine.begin() as connection:
         # The device's row, locked for the batch: a concurrent push of the same batch waits
         # here, then finds every mutation answered.
@@ -164,37 +189,29 @@ def _push_batch(engine: Engine, principal: Principal, device_id: str, items: lis
             devices.c.device_id == device_id).with_for_update()).scalar_one()
         stored = {row.mutation_id: row for row in connection.execute(
             _STORED, {"ids": [item.mutation_id for item in items]})}
-        for item in items:
+        for index, item in enumerate(items):
             digest = payload_hash(item.name, item.args)
             try:
-                with connection.begin_nested():
-                    answer, last = _apply_in(connection, principal, device_id, item, digest,
-                                             shift, policy, clock(), last,
-                                             stored.get(item.mutation_id))
-            except Rejected as refusal:  # its partial writes are gone with the savepoint
-                with connection.begin_nested():
-                    _store(connection, device_id, item, digest,
-                           Outcome("rejected", reason=refusal.reason), clock())
-                answer, last = PushAnswer(item.mutation_id, item.seq, "rejected",
-                                          reason=refusal.reason), item.seq
-            except OutOfOrder as error:
-                failure = error
-                break
-            except _TRANSIENT as error:
-                failure = error
-                break
+                answer, last = _apply_in(connection, principal, device_id, item, digest,
+                                         shift, policy, clock(), last,
+                                         stored.get(item.mutation_id),
+                                         rejected.get(item.mutation_id))
+            except Rejected as refusal:
+                raise _Rejected(item.mutation_id, refusal.reason) from None
+            except (OutOfOrder, *_TRANSIENT) as error:
+                raise _Stopped(index, error) from None
             answers.append(answer)
             faults.maybe("before_commit", item.name)
         if last != first:
             _advance(connection, device_id, last)
-    for item in items[:len(answers)]:
+    for item in items:
         faults.maybe("after_commit", item.name)
-    return answers, failure
+    return answers
 
 
 def _apply_in(connection, principal: Principal, device_id: str, item: PushItem, digest: str,
-              shift: timedelta, policy: SlaPolicy, now: datetime, last: int, stored
-              ) -> tuple[PushAnswer, int]:
+              shift: timedelta, policy: SlaPolicy, now: datetime, last: int, stored,
+              known_rejection: str | None = None) -> tuple[PushAnswer, int]:
     """One mutation's answer, and the device's counter after it (written once per batch).
     ``stored`` is its answer from before, if any. Raises ``Rejected`` for a mutation that can
     never apply (the caller records it)."""
@@ -219,9 +236,12 @@ def _apply_in(connection, principal: Principal, device_id: str, item: PushItem, 
     handler = HANDLERS.get(item.name)
     context = MutationContext(connection, principal, device_id, item.mutation_id, now, shift,
                               policy)
-    if handler is None:
+    if known_rejection is not None:  # found by an earlier attempt at this batch
+        outcome = Outcome("rejected", reason=known_rejection)
+    elif handler is None:
         raise Rejected("unknown_mutation")
-    outcome = handler(context, item.args)
+    else:
+        outcome = handler(context, item.args)
     _store(connection, device_id, item, digest, outcome, now)
     return PushAnswer(item.mutation_id, item.seq, outcome.status, reason=outcome.reason,
                       current=outcome.current), item.seq

@@ -1,0 +1,268 @@
+"""Sync (issue 6): draining 10,000 queued changes to a real hub on loopback (SQLite and
+PostgreSQL), 1,000 simulated agents against a PostgreSQL hub, and what one sync cycle costs the
+workstation's event loop.
+
+The hub is the real ``agent-tui hub serve`` subprocess, and PostgreSQL a throwaway cluster,
+both started as the test suite starts them (``tests.hub_process``, ``tests.postgres_cluster``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import statistics
+import tempfile
+import time
+from datetime import datetime
+from pathlib import Path
+
+from bench.figures import Figure, p95, summary
+
+DRAIN_CHANGES = 10_000
+AGENTS = 1_000
+PULL_EVERY_S, PUSH_EVERY_S = 10.0, 30.0
+
+
+def _queue_changes(station, count: int) -> int:
+    """Real work through the real store: cases opened (with their audit rows), then notes."""
+    cases = [station.open_case(f"bench case {index}", index % 30) for index in range(50)]
+    while station.waiting() < count:
+        case = cases[station.waiting() % len(cases)]
+        station.cases.add_note(case, f"note {station.waiting()}", datetime.now())
+    return station.waiting()
+
+
+def time_drain(db_url: str, folder: Path, count: int) -> tuple[float, int, dict]:
+    from tests.hub_process import HubProcess
+    from tests.workstation import Workstation
+
+    hub = HubProcess(db_url, folder)
+    hub.seed()
+    hub.start()
+    try:
+        station = Workstation(folder / "ws", "A1024", hub.token("A1024"))
+        queued = _queue_changes(station, count)
+        started = time.perf_counter()
+        report = station.sync(hub.url)
+        elapsed = time.perf_counter() - started
+        if not report.ok or station.waiting():
+            raise RuntimeError(f"drain incomplete: {report.error}, {station.waiting()} left")
+        station.close()
+        return elapsed, queued, {"applied": report.applied, "pushed": report.pushed}
+    finally:
+        hub.close()
+
+
+async def _simulate(url: str, agents: list[tuple[str, str, str]], seconds: float
+                    ) -> tuple[list[float], list[float], int, float]:
+    """Each agent pulls every 10 s and pushes every 30 s (three changes: a case or a note,
+    and its audit), from a random phase; latencies of every request, errors, elapsed."""
+    import httpx
+
+    pulls: list[float] = []
+    pushes: list[float] = []
+    errors = 0
+    limits = httpx.Limits(max_connections=200, max_keepalive_connections=200)
+    async with httpx.AsyncClient(base_url=url, timeout=30, limits=limits) as client:
+        deadline = asyncio.get_running_loop().time() + seconds
+
+        async def agent(agent_id: str, token: str, device: str, rng: random.Random) -> None:
+            nonlocal errors
+            headers = {"Authorization": f"Bearer {token}"}
+            seq, cursor, case_id = 0, "", ""
+            loop = asyncio.get_running_loop()
+            next_pull = loop.time() + rng.uniform(0, PULL_EVERY_S)
+            next_push = loop.time() + rng.uniform(0, PUSH_EVERY_S)
+            while True:
+                wake = min(next_pull, next_push)
+                if wake >= deadline:
+                    return
+                await asyncio.sleep(max(0.0, wake - loop.time()))
+                started = time.perf_counter()
+                if next_push <= next_pull:
+                    mutations = []
+                    for _ in range(3):
+                        seq += 1
+                        if not case_id:
+                            case_id = f"{agent_id}-case"
+                            mutations.append({"seq": seq, "mutation_id": f"{agent_id}-{seq}",
+                                              "name": "case.open", "args": {
+                                "id": case_id, "number": f"CS-{agent_id}", "title": "load",
+                                "customer_id": f"C{rng.randint(1, 40):011d}",
+                                "channel": "phone", "category": "consultation",
+                                "priority": "normal", "opened_at": "2026-11-23T10:00:00"}})
+                        else:
+                            mutations.append({"seq": seq, "mutation_id": f"{agent_id}-{seq}",
+                                              "name": "case.add_note", "args": {
+                                "id": f"{agent_id}-note-{seq}", "case_id": case_id,
+                                "text": "跟进中", "at": "2026-11-23T10:00:00"}})
+                    reply = await client.post("/v1/sync/push", headers=headers, json={
+                        "device_id": device, "mutations": mutations})
+                    pushes.append((time.perf_counter() - started) * 1000)
+                    next_push += PUSH_EVERY_S
+                else:
+                    reply = await client.post("/v1/sync/pull", headers=headers, json={
+                        "device_id": device, "cursor": cursor, "limit": 500})
+                    if reply.status_code == 200:
+                        cursor = reply.json()["cursor"]
+                    pulls.append((time.perf_counter() - started) * 1000)
+                    next_pull += PULL_EVERY_S
+                if reply.status_code != 200:
+                    errors += 1
+
+        started = time.perf_counter()
+        await asyncio.gather(*(agent(agent_id, token, device, random.Random(index))
+                               for index, (agent_id, token, device) in enumerate(agents)))
+        return pulls, pushes, errors, time.perf_counter() - started
+
+
+def time_agents(cluster, folder: Path, seconds: float) -> dict:
+    from sqlalchemy import insert
+
+    from agent_tui.domain.ids import new_id
+    from agent_tui.hub.schema import devices
+    from tests.hub_process import HubProcess
+
+    hub = HubProcess(cluster.new_database(), folder)
+    hub.seed()
+    agents = []
+    for index in range(AGENTS):
+        agent_id = f"L{index:04d}"
+        agents.append((agent_id, hub.token(agent_id, team=f"T{index % 50}"), new_id()))
+    with hub.engine.begin() as connection:
+        connection.execute(insert(devices), [
+            {"device_id": device, "agent_id": agent_id, "registered_at": "2026-11-23T09:00:00",
+             "last_mutation_seq": 0} for agent_id, _token, device in agents])
+    hub.start()
+    try:
+        pulls, pushes, errors, elapsed = asyncio.run(_simulate(hub.url, agents, seconds))
+    finally:
+        hub.close()
+    every = pulls + pushes
+    return {"p95": p95(every), "pull_p95": p95(pulls), "push_p95": p95(pushes),
+            "median": statistics.median(every), "requests": len(every), "errors": errors,
+            "throughput": len(every) / elapsed, "seconds": elapsed,
+            "detail": {"pull": summary(pulls), "push": summary(pushes)}}
+
+
+def time_loop_share(rounds: int, folder: Path) -> tuple[list[float], list[float]]:
+    """Run the workstation with a hub and time, per sync cycle, the work the event loop does
+    (starting the cycle, then showing its result), and the longest stall of a 2 ms heartbeat
+    while the cycle's thread pushes and pulls."""
+    from agent_tui.app import AgentApp
+    from agent_tui.config import AgentSection, Config, HubSection, StoreSection, UISection
+    from tests.conftest import shipped_library
+    from tests.hub_process import HubProcess
+    from tests.workstation import Workstation
+
+    hub = HubProcess(f"sqlite:///{folder / 'loop-hub.db'}", folder)
+    hub.seed()
+    hub.start()
+    station = Workstation(folder / "loop", "A1024", hub.token("A1024"))
+    case = station.open_case()
+    station.close()
+    config = Config(agent=AgentSection(id="A1024", name="李娜", staff_number="1024"),
+                    store=StoreSection(path=str(station.path)),
+                    ui=UISection(mouse=False, cursor_blink=False),
+                    hub=HubSection(url=hub.url, token=station.token, interval_seconds=3600))
+    app = AgentApp(config, "zh-CN", library=shipped_library())
+    on_loop: list[float] = []
+    stalls: list[float] = []
+
+    def timed(method):
+        def wrapper(*args, **kwargs):
+            started = time.perf_counter()
+            try:
+                return method(*args, **kwargs)
+            finally:
+                if on_loop:  # the first sync, at start, is not one of the measured rounds
+                    on_loop[-1] += (time.perf_counter() - started) * 1000
+        return wrapper
+
+    app.action_sync_now = timed(app.action_sync_now)
+    app.sync_finished = timed(app.sync_finished)
+
+    async def drive() -> None:
+        async with app.run_test(size=(120, 30)) as pilot:
+            while app.sync_status is None:
+                await pilot.pause(0.05)
+            for round_number in range(rounds):
+                station_writes(station.path, case.id, round_number)
+                on_loop.append(0.0)
+                heartbeat_max = 0.0
+                app.action_sync_now()  # marks the cycle running before it returns
+                while app._sync_running:
+                    before = time.perf_counter()
+                    await asyncio.sleep(0.002)
+                    heartbeat_max = max(heartbeat_max,
+                                        (time.perf_counter() - before) * 1000 - 2)
+                stalls.append(heartbeat_max)
+
+    try:
+        asyncio.run(drive())
+    finally:
+        hub.close()
+    return on_loop, stalls
+
+
+def station_writes(path: Path, case_id: str, round_number: int) -> None:
+    """Between two syncs, the agent adds a note (a change to push, and one to pull back)."""
+    from agent_tui.domain.sla import SlaPolicy
+    from agent_tui.store import Store
+    from agent_tui.store.cases import CaseStore
+
+    store = Store.open(path)
+    cases = CaseStore(store.connection(), SlaPolicy(), "A1024", "1024")
+    cases.add_note(cases.get(case_id), f"round {round_number}", datetime.now())
+    store.close()
+
+
+def sync_figures(quick: bool):
+    drain_sqlite = Figure("sync_drain_s.sqlite",
+                          "drain 10,000 queued changes to the hub (SQLite, loopback)", "s", 5.0)
+    drain_pg = Figure("sync_drain_s.postgres",
+                      "drain 10,000 queued changes to the hub (PostgreSQL, loopback)", "s", 8.0)
+    agents = Figure("hub_pg_agents_p95_ms",
+                    "hub on PostgreSQL, 1,000 simulated agents: request p95", "ms", 100.0)
+    loop = Figure("sync_cycle_loop_ms", "one sync cycle's cost on the event loop p95", "ms",
+                  5.0)
+
+    def measure() -> None:
+        from tests.postgres_cluster import PostgresCluster, unavailable_reason
+
+        folder = Path(tempfile.mkdtemp(prefix="agent-tui-bench-sync-"))
+        count = 2_000 if quick else DRAIN_CHANGES
+        elapsed, queued, detail = time_drain(f"sqlite:///{folder / 'hub.db'}", folder / "s",
+                                             count)
+        drain_sqlite.measured = elapsed * DRAIN_CHANGES / queued
+        drain_sqlite.detail = detail
+        drain_sqlite.note = (f"{queued:,} changes in {elapsed:.2f} s "
+                             f"({queued / elapsed:,.0f}/s; batches of 500, one commit each)")
+        on_loop, stalls = time_loop_share(10 if quick else 40, folder)
+        loop.measured, loop.detail = p95(on_loop), {"loop": summary(on_loop),
+                                                    "heartbeat_stall_ms": summary(stalls)}
+        loop.note = (f"{len(on_loop)} cycles (a note pushed, one pulled); on the loop median "
+                     f"{statistics.median(on_loop):.2f} ms; longest 2 ms-heartbeat stall during "
+                     f"a cycle p95 {p95(stalls):.1f} ms")
+        reason = unavailable_reason()
+        if reason:
+            drain_pg.note = agents.note = f"not measured: {reason}"
+            return
+        cluster = PostgresCluster()
+        try:
+            elapsed, queued, detail = time_drain(cluster.new_database(), folder / "p", count)
+            drain_pg.measured = elapsed * DRAIN_CHANGES / queued
+            drain_pg.detail = detail
+            drain_pg.note = f"{queued:,} changes in {elapsed:.2f} s ({queued / elapsed:,.0f}/s)"
+            load = time_agents(cluster, folder / "agents", 15.0 if quick else 60.0)
+            agents.measured, agents.detail = load["p95"], load["detail"]
+            agents.note = (f"{load['requests']:,} requests in {load['seconds']:.0f} s, "
+                           f"{load['throughput']:.0f}/s, {load['errors']} errors; pull p95 "
+                           f"{load['pull_p95']:.1f} ms, push p95 {load['push_p95']:.1f} ms "
+                           "(one hub process)")
+            if load["errors"]:
+                agents.measured = float("inf")
+        finally:
+            cluster.close()
+
+    return [drain_sqlite, drain_pg, agents, loop], measure
