@@ -51,7 +51,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="interface language of the app under test (default: zh-CN)")
     parser.add_argument("--skip", action="append", default=[],
                         choices=("search", "c360", "screen", "cold-start", "memory", "terminal",
-                                 "phrasing", "library", "call", "cases"),
+                                 "phrasing", "library", "call", "cases", "sync"),
                         help="leave a group of figures out (repeatable)")
     args = parser.parse_args(argv)
     if args.customers < 1:
@@ -322,6 +322,12 @@ def main(argv: list[str] | None = None) -> int:
 
     figures, measure_cases = case_figures(bench_store.path, args.lang, quick)
     run.group("cases", figures, measure_cases, skip="cases" in args.skip)
+
+    # 12. sync ------------------------------------------------------------------------------
+    from bench.sync import sync_figures
+
+    figures, measure_sync = sync_figures(quick)
+    run.group("sync", figures, measure_sync, skip="sync" in args.skip)
 
     # -- report ---------------------------------------------------------------------------
     elapsed = time.perf_counter() - began

@@ -47,7 +47,12 @@ class PostgresCluster:
         command = [str(self.bin / tool), *args]
         if os.geteuid() == 0:
             command = ["runuser", "-u", "postgres", "--", *command]
-        subprocess.run(command, check=True, capture_output=True, timeout=120)
+        # C.UTF-8 exists on every Debian: the test environment's en_US.UTF-8 may not.
+        environment = {**os.environ, "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
+        done = subprocess.run(command, capture_output=True, timeout=120, cwd=self.dir,
+                              env=environment)
+        if done.returncode:
+            raise RuntimeError(f"{tool} failed: {done.stderr.decode(errors='replace')[-500:]}")
 
     def start(self) -> None:
         self._run("pg_ctl", "-D", str(self.dir / "data"), "-w", "-t", "60", "-l",

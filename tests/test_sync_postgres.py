@@ -72,6 +72,7 @@ def test_postgres_restarted_between_and_during_syncs(pg_hub, agent, cluster):
         assert report.error == "offline" and agent.waiting() > 0  # a 503: kept, tried later
     finally:
         cluster.start()
+    pg_hub.engine.dispose()  # the test's own connections died with the server too
     assert agent.sync(pg_hub.url).ok
     agent.assert_converged(pg_hub.engine)
 
