@@ -90,3 +90,25 @@ def shipped_library():
 @pytest.fixture(scope="session")
 def hostile_strings() -> list[dict[str, str]]:
     return json.loads(HOSTILE_STRINGS.read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def hub(tmp_path):
+    """A real hub (``agent-tui hub serve``) on a SQLite file, seeded, on 127.0.0.1."""
+    from tests.hub_process import HubProcess
+
+    process = HubProcess(f"sqlite:///{tmp_path / 'hub.db'}", tmp_path)
+    process.seed()
+    process.start()
+    yield process
+    process.close()
+
+
+@pytest.fixture
+def agent(hub, tmp_path):
+    """Agent A1024's workstation, with the hub's customers, syncing with ``hub``."""
+    from tests.workstation import Workstation
+
+    station = Workstation(tmp_path / "ws", "A1024", hub.token("A1024"))
+    yield station
+    station.close()

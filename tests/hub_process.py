@@ -98,3 +98,14 @@ class HubProcess:
     def close(self) -> None:
         self.kill()
         self.engine.dispose()
+
+
+def raw_push(hub: HubProcess, token: str, device_id: str, mutations: list[dict]):
+    """A push as bytes on the wire, for what the workstation never sends (gaps, replays)."""
+    return httpx.post(f"{hub.url}/v1/sync/push", headers={"Authorization": f"Bearer {token}"},
+                      json={"device_id": device_id, "mutations": mutations}, timeout=20)
+
+
+def register_device(hub: HubProcess, token: str, first_seq: int = 1) -> str:
+    return httpx.post(f"{hub.url}/v1/devices", headers={"Authorization": f"Bearer {token}"},
+                      json={"first_seq": first_seq}, timeout=10).json()["device_id"]

@@ -16,19 +16,9 @@ from agent_tui.store.cases import CaseDraft, CaseStore
 from screens.case import CaseScreen
 from screens.conflicts import ConflictsScreen
 from tests.conftest import FROZEN_NOW
-from tests.hub_process import HubProcess
 from tests.screen import screen_text, wait_for, wait_for_screen
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture
-def hub(tmp_path):
-    process = HubProcess(f"sqlite:///{tmp_path / 'hub.db'}", tmp_path)
-    process.seed()
-    process.start()
-    yield process
-    process.close()
 
 
 @pytest.fixture

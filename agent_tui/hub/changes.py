@@ -19,10 +19,38 @@ def record(connection: Connection, entity: str, entity_id: str, version: int, da
     rows = [{"audience": audience, "entity": entity, "entity_id": entity_id, "version": version,
              "op": op, "data": body, "at": iso(at)}
             for audience in dict.fromkeys(audience for audience in audiences if audience)]
-    if rows:
-        connection.execute(_insert_rows(len(rows)), {
-            f"{column}_{index}": value for index, row in enumerate(rows)
-            for column, value in row.items()})
+    collected = connection.info.get(_COLLECTED)
+    if collected is not None:  # a push batch: written together before it commits
+        collected.extend(rows)
+    elif rows:
+        _write(connection, rows)
+
+
+_COLLECTED = "agent_tui.hub.change_rows"
+_CHUNK = 100
+
+
+def collect(connection: Connection) -> None:
+    """From now on, keep this connection's change rows for ``flush`` (one push batch)."""
+    connection.info[_COLLECTED] = []
+
+
+def flush(connection: Connection) -> None:
+    """Write the rows kept since ``collect``, a hundred to a statement (on PostgreSQL one
+    round trip each, where writing them one mutation at a time cost one per mutation)."""
+    rows = connection.info.pop(_COLLECTED, None) or []
+    for start in range(0, len(rows), _CHUNK):
+        _write(connection, rows[start:start + _CHUNK])
+
+
+def discard(connection: Connection) -> None:
+    connection.info.pop(_COLLECTED, None)
+
+
+def _write(connection: Connection, rows: list[dict]) -> None:
+    connection.execute(_insert_rows(len(rows)), {
+        f"{column}_{index}": value for index, row in enumerate(rows)
+        for column, value in row.items()})
 
 
 _COLUMNS = ("audience", "entity", "entity_id", "version", "op", "data", "at")

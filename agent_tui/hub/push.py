@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 import msgspec
@@ -20,11 +21,12 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from agent_tui.domain.sla import SlaPolicy
 from agent_tui.domain.times import iso
-from agent_tui.hub import faults
+from agent_tui.hub import changes, faults
 from agent_tui.hub.auth import Principal
 from agent_tui.hub.database import reading
+from agent_tui.hub.handlers import HANDLERS
 from agent_tui.hub.mutations import (
-    HANDLERS,
+    ANSWERS,
     MutationContext,
     Outcome,
     Rejected,
@@ -94,15 +96,21 @@ def _stored_answer(row, item: PushItem, digest: str) -> PushAnswer:
 
 def _store(connection, device_id: str, item: PushItem, digest: str, outcome: Outcome,
            now: datetime) -> None:
-    inserted = insert_if_absent(connection, mutation_results, {
+    """Remember the answer: in a push batch, with the batch's others, written before it
+    commits (``answers_so_far`` lets later mutations of the batch see it); otherwise now."""
+    row = {
         "device_id": device_id, "mutation_id": item.mutation_id, "seq": item.seq,
         "name": item.name[:64], "payload_hash": digest, "status": outcome.status,
         "reason": outcome.reason,
         "current": msgspec.json.encode(outcome.current).decode() if outcome.current else None,
         "entity_id": outcome.entity_id, "phantom_version": outcome.phantom_version,
-        "received_at": iso(now)})
-    if not inserted:  # the same mutation committed by a concurrent push: let that answer stand
-        raise _Raced()
+        "received_at": iso(now)}
+    collected = connection.info.get(ANSWERS)
+    if collected is not None:
+        collected.append(row)
+    elif not insert_if_absent(connection, mutation_results, row):
+        raise _Raced()  # the same mutation committed by a concurrent push: that answer stands
+
 
 
 def _advance(connection, device_id: str, seq: int) -> None:
@@ -176,21 +184,44 @@ class _Stopped(Exception):
         self.index, self.error = index, error
 
 
+@contextmanager
+def _collecting(connection):
+    """A batch's change rows and answers are kept and written together before it commits
+    (a round trip or two per batch on PostgreSQL, instead of two per mutation). The device's
+    row lock keeps a concurrent push of the same batch out until then."""
+    changes.collect(connection)
+    connection.info[ANSWERS] = []
+    try:
+        yield
+    finally:
+        changes.discard(connection)
+        connection.info.pop(ANSWERS, None)
+
+
 def _push_batch(engine: Engine, principal: Principal, device_id: str, items: list[PushItem],
                 shift: timedelta, policy: SlaPolicy, clock: Callable[[], datetime],
                 rejected: dict[str, str]) -> list[PushAnswer]:
     """Apply ``items`` in order in one transaction; raises (rolling all of it back) at the
     first mutation found rejected (``_Rejected``) or that cannot be decided (``_Stopped``)."""
     answers: list[PushAnswer] = []
-    with engine.begin() as connection:
+    with engine.begin() as connection, _collecting(connection):
         # The device's row, locked for the batch: a concurrent push of the same batch waits
         # here, then finds every mutation answered.
         first = last = connection.execute(select(devices.c.last_mutation_seq).where(
             devices.c.device_id == device_id).with_for_update()).scalar_one()
         stored = {row.mutation_id: row for row in connection.execute(
             _STORED, {"ids": [item.mutation_id for item in items]})}
+        in_batch: dict[str, tuple[str, PushAnswer]] = {}
         for index, item in enumerate(items):
             digest = payload_hash(item.name, item.args)
+            if item.mutation_id in in_batch:  # sent twice in one batch: answered once
+                earlier_digest, earlier = in_batch[item.mutation_id]
+                answers.append(PushAnswer(item.mutation_id, item.seq, "key_reuse",
+                                          reason="key_reuse") if earlier_digest != digest
+                               else PushAnswer(item.mutation_id, earlier.seq, "duplicate",
+                                               reason=earlier.reason, current=earlier.current,
+                                               result=earlier.status))
+                continue
             try:
                 answer, last = _apply_in(connection, principal, device_id, item, digest,
                                          shift, policy, clock(), last,
@@ -201,7 +232,11 @@ def _push_batch(engine: Engine, principal: Principal, device_id: str, items: lis
             except (OutOfOrder, *_TRANSIENT) as error:
                 raise _Stopped(index, error) from None
             answers.append(answer)
+            in_batch[item.mutation_id] = (digest, answer)
             faults.maybe("before_commit", item.name)
+        changes.flush(connection)
+        if connection.info[ANSWERS]:
+            connection.execute(mutation_results.insert(), connection.info[ANSWERS])
         if last != first:
             _advance(connection, device_id, last)
     for item in items:

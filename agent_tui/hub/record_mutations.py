@@ -1,0 +1,136 @@
+"""Record mutations on the hub: callbacks, a call's record, customer flags, commands on
+server-owned accounts, and audit events. Append-only by their client ids, inserted if absent; who
+did it is always the token's agent."""
+
+from __future__ import annotations
+
+import msgspec
+from sqlalchemy import select, update
+
+from agent_tui.domain.text import sanitize
+from agent_tui.domain.times import iso
+from agent_tui.hub.mutations import (
+    NOTE_LIMIT,
+    MutationContext,
+    Outcome,
+    Rejected,
+    customer_exists,
+    insert_if_absent,
+    optional_id,
+    text_arg,
+)
+from agent_tui.hub.schema import (
+    audit_log,
+    call_events,
+    callbacks,
+    calls,
+    customer_flags,
+    operations,
+)
+
+
+def schedule_callback(context: MutationContext, args: dict) -> Outcome:
+    customer_id = text_arg(args, "customer_id", limit=64)
+    if not customer_exists(context.connection, customer_id):
+        raise Rejected("unknown_customer")
+    due = args.get("due_at")
+    if not isinstance(due, str) or not due:
+        raise Rejected("missing_due_at")
+    insert_if_absent(context.connection, callbacks, {
+        "id": text_arg(args, "id", limit=64), "customer_id": customer_id,
+        "case_id": optional_id(args, "case_id"), "call_id": optional_id(args, "call_id"),
+        "agent_id": context.principal.agent_id, "due_at": sanitize(due)[:32],
+        "reason": text_arg(args, "reason", required=False, limit=2000, multiline=True),
+        "status": "scheduled", "created_at": context.time(args.get("at"))})
+    return Outcome("applied")
+
+
+def complete_callback(context: MutationContext, args: dict) -> Outcome:
+    callback_id = text_arg(args, "id", limit=64)
+    found = context.connection.execute(select(callbacks.c.agent_id, callbacks.c.status).where(
+        callbacks.c.id == callback_id)).first()
+    if found is None:
+        raise Rejected("unknown_callback")
+    if found.agent_id != context.principal.agent_id and context.principal.role != "supervisor":
+        raise Rejected("forbidden")
+    if found.status != "done":
+        context.connection.execute(update(callbacks).where(callbacks.c.id == callback_id).values(
+            status="done", done_at=context.time(args.get("at")),
+            call_id=optional_id(args, "call_id"), version=callbacks.c.version + 1))
+    return Outcome("applied")
+
+
+def record_call(context: MutationContext, args: dict) -> Outcome:
+    """A call's record: new events by position (inserted if absent), then its latest totals."""
+    call_id = text_arg(args, "call_id", limit=64)
+    events = args.get("events")
+    first = args.get("first_event")
+    if not isinstance(events, list) or not isinstance(first, int) or first < 0:
+        raise Rejected("bad_events")
+    owner = context.connection.execute(select(calls.c.agent_id).where(
+        calls.c.id == call_id)).scalar()
+    if owner is not None and owner != context.principal.agent_id:
+        raise Rejected("forbidden")
+    insert_if_absent(context.connection, calls, {
+        "id": call_id, "agent_id": context.principal.agent_id,
+        "customer_id": optional_id(args, "customer_id"),
+        "started_at": context.time(args.get("started_at"))})
+    for offset, event in enumerate(events):
+        if not isinstance(event, list) or len(event) != 5:
+            raise Rejected("bad_events")
+        at, kind, stage, step, detail = event
+        insert_if_absent(context.connection, call_events, {
+            "call_id": call_id, "position": first + offset, "at": context.time(at),
+            "kind": sanitize(str(kind))[:32], "stage": sanitize(str(stage))[:64],
+            "step": sanitize(str(step))[:64], "detail": msgspec.json.encode(detail).decode()})
+    ended = args.get("ended_at")
+    context.connection.execute(update(calls).where(calls.c.id == call_id).values(
+        customer_id=optional_id(args, "customer_id"),
+        ended_at=context.time(ended) if ended else None,
+        request_type=optional_id(args, "request_type"),
+        verification=sanitize(str(args.get("verification") or ""))[:32],
+        closing=msgspec.json.encode(args.get("closing")).decode(),
+        notes=text_arg(args, "notes", required=False, limit=NOTE_LIMIT, multiline=True),
+        events=max(first + len(events), 0)))
+    return Outcome("applied", entity_id=call_id)
+
+
+def flag_customer(context: MutationContext, args: dict) -> Outcome:
+    customer_id = text_arg(args, "customer_id", limit=64)
+    if not customer_exists(context.connection, customer_id):
+        raise Rejected("unknown_customer")
+    insert_if_absent(context.connection, customer_flags, {
+        "id": text_arg(args, "id", limit=64), "customer_id": customer_id,
+        "flag": text_arg(args, "flag", limit=64), "at": context.time(args.get("at")),
+        "agent_id": context.principal.agent_id, "call_id": optional_id(args, "call_id"),
+        "reason": text_arg(args, "reason", required=False, limit=2000)})
+    return Outcome("applied")
+
+
+def perform_operation(context: MutationContext, args: dict) -> Outcome:
+    """A command on server-owned accounts: recorded once, by its mutation id, for the core
+    banking system to carry out."""
+    customer_id = text_arg(args, "customer_id", limit=64)
+    if not customer_exists(context.connection, customer_id):
+        raise Rejected("unknown_customer")
+    detail = {key: value for key, value in args.items()
+              if key not in ("operation", "customer_id", "account_id", "at")}
+    insert_if_absent(context.connection, operations, {
+        "id": context.mutation_id, "agent_id": context.principal.agent_id,
+        "operation": text_arg(args, "operation", limit=64), "customer_id": customer_id,
+        "account_id": text_arg(args, "account_id", required=False, limit=64),
+        "detail": msgspec.json.encode(detail).decode(), "at": context.time(args.get("at")),
+        "status": "recorded"})
+    return Outcome("applied")
+
+
+def append_audit(context: MutationContext, args: dict) -> Outcome:
+    detail = args.get("detail")
+    insert_if_absent(context.connection, audit_log, {
+        "id": text_arg(args, "id", limit=64), "at": context.time(args.get("at")),
+        # The token says who did it, whatever the arguments claim.
+        "agent_id": context.principal.agent_id, "action": text_arg(args, "action", limit=64),
+        "customer_id": optional_id(args, "customer_id"),
+        "detail": detail if isinstance(detail, str) else msgspec.json.encode(detail).decode(),
+        "received_at": iso(context.now)})
+    return Outcome("applied")
