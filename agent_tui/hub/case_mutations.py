@@ -18,12 +18,15 @@ from agent_tui.hub import changes
 from agent_tui.hub.auth import Principal
 from agent_tui.hub.mutations import (
     ANSWERS,
+    CASES_SEEN,
+    KNOWN_NOTES,
     NOTE_LIMIT,
     MutationContext,
     Outcome,
     Rejected,
     customer_exists,
     insert_if_absent,
+    insert_later,
     optional_id,
     text_arg,
 )
@@ -42,7 +45,17 @@ def _may_work(principal: Principal, case: dict) -> bool:
 
 
 def _case_for(context: MutationContext, case_id: str, *, lock: bool) -> dict:
-    case = changes.case_row(context.connection, case_id, lock=lock)
+    """The case, checked for this principal. Read once per push batch for notes (a batch of
+    notes is mostly on a few cases); a change of the case reads it locked, and forgets it."""
+    seen = context.connection.info.get(CASES_SEEN)
+    if lock or seen is None:
+        case = changes.case_row(context.connection, case_id, lock=lock)
+        if seen is not None:
+            seen.pop(case_id, None)
+    else:
+        case = seen.get(case_id) or changes.case_row(context.connection, case_id)
+        if case is not None:
+            seen[case_id] = case
     if case is None:
         raise Rejected("unknown_case")
     if not _may_work(context.principal, case):
@@ -193,11 +206,20 @@ def add_note(context: MutationContext, args: dict) -> Outcome:
     note = {"id": text_arg(args, "id", limit=64), "case_id": case["id"],
             "at": context.time(args.get("at")), "agent_id": context.principal.agent_id,
             "text": text_arg(args, "text", limit=NOTE_LIMIT, multiline=True)}
-    if insert_if_absent(context.connection, case_notes, {**note, "received_at": iso(
-            context.now)}):
+    row = {**note, "received_at": iso(context.now)}
+    known = context.connection.info.get(KNOWN_NOTES)
+    if known is not None:  # a push batch: the notes already here were read for all of it
+        new = note["id"] not in known
+        if new:
+            known.add(note["id"])
+            insert_later(context.connection, case_notes, row)
+    else:
+        new = insert_if_absent(context.connection, case_notes, row)
+    if new:
         if not case["first_response_at"]:  # the first note is the case's first response
             context.connection.execute(update(cases).where(cases.c.id == case["id"]).values(
                 first_response_at=note["at"]))
+            case["first_response_at"] = note["at"]
         changes.record(context.connection, "case_note", note["id"], 1, note,
                        changes.case_audiences(case), context.now)
     return Outcome("applied", entity_id=case["id"])

@@ -24,6 +24,9 @@ from agent_tui.hub.schema import customers
 NOTE_LIMIT = 20_000
 # connection.info key: a push batch's answers, kept until the batch writes them together.
 ANSWERS = "agent_tui.hub.answers"
+CASES_SEEN = "agent_tui.hub.cases_seen"  # and the cases its notes were checked against
+DEFERRED = "agent_tui.hub.deferred"  # its append-only rows, inserted together
+KNOWN_NOTES = "agent_tui.hub.known_notes"  # the ids of its notes already on the hub
 
 
 class Rejected(Exception):
@@ -81,6 +84,34 @@ def insert_if_absent(connection: Connection, table, values: dict) -> bool:
     statement = _insert_ignoring(table.name, tuple(values),
                                  tuple(column.name for column in table.primary_key.columns))
     return connection.execute(statement, values).first() is not None
+
+
+def insert_later(connection: Connection, table, values: dict) -> None:
+    """Insert if absent: in a push batch, with the batch's other rows of ``table`` before it
+    commits (one round trip per hundred, not one per row); outside a batch, now."""
+    deferred = connection.info.get(DEFERRED)
+    if deferred is None:
+        insert_if_absent(connection, table, values)
+        return
+    key = tuple(column.name for column in table.primary_key.columns)
+    deferred.setdefault((table.name, tuple(values), key), []).append(values)
+
+
+def flush_deferred(connection: Connection) -> None:
+    for (table_name, columns, key), rows in (connection.info.pop(DEFERRED, None) or {}).items():
+        for start in range(0, len(rows), 100):
+            chunk = rows[start:start + 100]
+            connection.execute(_insert_many(table_name, columns, key, len(chunk)), {
+                f"{column}_{index}": row[column] for index, row in enumerate(chunk)
+                for column in columns})
+
+
+@functools.cache
+def _insert_many(table_name: str, columns: tuple[str, ...], key: tuple[str, ...], count: int):
+    values = ", ".join("(" + ", ".join(f":{column}_{index}" for column in columns) + ")"
+                       for index in range(count))
+    return text(f"INSERT INTO {table_name} ({', '.join(columns)}) VALUES {values} "
+                f"ON CONFLICT ({', '.join(key)}) DO NOTHING")
 
 
 def text_arg(args: dict, key: str, *, required: bool = True, limit: int = 500,

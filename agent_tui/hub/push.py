@@ -27,12 +27,16 @@ from agent_tui.hub.database import reading
 from agent_tui.hub.handlers import HANDLERS
 from agent_tui.hub.mutations import (
     ANSWERS,
+    CASES_SEEN,
+    DEFERRED,
+    KNOWN_NOTES,
     MutationContext,
     Outcome,
     Rejected,
+    flush_deferred,
     insert_if_absent,
 )
-from agent_tui.hub.schema import devices, mutation_failures, mutation_results
+from agent_tui.hub.schema import case_notes, devices, mutation_failures, mutation_results
 
 GIVE_UP_AFTER = 5
 # A device clock within this of the hub's is left alone: shifting by jitter would only blur.
@@ -120,6 +124,9 @@ def _advance(connection, device_id: str, seq: int) -> None:
 
 # Built once: a prepared statement object keeps its cache key, so executing it costs no
 # statement construction and no cache-key walk (the hub's hot path runs it for every batch).
+NOTE_MUTATIONS = frozenset({"case.add_note", "case.attach_contact"})
+_KNOWN_NOTES = select(case_notes.c.id).where(
+    case_notes.c.id.in_(bindparam("ids", expanding=True)))
 _STORED = select(mutation_results, devices.c.agent_id).join(
     devices, devices.c.device_id == mutation_results.c.device_id).where(
     mutation_results.c.mutation_id.in_(bindparam("ids", expanding=True)))
@@ -191,11 +198,14 @@ def _collecting(connection):
     row lock keeps a concurrent push of the same batch out until then."""
     changes.collect(connection)
     connection.info[ANSWERS] = []
+    connection.info[CASES_SEEN] = {}
+    connection.info[DEFERRED] = {}
     try:
         yield
     finally:
         changes.discard(connection)
-        connection.info.pop(ANSWERS, None)
+        for key in (ANSWERS, CASES_SEEN, DEFERRED, KNOWN_NOTES):
+            connection.info.pop(key, None)
 
 
 def _push_batch(engine: Engine, principal: Principal, device_id: str, items: list[PushItem],
@@ -211,6 +221,10 @@ def _push_batch(engine: Engine, principal: Principal, device_id: str, items: lis
             devices.c.device_id == device_id).with_for_update()).scalar_one()
         stored = {row.mutation_id: row for row in connection.execute(
             _STORED, {"ids": [item.mutation_id for item in items]})}
+        note_ids = [item.args.get("id") for item in items if item.name in NOTE_MUTATIONS
+                    and isinstance(item.args.get("id"), str)]
+        connection.info[KNOWN_NOTES] = set(connection.execute(
+            _KNOWN_NOTES, {"ids": note_ids}).scalars()) if note_ids else set()
         in_batch: dict[str, tuple[str, PushAnswer]] = {}
         for index, item in enumerate(items):
             digest = payload_hash(item.name, item.args)
@@ -234,6 +248,7 @@ def _push_batch(engine: Engine, principal: Principal, device_id: str, items: lis
             answers.append(answer)
             in_batch[item.mutation_id] = (digest, answer)
             faults.maybe("before_commit", item.name)
+        flush_deferred(connection)
         changes.flush(connection)
         if connection.info[ANSWERS]:
             connection.execute(mutation_results.insert(), connection.info[ANSWERS])

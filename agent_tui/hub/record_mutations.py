@@ -16,6 +16,7 @@ from agent_tui.hub.mutations import (
     Rejected,
     customer_exists,
     insert_if_absent,
+    insert_later,
     optional_id,
     text_arg,
 )
@@ -126,7 +127,7 @@ def perform_operation(context: MutationContext, args: dict) -> Outcome:
 
 def append_audit(context: MutationContext, args: dict) -> Outcome:
     detail = args.get("detail")
-    insert_if_absent(context.connection, audit_log, {
+    insert_later(context.connection, audit_log, {
         "id": text_arg(args, "id", limit=64), "at": context.time(args.get("at")),
         # The token says who did it, whatever the arguments claim.
         "agent_id": context.principal.agent_id, "action": text_arg(args, "action", limit=64),
