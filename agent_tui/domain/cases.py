@@ -63,6 +63,10 @@ class Case(msgspec.Struct, frozen=True, kw_only=True):
         return self.status in OPEN_STATUSES
 
 
+# A case's fields in order: the store's columns, the hub's and the sync payload's, all one list.
+CASE_FIELDS: tuple[str, ...] = Case.__struct_fields__
+
+
 class TransitionRefusal(msgspec.Struct, frozen=True):
     """Why a status change is refused: a catalog key, and the statuses it may go to."""
 

@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 import anyio.to_thread
+import msgspec
 from fastapi import Depends, FastAPI, Path, Query, Request
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -224,9 +225,8 @@ def create_app(engine: Engine, policy: SlaPolicy,
                                 clock)
         except push.OutOfOrder as error:
             return JSONResponse({"error": "out_of_order", "expected_seq": error.expected_seq,
-                                 "results": [_answer(a) for a in error.answers]}, 409)
-        return PushResponse(results=[_answer(a) for a in outcome.answers],
-                            last_mutation_seq=outcome.last_mutation_seq, stopped=outcome.stopped)
+                                 "results": msgspec.to_builtins(error.answers)}, 409)
+        return PushResponse(**msgspec.to_builtins(outcome))
 
     @app.post("/v1/sync/pull", response_model=PullResponse,
               responses=_ERRORS)
@@ -236,11 +236,7 @@ def create_app(engine: Engine, policy: SlaPolicy,
             outcome = pull.pull(engine, caller, body.device_id, body.cursor, body.limit)
         except (pull.BadCursor, ValueError):
             raise HubError(400, "bad_cursor", "pull again from an empty cursor") from None
-        return PullResponse(
-            changes=[ChangeOut(entity=c.entity, id=c.id, version=c.version, op=c.op, data=c.data)
-                     for c in outcome.changes],
-            cursor=outcome.cursor, has_more=outcome.has_more,
-            last_mutation_seq=outcome.last_mutation_seq, reset=outcome.reset)
+        return PullResponse(**msgspec.to_builtins(outcome))
 
     @app.get("/v1/customers", response_model=SearchResponse, responses=_ERRORS)
     def search_customers(caller: Caller,
@@ -260,7 +256,3 @@ def create_app(engine: Engine, policy: SlaPolicy,
 
     return app
 
-
-def _answer(answer: push.PushAnswer) -> dict:
-    return {"mutation_id": answer.mutation_id, "seq": answer.seq, "status": answer.status,
-            "reason": answer.reason, "current": answer.current, "result": answer.result}

@@ -9,8 +9,9 @@ from datetime import datetime
 import msgspec
 from sqlalchemy import Connection, bindparam, select, text
 
+from agent_tui.domain.cases import CASE_FIELDS
 from agent_tui.domain.times import iso
-from agent_tui.hub.schema import CASE_FIELDS, cases, customers
+from agent_tui.hub.schema import cases, customers
 
 
 def record(connection: Connection, entity: str, entity_id: str, version: int, data: dict,

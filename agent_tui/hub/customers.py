@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from sqlalchemy import Engine, or_, select
 
+from agent_tui.domain.cases import CASE_FIELDS
 from agent_tui.domain.query import QueryKind, parse_query
 from agent_tui.hub.auth import Principal
 from agent_tui.hub.database import reading
 from agent_tui.hub.schema import (
-    CASE_FIELDS,
     accounts,
     cases,
     customers,

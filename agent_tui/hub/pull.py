@@ -29,29 +29,15 @@ from sqlalchemy import (
     tuple_,
 )
 
+from agent_tui.domain.cases import CASE_FIELDS
 from agent_tui.hub import changes, faults
 from agent_tui.hub.auth import Principal
 from agent_tui.hub.database import is_postgres, reading
-from agent_tui.hub.schema import CASE_FIELDS, case_notes, cases, change_log, devices, hub_meta
+from agent_tui.hub.schema import case_notes, cases, change_log, devices, hub_meta
+from agent_tui.sync.protocol import Change, PullPage
 
 FLOOR_KEY = "change_log_floor"  # the lowest seq still held after pruning
 MAX_LIMIT = 1000
-
-
-class Change(msgspec.Struct, frozen=True):
-    entity: str
-    id: str
-    version: int
-    op: str
-    data: dict
-
-
-class PullOutcome(msgspec.Struct, frozen=True):
-    changes: list[Change]
-    cursor: str
-    has_more: bool
-    last_mutation_seq: int
-    reset: bool = False
 
 
 class BadCursor(ValueError):
@@ -127,7 +113,7 @@ def _visible_cases(principal: Principal):
 
 
 def _snapshot_page(connection: Connection, principal: Principal, head: str, after: str,
-                   limit: int) -> PullOutcome:
+                   limit: int) -> PullPage:
     rows = connection.execute(
         select(*(cases.c[name] for name in CASE_FIELDS)).where(
             _visible_cases(principal), cases.c.id > after).order_by(cases.c.id).limit(limit + 1)
@@ -147,12 +133,12 @@ def _snapshot_page(connection: Connection, principal: Principal, head: str, afte
     for note in notes:
         found.append(Change("case_note", note.id, 1, "upsert", dict(note._mapping)))
     if has_more:
-        return PullOutcome(found, f"s:{head}:{ids[-1]}", True, 0)
-    return PullOutcome(found, head, True, 0)  # the feed since the head comes next
+        return PullPage(found, f"s:{head}:{ids[-1]}", True, 0)
+    return PullPage(found, head, True, 0)  # the feed since the head comes next
 
 
 def pull(engine: Engine, principal: Principal, device_id: str, cursor: str, limit: int
-         ) -> PullOutcome:
+         ) -> PullPage:
     limit = max(1, min(limit, MAX_LIMIT))
     with reading(engine) as connection:
         # The device's counter and the log's floor in one round trip.
@@ -168,10 +154,10 @@ def pull(engine: Engine, principal: Principal, device_id: str, cursor: str, limi
             return msgspec.structs.replace(page, last_mutation_seq=last_seq)
         _, seq = _parse_feed(cursor, is_postgres(connection))
         if floor and seq + 1 < int(floor):
-            return PullOutcome([], "", True, last_seq, reset=True)
+            return PullPage([], "", True, last_seq, reset=True)
         found, new_cursor, has_more = read_feed(connection, principal.audiences, cursor, limit)
         faults.maybe("mid_pull")
-        return PullOutcome(found, new_cursor, has_more, last_seq)
+        return PullPage(found, new_cursor, has_more, last_seq)
 
 
 def prune(engine: Engine, keep_after_seq: int) -> int:

@@ -37,6 +37,7 @@ from agent_tui.hub.mutations import (
     insert_if_absent,
 )
 from agent_tui.hub.schema import case_notes, devices, mutation_failures, mutation_results
+from agent_tui.sync.protocol import Answer, PushReply
 
 GIVE_UP_AFTER = 5
 # A device clock within this of the hub's is left alone: shifting by jitter would only blur.
@@ -50,26 +51,11 @@ class PushItem(msgspec.Struct, frozen=True):
     args: dict
 
 
-class PushAnswer(msgspec.Struct, frozen=True, omit_defaults=True):
-    mutation_id: str
-    seq: int
-    status: str  # applied | duplicate | rejected | conflict | key_reuse
-    reason: str = ""
-    current: dict | None = None
-    result: str = ""  # for a duplicate: the stored answer's status
-
-
 class OutOfOrder(Exception):
-    def __init__(self, expected_seq: int, answers: list[PushAnswer]) -> None:
+    def __init__(self, expected_seq: int, answers: list[Answer]) -> None:
         super().__init__(expected_seq)
         self.expected_seq = expected_seq
         self.answers = answers
-
-
-class PushOutcome(msgspec.Struct, frozen=True):
-    answers: list[PushAnswer]
-    last_mutation_seq: int
-    stopped: str = ""  # "transient" when the batch ended early on a hub fault
 
 
 def payload_hash(name: str, args: dict) -> str:
@@ -90,11 +76,11 @@ def clock_shift(sent_at: str | None, now: datetime) -> timedelta:
     return shift if abs(shift) > CLOCK_TOLERANCE else timedelta()
 
 
-def _stored_answer(row, item: PushItem, digest: str) -> PushAnswer:
+def _stored_answer(row, item: PushItem, digest: str) -> Answer:
     if row.payload_hash != digest:
-        return PushAnswer(item.mutation_id, item.seq, "key_reuse", reason="key_reuse")
+        return Answer(item.mutation_id, item.seq, "key_reuse", reason="key_reuse")
     current = msgspec.json.decode(row.current) if row.current else None
-    return PushAnswer(item.mutation_id, row.seq, "duplicate", reason=row.reason,
+    return Answer(item.mutation_id, row.seq, "duplicate", reason=row.reason,
                       current=current, result=row.status)
 
 
@@ -141,7 +127,7 @@ _TRANSIENT = (SQLAlchemyError, faults.InjectedFault, RuntimeError, ValueError, T
 
 
 def push(engine: Engine, principal: Principal, device_id: str, items: list[PushItem],
-         sent_at: str | None, policy: SlaPolicy, clock: Callable[[], datetime]) -> PushOutcome:
+         sent_at: str | None, policy: SlaPolicy, clock: Callable[[], datetime]) -> PushReply:
     """Apply a batch, in one transaction committed before it is answered (group commit: one
     sync to disk per batch, not per mutation; a crash before the commit leaves none applied
     and none answered, so all are resent).
@@ -151,7 +137,7 @@ def push(engine: Engine, principal: Principal, device_id: str, items: list[PushI
     mutation is still all or nothing."""
     shift = clock_shift(sent_at, clock())
     pending = sorted(items, key=lambda item: item.seq)
-    answers: list[PushAnswer] = []
+    answers: list[Answer] = []
     rejected: dict[str, str] = {}  # mutation id -> reason, learnt by an aborted attempt
     while pending:
         try:
@@ -173,10 +159,10 @@ def push(engine: Engine, principal: Principal, device_id: str, items: list[PushI
             given_up = _after_failure(engine, device_id, item,
                                       payload_hash(item.name, item.args), stop.error, clock)
             if given_up is None:
-                return PushOutcome(answers, _last_seq(engine, device_id), "transient")
+                return PushReply(answers, _last_seq(engine, device_id), "transient")
             answers.append(given_up)
             pending = pending[1:]
-    return PushOutcome(answers, _last_seq(engine, device_id))
+    return PushReply(answers, _last_seq(engine, device_id))
 
 
 class _Rejected(Exception):
@@ -210,10 +196,10 @@ def _collecting(connection):
 
 def _push_batch(engine: Engine, principal: Principal, device_id: str, items: list[PushItem],
                 shift: timedelta, policy: SlaPolicy, clock: Callable[[], datetime],
-                rejected: dict[str, str]) -> list[PushAnswer]:
+                rejected: dict[str, str]) -> list[Answer]:
     """Apply ``items`` in order in one transaction; raises (rolling all of it back) at the
     first mutation found rejected (``_Rejected``) or that cannot be decided (``_Stopped``)."""
-    answers: list[PushAnswer] = []
+    answers: list[Answer] = []
     with engine.begin() as connection, _collecting(connection):
         # The device's row, locked for the batch: a concurrent push of the same batch waits
         # here, then finds every mutation answered.
@@ -225,14 +211,14 @@ def _push_batch(engine: Engine, principal: Principal, device_id: str, items: lis
                     and isinstance(item.args.get("id"), str)]
         connection.info[KNOWN_NOTES] = set(connection.execute(
             _KNOWN_NOTES, {"ids": note_ids}).scalars()) if note_ids else set()
-        in_batch: dict[str, tuple[str, PushAnswer]] = {}
+        in_batch: dict[str, tuple[str, Answer]] = {}
         for index, item in enumerate(items):
             digest = payload_hash(item.name, item.args)
             if item.mutation_id in in_batch:  # sent twice in one batch: answered once
                 earlier_digest, earlier = in_batch[item.mutation_id]
-                answers.append(PushAnswer(item.mutation_id, item.seq, "key_reuse",
+                answers.append(Answer(item.mutation_id, item.seq, "key_reuse",
                                           reason="key_reuse") if earlier_digest != digest
-                               else PushAnswer(item.mutation_id, earlier.seq, "duplicate",
+                               else Answer(item.mutation_id, earlier.seq, "duplicate",
                                                reason=earlier.reason, current=earlier.current,
                                                result=earlier.status))
                 continue
@@ -261,13 +247,13 @@ def _push_batch(engine: Engine, principal: Principal, device_id: str, items: lis
 
 def _apply_in(connection, principal: Principal, device_id: str, item: PushItem, digest: str,
               shift: timedelta, policy: SlaPolicy, now: datetime, last: int, stored,
-              known_rejection: str | None = None) -> tuple[PushAnswer, int]:
+              known_rejection: str | None = None) -> tuple[Answer, int]:
     """One mutation's answer, and the device's counter after it (written once per batch).
     ``stored`` is its answer from before, if any. Raises ``Rejected`` for a mutation that can
     never apply (the caller records it)."""
     if stored is not None:
         if stored.agent_id != principal.agent_id:
-            return PushAnswer(item.mutation_id, item.seq, "key_reuse", reason="key_reuse"), last
+            return Answer(item.mutation_id, item.seq, "key_reuse", reason="key_reuse"), last
         if stored.device_id != device_id and item.seq == last + 1 and \
                 stored.payload_hash == digest:
             # Sent before under this agent's earlier device id: answered from then, and this
@@ -279,7 +265,7 @@ def _apply_in(connection, principal: Principal, device_id: str, item: PushItem, 
         # refused visibly, never applied twice or silently dropped.
         outcome = Outcome("rejected", reason="seq_already_used")
         _store_rejected_out_of_line(connection, device_id, item, digest, outcome, now)
-        return PushAnswer(item.mutation_id, item.seq, "rejected", reason=outcome.reason), last
+        return Answer(item.mutation_id, item.seq, "rejected", reason=outcome.reason), last
     if item.seq != last + 1:
         raise OutOfOrder(last + 1, [])
     faults.maybe("before_apply", item.name)
@@ -293,7 +279,7 @@ def _apply_in(connection, principal: Principal, device_id: str, item: PushItem, 
     else:
         outcome = handler(context, item.args)
     _store(connection, device_id, item, digest, outcome, now)
-    return PushAnswer(item.mutation_id, item.seq, outcome.status, reason=outcome.reason,
+    return Answer(item.mutation_id, item.seq, outcome.status, reason=outcome.reason,
                       current=outcome.current), item.seq
 
 
@@ -306,7 +292,7 @@ def _store_rejected_out_of_line(connection, device_id: str, item: PushItem, dige
 
 
 def _after_failure(engine: Engine, device_id: str, item: PushItem, digest: str,
-                   error: Exception, clock: Callable[[], datetime]) -> PushAnswer | None:
+                   error: Exception, clock: Callable[[], datetime]) -> Answer | None:
     """Count the failure; after ``GIVE_UP_AFTER`` of them, reject the mutation for good."""
     reason = f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}"[:300]
     try:
@@ -334,7 +320,7 @@ def _after_failure(engine: Engine, device_id: str, item: PushItem, digest: str,
             _advance(connection, device_id, item.seq)
     except SQLAlchemyError:
         return None  # the database itself is down: nothing to count, try again later
-    return PushAnswer(item.mutation_id, item.seq, "rejected", reason="hub_error_repeated")
+    return Answer(item.mutation_id, item.seq, "rejected", reason="hub_error_repeated")
 
 
 def _last_seq(engine: Engine, device_id: str) -> int:

@@ -147,11 +147,6 @@ interactions = Table(
 )
 Index("hub_interactions_customer_at", interactions.c.customer_id, interactions.c.at)
 
-CASE_FIELDS = ("id", "number", "customer_id", "channel", "category", "sub_category", "priority",
-               "status", "title", "description", "opened_at", "due_at", "updated_at",
-               "created_by", "assigned_to", "call_id", "first_response_due", "first_response_at",
-               "paused_since", "paused_seconds", "breached_at", "escalated_to",
-               "escalation_reason", "version")
 cases = Table(
     "cases", metadata,
     Column("id", String(36), primary_key=True),

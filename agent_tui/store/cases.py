@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 import msgspec
 
 from agent_tui.domain.cases import (
+    CASE_FIELDS,
     CHANNELS,
     OPEN_STATUSES,
     PRIORITIES,
@@ -35,10 +36,6 @@ from agent_tui.store.database import transaction
 
 NOTE_LIMIT = 20_000  # characters: a record of a contact, not a document
 TITLE_LIMIT = 200
-_COLUMNS = ("id", "number", "customer_id", "channel", "category", "sub_category", "priority",
-            "status", "title", "description", "opened_at", "due_at", "updated_at", "created_by",
-            "assigned_to", "call_id", "first_response_due", "first_response_at", "paused_since",
-            "paused_seconds", "breached_at", "escalated_to", "escalation_reason", "version")
 _TIMES = frozenset({"opened_at", "due_at", "updated_at", "first_response_due",
                     "first_response_at", "paused_since", "breached_at"})
 
@@ -86,7 +83,7 @@ class CaseEvent(msgspec.Struct, frozen=True):
 
 
 def _case(row: tuple) -> Case:
-    values = dict(zip(_COLUMNS, row, strict=True))
+    values = dict(zip(CASE_FIELDS, row, strict=True))
     for column in _TIMES:
         values[column] = parse(values[column])
     return Case(**values)
@@ -106,7 +103,7 @@ class CaseStore:
 
     def get(self, case_id: str) -> Case:
         row = self.connection.execute(
-            f"SELECT {', '.join(_COLUMNS)} FROM cases WHERE id = ?", (case_id,)).fetchone()
+            f"SELECT {', '.join(CASE_FIELDS)} FROM cases WHERE id = ?", (case_id,)).fetchone()
         if row is None:
             raise CaseError("case.missing", case=case_id)
         return _case(row)
@@ -114,7 +111,7 @@ class CaseStore:
     def open_for(self, customer_id: str) -> list[Case]:
         placeholders = ", ".join("?" for _ in OPEN_STATUSES)
         rows = self.connection.execute(
-            f"SELECT {', '.join(_COLUMNS)} FROM cases WHERE customer_id = ? "
+            f"SELECT {', '.join(CASE_FIELDS)} FROM cases WHERE customer_id = ? "
             f"AND status IN ({placeholders}) ORDER BY due_at", (customer_id, *OPEN_STATUSES),
         ).fetchall()
         return [_case(row) for row in rows]

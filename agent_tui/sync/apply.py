@@ -15,6 +15,7 @@ from datetime import datetime
 
 import msgspec
 
+from agent_tui.domain.cases import CASE_FIELDS
 from agent_tui.domain.ids import new_id
 from agent_tui.domain.text import sanitize
 from agent_tui.domain.times import iso
@@ -22,11 +23,6 @@ from agent_tui.domain.times import iso
 CUSTOMER_COLUMNS = ("id", "name", "name_pinyin", "name_initials", "gender", "birth_date",
                     "id_number", "id_last6", "mobile", "segment", "is_elderly", "is_disabled",
                     "risk_level", "address", "occupation", "customer_since", "branch", "version")
-CASE_COLUMNS = ("id", "number", "customer_id", "channel", "category", "sub_category", "priority",
-                "status", "title", "description", "opened_at", "due_at", "updated_at",
-                "created_by", "assigned_to", "call_id", "first_response_due",
-                "first_response_at", "paused_since", "paused_seconds", "breached_at",
-                "escalated_to", "escalation_reason", "version")
 _TEXT_FREE = frozenset({"version", "is_elderly", "is_disabled", "risk_level", "paused_seconds"})
 
 
@@ -108,12 +104,12 @@ def upsert_case(connection: sqlite3.Connection, row: dict, at: datetime, applied
     if before is not None and not force and int(row.get("version") or 0) < before[2]:
         applied.skipped += 1
         return
-    values = _clean(row, CASE_COLUMNS)
+    values = _clean(row, CASE_FIELDS)
     if before is None:
-        connection.execute(f"INSERT INTO cases ({', '.join(CASE_COLUMNS)}) VALUES "
-                           f"({', '.join('?' for _ in CASE_COLUMNS)})", values)
+        connection.execute(f"INSERT INTO cases ({', '.join(CASE_FIELDS)}) VALUES "
+                           f"({', '.join('?' for _ in CASE_FIELDS)})", values)
     else:
-        assignments = ", ".join(f"{column} = ?" for column in CASE_COLUMNS[1:])
+        assignments = ", ".join(f"{column} = ?" for column in CASE_FIELDS[1:])
         connection.execute(f"UPDATE cases SET {assignments} WHERE id = ?",
                            (*values[1:], case_id))
     if before is None or (before[0], before[1]) != (row.get("status"), row.get("assigned_to")):

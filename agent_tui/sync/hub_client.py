@@ -17,6 +17,7 @@ import msgspec
 
 from agent_tui.domain.times import iso
 from agent_tui.store.outbox import Mutation
+from agent_tui.sync.protocol import PullPage, PushReply
 
 TIMEOUT = httpx.Timeout(10.0, connect=3.0)
 
@@ -37,37 +38,6 @@ class OutOfOrder(Exception):
         super().__init__(expected_seq)
         self.expected_seq = expected_seq
         self.results = results
-
-
-class Answer(msgspec.Struct, frozen=True):
-    mutation_id: str
-    seq: int
-    status: str
-    reason: str = ""
-    current: dict | None = None
-    result: str = ""
-
-
-class PushReply(msgspec.Struct, frozen=True):
-    results: list[Answer]
-    last_mutation_seq: int
-    stopped: str = ""
-
-
-class Change(msgspec.Struct, frozen=True):
-    entity: str
-    id: str
-    version: int
-    op: str
-    data: dict
-
-
-class PullReply(msgspec.Struct, frozen=True):
-    changes: list[Change]
-    cursor: str
-    has_more: bool
-    last_mutation_seq: int
-    reset: bool = False
 
 
 class _Device(msgspec.Struct, frozen=True):
@@ -113,8 +83,8 @@ class HubClient:
             for m in mutations]}
         return self._call("POST", "/v1/sync/push", PushReply, json=body)
 
-    def pull(self, device_id: str, cursor: str, limit: int) -> PullReply:
-        return self._call("POST", "/v1/sync/pull", PullReply,
+    def pull(self, device_id: str, cursor: str, limit: int) -> PullPage:
+        return self._call("POST", "/v1/sync/pull", PullPage,
                           json={"device_id": device_id, "cursor": cursor, "limit": limit})
 
     def search(self, query: str) -> list[dict]:

@@ -22,6 +22,7 @@ from agent_tui.store.database import transaction
 from agent_tui.sync import state
 from agent_tui.sync.apply import Applied, apply_changes, upsert_case
 from agent_tui.sync.hub_client import HubClient, HubRefused, HubUnreachable, OutOfOrder
+from agent_tui.sync.protocol import Answer
 
 PUSH_BATCH = 500
 PULL_PAGE = 500
@@ -125,8 +126,6 @@ def push(connection: sqlite3.Connection, client: HubClient, device_id: str,
 
 
 def _answers(results: list[dict]) -> list:
-    from agent_tui.sync.hub_client import Answer
-
     return [msgspec.convert(result, Answer) for result in results if isinstance(result, dict)]
 
 

@@ -1,0 +1,41 @@
+"""The sync wire format (SYNC.md): one definition for the hub that writes it and the workstation
+that reads it. Plain structs, no I/O: the hub and the client both import them."""
+
+from __future__ import annotations
+
+import msgspec
+
+
+class Answer(msgspec.Struct, frozen=True):
+    """The hub's answer to one mutation."""
+
+    mutation_id: str
+    seq: int
+    status: str  # applied | duplicate | rejected | conflict | key_reuse
+    reason: str = ""
+    current: dict | None = None  # for a conflict: the record as the hub holds it
+    result: str = ""  # for a duplicate: the stored answer's status
+
+
+class PushReply(msgspec.Struct, frozen=True):
+    results: list[Answer]
+    last_mutation_seq: int
+    stopped: str = ""  # "transient" when the batch ended early on a hub fault
+
+
+class Change(msgspec.Struct, frozen=True):
+    """One changed row, as a pull returns it."""
+
+    entity: str
+    id: str
+    version: int
+    op: str
+    data: dict
+
+
+class PullPage(msgspec.Struct, frozen=True):
+    changes: list[Change]
+    cursor: str
+    has_more: bool
+    last_mutation_seq: int
+    reset: bool = False
