@@ -162,40 +162,17 @@ class SyncActions:
 
     def search_hub(self: AgentApp, connection, text: str) -> bool:
         """Ask the hub too and cache what it finds; False when it could not be asked."""
-        from agent_tui.store.database import transaction
-        from agent_tui.sync.apply import Applied, upsert_customer
-        from agent_tui.sync.hub_client import HubRefused, HubUnreachable
+        from agent_tui.sync.online import search_and_cache
 
-        if not self.hub_configured:
-            return False
-        try:
-            rows = self.hub_client().search(text)
-        except (HubUnreachable, HubRefused):
-            return False
-        applied = Applied()
-        with transaction(connection):
-            for row in rows:
-                upsert_customer(connection, row, only_if_held=False, applied=applied)
-        return True
+        return self.hub_configured and search_and_cache(connection, self.hub_client(), text)
 
     def fetch_from_hub(self: AgentApp, connection, customer_id: str) -> bool:
         """Cache the customer's record from the hub (then it is there offline too); True if
         anything on the workstation changed."""
-        from agent_tui.store.database import transaction
-        from agent_tui.sync.apply import cache_record
-        from agent_tui.sync.hub_client import HubRefused, HubUnreachable
+        from agent_tui.sync.online import fetch_and_cache
 
-        if not self.hub_configured:
-            return False
-        try:
-            record = self.hub_client().fetch(customer_id)
-        except (HubUnreachable, HubRefused):
-            return False
-        if record is None:
-            return False
-        with transaction(connection):
-            applied = cache_record(connection, record, self.clock())
-        return bool(applied.customers or applied.cases)
+        return self.hub_configured and fetch_and_cache(connection, self.hub_client(),
+                                                       customer_id, self.clock())
 
     def action_conflicts(self: AgentApp) -> None:
         from screens.conflicts import ConflictsScreen

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import sqlite3
 
-import httpx
 import pytest
 
 from agent_tui.config import AgentSection, Config, HubSection, StoreSection, UISection
@@ -16,6 +15,7 @@ from agent_tui.store.cases import CaseDraft, CaseStore
 from screens.case import CaseScreen
 from screens.conflicts import ConflictsScreen
 from tests.conftest import FROZEN_NOW
+from tests.hub_process import raw_push, register_device
 from tests.screen import screen_text, wait_for, wait_for_screen
 
 pytestmark = pytest.mark.slow
@@ -49,6 +49,17 @@ def _open_case(store, customer_index=0):
         CaseDraft(customer_id=customer, title="网银转账失败"), FROZEN_NOW)
     local.close()
     return case
+
+
+def _escalate_as(hub, token: str, case_id: str) -> str:
+    """A supervisor's workstation escalates the case (version 1): the hub's answer."""
+    reply = raw_push(hub, token, register_device(hub, token), [{
+        "seq": 1, "mutation_id": f"esc-{token[-8:]}", "name": "case.escalated", "args": {
+            "case_id": case_id, "base_version": 1, "changes": {
+                "status": "escalated", "escalated_to": "投诉处理组",
+                "escalation_reason": "客户要求主管回电"}, "detail": {},
+            "at": "2026-11-23T10:05:00"}}])
+    return reply.json()["results"][0]["status"]
 
 
 def _waiting(store) -> int:
@@ -86,29 +97,10 @@ async def test_a_supervisor_change_reaches_the_case_on_screen(hub, station, make
         await wait_for(pilot, lambda: _waiting(station) == 0, 20)
         app.push_screen(CaseScreen(case.id))
         await wait_for_screen(pilot, CaseScreen)
-        supervisor = hub.token("S0001", "supervisor", "T9")
-        headers = {"Authorization": f"Bearer {supervisor}"}
-        device = httpx.post(f"{hub.url}/v1/devices", json={}, headers=headers).json()
-        reply = httpx.post(f"{hub.url}/v1/sync/push", headers=headers, json={
-            "device_id": device["device_id"], "mutations": [{
-                "seq": 1, "mutation_id": "sup-esc", "name": "case.escalated", "args": {
-                    "case_id": case.id, "base_version": 1, "changes": {
-                        "status": "escalated", "escalated_to": "投诉处理组",
-                        "escalation_reason": "客户要求主管回电"}, "detail": {},
-                    "at": "2026-11-23T10:05:00"}}]}).json()
         # A supervisor outside the case's team may not touch it: it is refused, not applied.
-        assert reply["results"][0]["status"] == "rejected"
+        assert _escalate_as(hub, hub.token("S0001", "supervisor", "T9"), case.id) == "rejected"
         lead = hub.token("S0003", "supervisor", "T1")
-        headers = {"Authorization": f"Bearer {lead}"}
-        device = httpx.post(f"{hub.url}/v1/devices", json={}, headers=headers).json()
-        reply = httpx.post(f"{hub.url}/v1/sync/push", headers=headers, json={
-            "device_id": device["device_id"], "mutations": [{
-                "seq": 1, "mutation_id": "lead-esc", "name": "case.escalated", "args": {
-                    "case_id": case.id, "base_version": 1, "changes": {
-                        "status": "escalated", "escalated_to": "投诉处理组",
-                        "escalation_reason": "客户要求主管回电"}, "detail": {},
-                    "at": "2026-11-23T10:05:00"}}]}).json()
-        assert reply["results"][0]["status"] == "applied"
+        assert _escalate_as(hub, lead, case.id) == "applied"
         await pilot.press("f5")
         await wait_for(pilot, lambda: "投诉处理组" in screen_text(app), 20)
         assert "changed at the hub" in " ".join(

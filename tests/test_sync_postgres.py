@@ -15,7 +15,6 @@ from agent_tui.hub.pull import read_feed
 from agent_tui.hub.schema import case_notes, change_log
 from tests.hub_process import HubProcess
 from tests.postgres_cluster import PostgresCluster, unavailable_reason
-from tests.workstation import Workstation
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 
@@ -33,19 +32,13 @@ def cluster():
 
 
 @pytest.fixture
-def pg_hub(cluster, tmp_path):
+def hub(cluster, tmp_path):
+    """The hub on its own PostgreSQL database (``agent`` comes from conftest, on this hub)."""
     process = HubProcess(cluster.new_database(), tmp_path)
     process.seed()
     process.start()
     yield process
     process.close()
-
-
-@pytest.fixture
-def agent(pg_hub, tmp_path):
-    station = Workstation(tmp_path / "ws", "A1024", pg_hub.token("A1024"))
-    yield station
-    station.close()
 
 
 def _work(station):
@@ -55,40 +48,40 @@ def _work(station):
     return case
 
 
-def test_sync_through_a_postgres_hub(pg_hub, agent):
+def test_sync_through_a_postgres_hub(hub, agent):
     _work(agent)
-    assert agent.sync(pg_hub.url).ok
-    assert agent.sync(pg_hub.url).pushed == 0
-    agent.assert_converged(pg_hub.engine)
+    assert agent.sync(hub.url).ok
+    assert agent.sync(hub.url).pushed == 0
+    agent.assert_converged(hub.engine)
 
 
-def test_postgres_restarted_between_and_during_syncs(pg_hub, agent, cluster):
+def test_postgres_restarted_between_and_during_syncs(hub, agent, cluster):
     _work(agent)
-    assert agent.sync(pg_hub.url).ok
+    assert agent.sync(hub.url).ok
     _work(agent)
     cluster.stop()
     try:
-        report = agent.sync(pg_hub.url)
+        report = agent.sync(hub.url)
         assert report.error == "offline" and agent.waiting() > 0  # a 503: kept, tried later
     finally:
         cluster.start()
-    pg_hub.engine.dispose()  # the test's own connections died with the server too
-    assert agent.sync(pg_hub.url).ok
-    agent.assert_converged(pg_hub.engine)
+    hub.engine.dispose()  # the test's own connections died with the server too
+    assert agent.sync(hub.url).ok
+    agent.assert_converged(hub.engine)
 
 
-def test_the_same_batch_pushed_concurrently_applies_once(pg_hub, agent):
+def test_the_same_batch_pushed_concurrently_applies_once(hub, agent):
     case = _work(agent)
-    agent.sync(pg_hub.url)
+    agent.sync(hub.url)
     headers = {"Authorization": f"Bearer {agent.token}"}
-    device = httpx.post(f"{pg_hub.url}/v1/devices", headers=headers, json={"first_seq": 1},
+    device = httpx.post(f"{hub.url}/v1/devices", headers=headers, json={"first_seq": 1},
                         timeout=10).json()["device_id"]
     batch = [{"seq": i, "mutation_id": f"pg-{i}", "name": "case.add_note", "args": {
         "id": f"pg-note-{i}", "case_id": case.id, "text": f"note {i}",
         "at": "2026-11-23T10:00:00"}} for i in range(1, 31)]
     replies = []
     threads = [threading.Thread(target=lambda: replies.append(httpx.post(
-        f"{pg_hub.url}/v1/sync/push", headers=headers,
+        f"{hub.url}/v1/sync/push", headers=headers,
         json={"device_id": device, "mutations": batch}, timeout=60))) for _ in range(4)]
     for thread in threads:
         thread.start()
@@ -97,7 +90,7 @@ def test_the_same_batch_pushed_concurrently_applies_once(pg_hub, agent):
     assert [reply.status_code for reply in replies] == [200] * 4
     statuses = [answer["status"] for reply in replies for answer in reply.json()["results"]]
     assert statuses.count("applied") == 30
-    with reading(pg_hub.engine) as connection:
+    with reading(hub.engine) as connection:
         notes = connection.execute(select(case_notes.c.id).where(
             case_notes.c.id.like("pg-note-%"))).scalars().all()
     assert len(notes) == 30
@@ -142,24 +135,24 @@ def test_a_naive_sequence_cursor_loses_a_row_and_the_txid_cursor_does_not(cluste
     engine.dispose()
 
 
-def test_hub_killed_after_commit_on_postgres(pg_hub, agent):
-    pg_hub.restart(faults="after_commit:case.add_note:1")
+def test_hub_killed_after_commit_on_postgres(hub, agent):
+    hub.restart(faults="after_commit:case.add_note:1")
     _work(agent)
-    assert agent.sync(pg_hub.url).error == "offline"
-    assert pg_hub.exited() == 70
-    pg_hub.start()
-    assert agent.sync(pg_hub.url).ok
-    agent.assert_converged(pg_hub.engine)
+    assert agent.sync(hub.url).error == "offline"
+    assert hub.exited() == 70
+    hub.start()
+    assert agent.sync(hub.url).ok
+    agent.assert_converged(hub.engine)
 
 
-def test_two_hub_processes_serve_one_database(pg_hub, agent, tmp_path):
-    second = HubProcess(pg_hub.db_url, tmp_path / "second")
+def test_two_hub_processes_serve_one_database(hub, agent, tmp_path):
+    second = HubProcess(hub.db_url, tmp_path / "second")
     second.start()
     try:
         _work(agent)
         assert agent.sync(second.url).ok
         _work(agent)
-        assert agent.sync(pg_hub.url).ok
-        agent.assert_converged(pg_hub.engine)
+        assert agent.sync(hub.url).ok
+        agent.assert_converged(hub.engine)
     finally:
         second.close()

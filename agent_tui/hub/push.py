@@ -264,7 +264,7 @@ def _apply_in(connection, principal: Principal, device_id: str, item: PushItem, 
         # A new mutation under a number already used (a restored backup of the store, say):
         # refused visibly, never applied twice or silently dropped.
         outcome = Outcome("rejected", reason="seq_already_used")
-        _store_rejected_out_of_line(connection, device_id, item, digest, outcome, now)
+        _store(connection, device_id, item, digest, outcome, now)
         return Answer(item.mutation_id, item.seq, "rejected", reason=outcome.reason), last
     if item.seq != last + 1:
         raise OutOfOrder(last + 1, [])
@@ -281,14 +281,6 @@ def _apply_in(connection, principal: Principal, device_id: str, item: PushItem, 
     _store(connection, device_id, item, digest, outcome, now)
     return Answer(item.mutation_id, item.seq, outcome.status, reason=outcome.reason,
                       current=outcome.current), item.seq
-
-
-def _store_rejected_out_of_line(connection, device_id: str, item: PushItem, digest: str,
-                                outcome: Outcome, now: datetime) -> None:
-    insert_if_absent(connection, mutation_results, {
-        "device_id": device_id, "mutation_id": item.mutation_id, "seq": item.seq,
-        "name": item.name[:64], "payload_hash": digest, "status": "rejected",
-        "reason": outcome.reason, "received_at": iso(now)})
 
 
 def _after_failure(engine: Engine, device_id: str, item: PushItem, digest: str,
