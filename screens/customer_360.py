@@ -107,7 +107,9 @@ class Customer360Screen(AgentScreen[None]):
         self._show_transactions(view.transactions)
         self._show_history(view)
         self._show_cases(view)
-        self.query_one("#table-accounts", DataTable).focus()
+        # set_focus, not focus(): focus() lands a turn later and, landing in the accounts
+        # pane, switched the tabs back under a PgDn the agent had already typed.
+        self.set_focus(self.query_one("#table-accounts", DataTable))
 
     def _show_profile(self, view: Customer360) -> None:
         t, shown, customer = self.agent_app.t, self.disclosure, view.customer
