@@ -18,7 +18,7 @@ from textual.screen import Screen
 from agent_tui.app_cases import CaseActions
 from agent_tui.app_sync import SyncActions
 from agent_tui.config import Config
-from agent_tui.domain.masking import MASKED, Disclosure
+from agent_tui.domain.masking import MASKED, Disclosure, Tier
 from agent_tui.domain.models import Customer
 from agent_tui.domain.phrasing import PhraseGuard
 from agent_tui.domain.scripts import ScriptsLibrary
@@ -26,6 +26,7 @@ from agent_tui.i18n import Catalog, TranslatableError
 from agent_tui.keymap import DEFAULT_KEYMAP
 from agent_tui.store import Store, StoreError, StoreMissing
 from screens.search import SearchScreen
+from screens.widgets.agent_screen import AgentScreen
 from screens.widgets.keys import APP_SYSTEM_BINDINGS, FOCUS_BINDINGS, install_bindings
 
 if TYPE_CHECKING:
@@ -110,6 +111,35 @@ class AgentApp(CaseActions, SyncActions, App[None]):
 
     def disclosure_for(self, customer_id: str) -> Disclosure:
         return self.disclosures.get(customer_id, MASKED)
+
+    def set_disclosure(self, customer_id: str, disclosure: Disclosure | None) -> None:
+        """The only way what is shown of a customer changes: ``disclosure`` (what a reveal
+        earned, audited by the caller) or None (masked again). Every screen in the stack is
+        told at once and redraws what it shows of that customer, so none keeps showing what
+        the call no longer allows."""
+        if disclosure is None or disclosure.tier is Tier.MASKED:
+            if self.disclosures.pop(customer_id, None) is None:
+                return
+        elif self.disclosure_for(customer_id).tier == disclosure.tier:
+            return
+        else:
+            self.disclosures[customer_id] = disclosure
+        self._tell_screens(lambda screen: screen.disclosure_changed(customer_id))
+
+    def mask_all(self) -> None:
+        """The call is over (ended, or the workstation quits): every customer masked again."""
+        for customer_id in list(self.disclosures):
+            self.set_disclosure(customer_id, None)
+
+    def customer_facts_changed(self, customer_id: str) -> None:
+        """A case of ``customer_id`` was opened or changed, or their call ended: the screens
+        showing them read them again."""
+        self._tell_screens(lambda screen: screen.facts_changed(customer_id))
+
+    def _tell_screens(self, tell: Callable[[AgentScreen], None]) -> None:
+        for screen in list(self.screen_stack):
+            if isinstance(screen, AgentScreen):
+                tell(screen)
 
     def agent_line(self) -> str:
         agent = self.config.agent
@@ -207,7 +237,7 @@ class AgentApp(CaseActions, SyncActions, App[None]):
             self.start_call(customer)
         elif customer is not None and self.call.customer is None:
             self.call.attach(customer, self.now())
-            self.disclosures.pop(customer.id, None)  # found, not verified
+            self.set_disclosure(customer.id, None)  # found, not verified
         self.show_call()
 
     def start_call(self, customer: Customer | None) -> None:
@@ -260,7 +290,6 @@ class AgentApp(CaseActions, SyncActions, App[None]):
     @work(thread=True, group="call-draft", exit_on_error=False)
     def resume_call(self, snapshot: CallSnapshot, resume: bool) -> None:
         from agent_tui import call_drafts
-        from agent_tui.domain.masking import Tier
         from agent_tui.store import audit, drafts
         from agent_tui.store.calls import CallRecorder
 
@@ -271,13 +300,16 @@ class AgentApp(CaseActions, SyncActions, App[None]):
         call = call_drafts.restore(snapshot, self, connection)
         recorder = CallRecorder(call.id, self.config.agent.id)
         recorder.saved = call_drafts.stored_events(connection, call.id)
+        disclosure = None
         if call.customer_id and call.flow.verification_status == "passed":
-            self.disclosures[call.customer_id] = audit.reveal(
+            disclosure = audit.reveal(
                 connection, agent_id=self.config.agent.id, customer_id=call.customer_id,
                 tier=Tier.BASIC, at=self.now(), reason="verification.restored", call_id=call.id)
 
         def show() -> None:
             self.call, self.call_recorder = call, recorder
+            if disclosure is not None:
+                self.set_disclosure(call.customer_id, disclosure)
             self.call_draft = call_drafts.keep(self, call, saved=True)
             self.sub_title = self.agent_line()
             self.show_call()
@@ -304,8 +336,9 @@ class AgentApp(CaseActions, SyncActions, App[None]):
             self.call_draft = None
         if call is not None and saved and call.callback_id:
             self.complete_callback(call.callback_id, call.id)
+        self.mask_all()
         if call is not None and call.customer_id:
-            self.disclosures.pop(call.customer_id, None)
+            self.customer_facts_changed(call.customer_id)  # its history shows this call
         self.sub_title = self.agent_line()
         while isinstance(self.screen, CallScreen) or any(
                 isinstance(screen, CallScreen) for screen in self.screen_stack[1:]):
@@ -318,13 +351,19 @@ class AgentApp(CaseActions, SyncActions, App[None]):
     async def action_quit(self) -> None:
         """ctrl+q: at once, unless a call is open; then the agent is asked, and the call saved."""
         if self.call is None:
-            self.stop_sync()
-            self.exit()
+            self.leave()
             return
         from screens.quit_call import QuitCallScreen
 
         if not isinstance(self.screen, QuitCallScreen):
             self.push_screen(QuitCallScreen(self.call))
+
+    def leave(self) -> None:
+        """The workstation quits on purpose (ctrl+q, the call saved if one was open): nothing
+        stays unmasked on the way out."""
+        self.mask_all()
+        self.stop_sync()
+        self.exit()
 
     def action_search(self) -> None:
         if self.store is None:

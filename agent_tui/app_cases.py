@@ -43,8 +43,7 @@ class CaseActions:
             draft.title = summary.asked[:200]
             draft.description = call.own_notes().strip()
             draft.call_id = call.id
-        label = self.disclosure_for(customer.id).name(customer.name)
-        self.push_screen(CaseFormScreen(draft, label),
+        self.push_screen(CaseFormScreen(draft, customer.name),
                          lambda case: case is not None and self.case_opened(case, call))
 
     def case_opened(self: AgentApp, case: Case, call: object) -> None:

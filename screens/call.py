@@ -84,6 +84,10 @@ class CallScreen(AgentScreen[None]):
         self.show_caller()
         self.refresh_suggestions()
 
+    def disclosure_changed(self, customer_id: str) -> None:
+        if customer_id == self.call.customer_id:
+            self.show_caller()
+
     # -- drawing -------------------------------------------------------------------------------
 
     def show_stage(self, new_list: bool = False) -> None:
@@ -360,7 +364,7 @@ class CallScreen(AgentScreen[None]):
     def disclosed(self, disclosure: Disclosure) -> None:
         customer_id = self.call.customer_id
         if customer_id and disclosure.tier > self.agent_app.disclosure_for(customer_id).tier:
-            self.agent_app.disclosures[customer_id] = disclosure
+            self.agent_app.set_disclosure(customer_id, disclosure)  # every screen redraws
         self.show_caller()
 
     @work(thread=True, group="call-audit")

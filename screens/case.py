@@ -94,6 +94,10 @@ class CaseScreen(AgentScreen[None]):
     def draft_body(self) -> dict:
         return {"case_id": self.case_id, "text": self.query_one("#case-note", TextArea).text}
 
+    def disclosure_changed(self, customer_id: str) -> None:
+        if self.view is not None and self.view.case.customer_id == customer_id:
+            self.show(self.view)
+
     # -- reading -----------------------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="case-load")

@@ -16,6 +16,7 @@ from textual.content import Content
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from agent_tui.domain.cases import CHANNELS, PRIORITIES, Case
+from agent_tui.domain.masking import mask_name
 from agent_tui.domain.text import sanitize
 from agent_tui.store.cases import CaseDraft, CaseError
 from screens.widgets.agent_modal import AgentModal
@@ -33,10 +34,12 @@ class CaseFormScreen(AgentModal[Case]):
     CaseFormScreen #case-attach { height: auto; color: $text-warning; }
     """
 
-    def __init__(self, draft: CaseDraft, customer_label: str, restored: bool = False) -> None:
+    def __init__(self, draft: CaseDraft, customer_name: str, restored: bool = False) -> None:
         super().__init__()
         self.draft = draft
-        self.customer_label = customer_label
+        # The customer's name (masked as this call allows when drawn), or the masked label a
+        # restored draft kept: a draft never holds more of the customer than a masked screen.
+        self.customer_name = customer_name
         self.candidate: Case | None = None
         self.restored = restored  # a form the workstation ended on: its draft is in the store
         self.keeper = DraftKeeper(self, f"case-form:{draft.customer_id}", "case_form",
@@ -48,8 +51,7 @@ class CaseFormScreen(AgentModal[Case]):
         categories = [(procedure.name(language), procedure.id)
                       for procedure in app.library.procedures]
         with Vertical(classes="dialog"):
-            yield Static(Content.assemble((t("case_form.title"), "bold"), "  ",
-                                          safe(self.customer_label)), classes="dialog-title")
+            yield Static(self._title(), classes="dialog-title", id="case-form-title")
             with Horizontal(classes="row"):
                 yield Label(t("case_form.channel"))
                 yield Select([(t(f"case.channel.{c}"), c) for c in CHANNELS], id="case-channel",
@@ -84,6 +86,15 @@ class CaseFormScreen(AgentModal[Case]):
                              disabled=True)
         yield KeyBar()
 
+    def _title(self) -> Content:
+        shown = self.agent_app.disclosure_for(self.draft.customer_id)
+        return Content.assemble((self.agent_app.t("case_form.title"), "bold"), "  ",
+                                safe(shown.name(self.customer_name)))
+
+    def disclosure_changed(self, customer_id: str) -> None:
+        if customer_id == self.draft.customer_id:
+            self.query_one("#case-form-title", Static).update(self._title())
+
     def on_mount(self) -> None:
         # A form opened fresh is saved as a draft once something in it changes.
         self.keeper.start(saved=not self.restored)
@@ -115,7 +126,8 @@ class CaseFormScreen(AgentModal[Case]):
         self.query_one("#case-attach", Static).update(notice)
 
     def draft_body(self) -> dict:
-        return {**msgspec.to_builtins(self.current_draft()), "customer_label": self.customer_label}
+        return {**msgspec.to_builtins(self.current_draft()),
+                "customer_label": mask_name(self.customer_name)}
 
     def current_draft(self) -> CaseDraft:
         def value(selector: str) -> str:

@@ -36,6 +36,12 @@ _TABLES = {
 }
 
 
+def _keep_row(table: DataTable, row: int) -> None:
+    """A table drawn again keeps the agent's row (a redraw is not a reason to lose the place)."""
+    if 0 < row < table.row_count:
+        table.move_cursor(row=row, animate=False)
+
+
 class Customer360Screen(AgentScreen[None]):
     CSS_PATH = "customer_360.tcss"
     ACTION_IDS = ("next_page", "previous_page", "new_case")
@@ -78,9 +84,40 @@ class Customer360Screen(AgentScreen[None]):
             self.refresh_from_hub()
 
     @work(thread=True, exclusive=True, group="c360")
-    def load(self) -> None:
+    def load(self, again: bool = False) -> None:
+        """Read the customer; ``again``: the 360 is on screen and its facts changed, so it is
+        redrawn where the agent is (the tab, the page, the row), not opened afresh."""
         now = self.agent_app.now()
-        self.read_store(lambda customers: customers.customer_360(self.customer_id, now), self._show)
+        self.read_store(lambda customers: customers.customer_360(self.customer_id, now),
+                        self._show_again if again else self._show)
+
+    # -- what the app tells every screen --------------------------------------------------------
+
+    def disclosure_changed(self, customer_id: str) -> None:
+        """Verified, or masked again when the call ended: every masked field redrawn at once."""
+        if customer_id != self.customer_id or self.view is None:
+            return
+        with self.app.batch_update():
+            self._show_profile(self.view)
+            self._show_accounts(self.view)
+            if self.transactions is not None:
+                self._show_transactions(self.transactions)
+
+    def facts_changed(self, customer_id: str) -> None:
+        """A case opened or closed, a call ended: the open cases and the history read again."""
+        if customer_id == self.customer_id and self.view is not None:
+            self.load(again=True)
+
+    def _show_again(self, view: Customer360 | None) -> None:
+        if view is None:
+            return
+        self.view = view
+        with self.app.batch_update():
+            self._show_profile(view)
+            self._show_signals(view.signals)
+            self._show_accounts(view)
+            self._show_history(view)
+            self._show_cases(view)
 
     @work(thread=True, exclusive=True, group="c360-hub")
     def refresh_from_hub(self) -> None:
@@ -167,6 +204,7 @@ class Customer360Screen(AgentScreen[None]):
     def _show_accounts(self, view: Customer360) -> None:
         t, shown, language = self.agent_app.t, self.disclosure, self.agent_app.language
         table = self.query_one("#table-accounts", DataTable)
+        cursor = table.cursor_row
         table.clear()
         above = {account.id for account in view.products_above_tolerance()}
         for account in view.accounts:
@@ -182,12 +220,13 @@ class Customer360Screen(AgentScreen[None]):
                 risk,
                 key=account.id,
             )
+        _keep_row(table, cursor)
 
     def _show_transactions(self, page: Page[Transaction]) -> None:
         t, shown = self.agent_app.t, self.disclosure
-        self.transactions = page
         flagged = self.view.flagged_transaction_ids if self.view else frozenset()
         table = self.query_one("#table-transactions", DataTable)
+        cursor = table.cursor_row if page is self.transactions else 0
         table.clear()
         for row in page.rows:
             is_flagged = row.id in flagged
@@ -200,6 +239,8 @@ class Customer360Screen(AgentScreen[None]):
                 cell(t(f"txn_channel.{row.channel}")),
                 key=str(row.id),
             )
+        _keep_row(table, cursor)
+        self.transactions = page
         first = page.offset + 1 if page.rows else 0
         self.query_one("#transactions-page", Static).update(
             Content(t("c360.page", first=first, last=page.offset + len(page.rows), total=page.total))
@@ -208,6 +249,7 @@ class Customer360Screen(AgentScreen[None]):
     def _show_history(self, view: Customer360) -> None:
         t = self.agent_app.t
         table = self.query_one("#table-history", DataTable)
+        cursor = table.cursor_row
         table.clear()
         for row in view.interactions.rows:
             table.add_row(
@@ -219,10 +261,12 @@ class Customer360Screen(AgentScreen[None]):
                 cell(row.agent_id),
                 key=row.id,
             )
+        _keep_row(table, cursor)
 
     def _show_cases(self, view: Customer360) -> None:
         t = self.agent_app.t
         table = self.query_one("#table-cases", DataTable)
+        cursor = table.cursor_row
         table.clear()
         for case in view.open_cases:
             table.add_row(
@@ -234,6 +278,7 @@ class Customer360Screen(AgentScreen[None]):
                 cell(case.due_at.replace("T", " ")[:16]),
                 key=case.id,
             )
+        _keep_row(table, cursor)
         tabs = self.query_one(TabbedContent)
         tabs.get_tab("tab-cases").label = Content(
             t("c360.tab.cases_count", count=len(view.open_cases))

@@ -57,6 +57,11 @@ class QueueScreen(AgentScreen[None]):
         if self.page is not None:
             self.load(self.page.offset)
 
+    def disclosure_changed(self, customer_id: str) -> None:
+        if self.page is not None and any(item.customer_id == customer_id
+                                         for item in self.page.items):
+            self.show(self.page)
+
     @work(thread=True, exclusive=True, group="queue")
     def load(self, offset: int) -> None:
         app = self.agent_app

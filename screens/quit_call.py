@@ -56,6 +56,6 @@ class QuitCallScreen(AgentModal[bool]):
         saved = self.use_store(lambda connection: app.call_recorder.save(
             connection, call.flow, call.closing, call.notes))
         if saved:
-            app.call_from_thread(app.exit)
+            app.call_from_thread(app.leave)
         else:  # use_store has said why; the call stays open, in memory and on screen
             app.call_from_thread(self.dismiss, False)

@@ -120,12 +120,24 @@ class SearchScreen(AgentScreen[None]):
         if status != self._shown_status:  # each repaint is bytes down an agent's SSH link
             self._shown_status = status
             self.query_one("#search-status", Static).update(Content(status))
+        self._show_rows()
+
+    def disclosure_changed(self, customer_id: str) -> None:
+        """A customer in the list verified, or masked again: the list redrawn at once, so F3
+        back to it never shows what the call no longer allows."""
+        if any(hit.customer_id == customer_id for hit in self._hits):
+            self._show_rows()
+
+    def _show_rows(self) -> None:
+        t = self.agent_app.t
         rows = [(hit.customer_id, self.agent_app.disclosure_for(hit.customer_id).tier)
                 for hit in self._hits]
         if rows == self._shown_rows:
             return  # the same customers, shown the same way (often: none yet): leave the table
+        same_customers = [row[0] for row in rows] == [row[0] for row in self._shown_rows]
         self._shown_rows = rows
         table = self.query_one("#results", DataTable)
+        cursor = table.cursor_row if same_customers else 0
         table.clear()
         for hit in self._hits:
             disclosure = self.agent_app.disclosure_for(hit.customer_id)
@@ -138,6 +150,8 @@ class SearchScreen(AgentScreen[None]):
                 cell(disclosure.card(hit.matched_card)),
                 key=hit.customer_id,
             )
+        if 0 < cursor < table.row_count:  # redrawn masked or unmasked: the same row
+            table.move_cursor(row=cursor, animate=False)
 
     def _status(self, kind: QueryKind, more: bool, t) -> str:
         if kind is QueryKind.EMPTY:

@@ -10,7 +10,7 @@ import msgspec
 from screens.call import CallScreen
 from screens.customer_360 import Customer360Screen
 from screens.widgets.checklist import Checklist
-from tests.screen import screen_text, wait_for, wait_for_screen
+from tests.screen import screen_text, wait_for, wait_for_screen, widget_text
 
 
 class Caller(msgspec.Struct, frozen=True):
@@ -43,6 +43,83 @@ def assert_no_pii(app, caller: Caller, typed: tuple[str, ...] = ()) -> None:
     text = screen_text(app).replace(" ", "")
     for secret in {caller.mobile, caller.id_number, *caller.cards} - set(typed):
         assert secret not in text, f"{secret} is on screen before verification"
+
+
+def secrets(caller: Caller) -> set[str]:
+    """What must never be on screen unless this call's verification earned it."""
+    return {caller.name, caller.mobile, caller.id_number, *caller.cards}
+
+
+def assert_stack_masked(app, caller: Caller) -> None:
+    """No screen in the stack, in front or behind, holds the caller's full name, mobile, ID
+    number or card numbers."""
+    for screen in app.screen_stack:
+        text = widget_text(screen).replace(" ", "")
+        for secret in secrets(caller):
+            assert secret not in text, f"{secret} is still in {type(screen).__name__}"
+
+
+async def walk_back_masked(pilot, caller: Caller) -> None:
+    """F3 through the stack as the agent would, down to the search: each screen as it is drawn
+    in front shows nothing of the caller unmasked."""
+    app = pilot.app
+    while True:
+        await pilot.pause()
+        text = screen_text(app).replace(" ", "")
+        for secret in secrets(caller):
+            assert secret not in text, f"{secret} on {type(app.screen).__name__} after F3"
+        depth = len(app.screen_stack)
+        if depth == 1:
+            return
+        await pilot.press("f3")
+        await wait_for(pilot, lambda: len(app.screen_stack) < depth)
+
+
+async def search_and_open(pilot, caller: Caller) -> None:
+    """F2, the last six of the caller's ID (nothing the masking hides), Enter: their 360."""
+    from screens.search import SearchScreen
+
+    app = pilot.app
+    await wait_for(pilot, lambda: app.store is not None)
+    await pilot.press("f2")
+    screen = await wait_for_screen(pilot, SearchScreen)
+    screen.query_one("#query").value = ""
+    await pilot.press(*caller.id_number[-6:])
+    await wait_for(pilot, lambda: any(hit.customer_id == caller.id for hit in screen._hits))
+    screen.open_customer(caller.id)
+    await wait_for_screen(pilot, Customer360Screen)
+    await wait_for(pilot, lambda: app.screen.view is not None)
+
+
+async def verify(pilot, caller: Caller) -> None:
+    """F7 from the workspace, the right answers: verified."""
+    from agent_tui.domain.masking import Tier
+    from screens.verify import VerifyScreen
+
+    await pilot.press("f7")
+    await wait_for_screen(pilot, VerifyScreen)
+    await type_answers(pilot, {"name": caller.name, "id_last6": caller.id_number[-6:],
+                               "mobile": caller.mobile})
+    await wait_for_screen(pilot, CallScreen)
+    await wait_for(pilot, lambda: pilot.app.disclosure_for(caller.id).tier >= Tier.BASIC)
+
+
+async def freeze_a_card(pilot, store: Path) -> None:
+    """F12, the first operation (freeze the active card), the code from the demo SMS outbox."""
+    from agent_tui.domain.masking import Tier
+
+    app = pilot.app
+    outbox = store.with_name("sms-outbox.log")
+    await pilot.press("f12")
+    await wait_for(pilot, lambda: app.screen.query("#operations")
+                   and app.screen.query_one("#operations").option_count > 0)
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: outbox.exists() and "code " in outbox.read_text())
+    code = outbox.read_text().split("code ")[-1][:6]
+    await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "step-up-code")
+    await pilot.press(*code, "enter")
+    await wait_for_screen(pilot, CallScreen)
+    await wait_for(pilot, lambda: app.disclosure_for(app.call.customer_id).tier is Tier.FULL)
 
 
 async def open_360(pilot, customer_id: str) -> None:

@@ -47,3 +47,36 @@ async def wait_for_screen(pilot, screen_type: type, timeout: float = 10.0):
 
     await wait_for(pilot, ready, timeout)
     return pilot.app.screen
+
+
+def _plain(value: object) -> str:
+    plain = getattr(value, "plain", None)
+    return plain if isinstance(plain, str) else "" if value is None else str(value)
+
+
+def widget_text(screen) -> str:
+    """Everything the widgets of ``screen`` hold to draw, in front or not: the text of every
+    Static (labels, tabs and buttons included), table cell, option, input and text area, and
+    border titles. A screen behind another is not re-rendered until it comes back to the front;
+    this reads what it would draw then."""
+    from textual.widgets import Button, DataTable, Input, OptionList, Static, TextArea
+
+    parts: list[str] = []
+    for widget in screen.walk_children(with_self=False):
+        if isinstance(widget, Static):
+            parts.append(_plain(widget.content))
+        elif isinstance(widget, Button):
+            parts.append(_plain(widget.label))
+        elif isinstance(widget, DataTable):
+            for row in range(widget.row_count):
+                parts.extend(_plain(value) for value in widget.get_row_at(row))
+        elif isinstance(widget, OptionList):
+            parts.extend(_plain(widget.get_option_at_index(index).prompt)
+                         for index in range(widget.option_count))
+        elif isinstance(widget, Input):
+            parts.append(widget.value)
+        elif isinstance(widget, TextArea):
+            parts.append(widget.text)
+        parts.extend(_plain(title) for title in (widget.border_title, widget.border_subtitle)
+                     if title)
+    return "\n".join(parts)

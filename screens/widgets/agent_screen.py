@@ -41,6 +41,17 @@ class AgentScreen(Screen[ResultType], Generic[ResultType]):
     def agent_app(self) -> AgentApp:
         return self.app  # type: ignore[return-value]
 
+    # -- what the app tells every screen in the stack ------------------------------------------
+
+    def disclosure_changed(self, customer_id: str) -> None:
+        """What may be shown of ``customer_id`` changed (a reveal, or masked again when the call
+        ended): a screen showing anything of that customer redraws it, at once, even when it is
+        not the screen in front (``AgentApp.set_disclosure`` calls this)."""
+
+    def facts_changed(self, customer_id: str) -> None:
+        """Something about ``customer_id`` changed in the store (a case opened or closed, a call
+        ended): a screen showing it reads it again (``AgentApp.customer_facts_changed``)."""
+
     def read_store(
         self, read: Callable[[CustomerRepository], T], show: Callable[[T], None]
     ) -> None:
