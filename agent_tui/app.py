@@ -36,6 +36,9 @@ if TYPE_CHECKING:
     from screens.widgets.draft_keeper import DraftKeeper
 
 APP_ACTION_IDS = tuple(entry.id for entry in DEFAULT_KEYMAP if entry.app_level)
+# The app's actions that need an agent: everything but help, back and quit.
+_NEEDS_SIGN_IN = frozenset(entry.action for entry in DEFAULT_KEYMAP if entry.app_level
+                           and entry.id not in ("help", "back", "quit"))
 Clock = Callable[[], datetime]
 
 
@@ -70,6 +73,7 @@ class AgentApp(CaseActions, SyncActions, App[None]):
         # typed while it opens waits for it instead of being lost.
         self.store_opened = threading.Event()
         self._settled = False
+        self._offer_after_sign_in = False  # drafts wait for the sign-in: one dialog at a time
         # What identity verification has earned per customer in this call; masked by default.
         self.disclosures: dict[str, Disclosure] = {}
         # The call in progress, if any: it outlives its workspace (F2 to find the caller).
@@ -176,6 +180,15 @@ class AgentApp(CaseActions, SyncActions, App[None]):
 
     def _signed_in(self) -> None:
         self.sub_title = self.agent_line()
+        if self._offer_after_sign_in:
+            self._offer_after_sign_in = False
+            self.offer_interrupted_call()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Nobody works without an identity: until the sign-in is done, only help and quit."""
+        if action in _NEEDS_SIGN_IN and not self.config.agent.is_signed_in:
+            return False
+        return super().check_action(action, parameters)
 
     def wait_for_store(self, timeout: float = 60.0) -> Store | None:
         """From a worker thread: the store once it is open, or None if it could not be."""
@@ -224,7 +237,10 @@ class AgentApp(CaseActions, SyncActions, App[None]):
         import screens.customer_360  # noqa: F401  (loaded now rather than on the first open)
 
         gc.freeze()
-        self.offer_interrupted_call()
+        if self.config.agent.is_signed_in:
+            self.offer_interrupted_call()
+        else:  # the drafts are the agent's: offered once they have said who they are
+            self._offer_after_sign_in = True
 
     # -- the call ------------------------------------------------------------------------------
 
