@@ -155,8 +155,9 @@ async def test_a_consultation_for_an_unknown_caller_found_during_the_call(writab
         await wait_for(pilot, lambda: app.call is None)
 
     connection = sqlite3.connect(writable_store)
-    call_id, request_type, wrap_up, csat, overrides = connection.execute(
-        "SELECT id, request_type, wrap_up, csat, overrides FROM calls").fetchone()
+    call_id, customer_id, request_type, wrap_up, csat, overrides = connection.execute(
+        "SELECT id, customer_id, request_type, wrap_up, csat, overrides FROM calls").fetchone()
+    assert customer_id == caller.id  # found during the call: the call is theirs
     assert (request_type, csat, overrides) == ("consultation", None, 1)
     assert wrap_up == "caller_hung_up"
     stored = events(connection, call_id)

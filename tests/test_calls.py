@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from datetime import datetime, timedelta
 
@@ -59,6 +60,22 @@ def test_a_call_saved_as_it_goes_keeps_every_event_once(connection):
     ).fetchone()
     assert row == ("C1", "2026-11-23T10:00:20.000", "complaint", "passed", 1, 1, 1, 4, 9, 1,
                    "COMPL", "客户投诉ATM吞卡")
+
+
+def test_a_caller_found_during_the_call_is_stored_on_the_call(connection):
+    connection.execute("INSERT INTO customers (id, name, name_pinyin, name_initials, gender, "
+                       "birth_date, id_number, id_last6, mobile, segment, risk_level, "
+                       "customer_since) VALUES ('C7', '王芳', 'wangfang', 'wf', 'F', "
+                       "'1990-01-01', 'x', 'x', 'x', 'mass', 2, '2020-01-01')")
+    flow = CallFlow(small_library(), T0)  # an unknown caller: saved as the workspace opens
+    recorder = CallRecorder("call-3", "A1024")
+    recorder.save(connection, flow)
+    flow.attach_customer("C7", _at(30))
+    recorder.save(connection, flow)
+    assert connection.execute("SELECT customer_id FROM calls").fetchone() == ("C7",)
+    [mutation] = [json.loads(args) for (args,) in connection.execute(
+        "SELECT args_json FROM outbox WHERE name = 'call.record' ORDER BY seq DESC LIMIT 1")]
+    assert mutation["customer_id"] == "C7"
 
 
 def test_the_event_record_cannot_be_changed(connection):

@@ -73,13 +73,16 @@ class CallRecorder:
                              ensure_ascii=False, sort_keys=True))
                  for event in new],
             )
+            # An unknown caller found during the call is the call's from then on.
             connection.execute(
-                "UPDATE calls SET ended_at = ?, request_type = ?, verification = ?, "
+                "UPDATE calls SET customer_id = coalesce(?, customer_id), ended_at = ?, "
+                "request_type = ?, verification = ?, "
                 "phrases_used = ?, forbidden_caught = ?, overrides = ?, csat = ?, nps = ?, "
                 "first_contact_resolution = ?, wrap_up = ?, notes = ?, version = version + 1 "
                 "WHERE id = ?",
                 (
-                    _iso(flow.ended_at) if flow.ended_at else None, flow.request_type,
+                    flow.customer_id, _iso(flow.ended_at) if flow.ended_at else None,
+                    flow.request_type,
                     flow.verification_status, flow.count(EventKind.PHRASE_USED),
                     flow.count(EventKind.FORBIDDEN_CAUGHT), flow.count(EventKind.OVERRIDE),
                     closing.csat, closing.nps,
