@@ -51,6 +51,7 @@ class CaseActions:
 
         if call is not None and call is self.call:  # the closing summary reads it out
             self.call.case = CaseLink(case.id, case.number, case.due_at.strftime("%Y-%m-%d %H:%M"))
+        self.customer_facts_changed(case.customer_id)  # a 360 behind counts it
         self.notify(self.t("case.opened", number=case.number,
                            due=case.due_at.strftime("%Y-%m-%d %H:%M")))
 

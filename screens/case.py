@@ -217,6 +217,8 @@ class CaseScreen(AgentScreen[None]):
 
     def changed(self, clear_note: bool, announce: str) -> None:
         self.query_one("#case-error", Static).update("")
+        if self.view is not None:  # resolved, closed, reopened: a 360 behind counts it again
+            self.agent_app.customer_facts_changed(self.view.case.customer_id)
         if clear_note:
             self.query_one("#case-note", TextArea).load_text("")
             self.keeper.reopen()

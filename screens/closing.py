@@ -89,7 +89,8 @@ class ClosingScreen(AgentModal[bool]):
         )
         reasons = self.query("#end-reason")
         reason = reasons.first(Input).value if reasons else ""
-        refusal = self.call.end(closing, self.agent_app.now(), reason)
+        refusal = self.call.end(closing, self.agent_app.now(), reason,
+                                self.call.summary().sentence(self.agent_app.language))
         if refusal is not None:
             self.query_one("#closing-error", Static).update(Content(t("closing.need_reason")))
             self.set_focus(self.query_one("#end-reason"))

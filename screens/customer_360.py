@@ -251,13 +251,18 @@ class Customer360Screen(AgentScreen[None]):
         table = self.query_one("#table-history", DataTable)
         cursor = table.cursor_row
         table.clear()
+        messages = self.agent_app.catalog.messages
         for row in view.interactions.rows:
+            # A call made here: its wrap-up code is its outcome; a call that ended before its
+            # request type was chosen has none.
+            outcome = next((t(key) for key in (f"outcome.{row.outcome}", f"wrap_up.{row.outcome}")
+                            if key in messages), row.outcome)
             table.add_row(
                 cell(row.at.replace("T", " ")[:16]),
                 cell(t(f"channel.{row.channel}")),
-                cell(t(f"category.{row.category}")),
+                cell(t(f"category.{row.category}") if row.category else ""),
                 cell(row.summary),
-                cell(t(f"outcome.{row.outcome}")),
+                cell(outcome),
                 cell(row.agent_id),
                 key=row.id,
             )

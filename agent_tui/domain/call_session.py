@@ -228,8 +228,9 @@ class CallSession:
         return summarise(self.flow, self.own_notes(), self.operations,
                          case.number if case else "", case.due if case else "")
 
-    def end(self, closing: Closing, at: datetime, override_reason: str = "") -> Refusal | None:
-        refusal = self.flow.end(at, override_reason)
+    def end(self, closing: Closing, at: datetime, override_reason: str = "",
+            summary: str = "") -> Refusal | None:
+        refusal = self.flow.end(at, override_reason, summary)
         if refusal is None:
             self.closing = closing
         return refusal

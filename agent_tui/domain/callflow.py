@@ -187,9 +187,11 @@ class CallFlow:
         while self.ended_at is None and not self.is_last_stage:
             self.advance(at, override_reason)
 
-    def end(self, at: datetime, override_reason: str = "") -> Refusal | None:
+    def end(self, at: datetime, override_reason: str = "", summary: str = ""
+            ) -> Refusal | None:
         """End the call; refused while a required step of this stage is open, unless a reason
-        is given (the caller hung up), which is recorded with what was still open."""
+        is given (the caller hung up), which is recorded with what was still open. ``summary``
+        (what the closing read out) goes on the record: the customer's history shows it."""
         if self.ended_at is not None:
             return None
         open_steps = self.open_required()
@@ -199,7 +201,7 @@ class CallFlow:
                 return refusal
             self._override(at, override_reason, refusal)
         self.ended_at = at
-        self._record(at, EventKind.CALL_ENDED)
+        self._record(at, EventKind.CALL_ENDED, detail={"summary": summary} if summary else None)
         return None
 
     # -- what the record says --------------------------------------------------------------

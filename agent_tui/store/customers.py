@@ -216,13 +216,23 @@ class CustomerRepository:
     def interactions(
         self, customer_id: str, offset: int = 0, limit: int = PAGE_SIZE
     ) -> Page[Interaction]:
+        """The customer's contacts across channels, newest first: the master data's, and the
+        calls made on this workstation once they ended (their summary is what the closing read
+        out, their outcome the wrap-up code)."""
         total = self.connection.execute(
-            "SELECT count(*) FROM interactions WHERE customer_id = ?", (customer_id,)
+            "SELECT (SELECT count(*) FROM interactions WHERE customer_id = ?) + "
+            "(SELECT count(*) FROM calls WHERE customer_id = ? AND ended_at IS NOT NULL)",
+            (customer_id, customer_id),
         ).fetchone()[0]
         rows = self.connection.execute(
             "SELECT id, at, channel, category, agent_id, summary, outcome FROM interactions "
-            "WHERE customer_id = ? ORDER BY at DESC, id DESC LIMIT ? OFFSET ?",
-            (customer_id, limit, offset),
+            "WHERE customer_id = ? UNION ALL "
+            "SELECT c.id, c.started_at, 'phone', coalesce(c.request_type, ''), c.agent_id, "
+            "coalesce((SELECT json_extract(e.detail, '$.summary') FROM call_events e "
+            "WHERE e.call_id = c.id AND e.kind = 'call_ended'), ''), c.wrap_up FROM calls c "
+            "WHERE c.customer_id = ? AND c.ended_at IS NOT NULL "
+            "ORDER BY 2 DESC, 1 DESC LIMIT ? OFFSET ?",
+            (customer_id, customer_id, limit, offset),
         ).fetchall()
         return Page(tuple(Interaction(*row) for row in rows), offset, total)
 
