@@ -351,7 +351,11 @@ class AgentApp(CaseActions, SyncActions, App[None]):
             self.call_draft.forget() if saved else self.call_draft.stop()
             self.call_draft = None
         if call is not None and saved and call.callback_id:
-            self.complete_callback(call.callback_id, call.id)
+            if call.closing.reached_customer:
+                self.complete_callback(call.callback_id, call.id, call.customer_id)
+            else:  # the line dropped: tried, not done; the callback stays in the queue
+                self.attempt_callback(call.callback_id, call.id, call.customer_id,
+                                      call.closing.wrap_up)
         self.mask_all()
         if call is not None and call.customer_id:
             self.customer_facts_changed(call.customer_id)  # its history shows this call

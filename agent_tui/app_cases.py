@@ -1,6 +1,7 @@
 """The app's part in cases: F4 opens the queue from anywhere; a case form opened from the call
 (prefilled from it) or from a 360; a callback from the queue starts its call with the case loaded,
-and is marked done when that call ends. Mixed into AgentApp (app.py holds the rest)."""
+and is marked done when that call reaches the customer (an attempt, if the caller hung up). Mixed
+into AgentApp (app.py holds the rest)."""
 
 from __future__ import annotations
 
@@ -83,11 +84,25 @@ class CaseActions:
         self.show_call()
 
     @work(thread=True, group="callback", exit_on_error=False)
-    def complete_callback(self: AgentApp, callback_id: str, call_id: str) -> None:
+    def complete_callback(self: AgentApp, callback_id: str, call_id: str,
+                          customer_id: str) -> None:
         from agent_tui.store import callbacks
 
         callbacks.complete(self.store.connection(), callback_id, agent_id=self.config.agent.id,
                            at=self.now(), call_id=call_id)
+        self.call_from_thread(self.customer_facts_changed, customer_id)  # off the queue
+
+    @work(thread=True, group="callback", exit_on_error=False)
+    def attempt_callback(self: AgentApp, callback_id: str, call_id: str, customer_id: str,
+                         outcome: str) -> None:
+        from agent_tui.store import callbacks
+
+        count = callbacks.attempt(self.store.connection(), callback_id,
+                                  agent_id=self.config.agent.id, at=self.now(),
+                                  outcome=outcome, call_id=call_id)
+        self.call_from_thread(self.customer_facts_changed, customer_id)  # the queue counts it
+        self.call_from_thread(self.notify, self.t("callback.attempted", count=count),
+                              severity="warning")
 
     def offer_case_drafts(self: AgentApp, drafts: list[Draft]) -> None:
         """After a restart: notes and case forms the agent was typing, offered back."""

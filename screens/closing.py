@@ -13,13 +13,13 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
-from agent_tui.domain.call_session import CallSession, Closing
+from agent_tui.domain.call_session import CALLER_HUNG_UP, CallSession, Closing
 from screens.widgets.agent_modal import AgentModal
 from screens.widgets.key_bar import KeyBar
 from screens.widgets.safe import safe
 from screens.widgets.safe_input import SafeInput
 
-HUNG_UP = "caller_hung_up"
+HUNG_UP = CALLER_HUNG_UP
 WRAP_UPS = ("resolved", "information_given", "case_opened", "transferred", "callback", HUNG_UP)
 
 

@@ -62,6 +62,12 @@ class QueueScreen(AgentScreen[None]):
                                          for item in self.page.items):
             self.show(self.page)
 
+    def facts_changed(self, customer_id: str) -> None:
+        """A case or callback of this customer changed (a callback made or tried): read again."""
+        if self.page is not None and any(item.customer_id == customer_id
+                                         for item in self.page.items):
+            self.load(self.page.offset)
+
     @work(thread=True, exclusive=True, group="queue")
     def load(self, offset: int) -> None:
         app = self.agent_app
@@ -96,6 +102,8 @@ class QueueScreen(AgentScreen[None]):
                 shown = app.disclosure_for(item.customer_id)
                 status = (t(f"case.status.{item.status}") if item.kind == "case"
                           else t("queue.callback_due", due=due.strftime("%m-%d %H:%M")))
+                if item.attempts:
+                    status += t("queue.attempts", count=item.attempts)
                 table.add_row(
                     cell(when, style), cell(t(f"queue.kind_{item.kind}"), style),
                     cell(item.number), cell(shown.name(item.customer_name)), cell(item.title),

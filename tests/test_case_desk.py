@@ -12,7 +12,7 @@ from screens.case_action import CaseActionScreen
 from screens.case_form import CaseFormScreen
 from screens.queue import QueueScreen
 from tests.call_driver import a_caller, assert_no_pii, focus, open_360, start_call
-from tests.screen import screen_text, wait_for, wait_for_screen
+from tests.screen import screen_text, wait_for, wait_for_screen, widget_text
 
 
 def _rows(store, sql: str, *args) -> list[tuple]:
@@ -173,3 +173,48 @@ async def test_a_callback_in_the_queue_starts_its_call_with_the_case_loaded(writ
         app.call.end(Closing(wrap_up="resolved"), app.now(), "test")
         app.end_call(True)
         await wait_for(pilot, lambda: callbacks.get(connection, callback.id).status == "done")
+
+
+async def test_a_callback_whose_caller_hung_up_stays_in_the_queue(writable_store, make_app):
+    from datetime import datetime
+
+    from agent_tui.store import Store, callbacks
+    from screens.call import CallScreen
+    from screens.closing import ClosingScreen
+    from screens.override import OverrideScreen
+
+    caller = a_caller(writable_store, offset=87)
+    connection = Store.open(writable_store).connection()
+    callback = callbacks.schedule(connection, agent_id="A1024", customer_id=caller.id,
+                                  due=datetime(2026, 11, 21, 10, 0), reason="回访挂失进度",
+                                  at=datetime(2026, 11, 20, 9, 5))
+    app = make_app(writable_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: app.store is not None)
+        await pilot.press("f4")
+        queue = await wait_for_screen(pilot, QueueScreen)
+        await wait_for(pilot, lambda: queue.page is not None)
+        table = queue.query_one("#queue-table")
+        table.move_cursor(row=table.get_row_index(f"callback:{callback.id}"))
+        await pilot.press("enter")
+        await wait_for_screen(pilot, CallScreen)
+        call = app.call
+        await pilot.press("f6")  # nobody answers properly: the caller hangs up
+        await wait_for_screen(pilot, OverrideScreen)
+        await pilot.press("tab", "enter")
+        await wait_for_screen(pilot, ClosingScreen)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.call is None)
+        await wait_for(pilot, lambda: callbacks.attempts(connection, callback.id) == 1)
+        assert callbacks.get(connection, callback.id).status == "scheduled"
+        await wait_for(pilot, lambda: any("attempt" in note.message
+                                          for note in app._notifications))
+        await pilot.press("f4")
+        queue = await wait_for_screen(pilot, QueueScreen)
+        await wait_for(pilot, lambda: queue.page is not None and any(
+            item.id == callback.id and item.attempts == 1 for item in queue.page.items))
+        assert "1 attempt(s)" in widget_text(queue)
+    assert _rows(writable_store, "SELECT call_id, outcome FROM callback_attempts") == [
+        (call.id, "caller_hung_up")]
+    assert _rows(writable_store, "SELECT count(*) FROM outbox WHERE name = "
+                 "'callback.attempt'") == [(1,)]

@@ -165,6 +165,30 @@ def test_a_callback_needs_a_reason_and_a_time_to_come(connection, customer_id):
         assert refused.value.key == key
 
 
+def test_a_callback_call_that_did_not_reach_the_customer_is_an_attempt(connection,
+                                                                      customer_id):
+    callback = callbacks.schedule(connection, agent_id="A1024", customer_id=customer_id,
+                                  due=NOW + timedelta(hours=1), reason="回访退款", at=NOW)
+    assert callbacks.attempt(connection, callback.id, agent_id="A1024", outcome="caller_hung_up",
+                             at=NOW + timedelta(hours=1), call_id="call-1") == 1
+    assert callbacks.attempt(connection, callback.id, agent_id="A1024", outcome="caller_hung_up",
+                             at=NOW + timedelta(hours=2), call_id="call-2") == 2
+    assert callbacks.get(connection, callback.id).status == "scheduled"  # still to be made
+    [item] = [item for item in my_queue(connection, "A1024")[0] if item.id == callback.id]
+    assert item.attempts == 2
+    sent = [name for (name,) in connection.execute(
+        "SELECT name FROM outbox WHERE name LIKE 'callback.%' ORDER BY seq")]
+    assert sent == ["callback.schedule", "callback.attempt", "callback.attempt"]
+    audited = connection.execute("SELECT count(*) FROM audit_log WHERE action = "
+                                 "'callback.attempt'").fetchone()[0]
+    assert audited == 2
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        connection.execute("DELETE FROM callback_attempts")
+    callbacks.complete(connection, callback.id, agent_id="A1024", at=NOW + timedelta(hours=3))
+    assert callbacks.attempt(connection, callback.id, agent_id="A1024", outcome="caller_hung_up",
+                             at=NOW + timedelta(hours=4)) == 2  # done: nothing more to try
+
+
 def test_drafts_are_replaced_on_each_save_and_gone_when_discarded(connection):
     drafts.save(connection, "call:1", "call", "A1024", {"notes": "客户"}, NOW)
     drafts.save(connection, "call:1", "call", "A1024", {"notes": "客户来电"}, NOW)

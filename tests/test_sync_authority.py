@@ -66,3 +66,44 @@ def test_the_conflict_payload_is_json(hub, agent):
     agent.sync(hub.url)
     current = agent.connection.execute("SELECT current_json FROM sync_conflicts").fetchone()[0]
     assert json.loads(current)["version"] == 5
+
+
+def test_a_callback_attempt_reaches_the_hub_and_the_callback_stays_open(hub, agent):
+    from datetime import datetime, timedelta
+
+    from agent_tui.hub.schema import callback_attempts, callbacks
+    from agent_tui.store import callbacks as local_callbacks
+
+    now = datetime.now()
+    callback = local_callbacks.schedule(agent.connection, agent_id="A1024",
+                                        customer_id=agent.customer(), due=now + timedelta(hours=1),
+                                        reason="回访退款", at=now)
+    local_callbacks.attempt(agent.connection, callback.id, agent_id="A1024",
+                            outcome="caller_hung_up", at=now, call_id="call-1")
+    report = agent.sync(hub.url)
+    assert report.ok and report.refused == 0
+    with reading(hub.engine) as connection:
+        status = connection.execute(select(callbacks.c.status).where(
+            callbacks.c.id == callback.id)).scalar()
+        tried = connection.execute(select(callback_attempts.c.call_id,
+                                          callback_attempts.c.outcome,
+                                          callback_attempts.c.agent_id)).all()
+    assert status == "scheduled"
+    assert [tuple(row) for row in tried] == [("call-1", "caller_hung_up", "A1024")]
+
+
+def test_a_hub_database_of_schema_1_gets_the_callback_attempts(tmp_path):
+    from sqlalchemy import inspect, text
+
+    from agent_tui.hub.database import LATEST, connect, migrate, schema_version
+
+    url = f"sqlite:///{tmp_path / 'old-hub.db'}"
+    engine = connect(url)
+    with engine.begin() as connection:  # as a hub of the first schema left it
+        connection.execute(text("DROP TABLE callback_attempts"))
+        connection.execute(text("UPDATE hub_meta SET value = '1' WHERE key = 'schema_version'"))
+    assert migrate(engine) == LATEST == 2
+    with engine.connect() as connection:
+        assert schema_version(connection) == 2
+    assert "callback_attempts" in inspect(engine).get_table_names()
+    engine.dispose()

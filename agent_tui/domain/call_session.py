@@ -29,6 +29,8 @@ from agent_tui.domain.verification import (
 
 # The verification stage's steps the verification form does: ticked when it resolves.
 VERIFICATION_STEPS = ("verification.ask_name", "verification.ask_factors")
+# The wrap-up code of a call that did not reach the customer, whatever stage it was at.
+CALLER_HUNG_UP = "caller_hung_up"
 
 
 class Closing(msgspec.Struct, frozen=True):
@@ -38,6 +40,11 @@ class Closing(msgspec.Struct, frozen=True):
     nps: int | None = None  # 0-10
     first_contact_resolution: bool | None = None
     wrap_up: str = ""
+
+    @property
+    def reached_customer(self) -> bool:
+        """Whether the call spoke with the customer: a callback is done only then."""
+        return self.wrap_up != CALLER_HUNG_UP
 
     def __post_init__(self) -> None:
         if self.csat is not None and not 1 <= self.csat <= 5:

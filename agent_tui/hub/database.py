@@ -91,7 +91,13 @@ def _v1_tables(connection: Connection) -> None:
             "CREATE INDEX IF NOT EXISTS hub_change_log_txid ON change_log (audience, txid, seq)"))
 
 
-MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_v1_tables,)
+def _v2_callback_attempts(connection: Connection) -> None:
+    from agent_tui.hub.schema import callback_attempts
+
+    callback_attempts.create(connection, checkfirst=True)  # v1 made it on a new database
+
+
+MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_v1_tables, _v2_callback_attempts)
 LATEST = len(MIGRATIONS)
 
 

@@ -8,6 +8,7 @@ from agent_tui.hub.case_mutations import add_note, change_case, open_case, reass
 from agent_tui.hub.mutations import MutationContext, Outcome
 from agent_tui.hub.record_mutations import (
     append_audit,
+    attempt_callback,
     complete_callback,
     flag_customer,
     perform_operation,
@@ -25,6 +26,7 @@ HANDLERS: dict[str, Callable[[MutationContext, dict], Outcome]] = {
     "case.attach_contact": add_note,
     "callback.schedule": schedule_callback,
     "callback.complete": complete_callback,
+    "callback.attempt": attempt_callback,
     "call.record": record_call,
     "customer.flag": flag_customer,
     "operation.perform": perform_operation,

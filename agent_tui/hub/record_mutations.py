@@ -23,6 +23,7 @@ from agent_tui.hub.mutations import (
 from agent_tui.hub.schema import (
     audit_log,
     call_events,
+    callback_attempts,
     callbacks,
     calls,
     customer_flags,
@@ -58,6 +59,24 @@ def complete_callback(context: MutationContext, args: dict) -> Outcome:
         context.connection.execute(update(callbacks).where(callbacks.c.id == callback_id).values(
             status="done", done_at=context.time(args.get("at")),
             call_id=optional_id(args, "call_id"), version=callbacks.c.version + 1))
+    return Outcome("applied")
+
+
+def attempt_callback(context: MutationContext, args: dict) -> Outcome:
+    """A callback's call that did not reach the customer: recorded, the callback stays open."""
+    callback_id = text_arg(args, "callback_id", limit=64)
+    found = context.connection.execute(select(callbacks.c.agent_id).where(
+        callbacks.c.id == callback_id)).first()
+    if found is None:
+        raise Rejected("unknown_callback")
+    if found.agent_id != context.principal.agent_id and context.principal.role != "supervisor":
+        raise Rejected("forbidden")
+    insert_if_absent(context.connection, callback_attempts, {
+        "id": text_arg(args, "id", limit=64), "callback_id": callback_id,
+        "call_id": optional_id(args, "call_id"), "agent_id": context.principal.agent_id,
+        "at": context.time(args.get("at")),
+        "outcome": text_arg(args, "outcome", required=False, limit=64),
+        "received_at": iso(context.now)})
     return Outcome("applied")
 
 

@@ -193,6 +193,15 @@ callbacks = Table(
     Column("version", BigInteger, nullable=False, server_default="1"),
 )
 
+# A callback's call that did not reach the customer: the callback stays open (schema v2).
+callback_attempts = Table(
+    "callback_attempts", metadata,
+    Column("id", String(36), primary_key=True),
+    Column("callback_id", String(36), nullable=False, index=True),
+    Column("call_id", String(36)),
+    *(_text(name) for name in ("agent_id", "at", "outcome", "received_at")),
+)
+
 calls = Table(
     "calls", metadata,
     Column("id", String(36), primary_key=True),

@@ -1,5 +1,6 @@
 """Follow-up calls (回访): scheduled with a time and a reason, from a call's closing or a case, and
-marked done by the call that makes them. The agent's queue lists them with the cases."""
+marked done by the call that reaches the customer; a call that does not (the caller hung up) is
+recorded as an attempt and the callback stays open. The agent's queue lists them with the cases."""
 
 from __future__ import annotations
 
@@ -74,3 +75,32 @@ def complete(connection: sqlite3.Connection, callback_id: str, *, agent_id: str,
                            {"id": callback_id, "call_id": call_id, "at": iso(at)}, at)
             audit.record(connection, agent_id=agent_id, action="callback.done", at=at,
                          detail={"callback_id": callback_id, "call_id": call_id})
+
+
+def attempt(connection: sqlite3.Connection, callback_id: str, *, agent_id: str, at: datetime,
+            outcome: str, call_id: str | None = None) -> int:
+    """The callback's call did not reach the customer (``outcome``: its wrap-up code): the
+    attempt is recorded, the callback stays in the queue. Returns how many attempts it has."""
+    with transaction(connection):
+        customer = connection.execute(
+            "SELECT customer_id FROM callbacks WHERE id = ? AND status = 'scheduled'",
+            (callback_id,)).fetchone()
+        if customer is not None:
+            attempt_id = new_id()
+            connection.execute(
+                "INSERT INTO callback_attempts (id, callback_id, call_id, agent_id, at, outcome) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (attempt_id, callback_id, call_id, agent_id, iso(at), sanitize(outcome)[:64]))
+            outbox.enqueue(connection, "callback.attempt", {
+                "id": attempt_id, "callback_id": callback_id, "call_id": call_id,
+                "outcome": outcome, "at": iso(at)}, at)
+            audit.record(connection, agent_id=agent_id, action="callback.attempt", at=at,
+                         customer_id=customer[0],
+                         detail={"callback_id": callback_id, "call_id": call_id,
+                                 "outcome": outcome})
+        return attempts(connection, callback_id)
+
+
+def attempts(connection: sqlite3.Connection, callback_id: str) -> int:
+    return connection.execute("SELECT count(*) FROM callback_attempts WHERE callback_id = ?",
+                              (callback_id,)).fetchone()[0]

@@ -30,6 +30,7 @@ class QueueItem(msgspec.Struct, frozen=True):
     due_at: str
     breached: bool
     paused: bool
+    attempts: int = 0  # a callback's calls that did not reach the customer
 
     def overdue(self, now: datetime) -> bool:
         return self.breached or self.due_at < iso(now)
@@ -51,7 +52,9 @@ _PAGE = f"""
     SELECT q.kind, coalesce(c.id, b.id), coalesce(c.customer_id, b.customer_id), cu.name,
            coalesce(c.number, k.number, ''), coalesce(c.title, b.reason),
            coalesce(c.status, b.status), coalesce(c.priority, ''), q.due_at,
-           c.breached_at IS NOT NULL, q.paused
+           c.breached_at IS NOT NULL, q.paused,
+           CASE WHEN q.kind = 'callback' THEN (SELECT count(*) FROM callback_attempts a
+                                               WHERE a.callback_id = b.id) ELSE 0 END
     FROM ({_ORDER}) q
     LEFT JOIN cases c ON q.kind = 'case' AND c.rowid = q.rid
     LEFT JOIN callbacks b ON q.kind = 'callback' AND b.rowid = q.rid
@@ -71,4 +74,4 @@ def my_queue(connection: sqlite3.Connection, agent_id: str, offset: int = 0,
         " + (SELECT count(*) FROM callbacks WHERE agent_id = :agent AND status = 'scheduled')",
         {"agent": agent_id},
     ).fetchone()[0]
-    return [QueueItem(*row[:9], bool(row[9]), bool(row[10])) for row in rows], total
+    return [QueueItem(*row[:9], bool(row[9]), bool(row[10]), row[11]) for row in rows], total

@@ -349,6 +349,25 @@ _V8_TABLES = (
     """,
 )
 
+# v9: each attempt to make a callback (回访) that did not reach the customer (the line dropped,
+# the caller hung up): the callback stays open, and its attempts are on the record.
+_V9_TABLES = (
+    """
+    CREATE TABLE IF NOT EXISTS callback_attempts (
+        id TEXT PRIMARY KEY,
+        callback_id TEXT NOT NULL REFERENCES callbacks (id),
+        call_id TEXT,
+        agent_id TEXT NOT NULL,
+        at TEXT NOT NULL,
+        outcome TEXT NOT NULL
+    )
+    """,
+    *_append_only("callback_attempts"),
+)
+_V9_INDEXES = (
+    "CREATE INDEX IF NOT EXISTS callback_attempts_callback ON callback_attempts (callback_id, at)",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, _V1_TABLES, _V1_INDEXES),
     Migration(2, (), _V2_INDEXES),
@@ -358,6 +377,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(6, _V6_TABLES, _V6_INDEXES),
     Migration(7, _V7_TABLES),
     Migration(8, _V8_TABLES),
+    Migration(9, _V9_TABLES, _V9_INDEXES),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version
