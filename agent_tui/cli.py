@@ -153,7 +153,7 @@ def scripts_check(path: Path | None, config_file: Path | None) -> None:
     click.echo(Catalog.load(language).text(
         "library.ok", path=str(folder), stages=len(library.stages),
         procedures=len(library.procedures), phrases=len(library.phrases),
-        rules=len(library.forbidden),
+        rules=len(library.forbidden), groups=len(library.escalation_groups),
     ))
 
 

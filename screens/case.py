@@ -122,6 +122,10 @@ class CaseScreen(AgentScreen[None]):
         app, case = self.agent_app, view.case
         t = app.t
         shown = app.disclosure_for(case.customer_id)
+
+        def group(group_id: str) -> str:
+            return app.library.escalation_group_name(group_id, app.language)
+
         self.query_one("#case-head", Static).update(Content.assemble(
             (case.number, "bold"), "  ", (t(f"case.status.{case.status}"), "bold $accent"), "  ",
             t(f"case.priority.{case.priority}"), "  ",
@@ -129,12 +133,12 @@ class CaseScreen(AgentScreen[None]):
             if case.category in {p.id for p in app.library.procedures} else case.category,
             (" / " + case.sub_category) if case.sub_category else "", "  ",
             safe(shown.name(view.customer_name)), "\n", safe(case.title, "italic"),
-            (f"\n{t('case.escalated_to', target=case.escalated_to)}: "
+            (f"\n{t('case.escalated_to', target=group(case.escalated_to))}: "
              if case.escalated_to else ""), safe(case.escalation_reason),
         ))
         suggestions = [Content.assemble(("\u25b2 ", "bold $text-warning"),
                                         safe(found.reason(app.language)), " \u2192 ",
-                                        (found.target, "bold"))
+                                        safe(group(found.target), "bold"))
                        for found in view.suggestions if found.target != case.escalated_to]
         self.query_one("#case-suggest", Static).update(Content("\n").join(suggestions))
         lines = [Content.assemble((f"{note.at[5:16].replace('T', ' ')} {note.agent_id}  ",

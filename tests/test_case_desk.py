@@ -23,6 +23,20 @@ def _rows(store, sql: str, *args) -> list[tuple]:
         connection.close()
 
 
+async def _choose_group(pilot, group_id: str) -> None:
+    """In the escalate form: ↑↓ to the library's group ``group_id``, Enter (then the reason)."""
+    groups = pilot.app.screen.query_one("#groups")
+    await wait_for(pilot, lambda: pilot.app.focused is groups)
+    await pilot.press("home")
+    for _ in range(groups.option_count):
+        if groups.get_option_at_index(groups.highlighted).id == group_id:
+            break
+        await pilot.press("down")
+    assert groups.get_option_at_index(groups.highlighted).id == group_id
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: pilot.app.focused is pilot.app.screen.query_one("#reason"))
+
+
 async def test_a_case_opened_in_a_call_then_attached_and_worked_from_the_queue(writable_store,
                                                                                make_app):
     caller = a_caller(writable_store, offset=61)
@@ -82,7 +96,8 @@ async def test_a_case_opened_in_a_call_then_attached_and_worked_from_the_queue(w
         await pilot.press("f7")
         await wait_for_screen(pilot, CaseActionScreen)
         await pilot.press("end", "up", "enter")  # Escalate… (the second-last entry)
-        await pilot.press(*"supervisor", "tab", *"客户要求主管回复", "enter")
+        await _choose_group(pilot, "supervisor")
+        await pilot.press(*"客户要求主管回复", "enter")
         await wait_for(pilot, lambda: app.screen.view.case.status == "escalated")
         await pilot.press("f7")
         await wait_for_screen(pilot, CaseActionScreen)
@@ -218,3 +233,39 @@ async def test_a_callback_whose_caller_hung_up_stays_in_the_queue(writable_store
         (call.id, "caller_hung_up")]
     assert _rows(writable_store, "SELECT count(*) FROM outbox WHERE name = "
                  "'callback.attempt'") == [(1,)]
+
+
+async def test_escalation_goes_only_to_a_group_of_the_library(writable_store, make_app):
+    from datetime import datetime
+
+    from agent_tui.domain.sla import SlaPolicy
+    from agent_tui.store import Store
+    from agent_tui.store.cases import CaseDraft, CaseStore
+    from tests.conftest import shipped_library
+
+    caller = a_caller(writable_store, offset=89)
+    case = CaseStore(Store.open(writable_store).connection(), SlaPolicy(), "A1024", "1024").open(
+        CaseDraft(customer_id=caller.id, category="complaint", priority="high",
+                  title="理财产品投诉"), datetime(2026, 11, 23, 9, 0))
+    groups = [group.id for group in shipped_library().escalation_groups]
+    app = make_app(writable_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: app.store is not None)
+        app.push_screen(CaseScreen(case.id))
+        screen = await wait_for_screen(pilot, CaseScreen)
+        await wait_for(pilot, lambda: screen.view is not None)
+        assert "Complaints team" in screen_text(app)  # the rule's suggestion, by its name
+        await pilot.press("f7")
+        dialog = await wait_for_screen(pilot, CaseActionScreen)
+        await pilot.press("end", "up", "enter")  # Escalate…
+        listed = dialog.query_one("#groups")
+        assert [listed.get_option_at_index(index).id
+                for index in range(listed.option_count)] == groups
+        # The serious complaint's suggestion is highlighted, and there is nothing to type in.
+        assert listed.get_option_at_index(listed.highlighted).id == "complaints_team"
+        assert not dialog.query("#first")
+        await pilot.press(*"abc", "enter")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: screen.view.case.status == "escalated")
+        assert screen.view.case.escalated_to == "complaints_team"
+        await wait_for(pilot, lambda: "Escalated to Complaints team" in screen_text(app))

@@ -206,3 +206,44 @@ def test_the_workstation_refuses_to_start_on_an_invalid_library(library_copy, tm
     result = CliRunner().invoke(main, ["run", "--config", str(config)])
     assert result.exit_code == 2
     assert "extra.toml:4:" in result.output and "Traceback" not in result.output
+
+
+def test_escalation_targets_must_be_the_library_s_groups(library_copy):
+    path = _append(library_copy, "team.toml", """\
+        [[escalation_group]]
+        id = "branch_ops"
+        name = { zh-CN = "网点运营组", en = "" }
+
+        [[escalation]]
+        id = "team.typo"
+        target = "abc"
+        category = ["complaint"]
+        reason = { zh-CN = "测试", en = "test" }
+        """)
+    problems = _problems(library_copy)
+    assert any(f"{path}:3:" in p and "escalation group 'branch_ops' has no en text" in p
+               for p in problems)
+    assert any(f"{path}:7:" in p and "'abc'" in p and "complaints_team" in p
+               for p in problems)
+    result = CliRunner().invoke(main, ["scripts", "check", str(library_copy)])
+    assert result.exit_code == 2 and f"{path}:7:" in result.output
+
+
+def test_a_library_without_escalation_groups_is_refused(library_copy):
+    cases = library_copy / "cases.toml"
+    text = cases.read_text(encoding="utf-8")
+    start = text.index("[[escalation_group]]")
+    end = text.index("# Escalation: every condition")
+    cases.write_text(text[:start] + text[end:], encoding="utf-8")
+    problems = _problems(library_copy)
+    assert any("no [[escalation_group]]" in p for p in problems)
+    assert any("'complaints_team', which is not an [[escalation_group]]" in p
+               for p in problems)
+
+
+def test_the_shipped_escalation_groups_name_every_rule_s_target():
+    library = load_library(LIBRARY_DIR)
+    groups = {group.id for group in library.escalation_groups}
+    assert {"complaints_team", "supervisor", "fraud_team"} <= groups
+    assert {rule.target for rule in library.escalation} <= groups
+    assert library.escalation_group_name("supervisor", "zh-CN") == "值班主管"

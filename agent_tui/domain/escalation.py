@@ -14,6 +14,14 @@ import msgspec
 from agent_tui.domain.localized import Localized
 
 
+class EscalationGroup(msgspec.Struct, frozen=True):
+    """A group a case can be escalated to (the scripts library's list): the F7 dialog offers
+    these and nothing else, and every rule names one of them."""
+
+    id: str  # complaints_team, supervisor, fraud_team ...: what the case records
+    name: Localized  # what the agent reads
+
+
 class EscalationRule(msgspec.Struct, frozen=True, kw_only=True):
     id: str
     target: str  # the group: complaints_team, supervisor, fraud_team, pr_compliance ...

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 
 import msgspec
 
-from agent_tui.domain.escalation import EscalationRule
+from agent_tui.domain.escalation import EscalationGroup, EscalationRule
 from agent_tui.domain.localized import Localized
 from agent_tui.domain.sla import SlaPolicy
 
@@ -83,6 +83,14 @@ class ScriptsLibrary(msgspec.Struct, frozen=True):
     sla: SlaPolicy = SlaPolicy()
     escalation: tuple[EscalationRule, ...] = ()
     attach_window_days: int = 7
+    escalation_groups: tuple[EscalationGroup, ...] = ()  # where a case can be escalated to
+
+    def escalation_group_name(self, group_id: str, language: str) -> str:
+        """The group's name for the agent; its id if the library no longer lists it."""
+        for group in self.escalation_groups:
+            if group.id == group_id:
+                return group.name(language)
+        return group_id
 
     def stage(self, stage_id: str) -> Stage:
         for stage in self.stages:

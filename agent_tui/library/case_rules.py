@@ -1,5 +1,5 @@
-"""The scripts library's rules for cases: SLA targets and calendar (``[sla]``), and when to suggest
-escalation (``[[escalation]]``). Checked like the rest of the library: every problem is reported
+"""The scripts library's rules for cases: SLA targets and calendar (``[sla]``), the groups a case
+can be escalated to (``[[escalation_group]]``) and when to suggest escalation (``[[escalation]]``). Checked like the rest of the library: every problem is reported
 with its file and line, and the defaults of DOMAIN.md apply where the library says nothing."""
 
 from __future__ import annotations
@@ -8,11 +8,11 @@ from datetime import date, time, timedelta
 from typing import Protocol
 
 from agent_tui.domain.cases import PRIORITIES
-from agent_tui.domain.escalation import EscalationRule
+from agent_tui.domain.escalation import EscalationGroup, EscalationRule
 from agent_tui.domain.localized import Localized
 from agent_tui.domain.models import Segment
 from agent_tui.domain.sla import BusinessHours, SlaPolicy, SlaRule, SlaTarget
-from agent_tui.library.raw import RawEscalation, RawSla
+from agent_tui.library.raw import RawEscalation, RawEscalationGroup, RawSla
 
 FLAGS = ("possible_fraud",)
 LANGUAGES = ("zh-CN", "en")
@@ -86,7 +86,23 @@ def _calendar(raw: RawSla, where: _Where, checker: _Checker) -> BusinessHours | 
     return BusinessHours(start, end, frozenset(hours.weekdays), frozenset(holidays))
 
 
+def escalation_groups(found: list[tuple[RawEscalationGroup, _Where]], root: object,
+                      checker: _Checker) -> tuple[EscalationGroup, ...]:
+    """The groups a case can be escalated to; a library without any cannot escalate."""
+    if not found:
+        checker.add(root, None, "library.escalation.no_groups")
+    groups = []
+    for raw, where in found:
+        checker.unique(raw.id, where)
+        if not raw.id.strip():
+            checker.add(where, where.line("id"), "library.escalation.group_id")
+        groups.append(EscalationGroup(
+            raw.id, checker.localized(raw.name, where, "name", "escalation group", raw.id)))
+    return tuple(groups)
+
+
 def escalation_rules(found: list[tuple[RawEscalation, _Where]], categories: set[str],
+                     groups: tuple[EscalationGroup, ...],
                      checker: _Checker) -> tuple[EscalationRule, ...]:
     segments = {segment.value for segment in Segment} | {"elderly", "disabled"}
     rules = []
@@ -107,8 +123,10 @@ def escalation_rules(found: list[tuple[RawEscalation, _Where]], categories: set[
         if raw.repeat_within_days < 0 or raw.repeat_count < 1:
             checker.add(where, where.line("repeat_within_days"), "library.escalation.repeat",
                         id=raw.id)
-        if not raw.target.strip():
-            checker.add(where, where.line("target"), "library.escalation.target", id=raw.id)
+        if raw.target not in {group.id for group in groups}:
+            checker.add(where, where.line("target"), "library.escalation.unknown_group",
+                        id=raw.id, target=raw.target,
+                        known=", ".join(group.id for group in groups) or "-")
         rules.append(EscalationRule(
             id=raw.id, target=raw.target, reason=reason, categories=tuple(raw.category),
             priorities=tuple(raw.priority), segments=tuple(raw.segment), flags=tuple(raw.flag),

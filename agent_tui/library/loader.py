@@ -31,8 +31,15 @@ from agent_tui.domain.scripts import (
     variables_in,
 )
 from agent_tui.i18n import Catalog, TranslatableError
-from agent_tui.library.case_rules import escalation_rules, sla_policy
-from agent_tui.library.raw import RawEscalation, RawFile, RawSla, RawStep, RawVerification
+from agent_tui.library.case_rules import escalation_groups, escalation_rules, sla_policy
+from agent_tui.library.raw import (
+    RawEscalation,
+    RawEscalationGroup,
+    RawFile,
+    RawSla,
+    RawStep,
+    RawVerification,
+)
 from agent_tui.toml_lines import Lines
 
 LANGUAGES = ("zh-CN", "en")
@@ -92,6 +99,7 @@ class _Collected:
     verification: tuple[RawVerification, _Where] | None = None
     sla: tuple[RawSla, _Where, int | None] | None = None
     escalation: list[tuple[RawEscalation, _Where]] = field(default_factory=list)
+    groups: list[tuple[RawEscalationGroup, _Where]] = field(default_factory=list)
 
 
 class _Checker:
@@ -153,7 +161,8 @@ def _read(path: Path, checker: _Checker, collected: _Collected) -> None:
     for table, entries, target in (("phrase", raw.phrase, collected.phrases),
                                    ("forbidden", raw.forbidden, collected.forbidden),
                                    ("allowed", raw.allowed, collected.allowed),
-                                   ("escalation", raw.escalation, collected.escalation)):
+                                   ("escalation", raw.escalation, collected.escalation),
+                                   ("escalation_group", raw.escalation_group, collected.groups)):
         target.extend((entry, _Where(path, lines, table, index))
                       for index, entry in enumerate(entries))
     if raw.verification is not None:
@@ -252,12 +261,14 @@ def _build(collected: _Collected, checker: _Checker, root: Path) -> ScriptsLibra
     _no_forbidden_in_phrases(phrases, collected.phrases, rules, allowed, checker)
     categories = {procedure.id for procedure in procedures}
     sla, attach_window_days = sla_policy(collected.sla, categories, checker)
+    groups = escalation_groups(collected.groups, root, checker)
     return ScriptsLibrary(
         stages=tuple(stages), procedures=tuple(procedures), phrases=tuple(phrases),
         verification=_verification(collected, checker), forbidden=tuple(rules),
         allowed={language: tuple(words) for language, words in allowed.items()},
         sla=sla, attach_window_days=attach_window_days,
-        escalation=escalation_rules(collected.escalation, categories, checker),
+        escalation=escalation_rules(collected.escalation, categories, groups, checker),
+        escalation_groups=groups,
     )
 
 

@@ -94,6 +94,11 @@ class RawEscalation(_Entry, kw_only=True):
     repeat_count: int = 1
 
 
+class RawEscalationGroup(_Entry, kw_only=True):
+    id: str
+    name: dict[str, str]
+
+
 class RawFile(_Entry, kw_only=True):
     stage: list[RawStage] = msgspec.field(default_factory=list)
     procedure: list[RawProcedure] = msgspec.field(default_factory=list)
@@ -103,3 +108,4 @@ class RawFile(_Entry, kw_only=True):
     verification: RawVerification | None = None
     sla: RawSla | None = None
     escalation: list[RawEscalation] = msgspec.field(default_factory=list)
+    escalation_group: list[RawEscalationGroup] = msgspec.field(default_factory=list)
