@@ -21,7 +21,6 @@ from agent_tui.domain.call_session import CallSession
 from agent_tui.domain.callflow import Refusal
 from agent_tui.domain.masking import MASKED, Disclosure, Tier
 from agent_tui.domain.phrase_values import fillable, phrase_values
-from agent_tui.domain.phrasing import apply
 from agent_tui.domain.scripts import Phrase
 from agent_tui.store import audit
 from agent_tui.store.flags import POSSIBLE_FRAUD, raise_flag
@@ -229,9 +228,7 @@ class CallScreen(AgentScreen[None]):
         if hit is None:
             self.insert_phrase()
             return
-        fixed, _cursor = apply(editor.text, hit)
-        replacement = fixed[hit.start: len(fixed) - (len(editor.text) - hit.end)]
-        editor.replace_hit(hit, replacement)
+        editor.apply_hit(hit)
 
     def action_next_stage(self) -> None:
         refusal = self.call.flow.advance(self.agent_app.now())

@@ -247,3 +247,16 @@ def test_the_shipped_escalation_groups_name_every_rule_s_target():
     assert {"complaints_team", "supervisor", "fraud_team"} <= groups
     assert {rule.target for rule in library.escalation} <= groups
     assert library.escalation_group_name("supervisor", "zh-CN") == "值班主管"
+
+
+def test_a_replacement_saying_a_forbidden_word_is_refused(library_copy):
+    path = _append(library_copy, "extra.toml", """\
+        [[forbidden]]
+        id = "extra.loop"
+        language = "zh-CN"
+        words = ["随便"]
+        replacement = "这个我不知道"
+        reason = { zh-CN = "测试", en = "test" }
+        """)
+    problems = _problems(library_copy)
+    assert any(f"{path}:5:" in p and "'不知道'" in p and "F8" in p for p in problems)

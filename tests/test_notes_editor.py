@@ -109,3 +109,18 @@ async def test_a_forbidden_word_caught_is_highlighted_on_a_full_repaint_too():
         editor.load_text("请稍等，您必须先挂失")
         editor.show_hits([Hit(4, 7, "您必须", "must", "建议您")])
         await _same_as_full_repaint(pilot, editor)
+
+
+async def test_f8_puts_the_fitted_replacement_in_one_edit_with_the_cursor_after_it():
+    guard = PhraseGuard([ForbiddenRule("dont_know", "zh-CN", ("不知道",), "我来为您查询", "", "")],
+                        {})
+    app = _NotesApp()
+    async with app.run_test(size=(40, 10)):
+        editor = app.query_one(NotesEditor)
+        editor.load_text("客户来电\n我不知道原因，稍等")
+        [hit] = guard.check(editor.text)
+        editor.apply_hit(hit)
+        assert editor.text == "客户来电\n我来为您查询原因，稍等"
+        assert editor.cursor_location == (1, len("我来为您查询"))
+        editor.undo()
+        assert editor.text == "客户来电\n我不知道原因，稍等"

@@ -17,6 +17,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 
 import msgspec
 
+from agent_tui.domain.rephrase import fit
+
 LANGUAGES = ("zh-CN", "en")
 
 # Scripts written without spaces: an English word may touch them ("客户说you must..." still says
@@ -31,9 +33,6 @@ _UNSPACED = (
 _APOSTROPHES = "'\u2019\u2018\u02bc\uff07"  # ' ’ ‘ ʼ ＇: what keyboards, IMEs and autocorrect type
 _APOSTROPHE_CLASS = "[" + _APOSTROPHES + "]"
 _SPLIT_EN = re.compile(r"(\s+|[" + _APOSTROPHES + "])")
-# "I" stays a capital even when the replacement goes mid-sentence ("I suggest you", "I'll ...").
-_PRONOUN_I = re.compile(r"I(?=[\s" + _APOSTROPHES + r"]|$)")
-_SENTENCE_END = frozenset(".!?。！？\n")
 
 
 class ForbiddenRule(msgspec.Struct, frozen=True):
@@ -43,6 +42,7 @@ class ForbiddenRule(msgspec.Struct, frozen=True):
     replacement: str
     reason_zh: str
     reason_en: str
+    clause: bool = False  # the replacement is a clause of its own (see agent_tui.domain.rephrase)
 
 
 class Hit(msgspec.Struct, frozen=True):
@@ -53,6 +53,8 @@ class Hit(msgspec.Struct, frozen=True):
     word: str  # as typed, so it may differ from the rule's word in case, spaces or apostrophes
     rule_id: str
     replacement: str
+    language: str = ""  # the rule's
+    clause: bool = False  # the rule's: how the replacement fits its sentence
 
 
 def _en_word_char(char: str) -> bool:
@@ -331,45 +333,19 @@ class PhraseGuard:
                 continue
             end, language, index = best
             rule = self._owner[language][index]
-            hits.append(Hit(start, end, text[start:end], rule.id, rule.replacement))
+            hits.append(Hit(start, end, text[start:end], rule.id, rule.replacement,
+                            rule.language, rule.clause))
             position = end
 
 
 def apply(text: str, hit: Hit) -> tuple[str, int]:
-    """``text`` with ``hit`` replaced, and the cursor position just after the replacement.
-
-    An English replacement takes the case of the first letter it replaces: "You must" starts a
-    sentence, so "please ..." becomes "Please ..."; "you must" is mid-sentence, so "Please ..."
-    becomes "please ...", though the pronoun "I" keeps its capital. A word starting with "I"
-    ("I don't know") capitalises its replacement only at the start of a sentence. Raises
-    ValueError if ``text`` changed since the check found ``hit`` (the editor checks again).
-    """
+    """``text`` with ``hit`` replaced, fitted to its sentence (``agent_tui.domain.rephrase``), and
+    the cursor position just after the replacement. Raises ValueError if ``text`` changed since
+    the check found ``hit`` (the editor checks again)."""
     if not 0 <= hit.start <= hit.end <= len(text) or text[hit.start:hit.end] != hit.word:
         raise ValueError(f"the text no longer has {hit.word!r} at {hit.start}: check it again")
-    replacement = _match_case(text, hit)
-    return text[: hit.start] + replacement + text[hit.end :], hit.start + len(replacement)
-
-
-def _match_case(text: str, hit: Hit) -> str:
-    found, replacement = hit.word, hit.replacement
-    if not found or not replacement:
-        return replacement
-    first = found[0]
-    if _PRONOUN_I.match(found):
-        # "I" is a capital anywhere, so it says nothing: where the sentence starts does.
-        before = text[: hit.start].rstrip(" \t\u3000\u00a0\"'“‘(（")
-        capital = not before or before[-1] in _SENTENCE_END
-    elif first.isupper() or first.islower():
-        capital = first.isupper()
-    else:  # Chinese, a digit or punctuation: nothing to follow
-        return replacement
-    if capital:
-        head = replacement[0].upper()
-    elif _PRONOUN_I.match(replacement):
-        return replacement
-    else:
-        head = replacement[0].lower()
-    return (head if len(head) == 1 else replacement[0]) + replacement[1:]
+    return fit(text, hit.start, hit.end, hit.replacement, clause=hit.clause,
+               language=hit.language)
 
 
 def new_catches(before: Sequence[Hit], after: Sequence[Hit]) -> list[Hit]:

@@ -259,6 +259,7 @@ def _build(collected: _Collected, checker: _Checker, root: Path) -> ScriptsLibra
                                     "library.missing_phrase", id=raw_step.id, phrase=phrase_id)
     rules, allowed = _forbidden(collected, checker)
     _no_forbidden_in_phrases(phrases, collected.phrases, rules, allowed, checker)
+    _no_forbidden_in_replacements(rules, collected.forbidden, allowed, checker)
     categories = {procedure.id for procedure in procedures}
     sla, attach_window_days = sla_policy(collected.sla, categories, checker)
     groups = escalation_groups(collected.groups, root, checker)
@@ -289,6 +290,7 @@ def _forbidden(
         rules.append(ForbiddenRule(
             id=raw.id, language=raw.language, words=tuple(word for word in raw.words if word),
             replacement=raw.replacement, reason_zh=reason.zh, reason_en=reason.en,
+            clause=raw.clause,
         ))
     allowed: dict[str, list[str]] = {}
     for raw, where in collected.allowed:
@@ -307,6 +309,15 @@ def _no_forbidden_in_phrases(phrases, wheres, rules, allowed, checker: _Checker)
             for hit in guard.check(phrase.text(language)):
                 checker.add(where, where.line("text"), "library.forbidden_in_phrase",
                             id=phrase.id, word=hit.word, rule=hit.rule_id)
+
+
+def _no_forbidden_in_replacements(rules, wheres, allowed, checker: _Checker) -> None:
+    """A replacement that says a forbidden word would be caught again the moment F8 put it in."""
+    guard = PhraseGuard(rules, allowed)
+    for rule, (_raw, where) in zip(rules, wheres, strict=True):
+        for hit in guard.check(rule.replacement):
+            checker.add(where, where.line("replacement"), "library.forbidden_in_replacement",
+                        id=rule.id, word=hit.word, rule=hit.rule_id)
 
 
 def _verification(collected: _Collected, checker: _Checker) -> VerificationPolicy:

@@ -42,6 +42,7 @@ class RawForbidden(_Entry, kw_only=True):
     words: list[str]
     replacement: str
     reason: dict[str, str]
+    clause: bool = False
 
 
 class RawAllowed(_Entry, kw_only=True):

@@ -25,7 +25,7 @@ from textual.reactive import Reactive, reactive
 from textual.widgets import TextArea
 from textual.widgets.text_area import EditResult, Location, Selection
 
-from agent_tui.domain.phrasing import Hit
+from agent_tui.domain.phrasing import Hit, apply
 from agent_tui.domain.text import sanitize
 
 FORBIDDEN = "agent_tui.forbidden"
@@ -139,8 +139,20 @@ class NotesEditor(TextArea):
         before = [hit for hit in self.hits if hit.start <= cursor]
         return before[-1] if before else self.hits[0]
 
-    def replace_hit(self, hit: Hit, replacement: str) -> None:
-        self.replace(replacement, self.location_of(hit.start), self.location_of(hit.end))
+    def apply_hit(self, hit: Hit) -> None:
+        """F8: the hit's replacement, fitted to its sentence (which may take a word before it or
+        a comma after it too); one edit, so one undo takes it back; the cursor after it."""
+        old = self.text
+        new, cursor = apply(old, hit)
+        start = 0
+        while start < min(len(old), len(new)) and old[start] == new[start]:
+            start += 1
+        end = 0
+        while end < min(len(old), len(new)) - start and old[-1 - end] == new[-1 - end]:
+            end += 1
+        self.replace(new[start:len(new) - end], self.location_of(start),
+                     self.location_of(len(old) - end))
+        self.move_cursor(self.location_of(cursor))
 
     def _build_highlight_map(self) -> None:
         super()._build_highlight_map()
