@@ -21,12 +21,14 @@ from agent_tui.domain.call_session import CallSession
 from agent_tui.domain.callflow import Refusal
 from agent_tui.domain.masking import MASKED, Disclosure, Tier
 from agent_tui.domain.phrase_values import fillable, phrase_values
+from agent_tui.domain.rephrase import set_apart
 from agent_tui.domain.scripts import Phrase
 from agent_tui.store import audit
 from agent_tui.store.flags import POSSIBLE_FRAUD, raise_flag
 from screens.widgets.agent_screen import AgentScreen
 from screens.widgets.badges import as_content, badge_parts
 from screens.widgets.checklist import Checklist
+from screens.widgets.guard_line import GuardLine
 from screens.widgets.key_bar import KeyBar
 from screens.widgets.notes_editor import NotesEditor
 from screens.widgets.safe import safe
@@ -46,7 +48,6 @@ class CallScreen(AgentScreen[None]):
         super().__init__()
         self.call = call
         self._phrases: list[Phrase] = []
-        self._shown_guard: Content | None = None
 
     @property
     def disclosure(self) -> Disclosure:
@@ -66,7 +67,7 @@ class CallScreen(AgentScreen[None]):
         notes.load_text(self.call.notes)
         notes.move_cursor(notes.document.end)  # back to the call: carry on where it ended
         yield notes
-        yield Static(id="guard")
+        yield GuardLine("call.guard_hint", id="guard")
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -160,21 +161,8 @@ class CallScreen(AgentScreen[None]):
         self.query_one("#caller", Static).update(line)
 
     def show_guard(self) -> None:
-        t = self.agent_app.t
-        hit = self.query_one(NotesEditor).nearest_hit()
-        if hit is None:
-            guard = Content(t("call.guard_hint")).stylize("$text-muted")
-        else:
-            rule = self.call.guard.rule(hit.rule_id)
-            reason = rule.reason_zh if self.agent_app.language == "zh-CN" else rule.reason_en
-            guard = Content.assemble(
-                ("\u26a0 ", "bold $text-error"), safe(hit.word, "bold $text-error"), " => ",
-                safe(hit.replacement, "bold $text-success"), "  ", safe(reason, "$text-muted"),
-                "  ", t("call.guard_apply", count=len(self.call.hits)),
-            )
-        if guard != self._shown_guard:  # one keystroke, one line redrawn at most
-            self._shown_guard = guard
-            self.query_one("#guard", Static).update(guard)
+        self.query_one(GuardLine).show(self.query_one(NotesEditor).nearest_hit(),
+                                       self.call.guard, len(self.call.hits))
 
     # -- what the agent does ----------------------------------------------------------------
 
@@ -213,9 +201,9 @@ class CallScreen(AgentScreen[None]):
         phrase = self._phrases[suggestions.highlighted]
         text = phrase.render(self.agent_app.language, self.phrase_values())
         editor = self.query_one(NotesEditor)
-        if editor.cursor_location[1] > 0:  # a phrase starts its own line
-            text = "\n" + text
-        editor.insert(text)
+        row, column = editor.cursor_location
+        line = editor.document[row]
+        editor.insert(set_apart(line[:column], text, line[column:]))
         at = self.agent_app.now()
         self.call.phrase_used(phrase, at, text.strip())
         if phrase.step and phrase.step in {step.id for step in self.call.flow.checklist()}:

@@ -26,6 +26,7 @@ from agent_tui.store.cases import CaseConflict, CaseError, CaseNote
 from screens.case_action import CaseAction
 from screens.widgets.agent_screen import AgentScreen
 from screens.widgets.draft_keeper import DraftKeeper
+from screens.widgets.guarded_notes import GuardedNotes
 from screens.widgets.key_bar import KeyBar
 from screens.widgets.safe import safe
 
@@ -49,14 +50,13 @@ def duration(left: timedelta) -> str:
 
 
 class CaseScreen(AgentScreen[None]):
-    ACTION_IDS = ("case_action", "save")
+    ACTION_IDS = ("case_action", "save", "use_phrase")
     HELP_KEY = "help.case"
     DEFAULT_CSS = """
     CaseScreen #case-head, CaseScreen #case-clock, CaseScreen #case-suggest { height: auto;
         padding: 0 1; }
-    CaseScreen #case-notes-box { height: 1fr; border: round $primary; }
+    CaseScreen #case-notes-box { height: 1fr; min-height: 4; border: round $primary; }
     CaseScreen #case-notes { height: auto; padding: 0 1; }
-    CaseScreen #case-note { height: 5; }
     CaseScreen #case-error { height: auto; color: $text-error; padding: 0 1; }
     """
 
@@ -76,10 +76,8 @@ class CaseScreen(AgentScreen[None]):
         with VerticalScroll(id="case-notes-box") as box:
             box.border_title = t("case.notes")
             yield Static(id="case-notes")
-        note = TextArea(self.restored_note, id="case-note", soft_wrap=True,
-                        tab_behavior="focus")
-        note.border_title = t("case.new_note")
-        yield note
+        yield GuardedNotes(self.restored_note, editor_id="case-note", title=t("case.new_note"),
+                           where="case_note", context=self._note_context)
         yield Static(id="case-error")
         yield KeyBar()
 
@@ -90,6 +88,19 @@ class CaseScreen(AgentScreen[None]):
         self.set_interval(CLOCK_REFRESH_S, self.show_clock)
         self.keeper.start()
         self.load()
+
+    def _note_context(self) -> dict[str, str | None]:
+        """What a forbidden word caught in the note is about, for the record."""
+        customer_id = self.view.case.customer_id if self.view is not None else None
+        return {"customer_id": customer_id, "case_id": self.case_id}
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "use_phrase":  # F8 only while a forbidden word is there to replace
+            return bool(self.query_one(GuardedNotes).hits)
+        return True
+
+    def action_use_phrase(self) -> None:
+        self.query_one(GuardedNotes).apply_nearest()
 
     def draft_body(self) -> dict:
         return {"case_id": self.case_id, "text": self.query_one("#case-note", TextArea).text}

@@ -21,16 +21,17 @@ from agent_tui.domain.text import sanitize
 from agent_tui.store.cases import CaseDraft, CaseError
 from screens.widgets.agent_modal import AgentModal
 from screens.widgets.draft_keeper import DraftKeeper
+from screens.widgets.guarded_notes import GuardedNotes
 from screens.widgets.key_bar import KeyBar
 from screens.widgets.safe import safe
 from screens.widgets.safe_input import SafeInput
 
 
 class CaseFormScreen(AgentModal[Case]):
-    ACTION_IDS = ("save",)
+    ACTION_IDS = ("save", "use_phrase")
     HELP_KEY = "help.case_form"
     DEFAULT_CSS = """
-    CaseFormScreen #case-description { height: 6; }
+    CaseFormScreen #case-description { min-height: 4; max-height: 8; }
     CaseFormScreen #case-attach { height: auto; color: $text-warning; }
     """
 
@@ -73,10 +74,9 @@ class CaseFormScreen(AgentModal[Case]):
                 yield Label(t("case_form.case_title"))
                 yield SafeInput(draft.title, id="case-title", max_length=200, compact=True,
                                 placeholder=t("case_form.title_placeholder"))
-            description = TextArea(draft.description, id="case-description", soft_wrap=True,
-                                   tab_behavior="focus")
-            description.border_title = t("case_form.description")
-            yield description
+            yield GuardedNotes(draft.description, editor_id="case-description",
+                               title=t("case_form.description"), where="case_form",
+                               context=lambda: {"customer_id": self.draft.customer_id})
             yield Static(id="case-attach")
             yield Static(id="case-error", classes="dialog-error")
             with Horizontal(classes="buttons"):
@@ -124,6 +124,14 @@ class CaseFormScreen(AgentModal[Case]):
             opened=candidate.opened_at.strftime("%m-%d %H:%M"),
             status=t(f"case.status.{candidate.status}"), title=candidate.title))
         self.query_one("#case-attach", Static).update(notice)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "use_phrase":  # F8 only while a forbidden word is there to replace
+            return bool(self.query_one(GuardedNotes).hits)
+        return True
+
+    def action_use_phrase(self) -> None:
+        self.query_one(GuardedNotes).apply_nearest()
 
     def draft_body(self) -> dict:
         return {**msgspec.to_builtins(self.current_draft()),

@@ -134,3 +134,12 @@ def _punctuation(middle: str, after: str) -> tuple[str, str]:
     elif middle[-1] in ":," and after[:1].isalnum():
         after = " " + after
     return middle, after
+
+
+def set_apart(before: str, text: str, after: str) -> str:
+    """``text`` (a phrase inserted at the cursor) on a line of its own when the line has words
+    before or after the cursor (``before`` and ``after`` are the rest of that line): a phrase is
+    never run together with what the agent typed."""
+    head = "\n" if before.strip() else ""
+    tail = "\n" if after.strip() else ""
+    return head + text + tail
