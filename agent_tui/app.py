@@ -81,6 +81,9 @@ class AgentApp(CaseActions, SyncActions, App[None]):
         self.call_recorder: CallRecorder | None = None
         self._guard: PhraseGuard | None = None
         self.call_draft: DraftKeeper | None = None  # autosaves the call in progress
+        # What each box closed with text in it last held, by draft key (None: cleared), known
+        # before its draft is written: reopening it a moment later gets exactly that.
+        self.kept_typing: dict[str, object] = {}
         self.title = self.catalog.text("app.title")
         self.sub_title = self.agent_line()  # screens leave it alone: the app owns it
         install_bindings(
@@ -284,8 +287,14 @@ class AgentApp(CaseActions, SyncActions, App[None]):
         if store is None:
             return
         snapshot = interrupted_call(store.connection(), self.config.agent.id)
-        case_drafts = [draft for draft in drafts.pending(store.connection(), self.config.agent.id)
-                       if draft.kind in ("case_note", "case_form")]
+        case_drafts = []
+        for draft in drafts.pending(store.connection(), self.config.agent.id):
+            if draft.kind not in ("case_note", "case_form"):
+                continue
+            if drafts.blank(draft.kind, draft.body):  # nothing typed: gone, never offered
+                drafts.discard(store.connection(), draft.key)
+            else:
+                case_drafts.append(draft)
 
         def offer_cases() -> None:
             if case_drafts:
@@ -393,6 +402,13 @@ class AgentApp(CaseActions, SyncActions, App[None]):
         self.screen.focus_query()
 
     def action_back(self) -> None:
+        from textual.widgets import Select
+
+        dropdown = getattr(self.focused, "parent", None)
+        if isinstance(dropdown, Select) and dropdown.expanded:
+            dropdown.expanded = False  # Escape closes an open list, not the form it is on
+            dropdown.focus()
+            return
         if isinstance(self.screen, SearchScreen):
             self.screen.clear_or_stay()
         elif hasattr(self.screen, "go_back"):  # a dialog: closing it is answering "cancel"

@@ -13,6 +13,7 @@ if TYPE_CHECKING:  # the rest is imported when a case is first worked, not at st
     from agent_tui.app import AgentApp
     from agent_tui.domain.cases import Case
     from agent_tui.domain.models import Customer
+    from agent_tui.store.cases import CaseDraft
     from agent_tui.store.drafts import Draft
     from agent_tui.store.queue import QueueItem
 
@@ -33,7 +34,6 @@ class CaseActions:
         """A case for ``customer``: from the call in progress if it is theirs (prefilled with the
         request type, the summary and the notes), else a contact from another channel."""
         from agent_tui.store.cases import CaseDraft
-        from screens.case_form import CaseFormScreen
 
         call = self.call if self.call is not None and self.call.customer_id == customer.id \
             else None
@@ -44,8 +44,43 @@ class CaseActions:
             draft.title = summary.asked[:200]
             draft.description = call.own_notes().strip()
             draft.call_id = call.id
-        self.push_screen(CaseFormScreen(draft, customer.name),
-                         lambda case: case is not None and self.case_opened(case, call))
+        self.open_kept_or_new_form(draft, customer.name, call)
+
+    @work(thread=True, group="case-form", exit_on_error=False)
+    def open_kept_or_new_form(self: AgentApp, draft: CaseDraft, name: str, call: object) -> None:
+        """The form kept for this customer when it was last closed with text in it, as it was;
+        else ``draft``, new."""
+        import msgspec
+
+        from agent_tui.store.cases import CaseDraft
+        from screens.case_form import CaseFormScreen
+
+        kept = self.kept_draft(f"case-form:{draft.customer_id}")
+        if kept is not None:
+            body = {field: value for field, value in kept.items() if field != "customer_label"}
+            draft = msgspec.convert(body, CaseDraft)
+
+        def show() -> None:  # screens are made on the event loop
+            self.push_screen(CaseFormScreen(draft, name, restored=kept is not None),
+                             lambda case: case is not None and self.case_opened(case, call))
+
+        self.call_from_thread(show)
+
+    def kept_draft(self: AgentApp, key: str) -> dict | None:
+        """From a worker thread: what the box of draft ``key`` was left holding, if anything."""
+        import msgspec
+
+        from agent_tui.store import drafts
+
+        if key in self.kept_typing:  # closed moments ago: its write may still be on its way
+            body = self.kept_typing[key]
+            return msgspec.to_builtins(body) if body is not None else None
+        store = self.wait_for_store()
+        if store is None:
+            return None
+        return next((found.body for found in drafts.pending(store.connection(),
+                                                            self.config.agent.id)
+                     if found.key == key and not drafts.blank(found.kind, found.body)), None)
 
     def case_opened(self: AgentApp, case: Case, call: object) -> None:
         from agent_tui.domain.call_session import CaseLink

@@ -82,12 +82,30 @@ class CaseScreen(AgentScreen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        note = self.query_one("#case-note", TextArea)
+        note = self.note = self.query_one("#case-note", TextArea)  # kept: read on unmount too
         note.move_cursor(note.document.end)
         self.set_focus(note)
         self.set_interval(CLOCK_REFRESH_S, self.show_clock)
-        self.keeper.start()
+        self.keeper.start(kept=bool(self.restored_note))
         self.load()
+        if not self.restored_note:
+            self.reopen_kept_note()
+
+    def on_unmount(self) -> None:
+        """Left by any key (F3, F2, F4): a note being typed is kept as a draft at once."""
+        self.keeper.save_now()
+
+    @work(thread=True, group="case-draft")
+    def reopen_kept_note(self) -> None:
+        """A note typed here before and not added: back in the box, as it was left."""
+        kept = self.agent_app.kept_draft(self.keeper.key) or {}
+        self.app.call_from_thread(self._reopen_note, str(kept.get("text", "")))
+
+    def _reopen_note(self, text: str) -> None:
+        if text and not self.note.text:
+            self.note.load_text(text)
+            self.note.move_cursor(self.note.document.end)
+            self.keeper.start(kept=True)
 
     def _note_context(self) -> dict[str, str | None]:
         """What a forbidden word caught in the note is about, for the record."""
@@ -103,7 +121,7 @@ class CaseScreen(AgentScreen[None]):
         self.query_one(GuardedNotes).apply_nearest()
 
     def draft_body(self) -> dict:
-        return {"case_id": self.case_id, "text": self.query_one("#case-note", TextArea).text}
+        return {"case_id": self.case_id, "text": self.note.text}
 
     def disclosure_changed(self, customer_id: str) -> None:
         if self.view is not None and self.view.case.customer_id == customer_id:

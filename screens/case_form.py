@@ -13,7 +13,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.widgets import Button, Input, Label, Select, Static, TextArea
+from textual.widgets import Button, Input, Label, Select, Static
 
 from agent_tui.domain.cases import CHANNELS, PRIORITIES, Case
 from agent_tui.domain.masking import mask_name
@@ -96,8 +96,12 @@ class CaseFormScreen(AgentModal[Case]):
             self.query_one("#case-form-title", Static).update(self._title())
 
     def on_mount(self) -> None:
+        # The fields, kept: the draft is read from them on unmount too, when they are gone
+        # from the DOM.
+        self.fields = {name: self.query_one(f"#case-{name}") for name in (
+            "channel", "category", "priority", "sub-category", "title", "description")}
         # A form opened fresh is saved as a draft once something in it changes.
-        self.keeper.start(saved=not self.restored)
+        self.keeper.start(saved=not self.restored, kept=self.restored)
         self.query_one("#case-attach-button").display = False
         self.set_focus(self.query_one("#case-title" if not self.draft.title else "#case-open"))
         self.look_for_open_case(self.draft.category)
@@ -138,18 +142,25 @@ class CaseFormScreen(AgentModal[Case]):
                 "customer_label": mask_name(self.customer_name)}
 
     def current_draft(self) -> CaseDraft:
-        def value(selector: str) -> str:
-            return str(self.query_one(selector, Select).value)
-
+        fields = self.fields
         return CaseDraft(
-            customer_id=self.draft.customer_id, channel=value("#case-channel"),
-            category=value("#case-category"), priority=value("#case-priority"),
-            sub_category=self.query_one("#case-sub-category", Input).value,
-            title=self.query_one("#case-title", Input).value,
-            description=sanitize(self.query_one("#case-description", TextArea).text,
-                                 multiline=True),
+            customer_id=self.draft.customer_id, channel=str(fields["channel"].value),
+            category=str(fields["category"].value), priority=str(fields["priority"].value),
+            sub_category=fields["sub-category"].value, title=fields["title"].value,
+            description=sanitize(fields["description"].text, multiline=True),
             call_id=self.draft.call_id,
         )
+
+    def go_back(self) -> None:
+        """F3 / Escape: the form closes, and what was typed in it is kept as a draft (F11 for
+        this customer brings it back), never dropped."""
+        if self.keeper.save_now():
+            self.notify(self.agent_app.t("case_form.kept"))
+        self.dismiss(None)
+
+    def on_unmount(self) -> None:
+        """Closed by another key (F2, F4): what was typed is kept all the same."""
+        self.keeper.save_now()
 
     @on(Button.Pressed, "#case-open")
     @on(Input.Submitted)

@@ -49,3 +49,15 @@ def pending(connection: sqlite3.Connection, agent_id: str) -> list[Draft]:
         except msgspec.DecodeError:
             continue
     return found
+
+
+# What a draft of each kind holds that the agent typed (a call's draft is never blank).
+_TYPED = {"case_note": ("text",), "case_form": ("title", "description", "sub_category")}
+
+
+def blank(kind: str, body: dict) -> bool:
+    """Whether a draft holds nothing typed (a note box cleared, a form left empty): not kept,
+    never offered after a restart."""
+    fields = _TYPED.get(kind)
+    return fields is not None and not any(str(body.get(field) or "").strip()
+                                          for field in fields)

@@ -1,6 +1,7 @@
 """Autosave for what the agent is typing (the call in progress, a case note, a case form): written
-as a draft within a second of the last change, removed once the real thing is saved. A killed
-process loses nothing: the next start offers the draft back.
+as a draft within a second of the last change, removed once the real thing is saved, or once the
+box is cleared (nothing empty is kept). A killed process loses nothing: the next start offers the
+draft back; a form closed with text in it writes it at once (``save_now``).
 
 Twice a second the keeper asks whether anything changed: by default by comparing the body (a
 small dict of what was typed), or by a cheaper ``state`` token when the body is costly to build
@@ -26,19 +27,27 @@ class DraftKeeper:
     def __init__(self, owner: DOMNode, key: str, kind: str, body: Callable[[], object],
                  state: Callable[[], object] | None = None) -> None:
         self.owner = owner
+        # Held, not looked up: a thread writing for a screen already closed cannot find the
+        # app through it.
+        self.app = owner.app
         self.key = key
         self.kind = kind
         self.body = body
         self.state = state or body
         self._saved: object = None
         self._done = False
+        self._kept = False  # a draft of what is typed is in the store (or on its way)
+        self._queued = self._written = 0  # writes handed to threads, and the last one done
         self._timer: Timer | None = None
         self._lock = threading.Lock()  # a write never lands after the discard
 
-    def start(self, saved: bool = True) -> None:
-        """Begin watching; ``saved``: what is there now is already in the store (a form just
-        opened, a draft restored)."""
+    def start(self, saved: bool = True, kept: bool = False) -> None:
+        """Begin watching; ``saved``: what is there now needs no writing (a form just opened, a
+        draft restored); ``kept``: a draft of it is in the store already (restored)."""
         self._saved = self.state() if saved else None
+        self._kept = kept
+        if self._timer is not None:
+            self._timer.stop()
         self._timer = self.owner.set_interval(AUTOSAVE_S, self.tick, name=f"draft {self.key}")
 
     def tick(self) -> None:
@@ -46,23 +55,53 @@ class DraftKeeper:
         if self._done or state == self._saved:
             return
         self._saved = state
-        app = self.owner.app
-        body, at, agent_id = self.body(), app.now(), app.config.agent.id
-        self.owner.run_worker(lambda: self._write(body, at, agent_id), thread=True,
-                              group="draft", exit_on_error=False)
+        self._keep(self.owner)
 
-    def _write(self, body: object, at, agent_id: str) -> None:
-        store = self.owner.app.store
+    def save_now(self) -> bool:
+        """What is typed, written now, on the app's worker (the screen may be closing): True if
+        a draft of it is kept. Nothing typed since it was opened, or nothing at all: none."""
+        if self._done:
+            return False
+        state = self.state()
+        if state != self._saved:
+            self._saved = state
+            self._keep(self.app)
+        return self._kept
+
+    def _keep(self, worker_owner: DOMNode) -> None:
+        app = self.app
+        body, at, agent_id = self.body(), app.now(), app.config.agent.id
+        blank = isinstance(body, dict) and drafts.blank(self.kind, body)
+        self._kept = not blank  # a box cleared: its draft goes, nothing empty is offered
+        # Known at once, before the thread has written it: a box reopened a moment later
+        # (F3 then Enter) gets what was typed last, not the autosave before it.
+        kept = getattr(app, "kept_typing", None)
+        if kept is not None:
+            kept[self.key] = None if blank else body
+        self._queued += 1
+        generation = self._queued
+        worker_owner.run_worker(lambda: self._write(body, at, agent_id, blank, generation),
+                                thread=True, group="draft", exit_on_error=False)
+
+    def _write(self, body: object, at, agent_id: str, blank: bool, generation: int) -> None:
+        store = self.app.store
         with self._lock:
-            if store is None or self._done:
+            # Two writes in flight (the autosave, then the box closing): the later one wins,
+            # whichever thread gets here first.
+            if store is None or self._done or generation < self._written:
                 return
-            drafts.save(store.connection(), self.key, self.kind, agent_id, body, at)
+            self._written = generation
+            if blank:
+                drafts.discard(store.connection(), self.key)
+            else:
+                drafts.save(store.connection(), self.key, self.kind, agent_id, body, at)
 
     def discard(self) -> None:
         """From a worker thread, once what was typed is saved for real."""
-        store = self.owner.app.store
+        store = self.app.store
         with self._lock:
             self._done = True
+            getattr(self.app, "kept_typing", {}).pop(self.key, None)
             if store is not None:
                 drafts.discard(store.connection(), self.key)
 
@@ -80,4 +119,5 @@ class DraftKeeper:
     def reopen(self) -> None:
         """Typing starts again (a note box cleared after its note was added)."""
         self._done = False
+        self._kept = False
         self._saved = self.state()
