@@ -87,7 +87,9 @@ class AgentApp(CaseActions, SyncActions, App[None]):
         self.title = self.catalog.text("app.title")
         self.sub_title = self.agent_line()  # screens leave it alone: the app owns it
         install_bindings(
-            self, APP_ACTION_IDS, self.catalog, extra=(*FOCUS_BINDINGS, *APP_SYSTEM_BINDINGS)
+            self, APP_ACTION_IDS, self.catalog, extra=(*FOCUS_BINDINGS, *APP_SYSTEM_BINDINGS),
+            # Without a hub F5 says how to set one up, but the key bar does not offer it.
+            unlisted=() if config.hub.configured else ("sync_now",),
         )
         if config.keymap:
             self.set_keymap(config.keymap)
@@ -281,11 +283,12 @@ class AgentApp(CaseActions, SyncActions, App[None]):
     def offer_interrupted_call(self) -> None:
         """After a restart: the call the process lost, if any, offered back as it was."""
         from agent_tui.call_drafts import interrupted_call
-        from agent_tui.store import drafts
+        from agent_tui.store import drafts, sessions
 
         store = self.wait_for_store()
         if store is None:
             return
+        quit_last = sessions.take_quit(store.connection(), self.config.agent.id)
         snapshot = interrupted_call(store.connection(), self.config.agent.id)
         case_drafts = []
         for draft in drafts.pending(store.connection(), self.config.agent.id):
@@ -298,7 +301,7 @@ class AgentApp(CaseActions, SyncActions, App[None]):
 
         def offer_cases() -> None:
             if case_drafts:
-                self.offer_case_drafts(case_drafts)
+                self.offer_case_drafts(case_drafts, quit_last)
 
         if snapshot is not None and self.call is None:
             from screens.restore_call import RestoreCallScreen
@@ -308,7 +311,8 @@ class AgentApp(CaseActions, SyncActions, App[None]):
                     self.resume_call(snapshot, resume)
                 offer_cases()
 
-            self.call_from_thread(self.push_screen, RestoreCallScreen(snapshot), answered)
+            self.call_from_thread(lambda: self.push_screen(
+                RestoreCallScreen(snapshot, quit_last), answered))
         else:
             self.call_from_thread(offer_cases)
 
@@ -389,10 +393,28 @@ class AgentApp(CaseActions, SyncActions, App[None]):
 
     def leave(self) -> None:
         """The workstation quits on purpose (ctrl+q, the call saved if one was open): nothing
-        stays unmasked on the way out."""
+        stays unmasked on the way out, what is being typed is written, and the quit is marked
+        so the next start says "you quit", not "the workstation ended"."""
         self.mask_all()
         self.stop_sync()
-        self.exit()
+        keepers = [self.call_draft, *(getattr(screen, "keeper", None)
+                                      for screen in self.screen_stack)]
+        writes = [write for keeper in keepers if keeper is not None
+                  and (write := keeper.last_write()) is not None]
+        self._quit(writes)
+
+    @work(thread=True, group="quit", exit_on_error=False)
+    def _quit(self, writes: list[Callable[[], None]]) -> None:
+        from agent_tui.store import sessions
+
+        try:
+            store = self.store
+            if store is not None:
+                for write in writes:
+                    write()
+                sessions.mark_quit(store.connection(), self.config.agent.id, self.now())
+        finally:
+            self.call_from_thread(self.exit)
 
     def action_search(self) -> None:
         if self.store is None:

@@ -139,11 +139,12 @@ class CaseActions:
         self.call_from_thread(self.notify, self.t("callback.attempted", count=count),
                               severity="warning")
 
-    def offer_case_drafts(self: AgentApp, drafts: list[Draft]) -> None:
-        """After a restart: notes and case forms the agent was typing, offered back."""
+    def offer_case_drafts(self: AgentApp, drafts: list[Draft], quit_last: bool = False) -> None:
+        """After a restart: notes and case forms the agent was typing, offered back
+        (``quit_last``: the agent quit, the workstation did not end under them)."""
         from screens.restore_drafts import RestoreDraftsScreen
 
-        self.push_screen(RestoreDraftsScreen(drafts), self.reopen_draft)
+        self.push_screen(RestoreDraftsScreen(drafts, quit_last), self.reopen_draft)
 
     def reopen_draft(self: AgentApp, draft: Draft | None) -> None:
         if draft is None:

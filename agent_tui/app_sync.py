@@ -58,7 +58,11 @@ class SyncActions:
     def action_sync_now(self: AgentApp) -> None:
         """F5: sync at once (after the one running, if one is)."""
         if not self.hub_configured:
-            self.notify(self.t("sync.not_configured"), severity="warning")
+            from agent_tui.config import config_path
+
+            self.notify(self.t("sync.not_configured_here",
+                               config=str(self.config.source or config_path())),
+                        severity="warning", timeout=15)
             return
         if self._sync_executor is None:
             return  # the store is not open yet; start_sync will run the first one
@@ -140,7 +144,7 @@ class SyncActions:
                      ) -> bool | None:
         """Sync keys only where there is a hub; the review key only when there is a review."""
         if action == "sync_now":
-            return self.hub_configured
+            return True  # without a hub, F5 says how to set one up
         if action == "conflicts":
             return bool(self.sync_status and self.sync_status.conflicts)
         return super().check_action(action, parameters)

@@ -23,6 +23,8 @@ def describe_error(catalog, code: str) -> str:
 def sync(config_file: Path | None, store: Path | None, hub_url: str | None,
          token: str | None) -> None:
     """Push this workstation's queued changes to the hub, pull what changed, and report."""
+    import httpx
+
     from agent_tui.cli import _fail, _load
     from agent_tui.i18n import Catalog
     from agent_tui.store import Store, StoreError
@@ -39,15 +41,22 @@ def sync(config_file: Path | None, store: Path | None, hub_url: str | None,
         local = Store.open(config.store_path())
     except StoreError as error:
         _fail(error, language)
-    client = HubClient(url, secret)
+    try:
+        client = HubClient(url, secret)
+    except httpx.InvalidURL as error:
+        local.close()
+        click.echo(catalog.text("sync.cli_unreachable", url=url, detail=str(error)), err=True)
+        sys.exit(1)
     try:
         report = run_sync(local.connection(), client)
     finally:
         client.close()
         local.close()
+    if not report.ok:  # one line: why, and that nothing is lost
+        line = (catalog.text("sync.cli_unreachable", url=url, detail=report.detail)
+                if report.error == "offline" else describe_error(catalog, report.error))
+        click.echo(line, err=True)
+        sys.exit(1)
     click.echo(catalog.text(
         "sync.report", pushed=report.pushed, applied=report.applied,
         duplicates=report.duplicates, refused=report.refused, pulled=report.pulled))
-    if not report.ok:
-        click.echo(describe_error(catalog, report.error), err=True)
-        sys.exit(1)

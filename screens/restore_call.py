@@ -1,4 +1,5 @@
-"""After a restart: the call the process lost (killed, crashed, the terminal closed), offered back.
+"""After a restart: the call the process lost (killed, crashed, the terminal closed), or the one the
+agent quit during (saved unfinished), offered back; the dialog says which.
 
 Resuming brings the workspace back exactly as it was: the stage, the ticks, the request type, the
 verification (a passed one is revealed again, audited) and every character of the notes that was
@@ -26,9 +27,10 @@ PREVIEW_LINES = 3
 class RestoreCallScreen(AgentModal[bool]):
     HELP_KEY = "help.restore_call"
 
-    def __init__(self, snapshot: CallSnapshot) -> None:
+    def __init__(self, snapshot: CallSnapshot, quit_last: bool = False) -> None:
         super().__init__()
         self.snapshot = snapshot
+        self.quit_last = quit_last  # the agent quit with the call saved: say so
 
     def compose(self) -> ComposeResult:
         app, snapshot = self.agent_app, self.snapshot
@@ -39,9 +41,10 @@ class RestoreCallScreen(AgentModal[bool]):
         started = snapshot.events[0].at if snapshot.events else None
         lines = [line for line in snapshot.notes.splitlines() if line.strip()]
         with Vertical(classes="dialog"):
-            yield Static(Content(t("restore_call.title")), classes="dialog-title")
+            how = "_quit" if self.quit_last else ""
+            yield Static(Content(t(f"restore_call.title{how}")), classes="dialog-title")
             yield Static(Content(t(
-                "restore_call.message", stage=stage,
+                f"restore_call.message{how}", stage=stage,
                 started=started.strftime("%Y-%m-%d %H:%M") if started else "-",
                 caller=t("restore_call.known_caller") if snapshot.customer_id
                 else t("call.unknown_caller"),

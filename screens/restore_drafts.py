@@ -19,9 +19,10 @@ from screens.widgets.safe import safe
 class RestoreDraftsScreen(AgentModal[Draft]):
     HELP_KEY = "help.restore_drafts"
 
-    def __init__(self, drafts: list[Draft]) -> None:
+    def __init__(self, drafts: list[Draft], quit_last: bool = False) -> None:
         super().__init__()
         self.drafts = drafts
+        self.quit_last = quit_last  # kept when the agent quit, not lost to a crash
 
     def compose(self) -> ComposeResult:
         t = self.agent_app.t
@@ -39,7 +40,8 @@ class RestoreDraftsScreen(AgentModal[Draft]):
                 (draft.saved_at[5:16].replace("T", " "), "$text-muted"), "  ", (what, "bold"),
                 "  ", safe(first_line[:60], "italic")), id=str(index)))
         with Vertical(classes="dialog"):
-            yield Static(Content(t("restore_drafts.title")), classes="dialog-title")
+            title = "restore_drafts.title_quit" if self.quit_last else "restore_drafts.title"
+            yield Static(Content(t(title)), classes="dialog-title")
             yield OptionList(*options, id="drafts")
         yield KeyBar()
 

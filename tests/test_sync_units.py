@@ -116,8 +116,11 @@ def test_sync_without_a_hub_says_how_to_set_one(tmp_path):
     assert result.exit_code == 2 and "[hub] url and token" in result.output
 
 
-def test_sync_with_an_unreachable_hub_keeps_the_work_and_says_so(writable_store):
-    result = CliRunner().invoke(main, ["sync", "--store", str(writable_store), "--hub",
-                                       "http://127.0.0.1:1", "--token", "atk_x"])
+@pytest.mark.parametrize("url", ["http://127.0.0.1:1", "http://[::1", "not a url"])
+def test_sync_with_an_unreachable_hub_says_why_in_one_line(writable_store, url):
+    result = CliRunner().invoke(main, ["sync", "--store", str(writable_store), "--hub", url,
+                                       "--token", "atk_x"])
     assert result.exit_code == 1
-    assert "cannot be reached" in result.output and "Traceback" not in result.output
+    [line] = result.output.splitlines()  # the reason, not a report of nothing moved
+    assert "cannot be reached" in line and url in line and "Nothing was lost" in line
+    assert "Traceback" not in result.output

@@ -61,7 +61,8 @@ class HubClient:
     def _call(self, method: str, path: str, shape: type, **kwargs: Any):
         try:
             response = self._http.request(method, path, **kwargs)
-        except httpx.HTTPError as error:  # refused, reset, timed out, truncated
+        except (httpx.HTTPError, httpx.InvalidURL) as error:  # refused, reset, timed out,
+            # truncated; or an address that is no URL at all
             raise HubUnreachable(f"{type(error).__name__}: {error}") from None
         if response.status_code in (401, 403):
             raise HubRefused(response.status_code, _error_code(response))

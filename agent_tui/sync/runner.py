@@ -38,6 +38,7 @@ class SyncReport(msgspec.Struct):
     resets: int = 0
     touched: Applied = msgspec.field(default_factory=Applied)
     error: str = ""  # "" when the sync reached the hub and finished
+    detail: str = ""  # what the connection said, when the hub could not be reached
 
     @property
     def ok(self) -> bool:
@@ -176,8 +177,8 @@ def run_sync(connection: sqlite3.Connection, client: HubClient,
         if refusal.code == "unknown_device":  # another hub database: register there next time
             with transaction(connection):
                 state.put(connection, state.DEVICE_ID, "")
-    except HubUnreachable:
-        report.error = "offline"
+    except HubUnreachable as unreachable:
+        report.error, report.detail = "offline", str(unreachable)
     except SyncFailed as failure:
         report.error = failure.code
     with transaction(connection):

@@ -68,7 +68,21 @@ class DraftKeeper:
             self._keep(self.app)
         return self._kept
 
+    def last_write(self) -> Callable[[], None] | None:
+        """The workstation quits: what is typed and not yet written, as a write to run on the
+        quitting thread (None: nothing to write)."""
+        state = self.state()
+        if self._done or state == self._saved:
+            return None
+        self._saved = state
+        return self._prepare()
+
     def _keep(self, worker_owner: DOMNode) -> None:
+        worker_owner.run_worker(self._prepare(), thread=True, group="draft",
+                                exit_on_error=False)
+
+    def _prepare(self) -> Callable[[], None]:
+        """On the event loop: the body as it is now, and the write of it for a thread."""
         app = self.app
         body, at, agent_id = self.body(), app.now(), app.config.agent.id
         blank = isinstance(body, dict) and drafts.blank(self.kind, body)
@@ -80,8 +94,7 @@ class DraftKeeper:
             kept[self.key] = None if blank else body
         self._queued += 1
         generation = self._queued
-        worker_owner.run_worker(lambda: self._write(body, at, agent_id, blank, generation),
-                                thread=True, group="draft", exit_on_error=False)
+        return lambda: self._write(body, at, agent_id, blank, generation)
 
     def _write(self, body: object, at, agent_id: str, blank: bool, generation: int) -> None:
         store = self.app.store

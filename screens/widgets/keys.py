@@ -15,7 +15,10 @@ from agent_tui.i18n import Catalog
 from agent_tui.keymap import ACTIONS_BY_ID
 
 
-def bindings_for(action_ids: Iterable[str], catalog: Catalog) -> list[Binding]:
+def bindings_for(action_ids: Iterable[str], catalog: Catalog,
+                 unlisted: Iterable[str] = ()) -> list[Binding]:
+    """``unlisted``: ids whose keys work but are not shown in the key bar."""
+    unlisted = set(unlisted)
     bindings = []
     for action_id in action_ids:
         entry = ACTIONS_BY_ID[action_id]
@@ -27,6 +30,7 @@ def bindings_for(action_ids: Iterable[str], catalog: Catalog) -> list[Binding]:
                 tooltip=catalog.text(entry.help_key),
                 id=entry.id,
                 priority=entry.priority,
+                show=action_id not in unlisted,
             )
         )
     return bindings
@@ -50,6 +54,7 @@ def install_bindings(
     action_ids: Iterable[str],
     catalog: Catalog,
     extra: Iterable[Binding] = (),
+    unlisted: Iterable[str] = (),
 ) -> None:
     """Replace ``node``'s bindings with the translated ones for ``action_ids``, plus ``extra``."""
-    node._bindings = BindingsMap([*bindings_for(action_ids, catalog), *extra])
+    node._bindings = BindingsMap([*bindings_for(action_ids, catalog, unlisted), *extra])
