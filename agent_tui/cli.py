@@ -1,4 +1,5 @@
-"""``agent-tui`` sub-commands. ``run`` is the default: ``agent-tui`` alone starts the workstation.
+"""``agent-tui`` sub-commands. ``run`` is the default: ``agent-tui`` alone starts the workstation, and
+takes the options of ``run`` (``agent-tui --agent A1 --lang en``).
 
 Errors a person can fix (a broken config, a store that cannot be used) are printed translated, with
 the file to look at, and exit with status 2 — never a traceback.
@@ -49,21 +50,44 @@ _store_option = click.option(
 )
 
 
+_RUN_OPTIONS = (
+    _config_option,
+    _store_option,
+    click.option("--lang", type=LANGUAGES, help="Language of the interface (zh-CN or en)."),
+    click.option("--agent", help="Agent id for this session (otherwise from config, or asked "
+                                 "once)."),
+    click.option("--mouse/--no-mouse", default=None, help="Mouse support; turn off over SSH."),
+)
+_RUN_FLAGS = {"config_file": "--config", "store": "--store", "lang": "--lang",
+              "agent": "--agent", "mouse": "--mouse/--no-mouse"}
+
+
+def _run_options(command):
+    """The options of ``run``: on ``run`` itself and on ``agent-tui`` alone, which runs it."""
+    for option in reversed(_RUN_OPTIONS):
+        command = option(command)
+    return command
+
+
 @click.group(invoke_without_command=True)
 @click.version_option(package_name="agent-tui")
+@_run_options
 @click.pass_context
-def main(context: click.Context) -> None:
-    """The agent workstation of a bank's remote-service centre."""
+def main(context: click.Context, **options: object) -> None:
+    """The agent workstation of a bank's remote-service centre. Without a sub-command it starts
+    the workstation, with the options of `run`."""
     if context.invoked_subcommand is None:
-        context.invoke(run)
+        context.invoke(run, **options)
+        return
+    given = [_RUN_FLAGS[name] for name, value in options.items() if value is not None]
+    if given:  # `agent-tui --store X seed`: the sub-command has options of its own
+        catalog = Catalog.load(options.get("lang") or language_from_environment())
+        raise click.UsageError(catalog.text("cli.options_after", options=", ".join(given),
+                                            command=context.invoked_subcommand))
 
 
 @main.command()
-@_config_option
-@_store_option
-@click.option("--lang", type=LANGUAGES, help="Language of the interface (zh-CN or en).")
-@click.option("--agent", help="Agent id for this session (otherwise from config, or asked once).")
-@click.option("--mouse/--no-mouse", default=None, help="Mouse support; turn off over SSH.")
+@_run_options
 def run(
     config_file: Path | None = None,
     store: Path | None = None,

@@ -60,3 +60,26 @@ def test_an_unknown_language_flag_is_refused_by_name():
     result = CliRunner().invoke(main, ["run", "--lang", "fr"])
     assert result.exit_code == 2
     assert "fr" in result.output and "zh-CN" in result.output
+
+
+def test_agent_tui_alone_takes_the_options_of_run(tmp_path, monkeypatch):
+    from agent_tui.app import AgentApp
+
+    started = []
+
+    def run(app, mouse=True):  # instead of taking over the terminal
+        started.append((app.config.agent.id, app.language, str(app.config.store_path()), mouse))
+
+    monkeypatch.setattr(AgentApp, "run", run)
+    store = str(tmp_path / "s.db")
+    for argv in (["--agent", "A1", "--lang", "en", "--store", store, "--no-mouse"],
+                 ["run", "--agent", "A1", "--lang", "en", "--store", store, "--no-mouse"]):
+        result = _run(*argv)
+        assert result.exit_code == 0, result.output
+    assert started == [("A1", "en", store, False)] * 2
+
+
+def test_run_options_before_another_sub_command_are_refused_with_the_reason(tmp_path):
+    result = CliRunner().invoke(main, ["--store", str(tmp_path / "s.db"), "seed"])
+    assert result.exit_code == 2
+    assert "--store" in result.output and "agent-tui seed" in result.output
