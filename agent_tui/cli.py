@@ -8,7 +8,6 @@ the file to look at, and exit with status 2 — never a traceback.
 from __future__ import annotations
 
 import sys
-from datetime import date
 from pathlib import Path
 
 import click
@@ -109,7 +108,8 @@ def run(
 @click.option("--seed", "seed_value", type=int, default=1, show_default=True,
               help="Same seed, same data.")
 @click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-              help="The day the data treats as today (default: today).")
+              help="The day the data treats as today (default: 2026-11-23, fixed, so the same "
+                   "seed gives the same data on any day).")
 @click.option("--force", is_flag=True, help="Replace an existing store.")
 @click.option("--if-missing", is_flag=True, help="Do nothing if the store exists (for make run).")
 @click.option("--workers", type=click.IntRange(1, 64), default=None,
@@ -121,7 +121,7 @@ def seed(
     config_file: Path | None, store: Path | None,
 ) -> None:
     """Make a deterministic demo store: customers, products, transactions, history, cases."""
-    from data.generator import SeedPlan
+    from data.generator import SeedPlan, as_of_default
     from data.seed import seed_store
 
     config, language = _load(config_file, store, None, None)
@@ -130,7 +130,7 @@ def seed(
     if path.exists() and if_missing:
         click.echo(catalog.text("seed.kept", path=str(path)))
         return
-    plan = SeedPlan(customers, seed_value, as_of.date() if as_of else date.today())
+    plan = SeedPlan(customers, seed_value, as_of.date() if as_of else as_of_default())
     label = catalog.text("seed.progress", count=customers)
     with click.progressbar(length=customers, label=label, show_pos=True) as bar:
         done = 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import click
@@ -77,14 +77,15 @@ def serve(db: str | None, host: str, port: int, scripts: Path | None) -> None:
 @_db_option
 @click.option("--customers", type=click.IntRange(1, 10_000_000), default=5000, show_default=True)
 @click.option("--seed", "seed_value", type=int, default=1, show_default=True)
-@click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None)
+@click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="The day the data treats as today (default: 2026-11-23, as agent-tui seed).")
 def seed(db: str | None, customers: int, seed_value: int, as_of) -> None:
     """Load customer master data (the same generator as the workstation's demo store)."""
     from agent_tui.hub.seed import seed_hub
-    from data.generator import SeedPlan
+    from data.generator import SeedPlan, as_of_default
 
     engine = _engine(db)
-    plan = SeedPlan(customers, seed_value, as_of.date() if as_of else date.today())
+    plan = SeedPlan(customers, seed_value, as_of.date() if as_of else as_of_default())
     written = seed_hub(engine, plan)
     catalog = _catalog()
     click.echo(catalog.text("hub.seeded", customers=written) if written

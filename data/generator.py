@@ -309,8 +309,13 @@ def make_chunks(plan: SeedPlan, workers: int = 1) -> Iterator[Chunk]:
         yield from pool.imap(maker, range(plan.chunks), chunksize=1)
 
 
+# The day the demo data treats as today unless told otherwise: fixed, so the same seed makes the
+# same store (ids, birth dates, ages, transaction times) on any day it is run.
+DEMO_AS_OF = date(2026, 11, 23)
+
+
 def as_of_default() -> date:
-    return date.today()
+    return DEMO_AS_OF
 
 
 def at_as_of(plan: SeedPlan) -> datetime:

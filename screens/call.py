@@ -144,7 +144,9 @@ class CallScreen(AgentScreen[None]):
     def show_caller(self) -> None:
         t, call, shown = self.agent_app.t, self.call, self.disclosure
         status = call.flow.verification_status
-        verified = Content(t(f"call.verification.{status}")).stylize(_STATUS_STYLE[status])
+        # Verified and stepped up reads once: "verified + step-up", not "verified  verified…".
+        label = t("c360.tier.full") if shown.tier is Tier.FULL else t(f"call.verification.{status}")
+        verified = Content(label).stylize(_STATUS_STYLE[status])
         if call.customer is None:
             line = Content.assemble((t("call.unknown_caller"), "bold"), "  ", verified, "  ",
                                     t("call.find_caller"))
@@ -156,7 +158,6 @@ class CallScreen(AgentScreen[None]):
                 as_content(badge_parts(customer.segment, customer.is_elderly,
                                        customer.is_disabled, t)), "  ",
                 f"R{customer.risk_level}", "  ", verified,
-                ("  " + t("c360.tier.full"), "italic") if shown.tier is Tier.FULL else "",
             )
         self.query_one("#caller", Static).update(line)
 
@@ -255,6 +256,8 @@ class CallScreen(AgentScreen[None]):
             self.action_stage_form()
         elif stage == "handling" and self.call.flow.request_type is None:
             self.action_stage_form()
+        elif stage == "closing":  # as every stage's form opens on entering it
+            self.open_closing()
 
     def action_stage_form(self) -> None:
         stage = self.call.flow.stage

@@ -12,6 +12,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
+from textual.widgets._select import SelectOverlay
 
 from agent_tui.domain.call_session import CALLER_HUNG_UP, CallSession, Closing
 from screens.widgets.agent_modal import AgentModal
@@ -21,6 +22,16 @@ from screens.widgets.safe_input import SafeInput
 
 HUNG_UP = CALLER_HUNG_UP
 WRAP_UPS = ("resolved", "information_given", "case_opened", "transferred", "callback", HUNG_UP)
+
+
+class WrapUpSelect(Select[str]):
+    """The wrap-up codes: opened on the first code, not on the blank "choose one" line (the
+    blank stays, so a call is never ended with a code nobody chose)."""
+
+    def _watch_expanded(self, expanded: bool) -> None:
+        super()._watch_expanded(expanded)
+        if expanded and self.value is Select.NULL:
+            self.query_one(SelectOverlay).select(1)
 
 
 class ClosingScreen(AgentModal[bool]):
@@ -37,10 +48,7 @@ class ClosingScreen(AgentModal[bool]):
         open_steps = self.call.flow.open_required()
         with Vertical(classes="dialog"):
             yield Static(Content(t("closing.title")), classes="dialog-title")
-            yield Static(Content.assemble(
-                (t("closing.summary"), "bold"), " ",
-                safe(self.call.summary().sentence(language))), classes="dialog-message",
-                id="closing-summary")
+            yield Static(self._summary(), classes="dialog-message", id="closing-summary")
             with Horizontal(classes="row"):
                 yield Label(t("closing.csat"))
                 yield SafeInput(id="csat", compact=True, max_length=1, restrict=r"[1-5]?",
@@ -50,9 +58,9 @@ class ClosingScreen(AgentModal[bool]):
                 yield SafeInput(id="nps", compact=True, max_length=2, restrict=r"(10|[0-9])?",
                                 placeholder=t("closing.not_given"))
             yield Checkbox(t("closing.fcr"), id="fcr", compact=True)
-            yield Select([(t(f"wrap_up.{code}"), code) for code in WRAP_UPS], id="wrap-up",
-                         prompt=t("closing.wrap_up"), compact=True,
-                         value=HUNG_UP if self.hung_up else Select.NULL)
+            yield WrapUpSelect([(t(f"wrap_up.{code}"), code) for code in WRAP_UPS],
+                               id="wrap-up", prompt=t("closing.wrap_up"), compact=True,
+                               value=HUNG_UP if self.hung_up else Select.NULL)
             if open_steps:
                 steps = self.call.flow.step_texts(open_steps, language)
                 yield Static(Content(t("closing.steps_open", steps="; ".join(steps))),
@@ -67,6 +75,17 @@ class ClosingScreen(AgentModal[bool]):
                 yield Button(t("closing.callback"), id="schedule-callback", compact=True,
                              disabled=self.call.customer_id is None)
         yield KeyBar()
+
+    def _summary(self) -> Content:
+        """What to read out; a caller who hung up hears nothing, and an empty summary is said
+        to be empty rather than left as a bare "Read out:"."""
+        t = self.agent_app.t
+        if self.hung_up:
+            return Content(t("closing.hung_up")).stylize("$text-muted")
+        sentence = self.call.summary().sentence(self.agent_app.language)
+        if not sentence:
+            return Content(t("closing.nothing_to_read")).stylize("$text-muted")
+        return Content.assemble((t("closing.summary"), "bold"), " ", safe(sentence))
 
     def on_mount(self) -> None:
         self.set_focus(self.query_one("#end-call" if self.hung_up else "#csat"))

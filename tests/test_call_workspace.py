@@ -29,7 +29,7 @@ async def _close(pilot, csat: str, nps: str) -> None:
     await wait_for_screen(pilot, ClosingScreen)
     await pilot.press(*csat, "tab", *nps, "tab", "space", "tab", "enter")
     await pilot.pause(0.1)
-    await pilot.press("down", "enter")
+    await pilot.press("enter")  # the list opens on its first code: resolved
     await pilot.press("ctrl+s")
 
 
@@ -74,6 +74,8 @@ async def test_a_whole_complaint_call_by_keys(writable_store, make_app):
         assert "不知道" not in call.notes
         await pilot.press("f6")
         await wait_for(pilot, lambda: call.flow.stage == "closing")
+        await wait_for_screen(pilot, ClosingScreen)  # its form opens, as every stage's does
+        await pilot.press("f3")  # back to say the closing words first
         await do_step(pilot, "closing.summarise")
         await do_step(pilot, "closing.thank")
         await _close(pilot, "5", "9")
@@ -141,6 +143,8 @@ async def test_a_consultation_for_an_unknown_caller_found_during_the_call(writab
         await pilot.press(*"\n客户咨询信用卡年费。已告知免年费条件。")
         await pilot.press("f6")
         await wait_for(pilot, lambda: call.flow.stage == "closing")
+        await wait_for_screen(pilot, ClosingScreen)
+        await pilot.press("f3")
         await do_step(pilot, "closing.summarise")
         assert "客户咨询信用卡年费" in call.notes.split("\n")[-1]  # the summary, read out
         # The caller hangs up before the thanks: ending asks for a reason, and records it.
@@ -148,7 +152,7 @@ async def test_a_consultation_for_an_unknown_caller_found_during_the_call(writab
         await wait_for_screen(pilot, ClosingScreen)
         await pilot.press("tab", "tab", "tab", "enter")
         await pilot.pause(0.1)
-        await pilot.press("up", "enter")  # the last code: the caller hung up
+        await pilot.press("end", "enter")  # the last code: the caller hung up
         await pilot.press("ctrl+s")
         assert "give a reason" in screen_text(app)
         await pilot.press(*"caller hung up", "ctrl+s")  # the form put the cursor there

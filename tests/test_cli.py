@@ -83,3 +83,25 @@ def test_run_options_before_another_sub_command_are_refused_with_the_reason(tmp_
     result = CliRunner().invoke(main, ["--store", str(tmp_path / "s.db"), "seed"])
     assert result.exit_code == 2
     assert "--store" in result.output and "agent-tui seed" in result.output
+
+
+def test_the_same_seed_gives_the_same_data_whatever_day_it_is(tmp_path, monkeypatch):
+    from datetime import date
+
+    rows = []
+    for today in (date(2027, 3, 1), date(2031, 8, 15)):
+        class Today(date):
+            @classmethod
+            def today(cls):  # the day the seed runs, not the day the data treats as today
+                return today
+
+        monkeypatch.setattr("agent_tui.cli.date", Today, raising=False)
+        store = tmp_path / f"{today}.db"
+        result = _run("seed", "--customers", "50", "--seed", "3", "--store", str(store))
+        assert result.exit_code == 0, result.output
+        connection = sqlite3.connect(store)
+        as_of = connection.execute("SELECT value FROM meta WHERE key = 'as_of'").fetchone()[0]
+        rows.append((as_of, connection.execute(
+            "SELECT id, id_number, birth_date, mobile FROM customers ORDER BY id").fetchall()))
+        connection.close()
+    assert rows[0] == rows[1] and rows[0][0] == "2026-11-23"  # the documented default
