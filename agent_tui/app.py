@@ -193,6 +193,9 @@ class AgentApp(CaseActions, SyncActions, App[None]):
         """Nobody works without an identity: until the sign-in is done, only help and quit."""
         if action in _NEEDS_SIGN_IN and not self.config.agent.is_signed_in:
             return False
+        if action == "back" and not getattr(self.screen, "ALLOW_BACK", True) \
+                and not hasattr(self.screen, "go_back"):
+            return False  # nothing behind a sign-in or a store problem: F3 is not offered
         return super().check_action(action, parameters)
 
     def wait_for_store(self, timeout: float = 60.0) -> Store | None:
