@@ -32,8 +32,9 @@ async def test_a_call_quit_on_purpose_is_offered_back_as_quit_not_ended(writable
     app = make_app(writable_store)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for_screen(pilot, RestoreCallScreen)
+        await wait_for(pilot, lambda: "You quit during a call" in screen_text(app))
         text = screen_text(app)
-        assert "You quit during a call" in text and "saved unfinished" in text
+        assert "saved unfinished" in text
         assert "ended" not in text and "客户稍后回电" in text
         await pilot.press("tab", "enter")  # left unfinished
     app = make_app(writable_store)  # the mark is used once: nothing more to say
@@ -59,8 +60,8 @@ async def test_a_note_typed_when_quitting_is_kept_to_the_last_key_and_offered_as
     app = make_app(writable_store)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for_screen(pilot, RestoreDraftsScreen)
-        text = screen_text(app)
-        assert "Kept when you quit" in text and "ended" not in text
+        await wait_for(pilot, lambda: "Kept when you quit" in screen_text(app))
+        assert "ended" not in screen_text(app)
         await pilot.press("enter")
         screen = await wait_for_screen(pilot, CaseScreen)
         assert screen.query_one("#case-note").text == "已寄出新卡"
