@@ -15,11 +15,11 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+from agent_tui.app_call import CallActions
 from agent_tui.app_cases import CaseActions
 from agent_tui.app_sync import SyncActions
 from agent_tui.config import Config
 from agent_tui.domain.masking import MASKED, Disclosure, Tier
-from agent_tui.domain.models import Customer
 from agent_tui.domain.phrasing import PhraseGuard
 from agent_tui.domain.scripts import ScriptsLibrary
 from agent_tui.i18n import Catalog, TranslatableError
@@ -30,7 +30,7 @@ from screens.widgets.agent_screen import AgentScreen
 from screens.widgets.keys import APP_SYSTEM_BINDINGS, FOCUS_BINDINGS, install_bindings
 
 if TYPE_CHECKING:
-    from agent_tui.domain.call_session import CallSession, CallSnapshot
+    from agent_tui.domain.call_session import CallSession
     from agent_tui.store.calls import CallRecorder
     from agent_tui.store.cases import CaseStore
     from screens.widgets.draft_keeper import DraftKeeper
@@ -42,7 +42,7 @@ _NEEDS_SIGN_IN = frozenset(entry.action for entry in DEFAULT_KEYMAP if entry.app
 Clock = Callable[[], datetime]
 
 
-class AgentApp(CaseActions, SyncActions, App[None]):
+class AgentApp(CallActions, CaseActions, SyncActions, App[None]):
     # The search is the default screen, whose own CSS_PATH Textual does not load: its styles are
     # the app's. Every other screen brings its own .tcss when first shown.
     CSS_PATH = "../screens/search.tcss"
@@ -249,138 +249,6 @@ class AgentApp(CaseActions, SyncActions, App[None]):
             self.offer_interrupted_call()
         else:  # the drafts are the agent's: offered once they have said who they are
             self._offer_after_sign_in = True
-
-    # -- the call ------------------------------------------------------------------------------
-
-    def action_new_call(self) -> None:
-        """ctrl+n: start a call for the customer in view (or an unknown caller); during a call,
-        attach the customer in view if the caller was unknown, and go back to the workspace."""
-        in_view = getattr(self.screen, "view", None)
-        customer = getattr(in_view, "customer", None)  # a 360 that has loaded
-        if self.call is None:
-            self.start_call(customer)
-        elif customer is not None and self.call.customer is None:
-            self.call.attach(customer, self.now())
-            self.set_disclosure(customer.id, None)  # found, not verified
-        self.show_call()
-
-    def start_call(self, customer: Customer | None) -> None:
-        from agent_tui.call_drafts import keep
-        from agent_tui.domain.call_session import CallSession
-        from agent_tui.domain.ids import new_id
-        from agent_tui.store.calls import CallRecorder
-
-        call_id = new_id()
-        self.call = CallSession(call_id, self.library, self.phrase_guard(), self.now(), customer)
-        self.call_recorder = CallRecorder(call_id, self.config.agent.id)
-        self.call_draft = keep(self, self.call, saved=False)
-        self.sub_title = self.agent_line()
-
-    def phrase_guard(self) -> PhraseGuard:
-        assert self.library is not None, "the scripts library is loaded before the app starts"
-        if self._guard is None:
-            self._guard = PhraseGuard(self.library.forbidden, self.library.allowed)
-        return self._guard
-
-    @work(thread=True, group="call-draft", exit_on_error=False)
-    def offer_interrupted_call(self) -> None:
-        """After a restart: the call the process lost, if any, offered back as it was."""
-        from agent_tui.call_drafts import interrupted_call
-        from agent_tui.store import drafts, sessions
-
-        store = self.wait_for_store()
-        if store is None:
-            return
-        quit_last = sessions.take_quit(store.connection(), self.config.agent.id)
-        snapshot = interrupted_call(store.connection(), self.config.agent.id)
-        case_drafts = []
-        for draft in drafts.pending(store.connection(), self.config.agent.id):
-            if draft.kind not in ("case_note", "case_form"):
-                continue
-            if drafts.blank(draft.kind, draft.body):  # nothing typed: gone, never offered
-                drafts.discard(store.connection(), draft.key)
-            else:
-                case_drafts.append(draft)
-
-        def offer_cases() -> None:
-            if case_drafts:
-                self.offer_case_drafts(case_drafts, quit_last)
-
-        if snapshot is not None and self.call is None:
-            from screens.restore_call import RestoreCallScreen
-
-            def answered(resume: bool | None) -> None:
-                if resume is not None:
-                    self.resume_call(snapshot, resume)
-                offer_cases()
-
-            self.call_from_thread(lambda: self.push_screen(
-                RestoreCallScreen(snapshot, quit_last), answered))
-        else:
-            self.call_from_thread(offer_cases)
-
-    @work(thread=True, group="call-draft", exit_on_error=False)
-    def resume_call(self, snapshot: CallSnapshot, resume: bool) -> None:
-        from agent_tui import call_drafts
-        from agent_tui.store import audit, drafts
-        from agent_tui.store.calls import CallRecorder
-
-        connection = self.store.connection()
-        if not resume:  # the call stays in the store as it was left: unfinished
-            drafts.discard(connection, call_drafts.draft_key(snapshot.call_id))
-            return
-        call = call_drafts.restore(snapshot, self, connection)
-        recorder = CallRecorder(call.id, self.config.agent.id)
-        recorder.saved = call_drafts.stored_events(connection, call.id)
-        disclosure = None
-        if call.customer_id and call.flow.verification_status == "passed":
-            disclosure = audit.reveal(
-                connection, agent_id=self.config.agent.id, customer_id=call.customer_id,
-                tier=Tier.BASIC, at=self.now(), reason="verification.restored", call_id=call.id)
-
-        def show() -> None:
-            self.call, self.call_recorder = call, recorder
-            if disclosure is not None:
-                self.set_disclosure(call.customer_id, disclosure)
-            self.call_draft = call_drafts.keep(self, call, saved=True)
-            self.sub_title = self.agent_line()
-            self.show_call()
-
-        self.call_from_thread(show)
-
-    def show_call(self) -> None:
-        from screens.call import CallScreen
-
-        for index, screen in enumerate(self.screen_stack):
-            if isinstance(screen, CallScreen):
-                while len(self.screen_stack) > index + 1:
-                    self.pop_screen()
-                return
-        self.push_screen(CallScreen(self.call))
-
-    def end_call(self, saved: bool) -> None:
-        """The call is over and saved: the 360 masks again, and the workspace closes."""
-        from screens.call import CallScreen
-
-        call, self.call = self.call, None
-        if self.call_draft is not None:  # saved: the draft goes; not saved: it stays
-            self.call_draft.forget() if saved else self.call_draft.stop()
-            self.call_draft = None
-        if call is not None and saved and call.callback_id:
-            if call.closing.reached_customer:
-                self.complete_callback(call.callback_id, call.id, call.customer_id)
-            else:  # the line dropped: tried, not done; the callback stays in the queue
-                self.attempt_callback(call.callback_id, call.id, call.customer_id,
-                                      call.closing.wrap_up)
-        self.mask_all()
-        if call is not None and call.customer_id:
-            self.customer_facts_changed(call.customer_id)  # its history shows this call
-        self.sub_title = self.agent_line()
-        while isinstance(self.screen, CallScreen) or any(
-                isinstance(screen, CallScreen) for screen in self.screen_stack[1:]):
-            self.pop_screen()
-        self.notify(self.t("call.ended" if saved else "call.ended_unsaved"),
-                    severity="information" if saved else "error")
 
     # -- app-wide actions --------------------------------------------------------------------
 
