@@ -91,7 +91,13 @@ def _v1_tables(connection: Connection) -> None:
             "CREATE INDEX IF NOT EXISTS hub_change_log_txid ON change_log (audience, txid, seq)"))
 
 
-MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_v1_tables,)
+def _trust_tables(connection: Connection) -> None:
+    """The hub as the authority: reads and releases audited, verifications, one-time codes,
+    sealed copies (issue 13). create_all adds only the tables that are missing."""
+    metadata.create_all(connection, checkfirst=True)
+
+
+MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_v1_tables, _trust_tables)
 LATEST = len(MIGRATIONS)
 
 
