@@ -98,14 +98,10 @@ def seal(customer_id: str, truths: Mapping[str, Sequence[str]], required: Sequen
     required_answer = "\x1f".join(truths[factor][0] if truths.get(factor) else ""
                                   for factor in required)
     shares: list[SealedShare] = []
-    if need <= 0:  # the required answers alone open it
-        split = [(0, key)]
-        owners = ["required"]
-    else:
-        split = Shamir.split(need, max(len(any_of), need), key)
-        owners = list(any_of)
-    for (index, share), factor in zip(split, owners, strict=False):
-        answers = [required_answer] if factor == "required" else list(truths.get(factor, ()))
+    if not 1 <= need <= len(any_of):  # the library's loader refuses such a policy
+        raise ValueError(f"need {need} of {len(any_of)} optional answers")
+    for (index, share), factor in zip(Shamir.split(need, len(any_of), key), any_of, strict=True):
+        answers = list(truths.get(factor, ()))
         if factor == "recent_amount":
             answers = answers[:MAX_AMOUNTS]
         for answer in answers:
@@ -126,10 +122,8 @@ def open_sealed(copy: SealedCopy, answers: Mapping[str, str]) -> Opened:
     found: dict[int, bytes] = {}
     opened: list[str] = []
     unopened: list[str] = []
-    factors = ("required",) if copy.need <= 0 else copy.any_of
-    for factor in factors:
-        given = required_answer if factor == "required" else canonical_answer(
-            factor, answers.get(factor, ""))
+    for factor in copy.any_of:
+        given = canonical_answer(factor, answers.get(factor, ""))
         if given is None:
             continue
         key = _derive(copy.salt, factor, required_answer, given)
@@ -143,13 +137,9 @@ def open_sealed(copy: SealedCopy, answers: Mapping[str, str]) -> Opened:
                     break
         (opened if share is not None else unopened).append(factor)
     payload = None
-    if copy.need <= 0 and found:
-        payload = _payload(copy, found[0])
-    elif copy.need > 0 and len(found) >= copy.need:
-        key = Shamir.combine(list(found.items())[:copy.need])
-        payload = _payload(copy, key)
-    return Opened(payload, tuple(factor for factor in opened if factor != "required"),
-                  tuple(factor for factor in unopened if factor != "required"))
+    if len(found) >= copy.need:
+        payload = _payload(copy, Shamir.combine(list(found.items())[:copy.need]))
+    return Opened(payload, tuple(opened), tuple(unopened))
 
 
 def _payload(copy: SealedCopy, key: bytes) -> bytes | None:

@@ -269,10 +269,12 @@ def facts_from(
     name: str, id_number: str, mobile: str, birth_date: date,
     transactions: list[tuple[datetime, int | None]], now: datetime,
 ) -> Facts:
-    """The facts of one customer: recent transaction amounts within the window, unsigned."""
+    """The facts of one customer: recent transaction amounts within the window, unsigned, the
+    most recent first (a sealed copy keeps only the newest few)."""
     since = now - RECENT_AMOUNT_WINDOW
-    amounts = tuple(sorted({abs(cents) for at, cents in transactions
-                            if cents and since <= at <= now}))
+    recent = sorted(((at, abs(cents)) for at, cents in transactions
+                     if cents and since <= at <= now), reverse=True)
+    amounts = tuple(dict.fromkeys(cents for _, cents in recent))
     return Facts(name, id_number, mobile, birth_date, amounts)
 
 

@@ -8,6 +8,7 @@ themselves, so every hub process behind a load balancer enforces the same limit.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
@@ -59,7 +60,7 @@ def check(engine: Engine, principal: Principal, kind: str, limits: Limits,
     if used < limit:
         return
     retry = WINDOW - (now - datetime.fromisoformat(oldest)) if oldest else WINDOW
-    retry_after = max(1, int(retry.total_seconds()) + 1)
+    retry_after = max(1, math.ceil(retry.total_seconds()))
     with engine.begin() as connection:
         log(connection, principal, "refused", now, detail={"limit": name, "used": used})
     raise LimitReached(name, retry_after)
