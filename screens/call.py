@@ -353,8 +353,9 @@ class CallScreen(AgentScreen[None]):
         customer_id, agent_id, at = call.customer_id, app.config.agent.id, app.now()
 
         def grant(connection: object) -> Disclosure:
+            source = "hub" if tier is Tier.FULL and app.hub_configured else call.verified_by
             return audit.reveal(connection, agent_id=agent_id, customer_id=customer_id, tier=tier,
-                                at=at, reason=reason, call_id=call.id)
+                                at=at, reason=reason, call_id=call.id, source=source)
 
         self.use_store(grant, self.disclosed)
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from agent_tui.config import AgentSection, Config, HubSection, StoreSection, UISection
 from agent_tui.hub.database import reading
-from agent_tui.hub.schema import accounts, customers
+from agent_tui.hub.schema import accounts, customers, disclosures
 from agent_tui.store import Store
 from screens.call import CallScreen
 from screens.customer_360 import Customer360Screen
@@ -126,7 +126,28 @@ async def test_offline_the_sealed_copy_verifies_the_customer(hub, empty_store, m
         await type_answers(pilot, _right(row))
         await wait_for(pilot, lambda: app.call.verified, 30)
         assert app.call.revealed.customer.mobile == row.mobile
+        call_id = app.call.id
+        await wait_for(pilot, lambda: _count(empty_store, "SELECT count(*) FROM outbox WHERE "
+                                             "name = 'audit.append' AND args_json LIKE "
+                                             "'%sealed_copy%'") == 1, 20)
+        hub.start()  # back online: the offline release joins the hub's own audit
+        await pilot.press("f5")
+        await wait_for(pilot, lambda: _hub_releases(hub, call_id) == ["sealed_copy.offline"], 30)
     assert row.mobile.encode() not in _at_rest(empty_store)
+
+
+def _count(store: Path, query: str) -> int:
+    connection = sqlite3.connect(store)
+    try:
+        return connection.execute(query).fetchone()[0]
+    finally:
+        connection.close()
+
+
+def _hub_releases(hub, call_id: str) -> list[str]:
+    with reading(hub.engine) as connection:
+        return list(connection.execute(select(disclosures.c.reason).where(
+            disclosures.c.call_id == call_id)).scalars())
 
 
 async def test_a_card_is_frozen_by_the_hub_and_shows_pending_until_it_confirms(

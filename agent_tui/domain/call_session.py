@@ -90,6 +90,7 @@ class CallSession:
         self.callback_id: str | None = None  # the follow-up call this call makes
         # What the hub (or a sealed copy) released for this call: memory only, gone with it.
         self.revealed: Revealed | None = None
+        self.verified_by = "store"  # who compared the passing answers (for the audit)
 
     # -- a call the process lost ------------------------------------------------------------
 
@@ -170,6 +171,8 @@ class CallSession:
         assert self.verification is not None, "start_verification with the customer's facts first"
         before = len(self.verification.attempts)
         outcome = self.verification.attempt(answers, at, comparison)
+        if outcome.passed and comparison is not None:
+            self.verified_by = comparison.source
         if isinstance(outcome.release, Revealed):
             self.reveal(outcome.release)
         if len(self.verification.attempts) > before:  # an attempt, not a form half filled in

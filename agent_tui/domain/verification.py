@@ -132,6 +132,7 @@ class Comparison(msgspec.Struct, frozen=True):
     ambiguous: bool = False
     locked: bool = False
     release: object | None = None
+    source: str = "store"  # who compared: hub | sealed_copy | store (the audit says so)
 
 
 class Status(Enum):

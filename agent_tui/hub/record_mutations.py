@@ -4,13 +4,15 @@ did it is always the token's agent."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import msgspec
 from sqlalchemy import select, update
 
 from agent_tui.domain.operations import CARD_OPERATIONS, OPERATION_NAMES
 from agent_tui.domain.text import sanitize
 from agent_tui.domain.times import iso
-from agent_tui.hub import changes, identity, masked
+from agent_tui.hub import access, changes, identity, masked
 from agent_tui.hub.mutations import (
     NOTE_LIMIT,
     MutationContext,
@@ -160,6 +162,8 @@ _CARD_CHANGES = {"freeze_card": ("active", "frozen"), "unfreeze_card": ("frozen"
 
 def append_audit(context: MutationContext, args: dict) -> Outcome:
     detail = args.get("detail")
+    if args.get("action") == "pii.reveal":
+        _offline_release(context, args, detail)
     insert_later(context.connection, audit_log, {
         "id": text_arg(args, "id", limit=64), "at": context.time(args.get("at")),
         # The token says who did it, whatever the arguments claim.
@@ -168,3 +172,21 @@ def append_audit(context: MutationContext, args: dict) -> Outcome:
         "detail": detail if isinstance(detail, str) else msgspec.json.encode(detail).decode(),
         "received_at": iso(context.now)})
     return Outcome("applied")
+
+
+def _offline_release(context: MutationContext, args: dict, detail: object) -> None:
+    """A reveal the workstation did without the hub (a sealed copy opened offline) joins the
+    hub's releases, so a supervisor reads every release in one place. A reveal the hub itself
+    released is there already, and is not counted twice."""
+    try:
+        values = msgspec.json.decode(detail) if isinstance(detail, str) else detail
+    except msgspec.DecodeError:
+        return
+    if not isinstance(values, dict) or values.get("source") != "sealed_copy":
+        return
+    customer_id, call_id = optional_id(args, "customer_id"), optional_id(values, "call_id")
+    tier = "full" if values.get("tier") == "full" else "basic"
+    if customer_id and call_id:
+        access.disclose(context.connection, context.principal, context.device_id, customer_id,
+                        call_id, tier, masked.BASIC_FIELDS, "sealed_copy.offline",
+                        datetime.fromisoformat(context.time(args.get("at"))))

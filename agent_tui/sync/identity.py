@@ -64,8 +64,8 @@ def compare(connection: sqlite3.Connection, client: HubClient | None, call_id: s
 
 def _from_verdict(verdict: Verdict) -> Comparison:
     if verdict.status == "passed":
-        return Comparison((), release=verdict.release)
-    return Comparison(tuple(verdict.failed), locked=verdict.status == "locked")
+        return Comparison((), release=verdict.release, source="hub")
+    return Comparison(tuple(verdict.failed), locked=verdict.status == "locked", source="hub")
 
 
 def compare_offline(connection: sqlite3.Connection, customer_id: str,
@@ -88,11 +88,12 @@ def compare_offline(connection: sqlite3.Connection, customer_id: str,
             raise IdentityRefused("identity.sealed_damaged") from None
         opened = open_sealed(copy, answers)
         if opened.payload is not None:
-            return Comparison(opened.unopened,
+            return Comparison(opened.unopened, source="sealed_copy",
                               release=msgspec.json.decode(opened.payload, type=Revealed))
         if opened.opened:  # the name was right: the unopened answers were not
-            return Comparison(opened.unopened)
-        return Comparison((*copy.required, *opened.unopened), ambiguous=True)
+            return Comparison(opened.unopened, source="sealed_copy")
+        return Comparison((*copy.required, *opened.unopened), ambiguous=True,
+                          source="sealed_copy")
     if verification.has_facts:
         return verification.compare(answers)
     raise IdentityRefused("identity.offline_no_copy")
