@@ -247,3 +247,13 @@ def _draft_says_passed(store: Path) -> bool:
     finally:
         connection.close()
     return bool(row) and '"status":"passed"' in row[0].replace(" ", "")
+
+
+def test_an_expired_sealed_copy_is_deleted_at_the_next_sync(hub, agent):
+    customer = agent.customer()
+    agent.connection.execute("UPDATE customers SET masked = 1 WHERE id = ?", (customer,))
+    agent.connection.execute(
+        "INSERT INTO sealed_copies (customer_id, expires_at, body) VALUES (?, ?, '{}')",
+        (customer, "2020-01-01T00:00:00"))
+    assert agent.sync(hub.url).ok
+    assert agent.connection.execute("SELECT count(*) FROM sealed_copies").fetchone()[0] == 0

@@ -184,4 +184,6 @@ def run_sync(connection: sqlite3.Connection, client: HubClient,
         state.put(connection, state.LAST_ERROR, report.error)
         if report.ok:
             state.put(connection, state.LAST_SYNC, iso(clock()))
+        # A sealed copy past its week opens for nobody: it is not kept either.
+        connection.execute("DELETE FROM sealed_copies WHERE expires_at < ?", (iso(clock()),))
     return report
