@@ -31,6 +31,15 @@ class StoreMissing(StoreError):
         self.path = path
 
 
+def failure(path: Path, error: sqlite3.Error) -> StoreError:
+    """What to tell the agent when the store at ``path`` failed in the middle of a session: a
+    full disk by name and place (it is the one the agent or IT can fix at once), else what
+    SQLite said."""
+    if is_disk_full(error, path.parent):
+        return StoreError("store.disk_full", path=str(path))
+    return StoreError("store.query_failed", path=str(path), reason=str(error))
+
+
 def _unusable(path: Path, error: sqlite3.Error) -> StoreError:
     if is_disk_full(error, path.parent):
         return StoreError("store.disk_full_open", path=str(path))
