@@ -93,7 +93,7 @@ def test_seeding_onto_a_full_disk_says_so_and_leaves_nothing_half_written(small_
     assert result.exit_code == 2, result.output
     assert "磁盘已满" in result.output and str(path) in result.output
     assert "Traceback" not in result.output
-    assert sorted(p.name for p in small_disk.path.iterdir()) == [".filler"]
+    assert sorted(p.name for p in small_disk.path.iterdir()) == [".filler", "store.db.lock"]
 
 
 # -- in the workstation --------------------------------------------------------------------------
