@@ -90,3 +90,19 @@ def test_a_schema_version_above_ours_is_made_by_a_newer_agent_tui(writable_store
         Store.open(writable_store)
     assert raised.value.key == "store.too_new"
     assert writable_store.read_bytes() == before
+
+
+async def test_the_workstation_explains_an_empty_store_and_offers_no_seed_over_it(tmp_path,
+                                                                                 make_app):
+    from screens.store_problem import StoreProblemScreen
+    from tests.screen import screen_text, wait_for, wait_for_screen
+
+    path = tmp_path / "store.db"
+    path.touch()
+    app = make_app(path, language="zh-CN")
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_for_screen(pilot, StoreProblemScreen)
+        await wait_for(pilot, lambda: "可能已经丢失" in screen_text(app))
+        assert not app.screen.query("#seed")  # starting afresh is a decision, made explicitly
+        await pilot.click("#quit")
+    assert path.read_bytes() == b""

@@ -121,3 +121,11 @@ def test_scripts_check_reports_deep_nesting_as_file_line(library_copy):
     assert result.exit_code == 2
     assert f"{path}:1:" in result.output and "嵌套" in result.output
     assert "Traceback" not in result.output and "RecursionError" not in result.output
+
+
+def test_a_library_entry_that_cannot_be_read_is_a_problem_not_a_traceback(library_copy):
+    (library_copy / "folder.toml").mkdir()
+    with pytest.raises(LibraryError) as raised:
+        load_library(library_copy)
+    [problem] = raised.value.problems
+    assert (problem.path, problem.key) == (str(library_copy / "folder.toml"), "library.unreadable")

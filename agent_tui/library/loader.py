@@ -137,6 +137,9 @@ def _read(path: Path, checker: _Checker, collected: _Collected) -> None:
     except TooDeep as error:
         checker.add(path, error.line, "library.too_deep")
         return
+    except OSError as error:
+        checker.add(path, None, "library.unreadable", reason=error.strerror or str(error))
+        return
     lines = Lines(text)
     try:
         raw = msgspec.convert(data, RawFile, strict=True)
