@@ -126,11 +126,13 @@ class AgentApp(CallActions, CaseActions, SyncActions, App[None]):
         earned, audited by the caller) or None (masked again). Every screen in the stack is
         told at once and redraws what it shows of that customer, so none keeps showing what
         the call no longer allows."""
+        current = self.disclosures.get(customer_id)
         if disclosure is None or disclosure.tier is Tier.MASKED:
             if self.disclosures.pop(customer_id, None) is None:
                 return
-        elif self.disclosure_for(customer_id).tier == disclosure.tier:
-            return
+        elif current is not None and current.tier == disclosure.tier \
+                and current.revealed is disclosure.revealed:
+            return  # nothing new to show
         else:
             self.disclosures[customer_id] = disclosure
         self._tell_screens(lambda screen: screen.disclosure_changed(customer_id))

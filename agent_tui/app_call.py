@@ -11,8 +11,11 @@ from textual import work
 from agent_tui.domain.phrasing import PhraseGuard
 
 if TYPE_CHECKING:
+    import sqlite3
+
     from agent_tui.app import AgentApp
-    from agent_tui.domain.call_session import CallSnapshot
+    from agent_tui.domain.call_session import CallSession, CallSnapshot
+    from agent_tui.domain.masking import Disclosure
     from agent_tui.domain.models import Customer
 
 
@@ -87,8 +90,7 @@ class CallActions:
     @work(thread=True, group="call-draft", exit_on_error=False)
     def resume_call(self: AgentApp, snapshot: CallSnapshot, resume: bool) -> None:
         from agent_tui import call_drafts
-        from agent_tui.domain.masking import Tier
-        from agent_tui.store import audit, drafts
+        from agent_tui.store import drafts
         from agent_tui.store.calls import CallRecorder
 
         connection = self.store.connection()
@@ -98,11 +100,7 @@ class CallActions:
         call = call_drafts.restore(snapshot, self, connection)
         recorder = CallRecorder(call.id, self.config.agent.id)
         recorder.saved = call_drafts.stored_events(connection, call.id)
-        disclosure = None
-        if call.customer_id and call.flow.verification_status == "passed":
-            disclosure = audit.reveal(
-                connection, agent_id=self.config.agent.id, customer_id=call.customer_id,
-                tier=Tier.BASIC, at=self.now(), reason="verification.restored", call_id=call.id)
+        disclosure = self._reprove_verification(connection, call) if call.customer_id else None
 
         def show() -> None:
             self.call, self.call_recorder = call, recorder
@@ -113,6 +111,33 @@ class CallActions:
             self.show_call()
 
         self.call_from_thread(show)
+
+    def _reprove_verification(self: AgentApp, connection: sqlite3.Connection,
+                              call: CallSession) -> Disclosure | None:
+        """A resumed call shows only the verification it can prove again: with a hub, the hub
+        confirms the pass (and releases its values again); without one, the store's own record
+        does. A pass that cannot be proven now is shown as such, and asked again. Returns what
+        the call may show again (set on the event loop, through ``set_disclosure``)."""
+        from agent_tui.domain.masking import Disclosure, Tier
+        from agent_tui.store import audit
+        from agent_tui.store.customers import CustomerRepository
+        from agent_tui.sync import identity
+
+        facts = CustomerRepository(connection).verification_facts(call.customer_id, self.now())
+        verification = call.start_verification(facts)
+        if call.flow.verification_status != "passed":
+            return None
+        if self.hub_configured:
+            verdict = identity.restored(connection, self.identity_client(), call.id)
+            if verdict is None or verdict.status != "passed":
+                return None  # not proven now: "verify again", masked, no operations
+            if verdict.release is not None:
+                call.reveal(verdict.release)
+        verification.restore_passed()
+        disclosure = audit.reveal(
+            connection, agent_id=self.config.agent.id, customer_id=call.customer_id,
+            tier=Tier.BASIC, at=self.now(), reason="verification.restored", call_id=call.id)
+        return Disclosure(disclosure.tier, call.revealed)
 
     def show_call(self: AgentApp) -> None:
         from screens.call import CallScreen

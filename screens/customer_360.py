@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Header, Static, TabbedContent, TabPane
 
 from agent_tui.domain.masking import Disclosure
 from agent_tui.domain.models import AccountStatus, Customer360, Page, Transaction
+from agent_tui.domain.operations import OPERATION_NAMES
 from agent_tui.domain.risk import RiskSignal
 from agent_tui.store.customers import PAGE_SIZE
 from screens.widgets.agent_screen import AgentScreen
@@ -97,9 +98,10 @@ class Customer360Screen(AgentScreen[None]):
         """Verified, or masked again when the call ended: every masked field redrawn at once."""
         if customer_id != self.customer_id or self.view is None:
             return
+        view = self.disclosure.unveil(self.view)  # what the call released, if anything
         with self.app.batch_update():
-            self._show_profile(self.view)
-            self._show_accounts(self.view)
+            self._show_profile(view)
+            self._show_accounts(view)
             if self.transactions is not None:
                 self._show_transactions(self.transactions)
 
@@ -112,9 +114,10 @@ class Customer360Screen(AgentScreen[None]):
         if view is None:
             return
         self.view = view
+        view = self.disclosure.unveil(view)
         with self.app.batch_update():
             self._show_profile(view)
-            self._show_signals(view.signals)
+            self._show_signals(view.signals, view.flags)
             self._show_accounts(view)
             self._show_history(view)
             self._show_cases(view)
@@ -138,8 +141,9 @@ class Customer360Screen(AgentScreen[None]):
             self.dismiss()
             return
         self.view = view
+        view = self.disclosure.unveil(view)  # what this call's verification released, if any
         self._show_profile(view)
-        self._show_signals(view.signals)
+        self._show_signals(view.signals, view.flags)
         self._show_accounts(view)
         self._show_transactions(view.transactions)
         self._show_history(view)
@@ -150,13 +154,13 @@ class Customer360Screen(AgentScreen[None]):
 
     def _show_profile(self, view: Customer360) -> None:
         t, shown, customer = self.agent_app.t, self.disclosure, view.customer
-        today = self.agent_app.now().date()
+        age = customer.age(self.agent_app.now().date())
         name_line = Content.assemble(
             safe(shown.name(customer.name), "bold"),
             "  ",
             t(f"gender.{customer.gender}"),
             "  ",
-            t("c360.age", age=customer.age(today)),
+            t("c360.age", age=age) if age is not None else t("c360.age_unknown"),
             "  ",
             as_content(
                 badge_parts(customer.segment, customer.is_elderly, customer.is_disabled, t)
@@ -171,7 +175,8 @@ class Customer360Screen(AgentScreen[None]):
         ids_line = Content.assemble(
             t("c360.mobile"), " ", safe(shown.mobile(customer.mobile)), "   ",
             t("c360.id_number"), " ", safe(shown.resident_id(customer.id_number)), "   ",
-            t("c360.birth_date"), " ", safe(shown.birth_date(customer.birth_date.isoformat())),
+            t("c360.birth_date"), " ", safe(shown.birth_date(
+                customer.birth_date.isoformat() if customer.birth_date else "")),
         )
         more_line = Content.assemble(
             t("c360.address"), " ", safe(shown.free_text(customer.address)), "   ",
@@ -183,13 +188,16 @@ class Customer360Screen(AgentScreen[None]):
         self.query_one("#profile-ids", Static).update(ids_line)
         self.query_one("#profile-more", Static).update(more_line)
 
-    def _show_signals(self, signals: tuple[RiskSignal, ...]) -> None:
+    def _show_signals(self, signals: tuple[RiskSignal, ...],
+                      flags: tuple[tuple[str, str], ...] = ()) -> None:
         banner = self.query_one("#signals", Static)
         t = self.agent_app.t
-        if not signals:
+        if not signals and not flags:
             banner.display = False
             return
-        parts = [
+        parts = [t("c360.flag", flag=t(f"flag.{flag}"), at=at.replace("T", " ")[:16])
+                 for flag, at in flags]
+        parts += [
             t(
                 f"risk.{signal.kind.value}",
                 count=signal.count,
@@ -207,6 +215,7 @@ class Customer360Screen(AgentScreen[None]):
         cursor = table.cursor_row
         table.clear()
         above = {account.id for account in view.products_above_tolerance()}
+        pending = view.pending_operations
         for account in view.accounts:
             risk = risk_badge(account.product_risk_level)
             if account.id in above:
@@ -215,7 +224,11 @@ class Customer360Screen(AgentScreen[None]):
                 cell(t(f"account.{account.kind}")),
                 cell(account.product_name(language)),
                 cell(shown.card(account.number)),
-                cell(t(f"status.{account.status.value}"), _STATUS_STYLE[account.status]),
+                cell(t("c360.pending", status=t(f"status.{account.status.value}"),
+                       operation=OPERATION_NAMES[pending[account.id]](language)
+                       if pending[account.id] in OPERATION_NAMES else "?")
+                     if account.id in pending else t(f"status.{account.status.value}"),
+                     "bold yellow" if account.id in pending else _STATUS_STYLE[account.status]),
                 cell(shown.amount(account.balance_cents)),
                 risk,
                 key=account.id,
@@ -226,7 +239,9 @@ class Customer360Screen(AgentScreen[None]):
         t, shown = self.agent_app.t, self.disclosure
         flagged = self.view.flagged_transaction_ids if self.view else frozenset()
         table = self.query_one("#table-transactions", DataTable)
-        cursor = table.cursor_row if page is self.transactions else 0
+        cursor = table.cursor_row if page is self.transactions else 0  # redrawn: same row
+        self.transactions = page
+        page = shown.unveil(page)
         table.clear()
         for row in page.rows:
             is_flagged = row.id in flagged
@@ -240,7 +255,6 @@ class Customer360Screen(AgentScreen[None]):
                 key=str(row.id),
             )
         _keep_row(table, cursor)
-        self.transactions = page
         first = page.offset + 1 if page.rows else 0
         self.query_one("#transactions-page", Static).update(
             Content(t("c360.page", first=first, last=page.offset + len(page.rows), total=page.total))

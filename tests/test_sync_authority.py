@@ -92,7 +92,7 @@ def test_a_callback_attempt_reaches_the_hub_and_the_callback_stays_open(hub, age
     assert [tuple(row) for row in tried] == [("call-1", "caller_hung_up", "A1024")]
 
 
-def test_a_hub_database_of_schema_1_gets_the_callback_attempts(tmp_path):
+def test_a_hub_database_of_schema_2_gets_the_callback_attempts(tmp_path):
     from sqlalchemy import inspect, text
 
     from agent_tui.hub.database import LATEST, connect, migrate, schema_version
@@ -101,9 +101,9 @@ def test_a_hub_database_of_schema_1_gets_the_callback_attempts(tmp_path):
     engine = connect(url)
     with engine.begin() as connection:  # as a hub of the first schema left it
         connection.execute(text("DROP TABLE callback_attempts"))
-        connection.execute(text("UPDATE hub_meta SET value = '1' WHERE key = 'schema_version'"))
-    assert migrate(engine) == LATEST == 2
+        connection.execute(text("UPDATE hub_meta SET value = '2' WHERE key = 'schema_version'"))
+    assert migrate(engine) == LATEST == 3
     with engine.connect() as connection:
-        assert schema_version(connection) == 2
+        assert schema_version(connection) == 3
     assert "callback_attempts" in inspect(engine).get_table_names()
     engine.dispose()

@@ -91,13 +91,21 @@ def _v1_tables(connection: Connection) -> None:
             "CREATE INDEX IF NOT EXISTS hub_change_log_txid ON change_log (audience, txid, seq)"))
 
 
-def _v2_callback_attempts(connection: Connection) -> None:
+def _trust_tables(connection: Connection) -> None:
+    """The hub as the authority: reads and releases audited, verifications, one-time codes,
+    sealed copies (issue 13). create_all adds only the tables that are missing."""
+    metadata.create_all(connection, checkfirst=True)
+
+
+def _callback_attempts(connection: Connection) -> None:
+    """A callback's calls that did not reach the customer (a table a schema-2 hub lacks)."""
     from agent_tui.hub.schema import callback_attempts
 
     callback_attempts.create(connection, checkfirst=True)  # v1 made it on a new database
 
 
-MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_v1_tables, _v2_callback_attempts)
+MIGRATIONS: tuple[Callable[[Connection], None], ...] = (
+    _v1_tables, _trust_tables, _callback_attempts)
 LATEST = len(MIGRATIONS)
 
 

@@ -41,6 +41,7 @@ from agent_tui.library.raw import (
     RawVerification,
 )
 from agent_tui.toml_lines import Lines
+from agent_tui.toml_text import TooDeep, parse, read_text
 
 LANGUAGES = ("zh-CN", "en")
 _AT_PATH = re.compile(r" - at `\$(?P<path>[^`]*)`$")
@@ -133,13 +134,19 @@ class _Checker:
 
 def _read(path: Path, checker: _Checker, collected: _Collected) -> None:
     try:
-        text = path.read_text(encoding="utf-8")
-        data = tomli.loads(text)
+        text = read_text(path)
+        data = parse(text)
     except UnicodeDecodeError:
         checker.add(path, None, "library.not_text")
         return
     except tomli.TOMLDecodeError as error:
         checker.add(path, error.lineno, "library.syntax", reason=str(error))
+        return
+    except TooDeep as error:
+        checker.add(path, error.line, "library.too_deep")
+        return
+    except OSError as error:
+        checker.add(path, None, "library.unreadable", reason=error.strerror or str(error))
         return
     lines = Lines(text)
     try:
@@ -333,10 +340,14 @@ def _verification(collected: _Collected, checker: _Checker) -> VerificationPolic
         checker.add(where, line, "library.bad_need", need=raw.need, count=len(raw.any_of))
     if raw.max_attempts < 1:
         checker.add(where, line, "library.bad_attempts", attempts=raw.max_attempts)
+    emergency = checker.localized(raw.offline_emergency, where, "offline_emergency",
+                                  "verification.offline_emergency", "verification") \
+        if raw.offline_emergency else VerificationPolicy().offline_emergency
     return VerificationPolicy(
         required=tuple(raw.required), any_of=tuple(raw.any_of), need=raw.need,
         max_attempts=raw.max_attempts,
         step_up_operations=tuple(raw.step_up_operations) or VerificationPolicy().step_up_operations,
+        offline_emergency=emergency,
     )
 
 

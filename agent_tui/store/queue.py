@@ -30,6 +30,7 @@ class QueueItem(msgspec.Struct, frozen=True):
     due_at: str
     breached: bool
     paused: bool
+    flagged: bool = False  # the customer carries an open flag (possible fraud)
     attempts: int = 0  # a callback's calls that did not reach the customer
 
     def overdue(self, now: datetime) -> bool:
@@ -53,6 +54,8 @@ _PAGE = f"""
            coalesce(c.number, k.number, ''), coalesce(c.title, b.reason),
            coalesce(c.status, b.status), coalesce(c.priority, ''), q.due_at,
            c.breached_at IS NOT NULL, q.paused,
+           EXISTS (SELECT 1 FROM customer_flags f WHERE f.customer_id = cu.id
+                   AND f.cleared_at IS NULL),
            CASE WHEN q.kind = 'callback' THEN (SELECT count(*) FROM callback_attempts a
                                                WHERE a.callback_id = b.id) ELSE 0 END
     FROM ({_ORDER}) q
@@ -74,4 +77,5 @@ def my_queue(connection: sqlite3.Connection, agent_id: str, offset: int = 0,
         " + (SELECT count(*) FROM callbacks WHERE agent_id = :agent AND status = 'scheduled')",
         {"agent": agent_id},
     ).fetchone()[0]
-    return [QueueItem(*row[:9], bool(row[9]), bool(row[10]), row[11]) for row in rows], total
+    return [QueueItem(*row[:9], bool(row[9]), bool(row[10]), bool(row[11]), row[12])
+            for row in rows], total

@@ -349,9 +349,31 @@ _V8_TABLES = (
     """,
 )
 
-# v9: each attempt to make a callback (回访) that did not reach the customer (the line dropped,
-# the caller hung up): the callback stays open, and its attempts are on the record.
+# v9: the hub is the authority over customer data (issue 13). A customer the hub sent is held
+# masked (``masked``); with it, its sealed copy (the basic tier, opened only by the caller's right
+# answers: offline verification) and the risk signals the hub found on the amounts it did not
+# send. Full values a verification releases stay in memory for the call, never here.
 _V9_TABLES = (
+    "ALTER TABLE customers ADD COLUMN masked INTEGER NOT NULL DEFAULT 0",
+    """
+    CREATE TABLE IF NOT EXISTS sealed_copies (
+        customer_id TEXT PRIMARY KEY REFERENCES customers (id),
+        expires_at TEXT NOT NULL,
+        body TEXT NOT NULL
+    )
+    """,
+    """
+    CREATE TABLE IF NOT EXISTS customer_signals (
+        customer_id TEXT PRIMARY KEY REFERENCES customers (id),
+        at TEXT NOT NULL,
+        body TEXT NOT NULL
+    )
+    """,
+)
+
+# v10: each attempt to make a callback (回访) that did not reach the customer (the line dropped,
+# the caller hung up): the callback stays open, and its attempts are on the record.
+_V10_TABLES = (
     """
     CREATE TABLE IF NOT EXISTS callback_attempts (
         id TEXT PRIMARY KEY,
@@ -364,7 +386,7 @@ _V9_TABLES = (
     """,
     *_append_only("callback_attempts"),
 )
-_V9_INDEXES = (
+_V10_INDEXES = (
     "CREATE INDEX IF NOT EXISTS callback_attempts_callback ON callback_attempts (callback_id, at)",
 )
 
@@ -377,7 +399,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(6, _V6_TABLES, _V6_INDEXES),
     Migration(7, _V7_TABLES),
     Migration(8, _V8_TABLES),
-    Migration(9, _V9_TABLES, _V9_INDEXES),
+    Migration(9, _V9_TABLES),
+    Migration(10, _V10_TABLES, _V10_INDEXES),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

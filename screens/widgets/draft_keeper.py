@@ -1,17 +1,22 @@
 """Autosave for what the agent is typing (the call in progress, a case note, a case form): written
 as a draft within a second of the last change, removed once the real thing is saved, or once the
 box is cleared (nothing empty is kept). A killed process loses nothing: the next start offers the
-draft back; a form closed with text in it writes it at once (``save_now``).
+draft back; a form closed with text in it writes it at once (``save_now``), and so does the
+workstation quitting (``last_write``).
 
 Twice a second the keeper asks whether anything changed: by default by comparing the body (a
 small dict of what was typed), or by a cheaper ``state`` token when the body is costly to build
 (a call's snapshot copies its whole event record). Only a changed body is built, and a thread
 encodes and writes it. The owner is the screen the form lives on, or the app for the call, which outlives
 its screen.
+
+A write that fails (a full disk above all) is said once, with the place, and tried again at every
+tick until it succeeds, which is said too: what was typed stays on screen meanwhile.
 """
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from collections.abc import Callable
 
@@ -21,6 +26,7 @@ from textual.timer import Timer
 from agent_tui.store import drafts
 
 AUTOSAVE_S = 0.5  # + the write itself: within a second of the last keystroke
+_UNSAVED = object()  # a state no body has: the next tick writes whatever there is
 
 
 class DraftKeeper:
@@ -40,6 +46,7 @@ class DraftKeeper:
         self._queued = self._written = 0  # writes handed to threads, and the last one done
         self._timer: Timer | None = None
         self._lock = threading.Lock()  # a write never lands after the discard
+        self._failing = False  # the last write failed, and the agent was told
 
     def start(self, saved: bool = True, kept: bool = False) -> None:
         """Begin watching; ``saved``: what is there now needs no writing (a form just opened, a
@@ -97,26 +104,42 @@ class DraftKeeper:
         return lambda: self._write(body, at, agent_id, blank, generation)
 
     def _write(self, body: object, at, agent_id: str, blank: bool, generation: int) -> None:
-        store = self.app.store
+        app = self.app
+        store = app.store
         with self._lock:
             # Two writes in flight (the autosave, then the box closing): the later one wins,
             # whichever thread gets here first.
             if store is None or self._done or generation < self._written:
                 return
             self._written = generation
-            if blank:
-                drafts.discard(store.connection(), self.key)
-            else:
-                drafts.save(store.connection(), self.key, self.kind, agent_id, body, at)
+            try:
+                if blank:
+                    drafts.discard(store.connection(), self.key)
+                else:
+                    drafts.save(store.connection(), self.key, self.kind, agent_id, body, at)
+            except sqlite3.Error as error:
+                self._saved = _UNSAVED  # not in the store: the next tick writes it again
+                if not self._failing:
+                    self._failing = True
+                    message = app.catalog.error(drafts.failure(store.path, error))
+                    app.call_from_thread(app.notify, message, severity="error", timeout=30)
+                return
+            if self._failing:
+                self._failing = False
+                app.call_from_thread(app.notify, app.t("store.draft_kept_again"))
 
     def discard(self) -> None:
-        """From a worker thread, once what was typed is saved for real."""
+        """From a worker thread, once what was typed is saved for real. If even that fails (a
+        full disk) the draft stays, to be offered again: a copy too many, nothing lost."""
         store = self.app.store
         with self._lock:
             self._done = True
             getattr(self.app, "kept_typing", {}).pop(self.key, None)
             if store is not None:
-                drafts.discard(store.connection(), self.key)
+                try:
+                    drafts.discard(store.connection(), self.key)
+                except sqlite3.Error:
+                    return
 
     def stop(self) -> None:
         """Stop watching; the draft stays (a call that ended without being saved)."""
