@@ -26,7 +26,7 @@ def test_an_agent_cannot_reassign_and_a_supervisor_can(hub, agent):
         "case_id": case.id, "base_version": case.version, "assigned_to": "A2000"}}
     refused = raw_push(hub, agent.token, register_device(hub, agent.token), [mutation]).json()
     assert refused["results"][0]["status"] == "rejected"
-    assert refused["results"][0]["reason"] == "forbidden"
+    assert refused["results"][0]["reason"] == "supervisor_only"
     supervisor = hub.token("S0001", "supervisor", "T1")
     reused = raw_push(hub, supervisor, register_device(hub, supervisor), [mutation]).json()
     assert reused["results"][0]["status"] == "key_reuse"  # another agent's mutation id
@@ -39,7 +39,7 @@ def test_an_agent_cannot_reassign_and_a_supervisor_can(hub, agent):
     with reading(hub.engine) as connection:
         stored = connection.execute(select(mutation_results.c.reason).where(
             mutation_results.c.mutation_id.in_(("r-1", "r-2")))).scalars().all()
-    assert sorted(stored) == ["", "forbidden"]
+    assert sorted(stored) == ["", "supervisor_only"]
 
 
 def test_an_agent_id_in_the_arguments_is_not_believed(hub, agent):

@@ -50,6 +50,16 @@ def _begin(connection: Connection) -> None:
     connection.exec_driver_sql("BEGIN" if deferred else "BEGIN IMMEDIATE")
 
 
+# connection.info key: how many statements that write this connection has run. A push compares
+# it around a handler to know whether a refusal left anything behind (``mutations.footprint``).
+WRITES = "agent_tui.hub.writes"
+
+
+def _count_writes(connection, _cursor, statement: str, _parameters, _context, _many) -> None:
+    if not statement.lstrip()[:6].upper().startswith("SELECT"):
+        connection.info[WRITES] = connection.info.get(WRITES, 0) + 1
+
+
 def reading(engine: Engine) -> Connection:
     """A connection for reads only: on SQLite its transactions do not take the write lock, so
     reads never queue behind (or in front of) writers. PostgreSQL is unaffected."""
@@ -67,12 +77,15 @@ def open_engine(url: str, *, pool_size: int = 20) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 10})
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _begin)
+        event.listen(engine, "before_cursor_execute", _count_writes)
         return engine
     # No pre-ping (a round trip on every checkout, a third of a pull's trips): a connection
     # that died with a restarted server fails its request with a 503, SQLAlchemy drops the
     # pool's connections as disconnected, and the workstation's next sync gets fresh ones.
     # The pool matches the request threads (anyio's 40), so no request waits for a connection.
-    return create_engine(url, pool_size=pool_size, max_overflow=pool_size)
+    engine = create_engine(url, pool_size=pool_size, max_overflow=pool_size)
+    event.listen(engine, "before_cursor_execute", _count_writes)
+    return engine
 
 
 def is_postgres(engine_or_connection: Engine | Connection) -> bool:

@@ -18,7 +18,9 @@ from sqlalchemy import Connection, exists, select, text
 from agent_tui.domain.sla import SlaPolicy
 from agent_tui.domain.text import sanitize
 from agent_tui.domain.times import iso
+from agent_tui.hub import changes
 from agent_tui.hub.auth import Principal
+from agent_tui.hub.database import WRITES
 from agent_tui.hub.schema import customers
 
 NOTE_LIMIT = 20_000
@@ -66,6 +68,15 @@ class MutationContext(msgspec.Struct, frozen=True):
         if at.tzinfo is not None:
             at = at.astimezone().replace(tzinfo=None)
         return iso(min(at + self.shift, self.now))
+
+
+def footprint(connection: Connection) -> tuple[int, int, int]:
+    """What this connection has written so far: statements run, and the change-log and
+    append-only rows a push batch keeps for later. Equal before and after a handler that
+    raised ``Rejected``: it refused before writing, and its refusal is answered in place."""
+    info = connection.info
+    return (info.get(WRITES, 0), changes.collected(connection),
+            sum(len(rows) for rows in (info.get(DEFERRED) or {}).values()))
 
 
 @functools.cache
