@@ -53,7 +53,10 @@ def hub() -> None:
 @click.option("--port", type=click.IntRange(0, 65535), default=DEFAULT_PORT, show_default=True)
 @click.option("--scripts", type=click.Path(path_type=Path, file_okay=False),
               help="Scripts library whose case rules set SLA clocks (default: the shipped one).")
-def serve(db: str | None, host: str, port: int, scripts: Path | None) -> None:
+@click.option("--max-body", type=click.IntRange(min=64 * 1024), default=1_000_000,
+              show_default=True, help="Largest request body in bytes: a larger one is refused "
+              "(413) before it is read.")
+def serve(db: str | None, host: str, port: int, scripts: Path | None, max_body: int) -> None:
     """Serve the hub's API (FastAPI on uvicorn)."""
     import uvicorn
 
@@ -69,8 +72,8 @@ def serve(db: str | None, host: str, port: int, scripts: Path | None) -> None:
         sys.exit(2)
     click.echo(_catalog().text("hub.serving", url=f"http://{host}:{port}"), err=True)
     # Workstations sync every 5-15 s: a connection kept 30 s is reused rather than reopened.
-    uvicorn.run(create_app(engine, library.sla), host=host, port=port, log_level="warning",
-                access_log=False, timeout_keep_alive=30)
+    uvicorn.run(create_app(engine, library.sla, max_body=max_body), host=host, port=port,
+                log_level="warning", access_log=False, timeout_keep_alive=30)
 
 
 @hub.command("seed")

@@ -2,9 +2,11 @@
 
 Every route but ``/v1/health`` needs a bearer token; push and pull also need a device registered
 to the token's agent. Errors are JSON ``{error, detail}`` with a code the workstation translates:
-401 for a token that is missing, unknown, revoked or expired; 403 for a device that is not the
-caller's; 409 ``out_of_order`` with ``expected_seq``; 503 when the database cannot be reached
-(the workstation keeps its queue and tries again later).
+400 for a request the hub cannot take (``bad_request``, ``bad_text``, ``bad_cursor``; see
+``http_guard``); 401 for a token that is missing, unknown, revoked or expired; 403 for a device
+that is not the caller's, or customer data asked for by a trainer (``training_only``); 409
+``out_of_order`` with ``expected_seq``; 413 ``body_too_large``; 503 when the database cannot be
+reached (the workstation keeps its queue and tries again later).
 """
 
 from __future__ import annotations
@@ -22,12 +24,11 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import SQLAlchemyError
-from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from agent_tui.domain.ids import new_id
 from agent_tui.domain.sla import SlaPolicy
 from agent_tui.domain.times import iso
-from agent_tui.hub import customers, pull, push
+from agent_tui.hub import customers, http_guard, pull, push
 from agent_tui.hub.auth import AuthFailure, Principal, TokenCache, authenticate
 from agent_tui.hub.database import reading
 from agent_tui.hub.schema import devices
@@ -52,7 +53,8 @@ class DeviceResponse(BaseModel):
 
 class MutationIn(BaseModel):
     seq: int = Field(ge=1, le=2**62)
-    mutation_id: Id
+    mutation_id: str = Field(min_length=1, max_length=36, description="A UUIDv7, made by the "
+                             "workstation (the hub's column holds 36 characters).")
     name: Id
     args: dict[str, Any]
     base_version: int | None = None
@@ -132,7 +134,7 @@ class HubError(Exception):
 
 
 _ERRORS = {400: {"model": ErrorBody}, 401: {"model": ErrorBody}, 403: {"model": ErrorBody},
-           503: {"model": ErrorBody}}
+           413: {"model": ErrorBody}, 503: {"model": ErrorBody}}
 _bearer = HTTPBearer(auto_error=False)
 
 
@@ -150,9 +152,16 @@ def _principal(request: Request, credentials: Annotated[
 Caller = Annotated[Principal, Depends(_principal)]
 
 
+def real_data_only(caller: Principal) -> None:
+    """Customer master data is for agents and supervisors: a trainer gets training data only."""
+    if not caller.real_data:
+        raise HubError(403, "training_only" if caller.role == "trainer" else "role_not_allowed")
+
+
 def create_app(engine: Engine, policy: SlaPolicy,
                clock: Callable[[], datetime] = datetime.now,
-               tokens: TokenCache | None = None) -> FastAPI:
+               tokens: TokenCache | None = None,
+               max_body: int = http_guard.MAX_BODY_BYTES) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
         # Request threads: each mostly waits on the database; anyio's default of 40 per process
@@ -163,18 +172,13 @@ def create_app(engine: Engine, policy: SlaPolicy,
 
     app = FastAPI(title="agent-tui hub", version="1", lifespan=lifespan,
                   description="Sync and customer data for agent-tui workstations (SYNC.md).")
+    http_guard.install(app, max_body)
 
     @app.exception_handler(HubError)
     async def hub_error(_request: Request, error: HubError) -> JSONResponse:
         headers = {"WWW-Authenticate": "Bearer"} if error.status == 401 else None
         return JSONResponse({"error": error.error, "detail": error.detail}, error.status,
                             headers=headers)
-
-    @app.exception_handler(StarletteHTTPException)
-    async def http_error(_request: Request, error: StarletteHTTPException) -> JSONResponse:
-        # One error shape for every refusal, a body that could not be parsed included.
-        return JSONResponse({"error": f"http_{error.status_code}", "detail": str(error.detail)},
-                            error.status_code, headers=error.headers)
 
     @app.exception_handler(SQLAlchemyError)
     async def database_down(_request: Request, error: SQLAlchemyError) -> JSONResponse:
@@ -199,7 +203,7 @@ def create_app(engine: Engine, policy: SlaPolicy,
         if owner != caller.agent_id:
             raise HubError(403, "device_not_yours")
 
-    @app.get("/v1/health", response_model=Health)
+    @app.get("/v1/health", response_model=Health, responses={400: {"model": ErrorBody}})
     def health() -> Health:
         return Health(status="ok")
 
@@ -242,6 +246,7 @@ def create_app(engine: Engine, policy: SlaPolicy,
     def search_customers(caller: Caller,
                          q: Annotated[str, Query(min_length=1, max_length=200)]
                          ) -> SearchResponse:
+        real_data_only(caller)
         return SearchResponse(customers=customers.search(engine, q))
 
     @app.get("/v1/customers/{customer_id}", response_model=CustomerRecord,
@@ -249,6 +254,7 @@ def create_app(engine: Engine, policy: SlaPolicy,
     def fetch_customer(caller: Caller,
                        customer_id: Annotated[str, Path(min_length=1, max_length=64)]
                        ) -> CustomerRecord:
+        real_data_only(caller)
         record = customers.fetch(engine, caller, customer_id)
         if record is None:
             raise HubError(404, "unknown_customer")

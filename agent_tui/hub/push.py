@@ -74,10 +74,10 @@ def clock_shift(sent_at: str | None, now: datetime) -> timedelta:
         return timedelta()
     try:
         device_now = datetime.fromisoformat(sent_at)
-    except ValueError:
+        if device_now.tzinfo is not None:
+            device_now = device_now.astimezone().replace(tzinfo=None)
+    except (ValueError, OverflowError):  # not a time, or one at the edge of the calendar
         return timedelta()
-    if device_now.tzinfo is not None:
-        device_now = device_now.astimezone().replace(tzinfo=None)
     shift = now - device_now
     return shift if abs(shift) > CLOCK_TOLERANCE else timedelta()
 
