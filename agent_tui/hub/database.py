@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, create_engine, event, select, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from agent_tui.hub.schema import hub_meta, metadata
@@ -104,7 +104,19 @@ def _v1_tables(connection: Connection) -> None:
             "CREATE INDEX IF NOT EXISTS hub_change_log_txid ON change_log (audience, txid, seq)"))
 
 
-MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_v1_tables,)
+def _v2_callback_teams(connection: Connection) -> None:
+    """callbacks.team: a supervisor completes only the callbacks of their own team's agents.
+    A callback scheduled before this is given its agent's team as of their newest token."""
+    if "team" not in {column["name"] for column in inspect(connection).get_columns("callbacks")}:
+        connection.execute(text(
+            "ALTER TABLE callbacks ADD COLUMN team TEXT NOT NULL DEFAULT ''"))
+    connection.execute(text(
+        "UPDATE callbacks SET team = coalesce((SELECT tokens.team FROM tokens WHERE "
+        "tokens.agent_id = callbacks.agent_id ORDER BY tokens.created_at DESC LIMIT 1), '') "
+        "WHERE team = ''"))
+
+
+MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_v1_tables, _v2_callback_teams)
 LATEST = len(MIGRATIONS)
 
 

@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 import msgspec
 
+from agent_tui.hub.auth import STAFF_ROLES
 from agent_tui.hub.case_mutations import add_note, change_case, open_case, reassign_case
 from agent_tui.hub.mutations import MutationContext, Outcome, Rejected
 from agent_tui.hub.record_mutations import (
@@ -20,7 +21,7 @@ from agent_tui.hub.record_mutations import (
     schedule_callback,
 )
 
-STAFF = frozenset({"agent", "supervisor"})
+STAFF = frozenset(STAFF_ROLES)
 SUPERVISORS = frozenset({"supervisor"})
 
 

@@ -191,6 +191,7 @@ callbacks = Table(
     *(_text(name) for name in ("agent_id", "due_at", "reason", "status", "created_at")),
     Column("done_at", String(32)),
     Column("version", BigInteger, nullable=False, server_default="1"),
+    _text("team"),  # the scheduling agent's team, from its token (migration 2)
 )
 
 calls = Table(
