@@ -260,8 +260,7 @@ class AgentApp(CaseActions, SyncActions, App[None]):
     @work(thread=True, group="call-draft", exit_on_error=False)
     def resume_call(self, snapshot: CallSnapshot, resume: bool) -> None:
         from agent_tui import call_drafts
-        from agent_tui.domain.masking import Tier
-        from agent_tui.store import audit, drafts
+        from agent_tui.store import drafts
         from agent_tui.store.calls import CallRecorder
 
         connection = self.store.connection()
@@ -271,10 +270,8 @@ class AgentApp(CaseActions, SyncActions, App[None]):
         call = call_drafts.restore(snapshot, self, connection)
         recorder = CallRecorder(call.id, self.config.agent.id)
         recorder.saved = call_drafts.stored_events(connection, call.id)
-        if call.customer_id and call.flow.verification_status == "passed":
-            self.disclosures[call.customer_id] = audit.reveal(
-                connection, agent_id=self.config.agent.id, customer_id=call.customer_id,
-                tier=Tier.BASIC, at=self.now(), reason="verification.restored", call_id=call.id)
+        if call.customer_id:
+            self._reprove_verification(connection, call)
 
         def show() -> None:
             self.call, self.call_recorder = call, recorder
@@ -283,6 +280,31 @@ class AgentApp(CaseActions, SyncActions, App[None]):
             self.show_call()
 
         self.call_from_thread(show)
+
+    def _reprove_verification(self, connection: sqlite3.Connection, call: CallSession) -> None:
+        """A resumed call shows only the verification it can prove again: with a hub, the hub
+        confirms the pass (and releases its values again); without one, the store's own record
+        does. A pass that cannot be proven now is shown as such, and asked again."""
+        from agent_tui.domain.masking import Tier
+        from agent_tui.store import audit
+        from agent_tui.store.customers import CustomerRepository
+        from agent_tui.sync import identity
+
+        facts = CustomerRepository(connection).verification_facts(call.customer_id, self.now())
+        verification = call.start_verification(facts)
+        if call.flow.verification_status != "passed":
+            return
+        if self.hub_configured:
+            verdict = identity.restored(connection, self.identity_client(), call.id)
+            if verdict is None or verdict.status != "passed":
+                return  # not proven now: "verify again", masked, no operations
+            if verdict.release is not None:
+                call.reveal(verdict.release)
+        verification.restore_passed()
+        disclosure = audit.reveal(
+            connection, agent_id=self.config.agent.id, customer_id=call.customer_id,
+            tier=Tier.BASIC, at=self.now(), reason="verification.restored", call_id=call.id)
+        self.disclosures[call.customer_id] = Disclosure(disclosure.tier, call.revealed)
 
     def show_call(self) -> None:
         from screens.call import CallScreen

@@ -160,11 +160,18 @@ class SyncActions:
 
     # -- online search and fetch (worker threads) ----------------------------------------------
 
-    def search_hub(self: AgentApp, connection, text: str) -> bool:
-        """Ask the hub too and cache what it finds; False when it could not be asked."""
+    def search_hub(self: AgentApp, connection, text: str):
+        """Ask the hub too and cache what it finds: its hits (masked), or None when it could
+        not be asked."""
         from agent_tui.sync.online import search_and_cache
 
-        return self.hub_configured and search_and_cache(connection, self.hub_client(), text)
+        if not self.hub_configured:
+            return None
+        return search_and_cache(connection, self.hub_client(), text)
+
+    def identity_client(self: AgentApp) -> HubClient | None:
+        """Who decides a call's identity and sends one-time codes: the hub, when there is one."""
+        return self.hub_client() if self.hub_configured else None
 
     def fetch_from_hub(self: AgentApp, connection, customer_id: str) -> bool:
         """Cache the customer's record from the hub (then it is there offline too); True if

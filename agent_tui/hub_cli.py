@@ -52,15 +52,26 @@ def hub() -> None:
               help="Address to listen on (loopback unless told otherwise).")
 @click.option("--port", type=click.IntRange(0, 65535), default=DEFAULT_PORT, show_default=True)
 @click.option("--scripts", type=click.Path(path_type=Path, file_okay=False),
-              help="Scripts library whose case rules set SLA clocks (default: the shipped one).")
+              help="Scripts library whose case rules set SLA clocks and whose verification "
+              "policy the hub enforces (default: the shipped one).")
+@click.option("--records-per-hour", type=click.IntRange(1), default=600, show_default=True,
+              help="Customer records (fetches and releases) one agent may read per hour.")
+@click.option("--searches-per-hour", type=click.IntRange(1), default=1200, show_default=True,
+              help="Customer searches one agent may make per hour.")
+@click.option("--sms-outbox", type=click.Path(path_type=Path, dir_okay=False),
+              help="The demo SMS gateway's file, where one-time codes are written (default: "
+              "hub-sms-outbox.log in the platform's data dir).")
 @click.option("--max-body", type=click.IntRange(min=64 * 1024), default=1_000_000,
               show_default=True, help="Largest request body in bytes: a larger one is refused "
               "(413) before it is read.")
-def serve(db: str | None, host: str, port: int, scripts: Path | None, max_body: int) -> None:
+def serve(db: str | None, host: str, port: int, scripts: Path | None, records_per_hour: int,
+          searches_per_hour: int, sms_outbox: Path | None, max_body: int) -> None:
     """Serve the hub's API (FastAPI on uvicorn)."""
     import uvicorn
 
+    from agent_tui.hub.access import Limits
     from agent_tui.hub.api import create_app
+    from agent_tui.hub.settings import HubSettings
     from agent_tui.library import LibraryError, load_library
     from scripts_library import LIBRARY_DIR
 
@@ -72,8 +83,11 @@ def serve(db: str | None, host: str, port: int, scripts: Path | None, max_body: 
         sys.exit(2)
     click.echo(_catalog().text("hub.serving", url=f"http://{host}:{port}"), err=True)
     # Workstations sync every 5-15 s: a connection kept 30 s is reused rather than reopened.
-    uvicorn.run(create_app(engine, library.sla, max_body=max_body), host=host, port=port,
-                log_level="warning", access_log=False, timeout_keep_alive=30)
+    settings = HubSettings(library.verification, Limits(records_per_hour, searches_per_hour),
+                           sms_outbox or _default_db_path().with_name("hub-sms-outbox.log"))
+    uvicorn.run(create_app(engine, library.sla, settings=settings, max_body=max_body),
+                host=host, port=port, log_level="warning", access_log=False,
+                timeout_keep_alive=30)
 
 
 @hub.command("seed")

@@ -51,7 +51,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="interface language of the app under test (default: zh-CN)")
     parser.add_argument("--skip", action="append", default=[],
                         choices=("search", "c360", "screen", "cold-start", "memory", "terminal",
-                                 "phrasing", "library", "call", "cases", "sync"),
+                                 "phrasing", "library", "call", "cases", "sync", "trust"),
                         help="leave a group of figures out (repeatable)")
     args = parser.parse_args(argv)
     if args.customers < 1:
@@ -328,6 +328,11 @@ def main(argv: list[str] | None = None) -> int:
 
     figures, measure_sync = sync_figures(quick)
     run.group("sync", figures, measure_sync, skip="sync" in args.skip)
+
+    from bench.trust import trust_figures
+
+    figures, measure_trust = trust_figures(quick)
+    run.group("trust", figures, measure_trust, skip="trust" in args.skip)
 
     # -- report ---------------------------------------------------------------------------
     elapsed = time.perf_counter() - began

@@ -34,7 +34,7 @@ from screens.widgets.safe import safe
 from screens.widgets.stage_bar import StageBar
 
 _STATUS_STYLE = {"open": "$text-warning", "passed": "$text-success", "third_party": "$text-accent",
-                 "locked": "bold $text-error"}
+                 "locked": "bold $text-error", "unproven": "$text-warning"}
 
 
 class CallScreen(AgentScreen[None]):
@@ -139,13 +139,13 @@ class CallScreen(AgentScreen[None]):
 
     def show_caller(self) -> None:
         t, call, shown = self.agent_app.t, self.call, self.disclosure
-        status = call.flow.verification_status
+        status = call.verification_shown
         verified = Content(t(f"call.verification.{status}")).stylize(_STATUS_STYLE[status])
         if call.customer is None:
             line = Content.assemble((t("call.unknown_caller"), "bold"), "  ", verified, "  ",
                                     t("call.find_caller"))
         else:
-            customer = call.customer
+            customer = shown.unveil(call.customer)
             line = Content.assemble(
                 safe(shown.name(customer.name), "bold"), "  ",
                 safe(shown.mobile(customer.mobile)), "  ",
@@ -333,8 +333,9 @@ class CallScreen(AgentScreen[None]):
     @work(thread=True, group="call-facts")
     def load_facts(self) -> None:
         customer_id, now = self.call.customer_id, self.agent_app.now()
+        # A customer held masked has no facts here: the hub (or its sealed copy) compares.
         self.read_store(lambda customers: customers.verification_facts(customer_id, now),
-                        lambda facts: facts and self.call.start_verification(facts))
+                        self.call.start_verification)
 
     @work(thread=True, group="call-save")
     def save(self, announce: bool = False, final: bool = False) -> None:
@@ -352,13 +353,16 @@ class CallScreen(AgentScreen[None]):
         customer_id, agent_id, at = call.customer_id, app.config.agent.id, app.now()
 
         def grant(connection: object) -> Disclosure:
+            source = "hub" if tier is Tier.FULL and app.hub_configured else call.verified_by
             return audit.reveal(connection, agent_id=agent_id, customer_id=customer_id, tier=tier,
-                                at=at, reason=reason, call_id=call.id)
+                                at=at, reason=reason, call_id=call.id, source=source)
 
         self.use_store(grant, self.disclosed)
 
     def disclosed(self, disclosure: Disclosure) -> None:
         customer_id = self.call.customer_id
+        # The values the hub (or the sealed copy) released for this call go with the tier.
+        disclosure = Disclosure(disclosure.tier, self.call.revealed)
         if customer_id and disclosure.tier > self.agent_app.disclosure_for(customer_id).tier:
             self.agent_app.disclosures[customer_id] = disclosure
         self.show_caller()

@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Header, Static, TabbedContent, TabPane
 
 from agent_tui.domain.masking import Disclosure
 from agent_tui.domain.models import AccountStatus, Customer360, Page, Transaction
+from agent_tui.domain.operations import OPERATION_NAMES
 from agent_tui.domain.risk import RiskSignal
 from agent_tui.store.customers import PAGE_SIZE
 from screens.widgets.agent_screen import AgentScreen
@@ -101,8 +102,9 @@ class Customer360Screen(AgentScreen[None]):
             self.dismiss()
             return
         self.view = view
+        view = self.disclosure.unveil(view)  # what this call's verification released, if any
         self._show_profile(view)
-        self._show_signals(view.signals)
+        self._show_signals(view.signals, view.flags)
         self._show_accounts(view)
         self._show_transactions(view.transactions)
         self._show_history(view)
@@ -113,13 +115,13 @@ class Customer360Screen(AgentScreen[None]):
 
     def _show_profile(self, view: Customer360) -> None:
         t, shown, customer = self.agent_app.t, self.disclosure, view.customer
-        today = self.agent_app.now().date()
+        age = customer.age(self.agent_app.now().date())
         name_line = Content.assemble(
             safe(shown.name(customer.name), "bold"),
             "  ",
             t(f"gender.{customer.gender}"),
             "  ",
-            t("c360.age", age=customer.age(today)),
+            t("c360.age", age=age) if age is not None else t("c360.age_unknown"),
             "  ",
             as_content(
                 badge_parts(customer.segment, customer.is_elderly, customer.is_disabled, t)
@@ -134,7 +136,8 @@ class Customer360Screen(AgentScreen[None]):
         ids_line = Content.assemble(
             t("c360.mobile"), " ", safe(shown.mobile(customer.mobile)), "   ",
             t("c360.id_number"), " ", safe(shown.resident_id(customer.id_number)), "   ",
-            t("c360.birth_date"), " ", safe(shown.birth_date(customer.birth_date.isoformat())),
+            t("c360.birth_date"), " ", safe(shown.birth_date(
+                customer.birth_date.isoformat() if customer.birth_date else "")),
         )
         more_line = Content.assemble(
             t("c360.address"), " ", safe(shown.free_text(customer.address)), "   ",
@@ -146,13 +149,16 @@ class Customer360Screen(AgentScreen[None]):
         self.query_one("#profile-ids", Static).update(ids_line)
         self.query_one("#profile-more", Static).update(more_line)
 
-    def _show_signals(self, signals: tuple[RiskSignal, ...]) -> None:
+    def _show_signals(self, signals: tuple[RiskSignal, ...],
+                      flags: tuple[tuple[str, str], ...] = ()) -> None:
         banner = self.query_one("#signals", Static)
         t = self.agent_app.t
-        if not signals:
+        if not signals and not flags:
             banner.display = False
             return
-        parts = [
+        parts = [t("c360.flag", flag=t(f"flag.{flag}"), at=at.replace("T", " ")[:16])
+                 for flag, at in flags]
+        parts += [
             t(
                 f"risk.{signal.kind.value}",
                 count=signal.count,
@@ -169,6 +175,7 @@ class Customer360Screen(AgentScreen[None]):
         table = self.query_one("#table-accounts", DataTable)
         table.clear()
         above = {account.id for account in view.products_above_tolerance()}
+        pending = view.pending_operations
         for account in view.accounts:
             risk = risk_badge(account.product_risk_level)
             if account.id in above:
@@ -177,7 +184,11 @@ class Customer360Screen(AgentScreen[None]):
                 cell(t(f"account.{account.kind}")),
                 cell(account.product_name(language)),
                 cell(shown.card(account.number)),
-                cell(t(f"status.{account.status.value}"), _STATUS_STYLE[account.status]),
+                cell(t("c360.pending", status=t(f"status.{account.status.value}"),
+                       operation=OPERATION_NAMES[pending[account.id]](language)
+                       if pending[account.id] in OPERATION_NAMES else "?")
+                     if account.id in pending else t(f"status.{account.status.value}"),
+                     "bold yellow" if account.id in pending else _STATUS_STYLE[account.status]),
                 cell(shown.amount(account.balance_cents)),
                 risk,
                 key=account.id,
@@ -186,6 +197,7 @@ class Customer360Screen(AgentScreen[None]):
     def _show_transactions(self, page: Page[Transaction]) -> None:
         t, shown = self.agent_app.t, self.disclosure
         self.transactions = page
+        page = shown.unveil(page)
         flagged = self.view.flagged_transaction_ids if self.view else frozenset()
         table = self.query_one("#table-transactions", DataTable)
         table.clear()

@@ -93,12 +93,19 @@ class QueueScreen(AgentScreen[None]):
                           else t("queue.callback_due", due=due.strftime("%m-%d %H:%M")))
                 table.add_row(
                     cell(when, style), cell(t(f"queue.kind_{item.kind}"), style),
-                    cell(item.number), cell(shown.name(item.customer_name)), cell(item.title),
+                    cell(item.number), self._customer(shown.name(item.customer_name),
+                                                      item.flagged), cell(item.title),
                     cell(status), key=f"{item.kind}:{item.id}")
         last = min(page.offset + len(page.items), page.total)
         self.query_one("#queue-status", Static).update(Content(
             t("queue.count", first=page.offset + 1 if page.items else 0, last=last,
               total=page.total) if page.total else t("queue.empty")))
+
+    def _customer(self, name: str, flagged: bool):
+        """The customer's name; a flagged customer (possible fraud) is marked where it is read."""
+        if not flagged:
+            return cell(name)
+        return cell(f"\u26a0 {name}", "bold red")
 
     @on(DataTable.RowSelected, "#queue-table")
     def _open(self, event: DataTable.RowSelected) -> None:

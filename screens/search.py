@@ -98,14 +98,16 @@ class SearchScreen(AgentScreen[None]):
             # the list is then read again from the workstation's copy.
             store = app.wait_for_store()
             try:
-                answered = store is not None and app.search_hub(store.connection(), text)
+                found = app.search_hub(store.connection(), text) if store is not None else None
             except sqlite3.Error as error:
                 self.report_store_failure(error)
                 return
 
             def show_again(hits: list[SearchHit]) -> None:
-                self._show_results(text, query.kind, hits,
-                                   "" if answered else app.t("sync.offline_search"))
+                held = {hit.customer_id for hit in hits}
+                merged = hits + [hit for hit in found or () if hit.customer_id not in held]
+                self._show_results(text, query.kind, merged,
+                                   "" if found is not None else app.t("sync.offline_search"))
 
             self.read_store(search, show_again)
 
@@ -129,6 +131,7 @@ class SearchScreen(AgentScreen[None]):
         table.clear()
         for hit in self._hits:
             disclosure = self.agent_app.disclosure_for(hit.customer_id)
+            hit = disclosure.unveil(hit)
             table.add_row(
                 cell(disclosure.name(hit.name)),
                 cell(disclosure.mobile(hit.mobile)),

@@ -2,7 +2,11 @@
 transfer): choose it, send a one-time code to the registered mobile, and perform it once the caller
 reads the code back. The core refuses the operation without a passed step-up; so does this dialog.
 
-The demo's "SMS" is a line in ``sms-outbox.log`` beside the store (see the README).
+With a hub, the hub makes, sends and checks the code, and applies the operation to its own
+accounts: the workstation sends it the command and shows the card pending until the hub's change
+comes back. Offline nothing sensitive is done: the agent is told why, and the route the caller
+can take without us (the library's ``offline_emergency``). Without a hub (a demo store of its
+own), the "SMS" is a line in ``sms-outbox.log`` beside the store (see the README).
 """
 
 from __future__ import annotations
@@ -15,11 +19,13 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from agent_tui.domain.call_session import CallSession
+from agent_tui.domain.disclosed import Revealed
 from agent_tui.domain.models import Account, AccountStatus
 from agent_tui.domain.operations import CARD_OPERATIONS, OPERATION_NAMES, refusal
 from agent_tui.domain.verification import StepUpResult
 from agent_tui.i18n import TranslatableError
 from agent_tui.store import operations, sms_outbox
+from agent_tui.sync import identity
 from screens.widgets.agent_modal import AgentModal
 from screens.widgets.key_bar import KeyBar
 from screens.widgets.safe_input import SafeInput
@@ -87,8 +93,8 @@ class StepUpScreen(AgentModal[str]):
             self._error(self.agent_app.t(reason))
             return
         self.choice = (operation, account_id or None)
-        if reason is None:  # the policy does not ask a step-up for this one
-            self.perform()
+        if reason is None and not self.agent_app.hub_configured:
+            self.perform()  # the policy asks no code for this one (a hub always does)
             return
         self.send_code(operation)
 
@@ -96,6 +102,9 @@ class StepUpScreen(AgentModal[str]):
     def send_code(self, operation: str) -> None:
         app, customer = self.agent_app, self.call.customer
         if customer is None:
+            return
+        if app.hub_configured:
+            self._send_from_hub(operation)
             return
         code, at = sms_outbox.new_code(), app.now()
         outbox = sms_outbox.outbox_path(app.store_path)
@@ -107,13 +116,41 @@ class StepUpScreen(AgentModal[str]):
             return
         app.call_from_thread(self._code_sent, operation, code, at, outbox)
 
-    def _code_sent(self, operation: str, code: str, at: object, outbox: object) -> None:
+    def _send_from_hub(self, operation: str) -> None:
+        """From the worker: the hub sends the code (it alone can, so offline: refused)."""
+        app, call = self.agent_app, self.call
+        account_id = self.choice[1] if self.choice else None
+
+        def send(connection: object):
+            return identity.send_code(connection, app.identity_client(), call.id, operation,
+                                      account_id)
+
+        try:
+            self.use_store(send, lambda sent: self._code_sent(
+                operation, None, app.now(), "", step_up_id=sent.step_up_id, mobile=sent.mobile))
+        except identity.IdentityRefused as refused:
+            app.call_from_thread(self._refused, refused)
+
+    def _refused(self, refused: TranslatableError) -> None:
+        app = self.agent_app
+        message = app.catalog.error(refused)
+        if refused.key == "identity.offline_operation":  # the caller still needs a way
+            message += "\n" + app.t("step_up.emergency", route=self.call.library.verification
+                                     .offline_emergency(app.language))
+        self._error(message)
+
+    def _code_sent(self, operation: str, code: str | None, at: object, outbox: object,
+                   step_up_id: str = "", mobile: str = "") -> None:
         app, customer = self.agent_app, self.call.customer
-        self.call.send_step_up(operation, code, at)  # type: ignore[arg-type]
-        shown = app.disclosure_for(customer.id).mobile(customer.mobile) if customer else ""
-        self.query_one("#step-up-message", Static).update(Content(app.t(
-            "step_up.sent", operation=OPERATION_NAMES[operation](app.language), mobile=shown,
-            outbox=str(outbox))))
+        self.call.send_step_up(operation, code, at, step_up_id)  # type: ignore[arg-type]
+        if step_up_id:
+            text = app.t("step_up.sent_by_hub", operation=OPERATION_NAMES[operation](
+                app.language), mobile=mobile)
+        else:
+            shown = app.disclosure_for(customer.id).mobile(customer.mobile) if customer else ""
+            text = app.t("step_up.sent", operation=OPERATION_NAMES[operation](app.language),
+                         mobile=shown, outbox=str(outbox))
+        self.query_one("#step-up-message", Static).update(Content(text))
         self._error("")
         code_box = self.query_one("#step-up-code", Input)
         code_box.display = True
@@ -122,17 +159,40 @@ class StepUpScreen(AgentModal[str]):
 
     @on(Input.Submitted, "#step-up-code")
     def _code_entered(self, event: Input.Submitted) -> None:
+        step_up = self.call.step_up
+        if step_up is not None and step_up.step_up_id:
+            self.check_at_hub(step_up.step_up_id, event.value)
+            return
+        self._checked(self.call.check_step_up(event.value, self.agent_app.now()))
+
+    @work(thread=True, group="step-up")
+    def check_at_hub(self, step_up_id: str, code: str) -> None:
+        app = self.agent_app
+
+        def check(connection: object):
+            return identity.check_code(connection, app.identity_client(), step_up_id, code)
+
+        try:
+            self.use_store(check, lambda checked: self._checked_by_hub(code, checked))
+        except identity.IdentityRefused as refused:
+            app.call_from_thread(self._refused, refused)
+
+    def _checked_by_hub(self, code: str, checked) -> None:
+        if isinstance(checked.release, Revealed):
+            self.call.reveal(checked.release)
+        self._checked(self.call.check_step_up(code, self.agent_app.now(),
+                                              decided=StepUpResult(checked.result)))
+
+    def _checked(self, result: StepUpResult) -> None:
         t = self.agent_app.t
-        result = self.call.check_step_up(event.value, self.agent_app.now())
         if result is StepUpResult.PASSED:
             self.perform()
             return
         if result is StepUpResult.WRONG:
-            left = self.call.step_up.MAX_TRIES - self.call.step_up.tries  # type: ignore[union-attr]
-            self._error(t("step_up.wrong", left=left))
+            self._error(t("step_up.wrong", left=self.call.step_up.tries_left))  # type: ignore
         else:  # expired or locked: a new code is needed
             self._error(t(f"step_up.{result.value}"))
-            event.input.display = False
+            self.query_one("#step-up-code", Input).display = False
             self.set_focus(self.query_one("#operations"))
 
     @work(thread=True, group="step-up")
@@ -140,8 +200,11 @@ class StepUpScreen(AgentModal[str]):
         app, call = self.agent_app, self.call
         operation, account_id = self.choice  # type: ignore[misc]
 
+        # With a hub the operation is its to apply: sent, pending until it confirms.
+        act = operations.request if app.hub_configured else operations.perform
+
         def do(connection: object) -> str:
-            return operations.perform(
+            return act(
                 connection, operation=operation, customer_id=call.customer_id,
                 agent_id=app.config.agent.id, at=app.now(), policy=call.library.verification,
                 verified=call.verified, step_up=call.step_up, account_id=account_id,
@@ -154,7 +217,12 @@ class StepUpScreen(AgentModal[str]):
 
     def _performed(self, operation: str, account_id: str | None) -> None:
         detail = {"account_id": account_id} if account_id else {}
-        self.call.operation_done(operation, self.agent_app.now(), **detail)
-        self.notify(self.agent_app.t("step_up.done",
-                                     operation=OPERATION_NAMES[operation](self.agent_app.language)))
+        app = self.agent_app
+        self.call.operation_done(operation, app.now(), **detail)
+        name = OPERATION_NAMES[operation](app.language)
+        if app.hub_configured:
+            self.notify(app.t("step_up.pending", operation=name))
+            app.action_sync_now()  # to the hub at once: it applies it, and the card follows
+        else:
+            self.notify(app.t("step_up.done", operation=name))
         self.dismiss(operation)

@@ -42,6 +42,7 @@ class HubProcess:
         self.engine = connect(db_url)
         workdir.mkdir(parents=True, exist_ok=True)
         self.log = workdir / "hub.log"
+        self.sms_outbox = workdir / "hub-sms-outbox.log"  # the demo SMS gateway's file
 
     @property
     def url(self) -> str:
@@ -62,7 +63,8 @@ class HubProcess:
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "agent_tui", "hub", "serve", "--db", self.db_url,
-                 "--port", str(self.port), *options], stdout=log, stderr=subprocess.STDOUT,
+                 "--port", str(self.port), "--sms-outbox", str(self.sms_outbox), *options],
+                stdout=log, stderr=subprocess.STDOUT,
                 env=environment, start_new_session=True)
         deadline = time.monotonic() + START_TIMEOUT
         while time.monotonic() < deadline:
@@ -117,6 +119,12 @@ def raw_push(hub: HubProcess, token: str, device_id: str, mutations: list[dict],
         body["sent_at"] = sent_at
     return httpx.post(f"{hub.url}/v1/sync/push", headers={"Authorization": f"Bearer {token}"},
                       json=body, timeout=20)
+
+
+def last_code(hub: HubProcess) -> str:
+    """The one-time code the hub "sent" last (its demo SMS gateway's newest line)."""
+    line = hub.sms_outbox.read_text(encoding="utf-8").splitlines()[-1]
+    return line.split("\tcode ")[1].split("\t")[0]
 
 
 def register_device(hub: HubProcess, token: str, first_seq: int = 1) -> str:

@@ -13,6 +13,7 @@ from collections import Counter
 
 from sqlalchemy import Engine, func, select
 
+from agent_tui.domain.masking import mask_mobile
 from agent_tui.hub.database import reading
 from agent_tui.hub.schema import case_events, case_notes, cases, customers, mutation_results
 
@@ -77,9 +78,11 @@ def assert_converged(engine: Engine, connection: sqlite3.Connection, ledger: Led
                 "json_extract(args_json, '$.id') FROM sync_conflicts WHERE name IN "
                 "('case.add_note', 'case.attach_contact'))", (row[0],))}
             assert hub_notes == local_notes, f"notes of case {row[0]} differ"
-        for customer_id, version, mobile in connection.execute(
-                "SELECT id, version, mobile FROM customers"):
+        for customer_id, version, mobile, masked in connection.execute(
+                "SELECT id, version, mobile, masked FROM customers"):
             held = hub.execute(select(customers.c.version, customers.c.mobile).where(
                 customers.c.id == customer_id)).first()
             if held is not None:
-                assert (held.version, held.mobile) == (version, mobile)
+                # What came from the hub is held masked: never the full number.
+                expected = mask_mobile(held.mobile) if masked else held.mobile
+                assert (held.version, expected) == (version, mobile)

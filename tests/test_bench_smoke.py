@@ -42,6 +42,11 @@ FIGURES = (
     "case_save_p95_ms",
     "note_save_p95_ms",
     "autosave_key_p95_ms",
+    *(f"trust_fetch_ms.{kind}" for kind in ("bare", "sealing", "cached")),
+    "trust_fetch_ratio",
+    "trust_verify_ms",
+    "trust_offline_verify_ms",
+    "trust_guess_ms",
 )
 
 
@@ -74,7 +79,7 @@ def test_bench_sync_group_reports_its_figures(tmp_path):
     from tests.postgres_cluster import unavailable_reason
 
     others = ("search", "c360", "screen", "cold-start", "memory", "terminal", "phrasing",
-              "library", "call", "cases")
+              "library", "call", "cases", "trust")
     completed = subprocess.run(
         [sys.executable, "-m", "bench", "--customers", "3000", "--quick",
          *(argument for group in others for argument in ("--skip", group)),

@@ -25,7 +25,7 @@ from agent_tui.domain.sla import SlaPolicy
 from agent_tui.hub.api import create_app
 from agent_tui.hub.auth import TokenCache, create_token, revoke_token
 from agent_tui.hub.database import connect, reading
-from agent_tui.hub.schema import cases, tokens
+from agent_tui.hub.schema import cases, customers, tokens
 from agent_tui.hub.seed import seed_hub
 from data.generator import SeedPlan
 from tests.hub_process import AS_OF
@@ -133,9 +133,10 @@ def test_an_agent_reads_its_cases_and_a_supervisor_its_teams(engine, client):
 def test_search_finds_by_mobile_and_fetch_answers_404(engine, client):
     headers = _bearer(engine)
     customer_id = _scalar(engine, select(cases.c.customer_id))
-    found = client.get(f"/v1/customers/{customer_id}", headers=headers).json()["customer"]
-    hits = client.get("/v1/customers", params={"q": found["mobile"]}, headers=headers).json()
-    assert found["id"] in {hit["id"] for hit in hits["customers"]}
+    mobile = _scalar(engine, select(customers.c.mobile).where(customers.c.id == customer_id))
+    hits = client.get("/v1/customers", params={"q": mobile}, headers=headers).json()
+    assert customer_id in {hit["id"] for hit in hits["customers"]}
+    assert mobile not in str(hits)  # found by it, never sent back in full
     missing = client.get("/v1/customers/C999", headers=headers)
     assert missing.status_code == 404 and missing.json()["error"] == "unknown_customer"
 

@@ -215,8 +215,10 @@ MUTATIONS = [
                other_supervisor="not_your_call")),
     Mutation("customer.flag", lambda w: {"id": f"flag-r{next(ids)}", "customer_id": w.customer,
                                          "flag": "suspected_fraud", "at": NOW}, _staff()),
-    Mutation("operation.perform", lambda w: {"operation": "freeze", "customer_id": w.customer,
-                                             "account_id": "", "at": NOW}, _staff()),
+    # Without a one-time code, for every role; with one, tests/test_hub_trust.py.
+    Mutation("operation.perform", lambda w: {"operation": "reset_password",
+                                             "customer_id": w.customer, "at": NOW},
+             _staff("no_step_up")),
     Mutation("audit.append", lambda w: {"id": f"audit-r{next(ids)}", "action": "case.open",
                                         "at": NOW}, _staff()),
 ]

@@ -229,7 +229,8 @@ def test_reveal_writes_an_audit_row_and_grants_the_tier(writable_store):
     assert entry.action == audit.REVEAL
     assert entry.agent_id == "A1024"
     assert entry.at.startswith("2026-11-23T10:05")
-    assert entry.detail == {"tier": "basic", "reason": "identity verified", "call_id": "call-1"}
+    assert entry.detail == {"tier": "basic", "reason": "identity verified", "call_id": "call-1",
+                            "source": "store"}
 
 
 def test_a_masked_reveal_writes_nothing(writable_store):

@@ -136,14 +136,20 @@ async def test_conflicts_are_listed_and_dropped_on_purpose(hub, station, make_ap
 
 
 async def test_online_search_caches_for_offline(hub, tmp_path, make_app):
+    """Found online by the full mobile, the customer is held masked: offline it is found by
+    what the workstation holds (a card's last four and the surname), never by the full number,
+    which the workstation does not hold."""
     empty = tmp_path / "empty.db"
     Store.open(empty, create=True).close()
     from agent_tui.hub.database import reading
-    from agent_tui.hub.schema import customers
+    from agent_tui.hub.schema import accounts, customers
 
     with reading(hub.engine) as connection:
-        mobile, customer_id = connection.execute(
-            customers.select().with_only_columns(customers.c.mobile, customers.c.id)).first()
+        mobile, customer_id, name = connection.execute(
+            customers.select().with_only_columns(customers.c.mobile, customers.c.id,
+                                                 customers.c.name)).first()
+        last4 = connection.execute(accounts.select().with_only_columns(accounts.c.last4).where(
+            accounts.c.customer_id == customer_id)).scalar()
     app = make_app(empty, config=_config(empty, hub.url, hub.token("A1024")))
     async with app.run_test(size=(120, 30)) as pilot:
         await wait_for(pilot, lambda: app.sync_status is not None, 20)
@@ -156,7 +162,16 @@ async def test_online_search_caches_for_offline(hub, tmp_path, make_app):
         await pilot.press("f2")
         await pilot.press("backspace", *mobile[-1])
         await wait_for(pilot, lambda: "Offline" in screen_text(app), 20)
-        assert customer_id in [hit.customer_id for hit in app.screen._hits]
+        assert customer_id not in [hit.customer_id for hit in app.screen._hits]
+        await pilot.press("f3", *f"{last4} {name[0]}")  # F3 clears the search box
+        await wait_for(pilot, lambda: customer_id in [
+            hit.customer_id for hit in app.screen._hits], 20)
+    held = sqlite3.connect(empty)
+    try:
+        assert not held.execute("SELECT count(*) FROM customers WHERE mobile = ?",
+                                (mobile,)).fetchone()[0]
+    finally:
+        held.close()
 
 
 def _count(store, table, customer_id) -> int:

@@ -14,11 +14,13 @@ import msgspec
 
 from agent_tui.domain.call_summary import CallSummary, summarise
 from agent_tui.domain.callflow import CallEvent, CallFlow, EventKind, Refusal
+from agent_tui.domain.disclosed import Revealed
 from agent_tui.domain.models import Customer
 from agent_tui.domain.phrasing import Hit, PhraseGuard, new_catches
 from agent_tui.domain.scripts import Phrase, ScriptsLibrary
 from agent_tui.domain.verification import (
     Attempt,
+    Comparison,
     Facts,
     Outcome,
     Status,
@@ -86,6 +88,9 @@ class CallSession:
         self.inserted: list[str] = []  # phrase texts put in the notes: not the agent's own words
         self.case: CaseLink | None = None
         self.callback_id: str | None = None  # the follow-up call this call makes
+        # What the hub (or a sealed copy) released for this call: memory only, gone with it.
+        self.revealed: Revealed | None = None
+        self.verified_by = "store"  # who compared the passing answers (for the audit)
 
     # -- a call the process lost ------------------------------------------------------------
 
@@ -110,7 +115,7 @@ class CallSession:
         session.case, session.callback_id = snapshot.case, snapshot.callback_id
         return session
 
-    def start_verification(self, facts: Facts) -> Verification:
+    def start_verification(self, facts: Facts | None) -> Verification:
         if self.verification is None:
             self.verification = Verification(self.library.verification, facts)
             # A restored call keeps its failed attempts: a restart is no way round the lock.
@@ -150,10 +155,26 @@ class CallSession:
     def verified(self) -> bool:
         return self.verification is not None and self.verification.status is Status.PASSED
 
-    def verify(self, answers: dict[str, str], at: datetime) -> Outcome:
+    @property
+    def verification_shown(self) -> str:
+        """The verification state the call can prove, for the screen: the flow's record, except
+        a pass that a resumed call could not prove again ("unproven": verify again)."""
+        status = self.flow.verification_status
+        if status == "passed" and self.verification is not None and not self.verified:
+            return "unproven"
+        return status
+
+    def verify(self, answers: dict[str, str], at: datetime,
+               comparison: Comparison | None = None) -> Outcome:
+        """One attempt; ``comparison`` is where it was compared when not against the store's
+        facts (the hub, a sealed copy)."""
         assert self.verification is not None, "start_verification with the customer's facts first"
         before = len(self.verification.attempts)
-        outcome = self.verification.attempt(answers, at)
+        outcome = self.verification.attempt(answers, at, comparison)
+        if outcome.passed and comparison is not None:
+            self.verified_by = comparison.source
+        if isinstance(outcome.release, Revealed):
+            self.reveal(outcome.release)
         if len(self.verification.attempts) > before:  # an attempt, not a form half filled in
             status = outcome.status.value if outcome.status is not Status.OPEN else "failed"
             self.flow.record_verification(
@@ -183,14 +204,23 @@ class CallSession:
 
     # -- sensitive operations ------------------------------------------------------------------
 
-    def send_step_up(self, operation: str, code: str, at: datetime) -> StepUp:
-        self.step_up = StepUp(operation, code, at)
+    def reveal(self, release: Revealed) -> None:
+        """Values released for this call (a pass, a passed code), kept beside earlier ones."""
+        self.revealed = release if self.revealed is None else self.revealed.merged(release)
+
+    def send_step_up(self, operation: str, code: str | None, at: datetime,
+                     step_up_id: str = "") -> StepUp:
+        """A code sent: made here (``code``), or by the hub (``step_up_id``)."""
+        self.step_up = StepUp(operation, code, at, step_up_id)
         self.flow.step_up(operation, "sent", at)
         return self.step_up
 
-    def check_step_up(self, answer: str, at: datetime) -> StepUpResult:
+    def check_step_up(self, answer: str, at: datetime,
+                      decided: StepUpResult | None = None) -> StepUpResult:
+        """What the caller read back, checked here or, with a hub, by it (``decided``)."""
         assert self.step_up is not None, "send a code first"
-        result = self.step_up.check(answer, at)
+        result = self.step_up.settle(decided) if decided is not None else \
+            self.step_up.check(answer, at)
         self.flow.step_up(self.step_up.operation, result.value, at)
         return result
 

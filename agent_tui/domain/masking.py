@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from enum import IntEnum
 
+from agent_tui.domain.disclosed import overlay
+
 MASK = "*"
 CARD_DOTS = "\u2022\u2022\u2022\u2022"  # •••• as on a card statement
 HIDDEN_AMOUNT = "\u2022\u2022\u2022\u2022\u2022\u2022"
@@ -84,12 +86,23 @@ def format_amount(cents: int | None, currency: str = "\u00a5") -> str:
 
 
 class Disclosure:
-    """Renders a customer's sensitive fields for a given tier: the only place masking is decided."""
+    """Renders a customer's sensitive fields for a given tier: the only place masking is decided.
 
-    __slots__ = ("tier",)
+    ``revealed`` (a ``domain.disclosed.Revealed``) holds the values the hub released for this
+    call, where the workstation holds the customer masked; ``unveil`` puts them over a row
+    before the tier's masking is applied to it."""
 
-    def __init__(self, tier: Tier = Tier.MASKED) -> None:
+    __slots__ = ("tier", "revealed")
+
+    def __init__(self, tier: Tier = Tier.MASKED, revealed: object | None = None) -> None:
         self.tier = tier
+        self.revealed = revealed
+
+    def unveil(self, value):
+        """``value`` with the released values over its masked fields (nothing while masked)."""
+        if self.revealed is None or self.tier is Tier.MASKED:
+            return value
+        return overlay(self.revealed, value)
 
     def name(self, name: str) -> str:
         return name if self.tier >= Tier.BASIC else mask_name(name)

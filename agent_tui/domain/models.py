@@ -49,7 +49,7 @@ class Customer(msgspec.Struct, frozen=True):
     id: str
     name: str
     gender: str
-    birth_date: date
+    birth_date: date | None  # None: not held here (the hub sends customers masked)
     id_number: str
     mobile: str
     segment: Segment
@@ -60,8 +60,12 @@ class Customer(msgspec.Struct, frozen=True):
     occupation: str
     customer_since: date
     branch: str
+    # Held as the hub sent it: masked, its full values released only by a verification.
+    masked: bool = False
 
-    def age(self, today: date) -> int:
+    def age(self, today: date) -> int | None:
+        if self.birth_date is None:
+            return None
         before_birthday = (today.month, today.day) < (self.birth_date.month, self.birth_date.day)
         return today.year - self.birth_date.year - before_birthday
 
@@ -75,7 +79,7 @@ class Account(msgspec.Struct, frozen=True):
     product_risk_level: int
     number: str
     status: AccountStatus
-    balance_cents: int
+    balance_cents: int | None  # None: not held here (masked)
     opened_on: date
 
     def product_name(self, language: str) -> str:
@@ -141,6 +145,10 @@ class Customer360(msgspec.Struct, frozen=True):
     interactions: Page[Interaction]
     open_cases: tuple[CaseSummary, ...]
     signals: tuple[RiskSignal, ...] = msgspec.field(default_factory=tuple)
+    # Operations sent to the hub and not yet confirmed, by account id (the operation's name).
+    pending_operations: dict[str, str] = msgspec.field(default_factory=dict)
+    # Open flags on the customer (possible fraud after a locked verification): (flag, when).
+    flags: tuple[tuple[str, str], ...] = ()
 
     @property
     def flagged_transaction_ids(self) -> frozenset[int]:

@@ -64,6 +64,14 @@ class VerificationPolicy(msgspec.Struct, frozen=True):
     step_up_operations: tuple[str, ...] = (
         "freeze_card", "unfreeze_card", "reset_password", "change_limit", "large_transfer",
     )
+    # What the agent tells a caller when a sensitive operation cannot be done (the hub cannot
+    # be reached to send and check the one-time code): the route that works without us.
+    offline_emergency: Localized = Localized(
+        "系统暂时无法办理此业务。如需紧急挂失，请您拨打本行24小时客服热线，或通过手机银行、"
+        "网上银行自助挂失，也可携带有效身份证件前往任一网点办理。",
+        "We cannot do this for you right now. To block a lost or stolen card at once, call our "
+        "24-hour hotline, or block it yourself in mobile or online banking, or at any branch "
+        "with your ID.")
 
 
 def variables_in(text: str) -> list[str]:

@@ -72,21 +72,67 @@ def _same(answer: str, truth: str) -> bool:
     return hmac.compare_digest(normalise_text(answer).encode(), normalise_text(truth).encode())
 
 
-def factor_matches(factor: str, answer: str, facts: Facts) -> bool:
+def canonical_answer(factor: str, answer: str) -> str | None:
+    """An answer as it is compared, the same wherever it is compared (the workstation, the hub,
+    a sealed copy): None when it is not an answer of that kind at all."""
     if not answer or not answer.strip():
-        return False
-    if factor == "name":
-        return _same(answer, facts.name)
-    if factor == "id_last6":
-        return _same(answer, facts.id_number[-6:])
+        return None
+    if factor in ("name", "id_last6"):
+        return normalise_text(answer) or None
     if factor == "mobile":
-        return _same(without_country_code(normalise_text(answer)), facts.mobile)
+        return without_country_code(normalise_text(answer)) or None
     if factor == "birth_date":
-        return normalise_date(answer) == facts.birth_date
+        born = normalise_date(answer)
+        return born.isoformat() if born else None
     if factor == "recent_amount":
         cents = normalise_amount(answer)
-        return cents is not None and cents in facts.recent_amounts_cents
+        return str(cents) if cents is not None else None
     raise ValueError(f"unknown verification factor {factor!r}")
+
+
+def canonical_truths(factor: str, facts: Facts) -> tuple[str, ...]:
+    """The answers that count as right for ``factor``, in canonical form (several recent
+    amounts may each be right; none when there is nothing to ask about)."""
+    if factor == "name":
+        truths = (normalise_text(facts.name),)
+    elif factor == "id_last6":
+        truths = (normalise_text(facts.id_number[-6:]),)
+    elif factor == "mobile":
+        truths = (normalise_text(facts.mobile),)
+    elif factor == "birth_date":
+        truths = (facts.birth_date.isoformat(),)
+    elif factor == "recent_amount":
+        truths = tuple(str(cents) for cents in facts.recent_amounts_cents)
+    else:
+        raise ValueError(f"unknown verification factor {factor!r}")
+    return tuple(truth for truth in truths if truth)
+
+
+def factor_matches(factor: str, answer: str, facts: Facts) -> bool:
+    given = canonical_answer(factor, answer)
+    if given is None:
+        return False
+    # Every truth is compared (constant-time each), so the time does not say which one matched.
+    matched = False
+    for truth in canonical_truths(factor, facts):
+        matched |= hmac.compare_digest(given.encode(), truth.encode())
+    return matched
+
+
+class Comparison(msgspec.Struct, frozen=True):
+    """What comparing one attempt's answers found, wherever it was done (the hub, a sealed copy,
+    the store's facts): the factors that did not match, never the right values.
+
+    ``ambiguous``: nothing matched and the comparison cannot say whether the name or the other
+    answers were wrong (a sealed copy). ``locked``: the authority (the hub) has locked this
+    call's verification, whatever the workstation counted. ``release``: the values the pass
+    disclosed, when they came from elsewhere than the store (``domain.disclosed.Revealed``)."""
+
+    failed: tuple[str, ...]
+    ambiguous: bool = False
+    locked: bool = False
+    release: object | None = None
+    source: str = "store"  # who compared: hub | sealed_copy | store (the audit says so)
 
 
 class Status(Enum):
@@ -110,12 +156,18 @@ class Outcome(msgspec.Struct, frozen=True):
     missing: tuple[str, ...] = ()  # required answers not given, or too few of any_of
     attempts_left: int = 0
     suggest_escalation: bool = False  # locked: possible fraud, a supervisor should look
+    ambiguous: bool = False  # nothing matched, and which answer was wrong cannot be told
+    release: object | None = None  # what the pass disclosed, from the hub or a sealed copy
 
 
 class Verification:
-    """One call's identity verification against one customer's facts."""
+    """One call's identity verification of one customer.
 
-    def __init__(self, policy: VerificationPolicy, facts: Facts) -> None:
+    The answers are compared with the store's facts, or, where the workstation does not hold
+    them (the hub's customers are masked on the workstation), elsewhere: the caller of
+    ``attempt`` passes that ``Comparison`` in (from the hub, or from a sealed copy offline)."""
+
+    def __init__(self, policy: VerificationPolicy, facts: Facts | None) -> None:
         self.policy = policy
         self._facts = facts
         self.attempts: list[Attempt] = []
@@ -139,26 +191,55 @@ class Verification:
             missing.append(f"any_of:{self.policy.need - len(optional)}")
         return tuple(missing)
 
-    def attempt(self, answers: Mapping[str, str], at: datetime) -> Outcome:
+    def attempt(self, answers: Mapping[str, str], at: datetime,
+                comparison: Comparison | None = None) -> Outcome:
         if self.status is not Status.OPEN:
             return self._outcome()
         missing = self.missing_answers(answers)
         if missing:  # not an attempt: nothing is counted until the answers are all in
-            return Outcome(Status.OPEN, False, missing=missing, attempts_left=self._left())
-        checked = [*self.policy.required, *(f for f in self.policy.any_of if answers.get(f))]
-        failed = tuple(f for f in checked if not factor_matches(f, answers.get(f, ""), self._facts))
+            # The required answers given are checked already: a wrong name is worth knowing
+            # before the other questions are asked (a third party, a wrong record).
+            if comparison is None and self._facts is not None:
+                comparison = self.compare({f: answers.get(f, "") for f in self.policy.required
+                                           if answers.get(f)})
+            wrong = tuple(f for f in (comparison.failed if comparison else ())
+                          if f in self.policy.required and answers.get(f))
+            return Outcome(Status.OPEN, False, failed_factors=wrong, missing=missing,
+                           attempts_left=self._left())
+        if comparison is None:
+            comparison = self.compare(answers)
+        failed = comparison.failed
         matched_optional = sum(
             1 for factor in self.policy.any_of if answers.get(factor) and factor not in failed
         )
-        passed = not any(f in failed for f in self.policy.required) and (
-            matched_optional >= self.policy.need
-        )
+        passed = not comparison.locked and not any(
+            f in failed for f in self.policy.required) and matched_optional >= self.policy.need
         self.attempts.append(Attempt(at, passed, failed, tuple(sorted(answers))))
         if passed:
             self.status = Status.PASSED
-        elif self.failures >= self.policy.max_attempts:
+        elif comparison.locked or self.failures >= self.policy.max_attempts:
             self.status = Status.LOCKED
-        return self._outcome(failed)
+        outcome = self._outcome(failed)
+        return msgspec.structs.replace(outcome, ambiguous=comparison.ambiguous and not passed,
+                                       release=comparison.release if passed else None)
+
+    def compare(self, answers: Mapping[str, str]) -> Comparison:
+        """The answers against the store's facts (the workstation holds them)."""
+        if self._facts is None:
+            raise ValueError("no facts here: compare elsewhere and pass the comparison in")
+        checked = [*(f for f in self.policy.required if f in answers),
+                   *(f for f in self.policy.any_of if answers.get(f))]
+        return Comparison(tuple(f for f in checked
+                                if not factor_matches(f, answers.get(f, ""), self._facts)))
+
+    @property
+    def has_facts(self) -> bool:
+        return self._facts is not None
+
+    def restore_passed(self) -> None:
+        """A call resumed after a restart whose pass the record (or the hub) proves."""
+        if self.status is Status.OPEN:
+            self.status = Status.PASSED
 
     def record_third_party(self, caller_name: str, relationship: str) -> Outcome:
         """Someone calls for the customer: note who; the customer's data stays masked."""
@@ -189,10 +270,12 @@ def facts_from(
     name: str, id_number: str, mobile: str, birth_date: date,
     transactions: list[tuple[datetime, int | None]], now: datetime,
 ) -> Facts:
-    """The facts of one customer: recent transaction amounts within the window, unsigned."""
+    """The facts of one customer: recent transaction amounts within the window, unsigned, the
+    most recent first (a sealed copy keeps only the newest few)."""
     since = now - RECENT_AMOUNT_WINDOW
-    amounts = tuple(sorted({abs(cents) for at, cents in transactions
-                            if cents and since <= at <= now}))
+    recent = sorted(((at, abs(cents)) for at, cents in transactions
+                     if cents and since <= at <= now), reverse=True)
+    amounts = tuple(dict.fromkeys(cents for _, cents in recent))
     return Facts(name, id_number, mobile, birth_date, amounts)
 
 
@@ -205,20 +288,28 @@ class StepUpResult(Enum):
 
 class StepUp:
     """A one-time code sent to the registered mobile and read back by the caller, before a
-    sensitive operation (freeze, reset, limits, large transfer). The code is made by the caller
-    of this class (``secrets`` in the app) so the rule stays a pure function of its inputs."""
+    sensitive operation (freeze, reset, limits, large transfer).
+
+    Without a hub the workstation makes the code (``secrets`` in the caller of this class, so
+    the rule stays a pure function of its inputs) and checks it here. With a hub, the hub makes,
+    sends and checks it: ``code`` is None, ``step_up_id`` names it at the hub, and ``settle``
+    records the hub's answer."""
 
     LIFETIME = timedelta(minutes=5)
     MAX_TRIES = 3
 
-    def __init__(self, operation: str, code: str, issued_at: datetime) -> None:
+    def __init__(self, operation: str, code: str | None, issued_at: datetime,
+                 step_up_id: str = "") -> None:
         self.operation = operation
         self._code = code
+        self.step_up_id = step_up_id
         self.expires_at = issued_at + self.LIFETIME
         self.tries = 0
         self.passed = False
 
     def check(self, answer: str, at: datetime) -> StepUpResult:
+        if self._code is None:
+            raise ValueError("the hub checks this code: settle() with its answer")
         if self.passed:
             return StepUpResult.PASSED
         if self.tries >= self.MAX_TRIES:
@@ -230,6 +321,17 @@ class StepUp:
             self.passed = True
             return StepUpResult.PASSED
         return StepUpResult.LOCKED if self.tries >= self.MAX_TRIES else StepUpResult.WRONG
+
+    def settle(self, result: StepUpResult) -> StepUpResult:
+        """The hub's answer to what the caller read back."""
+        if result in (StepUpResult.PASSED, StepUpResult.WRONG, StepUpResult.LOCKED):
+            self.tries += 0 if self.passed else 1
+        self.passed = self.passed or result is StepUpResult.PASSED
+        return result
+
+    @property
+    def tries_left(self) -> int:
+        return max(0, self.MAX_TRIES - self.tries)
 
     @property
     def tier(self) -> Tier:

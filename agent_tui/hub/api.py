@@ -18,28 +18,23 @@ from typing import Annotated, Any, Literal
 
 import anyio.to_thread
 import msgspec
-from fastapi import Depends, FastAPI, Path, Query, Request
+from fastapi import FastAPI, Path, Query, Request
 from fastapi.responses import JSONResponse
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from agent_tui.domain.ids import new_id
 from agent_tui.domain.sla import SlaPolicy
 from agent_tui.domain.times import iso
-from agent_tui.hub import customers, http_guard, pull, push
-from agent_tui.hub.auth import AuthFailure, Principal, TokenCache, authenticate
-from agent_tui.hub.database import reading
+from agent_tui.hub import access, call_routes, customers, http_guard, pull, push
+from agent_tui.hub.auth import TokenCache
+from agent_tui.hub.http import ERRORS as _ERRORS
+from agent_tui.hub.http import Caller, ErrorBody, HubError, Id, agents_only, own_device
 from agent_tui.hub.schema import devices
+from agent_tui.hub.settings import HubSettings
 
-Id = Annotated[str, Field(min_length=1, max_length=64)]
 REQUEST_THREADS = 12
-
-
-class ErrorBody(BaseModel):
-    error: str
-    detail: str = ""
 
 
 class DeviceRequest(BaseModel):
@@ -53,8 +48,7 @@ class DeviceResponse(BaseModel):
 
 class MutationIn(BaseModel):
     seq: int = Field(ge=1, le=2**62)
-    mutation_id: str = Field(min_length=1, max_length=36, description="A UUIDv7, made by the "
-                             "workstation (the hub's column holds 36 characters).")
+    mutation_id: Id
     name: Id
     args: dict[str, Any]
     base_version: int | None = None
@@ -115,52 +109,28 @@ class SearchResponse(BaseModel):
 
 
 class CustomerRecord(BaseModel):
+    """A customer's record, masked (a verification releases the rest, for one call)."""
+
     customer: dict[str, Any]
     products: list[dict[str, Any]]
     accounts: list[dict[str, Any]]
     transactions: list[dict[str, Any]]
     interactions: list[dict[str, Any]]
     cases: list[dict[str, Any]]
+    signals: list[dict[str, Any]] = []
+    flags: list[dict[str, Any]] = []
+    sealed: dict[str, Any] | None = Field(None, description="The basic tier sealed under the "
+                                          "verification answers, for verifying offline.")
 
 
 class Health(BaseModel):
     status: str
 
 
-class HubError(Exception):
-    def __init__(self, status: int, error: str, detail: str = "") -> None:
-        super().__init__(error)
-        self.status, self.error, self.detail = status, error, detail
-
-
-_ERRORS = {400: {"model": ErrorBody}, 401: {"model": ErrorBody}, 403: {"model": ErrorBody},
-           413: {"model": ErrorBody}, 503: {"model": ErrorBody}}
-_bearer = HTTPBearer(auto_error=False)
-
-
-def _principal(request: Request, credentials: Annotated[
-        HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> Principal:
-    header = f"Bearer {credentials.credentials}" if credentials else None
-    try:
-        return authenticate(request.app.state.engine, header, request.app.state.clock(),
-                            request.app.state.tokens)
-    except AuthFailure as failure:
-        raise HubError(401, f"token_{failure.code}") from None
-
-
-# Module level: with postponed annotations, FastAPI resolves these names in the module.
-Caller = Annotated[Principal, Depends(_principal)]
-
-
-def real_data_only(caller: Principal) -> None:
-    """Customer master data is for agents and supervisors: a trainer gets training data only."""
-    if not caller.real_data:
-        raise HubError(403, "training_only" if caller.role == "trainer" else "role_not_allowed")
-
-
 def create_app(engine: Engine, policy: SlaPolicy,
                clock: Callable[[], datetime] = datetime.now,
                tokens: TokenCache | None = None,
+               settings: HubSettings | None = None,
                max_body: int = http_guard.MAX_BODY_BYTES) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
@@ -176,7 +146,7 @@ def create_app(engine: Engine, policy: SlaPolicy,
 
     @app.exception_handler(HubError)
     async def hub_error(_request: Request, error: HubError) -> JSONResponse:
-        headers = {"WWW-Authenticate": "Bearer"} if error.status == 401 else None
+        headers = {"WWW-Authenticate": "Bearer"} if error.status == 401 else error.headers
         return JSONResponse({"error": error.error, "detail": error.detail}, error.status,
                             headers=headers)
 
@@ -188,20 +158,9 @@ def create_app(engine: Engine, policy: SlaPolicy,
     app.state.engine = engine
     app.state.clock = clock
     app.state.tokens = tokens or TokenCache()
-    device_owners: dict[str, str] = {}  # a device's agent never changes: read once
-
-    def own_device(caller: Principal, device_id: str) -> None:
-        owner = device_owners.get(device_id)
-        if owner is None:
-            with reading(engine) as connection:
-                owner = connection.execute(select(devices.c.agent_id).where(
-                    devices.c.device_id == device_id)).scalar()
-            if owner is not None and len(device_owners) < 200_000:
-                device_owners[device_id] = owner
-        if owner is None:
-            raise HubError(403, "unknown_device", "register the device with POST /v1/devices")
-        if owner != caller.agent_id:
-            raise HubError(403, "device_not_yours")
+    app.state.settings = settings or HubSettings()
+    app.state.device_owners = {}
+    app.include_router(call_routes.router)
 
     @app.get("/v1/health", response_model=Health, responses={400: {"model": ErrorBody}})
     def health() -> Health:
@@ -218,8 +177,9 @@ def create_app(engine: Engine, policy: SlaPolicy,
 
     @app.post("/v1/sync/push", response_model=PushResponse,
               responses={**_ERRORS, 409: {"model": OutOfOrderBody}})
-    def push_mutations(body: PushRequest, caller: Caller) -> PushResponse | JSONResponse:
-        own_device(caller, body.device_id)
+    def push_mutations(body: PushRequest, caller: Caller,
+                       request: Request) -> PushResponse | JSONResponse:
+        own_device(request, caller, body.device_id)
         items = [push.PushItem(m.seq, m.mutation_id, m.name,
                                {**m.args, **({"base_version": m.base_version}
                                              if m.base_version is not None else {})})
@@ -234,28 +194,43 @@ def create_app(engine: Engine, policy: SlaPolicy,
 
     @app.post("/v1/sync/pull", response_model=PullResponse,
               responses=_ERRORS)
-    def pull_changes(body: PullRequest, caller: Caller) -> PullResponse:
-        own_device(caller, body.device_id)
+    def pull_changes(body: PullRequest, caller: Caller, request: Request) -> PullResponse:
+        own_device(request, caller, body.device_id)
         try:
             outcome = pull.pull(engine, caller, body.device_id, body.cursor, body.limit)
         except (pull.BadCursor, ValueError):
             raise HubError(400, "bad_cursor", "pull again from an empty cursor") from None
         return PullResponse(**msgspec.to_builtins(outcome))
 
-    @app.get("/v1/customers", response_model=SearchResponse, responses=_ERRORS)
+    limited = {**_ERRORS, 429: {"model": ErrorBody}}
+
+    @app.get("/v1/customers", response_model=SearchResponse, responses=limited)
     def search_customers(caller: Caller,
                          q: Annotated[str, Query(min_length=1, max_length=200)]
                          ) -> SearchResponse:
-        real_data_only(caller)
-        return SearchResponse(customers=customers.search(engine, q))
+        """Customers for a query, masked; audited and counted against the agent's limit."""
+        agents_only(caller)
+        try:
+            found = customers.search(engine, caller, q, app.state.settings.limits, clock())
+        except access.LimitReached as error:
+            raise HubError(429, "rate_limited", error.limit,
+                           headers={"Retry-After": str(error.retry_after)}) from None
+        return SearchResponse(customers=found)
 
     @app.get("/v1/customers/{customer_id}", response_model=CustomerRecord,
-             responses={**_ERRORS, 404: {"model": ErrorBody}})
+             responses={**limited, 404: {"model": ErrorBody}})
     def fetch_customer(caller: Caller,
                        customer_id: Annotated[str, Path(min_length=1, max_length=64)]
                        ) -> CustomerRecord:
-        real_data_only(caller)
-        record = customers.fetch(engine, caller, customer_id)
+        """A customer's record, masked, with its sealed copy; audited and counted."""
+        agents_only(caller)
+        settings = app.state.settings
+        try:
+            record = customers.fetch(engine, caller, customer_id, settings.limits,
+                                     settings.verification, clock())
+        except access.LimitReached as error:
+            raise HubError(429, "rate_limited", error.limit,
+                           headers={"Retry-After": str(error.retry_after)}) from None
         if record is None:
             raise HubError(404, "unknown_customer")
         return CustomerRecord(**record)

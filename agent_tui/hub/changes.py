@@ -11,6 +11,7 @@ from sqlalchemy import Connection, bindparam, select, text
 
 from agent_tui.domain.cases import CASE_FIELDS
 from agent_tui.domain.times import iso
+from agent_tui.hub import masked
 from agent_tui.hub.schema import cases, customers
 
 
@@ -73,8 +74,9 @@ def _insert_rows(count: int):
 
 
 def customer_row(connection: Connection, customer_id: str) -> dict | None:
+    """A customer as workstations may hold it: masked (``hub.masked``)."""
     row = connection.execute(_CUSTOMER, {"customer_id": customer_id}).first()
-    return dict(row._mapping) if row else None
+    return masked.customer(dict(row._mapping)) if row else None
 
 
 # Built once (a statement object keeps its cache key): read for every case mutation.

@@ -104,9 +104,17 @@ def _v1_tables(connection: Connection) -> None:
             "CREATE INDEX IF NOT EXISTS hub_change_log_txid ON change_log (audience, txid, seq)"))
 
 
-def _v2_callback_teams(connection: Connection) -> None:
-    """callbacks.team: a supervisor completes only the callbacks of their own team's agents.
-    A callback scheduled before this is given its agent's team as of their newest token."""
+def _trust_tables(connection: Connection) -> None:
+    """The hub as the authority: reads and releases audited, verifications, one-time codes,
+    sealed copies (issue 13). create_all adds only the tables that are missing."""
+    metadata.create_all(connection, checkfirst=True)
+
+
+def _v3_ownership(connection: Connection) -> None:
+    """callbacks.team: a supervisor completes only the callbacks of their own team's agents;
+    a callback scheduled before this is given its agent's team as of their newest token. And
+    mutation ids of up to 64 characters (the API's ids) fit where they are stored: PostgreSQL
+    enforces the 36 they had (SQLite never did)."""
     if "team" not in {column["name"] for column in inspect(connection).get_columns("callbacks")}:
         connection.execute(text(
             "ALTER TABLE callbacks ADD COLUMN team TEXT NOT NULL DEFAULT ''"))
@@ -114,9 +122,15 @@ def _v2_callback_teams(connection: Connection) -> None:
         "UPDATE callbacks SET team = coalesce((SELECT tokens.team FROM tokens WHERE "
         "tokens.agent_id = callbacks.agent_id ORDER BY tokens.created_at DESC LIMIT 1), '') "
         "WHERE team = ''"))
+    if is_postgres(connection):
+        for table, column in (("mutation_results", "mutation_id"),
+                              ("mutation_failures", "mutation_id"), ("operations", "id")):
+            connection.execute(text(
+                f"ALTER TABLE {table} ALTER COLUMN {column} TYPE VARCHAR(64)"))
 
 
-MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_v1_tables, _v2_callback_teams)
+MIGRATIONS: tuple[Callable[[Connection], None], ...] = (
+    _v1_tables, _trust_tables, _v3_ownership)
 LATEST = len(MIGRATIONS)
 
 

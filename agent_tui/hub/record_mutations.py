@@ -8,11 +8,15 @@ its agent's alone."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import msgspec
 from sqlalchemy import select, update
 
+from agent_tui.domain.operations import CARD_OPERATIONS, OPERATION_NAMES
 from agent_tui.domain.text import sanitize
 from agent_tui.domain.times import iso
+from agent_tui.hub import access, changes, identity, masked
 from agent_tui.hub.mutations import (
     CUSTOMER_ID_LIMIT,
     ID_LIMIT,
@@ -27,6 +31,7 @@ from agent_tui.hub.mutations import (
     text_arg,
 )
 from agent_tui.hub.schema import (
+    accounts,
     audit_log,
     call_events,
     callbacks,
@@ -130,24 +135,56 @@ def flag_customer(context: MutationContext, args: dict) -> Outcome:
 
 
 def perform_operation(context: MutationContext, args: dict) -> Outcome:
-    """A command on server-owned accounts: recorded once, by its mutation id, for the core
+    """A sensitive operation: only with a one-time code the hub issued for this operation on
+    this customer (and card), which the caller read back (``identity.use_code``). A freeze or an
+    unfreeze is applied to the hub's own account; the rest are recorded, once, for the core
     banking system to carry out."""
     customer_id = text_arg(args, "customer_id", limit=64)
-    if not customer_exists(context.connection, customer_id):
-        raise Rejected("unknown_customer")
+    operation = text_arg(args, "operation", limit=64)
+    if operation not in OPERATION_NAMES:
+        raise Rejected("unknown_operation")
+    account_id = text_arg(args, "account_id", required=False, limit=64) or None
+    step_up_id = text_arg(args, "step_up_id", required=False, limit=64)
+    if not step_up_id:
+        raise Rejected("no_step_up")
+    try:
+        identity.use_code(context.connection, context.principal, step_up_id, operation,
+                       customer_id, account_id, context.mutation_id, context.now)
+    except identity.CallRefused as refused:
+        raise Rejected(refused.reason) from None
+    status = "recorded"
+    if operation in CARD_OPERATIONS:
+        was, becomes = _CARD_CHANGES[operation]
+        changed = context.connection.execute(update(accounts).where(
+            accounts.c.id == account_id, accounts.c.customer_id == customer_id,
+            accounts.c.status == was).values(status=becomes, version=accounts.c.version + 1))
+        if not changed.rowcount:
+            raise Rejected("wrong_state")
+        row = context.connection.execute(select(accounts).where(
+            accounts.c.id == account_id)).first()
+        changes.record(context.connection, "account", row.id, row.version,
+                       masked.account(dict(row._mapping)),
+                       (f"agent:{context.principal.agent_id}",
+                        f"team:{context.principal.team}" if context.principal.team else ""),
+                       context.now)
+        status = "applied"
     detail = {key: value for key, value in args.items()
               if key not in ("operation", "customer_id", "account_id", "at")}
     insert_if_absent(context.connection, operations, {
         "id": context.mutation_id, "agent_id": context.principal.agent_id,
-        "operation": text_arg(args, "operation", limit=64), "customer_id": customer_id,
-        "account_id": text_arg(args, "account_id", required=False, limit=64),
+        "operation": operation, "customer_id": customer_id, "account_id": account_id or "",
         "detail": msgspec.json.encode(detail).decode(), "at": context.time(args.get("at")),
-        "status": "recorded"})
-    return Outcome("applied")
+        "status": status})
+    return Outcome("applied", entity_id=account_id or "")
+
+
+_CARD_CHANGES = {"freeze_card": ("active", "frozen"), "unfreeze_card": ("frozen", "active")}
 
 
 def append_audit(context: MutationContext, args: dict) -> Outcome:
     detail = args.get("detail")
+    if args.get("action") == "pii.reveal":
+        _offline_release(context, args, detail)
     insert_later(context.connection, audit_log, {
         "id": text_arg(args, "id", limit=ID_LIMIT), "at": context.time(args.get("at")),
         # The token says who did it, whatever the arguments claim.
@@ -156,3 +193,21 @@ def append_audit(context: MutationContext, args: dict) -> Outcome:
         "detail": detail if isinstance(detail, str) else msgspec.json.encode(detail).decode(),
         "received_at": iso(context.now)})
     return Outcome("applied")
+
+
+def _offline_release(context: MutationContext, args: dict, detail: object) -> None:
+    """A reveal the workstation did without the hub (a sealed copy opened offline) joins the
+    hub's releases, so a supervisor reads every release in one place. A reveal the hub itself
+    released is there already, and is not counted twice."""
+    try:
+        values = msgspec.json.decode(detail) if isinstance(detail, str) else detail
+    except msgspec.DecodeError:
+        return
+    if not isinstance(values, dict) or values.get("source") != "sealed_copy":
+        return
+    customer_id, call_id = optional_id(args, "customer_id"), optional_id(values, "call_id")
+    tier = "full" if values.get("tier") == "full" else "basic"
+    if customer_id and call_id:
+        access.disclose(context.connection, context.principal, context.device_id, customer_id,
+                        call_id, tier, masked.BASIC_FIELDS, "sealed_copy.offline",
+                        datetime.fromisoformat(context.time(args.get("at"))))

@@ -60,7 +60,7 @@ devices = Table(
 mutation_results = Table(
     "mutation_results", metadata,
     Column("device_id", String(36), nullable=False),
-    Column("mutation_id", String(36), nullable=False),
+    Column("mutation_id", String(64), nullable=False),
     Column("seq", BigInteger, nullable=False),
     Column("name", String(64), nullable=False),
     Column("payload_hash", String(64), nullable=False),
@@ -84,7 +84,7 @@ Index("hub_mutation_results_mutation", mutation_results.c.mutation_id)
 mutation_failures = Table(
     "mutation_failures", metadata,
     Column("device_id", String(36), nullable=False),
-    Column("mutation_id", String(36), nullable=False),
+    Column("mutation_id", String(64), nullable=False),
     Column("failures", Integer, nullable=False),
     _text("last_error"),
     PrimaryKeyConstraint("device_id", "mutation_id"),
@@ -191,7 +191,7 @@ callbacks = Table(
     *(_text(name) for name in ("agent_id", "due_at", "reason", "status", "created_at")),
     Column("done_at", String(32)),
     Column("version", BigInteger, nullable=False, server_default="1"),
-    _text("team"),  # the scheduling agent's team, from its token (migration 2)
+    _text("team"),  # the scheduling agent's team, from its token (migration 3, _v3_ownership)
 )
 
 calls = Table(
@@ -224,7 +224,7 @@ customer_flags = Table(
 
 operations = Table(
     "operations", metadata,
-    Column("id", String(36), primary_key=True),  # the mutation id: a command runs once
+    Column("id", String(64), primary_key=True),  # the mutation id: a command runs once
     *(_text(name) for name in ("agent_id", "operation", "customer_id", "account_id", "detail",
                                "at", "status")),
 )
@@ -250,3 +250,83 @@ change_log = Table(
     Column("at", String(32), nullable=False),
 )
 Index("hub_change_log_audience", change_log.c.audience, change_log.c.seq)
+
+# -- the hub as the authority over customer data (issue 13) -------------------------------------
+
+# Every read of customer data, by whom, from which device, and what it returned (never the
+# query's text: a search by mobile is itself personal data). Rate limits count these rows.
+access_log = Table(
+    "access_log", metadata,
+    Column("seq", _BIG_ID, primary_key=True, autoincrement=True),
+    Column("at", String(32), nullable=False),
+    Column("agent_id", String(64), nullable=False),
+    _text("team"),
+    Column("kind", String(16), nullable=False),  # search | fetch | refused
+    Column("customer_id", String(32)),
+    Column("records", Integer, nullable=False, server_default="0"),
+    _text("detail"),
+)
+Index("hub_access_log_agent_at", access_log.c.agent_id, access_log.c.kind, access_log.c.at)
+Index("hub_access_log_team_at", access_log.c.team, access_log.c.at)
+
+# Every release of a customer's full values: who, on which device, for which call, which tier
+# and which fields. Append-only; supervisors read their team's rows.
+disclosures = Table(
+    "disclosures", metadata,
+    Column("id", String(36), primary_key=True),
+    Column("at", String(32), nullable=False),
+    Column("agent_id", String(64), nullable=False),
+    _text("team"),
+    Column("device_id", String(36), nullable=False),
+    Column("customer_id", String(32), nullable=False),
+    Column("call_id", String(36), nullable=False),
+    Column("tier", String(8), nullable=False),  # basic | full
+    _text("fields"),  # JSON list of the fields released
+    _text("reason"),
+)
+Index("hub_disclosures_customer", disclosures.c.customer_id, disclosures.c.at)
+Index("hub_disclosures_team", disclosures.c.team, disclosures.c.at)
+
+# One call's identity verification, as the hub decided it: bound to the agent, the device and
+# the customer of its first attempt; locked after the policy's failures.
+call_verifications = Table(
+    "call_verifications", metadata,
+    Column("call_id", String(36), primary_key=True),
+    Column("agent_id", String(64), nullable=False),
+    Column("device_id", String(36), nullable=False),
+    Column("customer_id", String(32), nullable=False),
+    Column("status", String(16), nullable=False),  # open | passed | locked
+    Column("failures", Integer, nullable=False, server_default="0"),
+    Column("started_at", String(32), nullable=False),
+    Column("updated_at", String(32), nullable=False),
+)
+
+# One-time codes the hub issued for a sensitive operation, and what became of them. The code
+# itself is kept only as a hash; a passed code authorises one operation, once.
+step_ups = Table(
+    "step_ups", metadata,
+    Column("id", String(36), primary_key=True),
+    Column("call_id", String(36), nullable=False, index=True),
+    Column("agent_id", String(64), nullable=False),
+    Column("device_id", String(36), nullable=False),
+    Column("customer_id", String(32), nullable=False),
+    Column("operation", String(32), nullable=False),
+    Column("account_id", String(40)),
+    Column("code_hash", String(64), nullable=False),
+    Column("issued_at", String(32), nullable=False),
+    Column("expires_at", String(32), nullable=False),
+    Column("tries", Integer, nullable=False, server_default="0"),
+    Column("status", String(16), nullable=False),  # sent | passed | locked | used
+    Column("passed_at", String(32)),
+    Column("used_by", String(36)),  # the operation.perform mutation that used it
+)
+
+# Sealed copies made for workstations (domain/sealed.py), kept while what they seal holds:
+# sealing costs a few scrypt derivations, and a customer is fetched by many agents.
+sealed_copies = Table(
+    "sealed_copies", metadata,
+    Column("customer_id", String(32), primary_key=True),
+    Column("basis", String(64), nullable=False),  # a digest of what was sealed
+    Column("made_at", String(32), nullable=False),
+    Column("body", Text, nullable=False),  # the SealedCopy, JSON
+)

@@ -311,10 +311,14 @@ def _verification(collected: _Collected, checker: _Checker) -> VerificationPolic
         checker.add(where, line, "library.bad_need", need=raw.need, count=len(raw.any_of))
     if raw.max_attempts < 1:
         checker.add(where, line, "library.bad_attempts", attempts=raw.max_attempts)
+    emergency = checker.localized(raw.offline_emergency, where, "offline_emergency",
+                                  "verification.offline_emergency", "verification") \
+        if raw.offline_emergency else VerificationPolicy().offline_emergency
     return VerificationPolicy(
         required=tuple(raw.required), any_of=tuple(raw.any_of), need=raw.need,
         max_attempts=raw.max_attempts,
         step_up_operations=tuple(raw.step_up_operations) or VerificationPolicy().step_up_operations,
+        offline_emergency=emergency,
     )
 
 

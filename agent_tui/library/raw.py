@@ -57,6 +57,7 @@ class RawVerification(_Entry, kw_only=True):
     need: int = 2
     max_attempts: int = 3
     step_up_operations: list[str] = msgspec.field(default_factory=list)
+    offline_emergency: dict[str, str] = msgspec.field(default_factory=dict)
 
 
 class RawSlaRule(_Entry, kw_only=True):

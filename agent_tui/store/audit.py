@@ -77,10 +77,13 @@ def reveal(
     at: datetime,
     reason: str,
     call_id: str | None = None,
+    source: str = "store",
 ) -> Disclosure:
     """Unmask ``customer_id`` to ``tier`` for this agent: audited first, then granted.
 
     The call-flow's identity verification is what calls this; nothing else may unmask.
+    ``source`` says who compared the answers: the hub, a sealed copy opened offline (the hub
+    adds that one to its own releases when the audit row reaches it), or the store.
     """
     if tier is Tier.MASKED:
         return Disclosure(Tier.MASKED)
@@ -90,7 +93,8 @@ def reveal(
         action=REVEAL,
         at=at,
         customer_id=customer_id,
-        detail={"tier": tier.name.lower(), "reason": reason, "call_id": call_id},
+        detail={"tier": tier.name.lower(), "reason": reason, "call_id": call_id,
+                "source": source},
     )
     return Disclosure(tier)
 

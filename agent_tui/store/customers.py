@@ -9,6 +9,8 @@ from __future__ import annotations
 import sqlite3
 from datetime import date, datetime
 
+import msgspec
+
 from agent_tui.domain.models import (
     Account,
     AccountStatus,
@@ -28,10 +30,21 @@ from agent_tui.domain.risk import (
     TRANSFER_OUT,
     RiskEvent,
     RiskRules,
+    RiskSignal,
+    SignalKind,
     detect_signals,
 )
 from agent_tui.domain.verification import RECENT_AMOUNT_WINDOW, Facts, facts_from
 
+
+class _HubSignal(msgspec.Struct):
+    kind: str
+    first_at: str
+    last_at: str
+    event_ids: list[int]
+
+
+_SIGNAL_KINDS = frozenset(kind.value for kind in SignalKind)
 SEARCH_LIMIT = 50
 PAGE_SIZE = 50
 OPEN_CASE_STATUSES = ("new", "in_progress", "pending_customer", "escalated")
@@ -153,7 +166,7 @@ class CustomerRepository:
     def customer(self, customer_id: str) -> Customer | None:
         row = self.connection.execute(
             "SELECT id, name, gender, birth_date, id_number, mobile, segment, is_elderly, "
-            "is_disabled, risk_level, address, occupation, customer_since, branch "
+            "is_disabled, risk_level, address, occupation, customer_since, branch, masked "
             "FROM customers WHERE id = ?",
             (customer_id,),
         ).fetchone()
@@ -163,7 +176,7 @@ class CustomerRepository:
             id=row[0],
             name=row[1],
             gender=row[2],
-            birth_date=date.fromisoformat(row[3]),
+            birth_date=date.fromisoformat(row[3]) if row[3] else None,
             id_number=row[4],
             mobile=row[5],
             segment=Segment(row[6]),
@@ -174,13 +187,16 @@ class CustomerRepository:
             occupation=row[11],
             customer_since=date.fromisoformat(row[12]),
             branch=row[13],
+            masked=bool(row[14]),
         )
 
     def accounts(self, customer_id: str) -> tuple[Account, ...]:
         rows = self.connection.execute(
             "SELECT a.id, a.kind, a.product_code, p.name_zh, p.name_en, p.risk_level, a.number, "
-            "a.status, a.balance_cents, a.opened_on FROM accounts a "
-            "JOIN products p ON p.code = a.product_code WHERE a.customer_id = ? "
+            # A masked customer's balances are not held here: unknown, never a made-up 0.
+            "a.status, CASE WHEN c.masked THEN NULL ELSE a.balance_cents END, a.opened_on "
+            "FROM accounts a JOIN products p ON p.code = a.product_code "
+            "JOIN customers c ON c.id = a.customer_id WHERE a.customer_id = ? "
             "ORDER BY a.opened_on, a.id",
             (customer_id,),
         ).fetchall()
@@ -250,20 +266,60 @@ class CustomerRepository:
         customer = self.customer(customer_id)
         if customer is None:
             return None
-        events = self.risk_events(customer_id, now - rules.lookback)
+        if customer.masked:  # no amounts here: the signals are the hub's, found on its own
+            signals = self.hub_signals(customer_id)
+        else:
+            signals = tuple(detect_signals(self.risk_events(customer_id, now - rules.lookback),
+                                           now, rules))
         return Customer360(
             customer=customer,
             accounts=self.accounts(customer_id),
             transactions=self.transactions(customer_id),
             interactions=self.interactions(customer_id),
             open_cases=self.open_cases(customer_id),
-            signals=tuple(detect_signals(events, now, rules)),
+            signals=signals,
+            pending_operations=self.pending_operations(customer_id),
+            flags=tuple(self.connection.execute(
+                "SELECT flag, at FROM customer_flags WHERE customer_id = ? AND cleared_at IS NULL "
+                "ORDER BY at", (customer_id,)).fetchall()),
         )
 
+    def pending_operations(self, customer_id: str) -> dict[str, str]:
+        """Operations sent to the hub and not yet answered (the outbox holds them), by account:
+        the card shows as pending until the hub's change comes back."""
+        rows = self.connection.execute(
+            "SELECT json_extract(args_json, '$.account_id'), "
+            "json_extract(args_json, '$.operation') FROM outbox "
+            "WHERE name = 'operation.perform' AND json_extract(args_json, '$.customer_id') = ?",
+            (customer_id,)).fetchall()
+        return {account: operation for account, operation in rows if account}
+
+    def hub_signals(self, customer_id: str) -> tuple[RiskSignal, ...]:
+        row = self.connection.execute(
+            "SELECT body FROM customer_signals WHERE customer_id = ?", (customer_id,)).fetchone()
+        if row is None:
+            return ()
+        try:
+            found = msgspec.json.decode(row[0], type=list[_HubSignal])
+        except msgspec.DecodeError:
+            return ()
+        return tuple(RiskSignal(SignalKind(signal.kind), datetime.fromisoformat(signal.first_at),
+                                datetime.fromisoformat(signal.last_at),
+                                frozenset(signal.event_ids))
+                     for signal in found if signal.kind in _SIGNAL_KINDS)
+
+    def sealed_copy(self, customer_id: str) -> tuple[str, bytes] | None:
+        """The customer's sealed copy from the hub (its expiry, and its JSON), if held."""
+        row = self.connection.execute(
+            "SELECT expires_at, body FROM sealed_copies WHERE customer_id = ?",
+            (customer_id,)).fetchone()
+        return (row[0], row[1].encode()) if row else None
+
     def verification_facts(self, customer_id: str, now: datetime) -> Facts | None:
-        """What identity verification compares the caller's answers with. Never shown."""
+        """What identity verification compares the caller's answers with. Never shown. None
+        for a customer held masked: its facts are the hub's (or in its sealed copy)."""
         customer = self.customer(customer_id)
-        if customer is None:
+        if customer is None or customer.masked or customer.birth_date is None:
             return None
         rows = self.connection.execute(
             "SELECT at, amount_cents FROM transactions WHERE customer_id = ? AND at >= ?",

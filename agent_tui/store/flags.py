@@ -11,7 +11,7 @@ from datetime import datetime
 
 import msgspec
 
-from agent_tui.domain.ids import new_id
+from agent_tui.domain.ids import call_flag_id, new_id
 from agent_tui.domain.text import sanitize
 from agent_tui.store import audit, outbox
 from agent_tui.store.database import transaction
@@ -33,20 +33,23 @@ def raise_flag(
     connection: sqlite3.Connection, *, customer_id: str, flag: str, agent_id: str,
     at: datetime, reason: str, call_id: str | None = None,
 ) -> str:
-    flag_id = new_id()
+    """Raise ``flag`` on the customer, once: a call's flag has one id (the hub, which may raise
+    the same one, stores it once too), and raising it again changes nothing."""
+    flag_id = call_flag_id(call_id, flag) if call_id else new_id()
     with transaction(connection):  # the flag and its audit, together
-        connection.execute(
-            "INSERT INTO customer_flags (id, customer_id, flag, at, agent_id, call_id, reason) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        inserted = connection.execute(
+            "INSERT OR IGNORE INTO customer_flags (id, customer_id, flag, at, agent_id, call_id, "
+            "reason) VALUES (?, ?, ?, ?, ?, ?, ?)",
             (flag_id, customer_id, flag, at.isoformat(timespec="milliseconds"), agent_id,
              call_id, sanitize(reason)),
-        )
-        outbox.enqueue(connection, "customer.flag", {
-            "id": flag_id, "customer_id": customer_id, "flag": flag, "call_id": call_id,
-            "reason": sanitize(reason), "at": at.isoformat(timespec="milliseconds")}, at)
-        audit.record(connection, agent_id=agent_id, action=f"flag.{flag}", at=at,
-                     customer_id=customer_id,
-                     detail={"call_id": call_id, "reason": sanitize(reason)})
+        ).rowcount
+        if inserted:
+            outbox.enqueue(connection, "customer.flag", {
+                "id": flag_id, "customer_id": customer_id, "flag": flag, "call_id": call_id,
+                "reason": sanitize(reason), "at": at.isoformat(timespec="milliseconds")}, at)
+            audit.record(connection, agent_id=agent_id, action=f"flag.{flag}", at=at,
+                         customer_id=customer_id,
+                         detail={"call_id": call_id, "reason": sanitize(reason)})
     return flag_id
 
 

@@ -30,6 +30,7 @@ class QueueItem(msgspec.Struct, frozen=True):
     due_at: str
     breached: bool
     paused: bool
+    flagged: bool = False  # the customer carries an open flag (possible fraud)
 
     def overdue(self, now: datetime) -> bool:
         return self.breached or self.due_at < iso(now)
@@ -51,7 +52,9 @@ _PAGE = f"""
     SELECT q.kind, coalesce(c.id, b.id), coalesce(c.customer_id, b.customer_id), cu.name,
            coalesce(c.number, k.number, ''), coalesce(c.title, b.reason),
            coalesce(c.status, b.status), coalesce(c.priority, ''), q.due_at,
-           c.breached_at IS NOT NULL, q.paused
+           c.breached_at IS NOT NULL, q.paused,
+           EXISTS (SELECT 1 FROM customer_flags f WHERE f.customer_id = cu.id
+                   AND f.cleared_at IS NULL)
     FROM ({_ORDER}) q
     LEFT JOIN cases c ON q.kind = 'case' AND c.rowid = q.rid
     LEFT JOIN callbacks b ON q.kind = 'callback' AND b.rowid = q.rid
@@ -71,4 +74,5 @@ def my_queue(connection: sqlite3.Connection, agent_id: str, offset: int = 0,
         " + (SELECT count(*) FROM callbacks WHERE agent_id = :agent AND status = 'scheduled')",
         {"agent": agent_id},
     ).fetchone()[0]
-    return [QueueItem(*row[:9], bool(row[9]), bool(row[10])) for row in rows], total
+    return [QueueItem(*row[:9], bool(row[9]), bool(row[10]), bool(row[11])) for row in rows], \
+        total

@@ -349,6 +349,28 @@ _V8_TABLES = (
     """,
 )
 
+# v9: the hub is the authority over customer data (issue 13). A customer the hub sent is held
+# masked (``masked``); with it, its sealed copy (the basic tier, opened only by the caller's right
+# answers: offline verification) and the risk signals the hub found on the amounts it did not
+# send. Full values a verification releases stay in memory for the call, never here.
+_V9_TABLES = (
+    "ALTER TABLE customers ADD COLUMN masked INTEGER NOT NULL DEFAULT 0",
+    """
+    CREATE TABLE IF NOT EXISTS sealed_copies (
+        customer_id TEXT PRIMARY KEY REFERENCES customers (id),
+        expires_at TEXT NOT NULL,
+        body TEXT NOT NULL
+    )
+    """,
+    """
+    CREATE TABLE IF NOT EXISTS customer_signals (
+        customer_id TEXT PRIMARY KEY REFERENCES customers (id),
+        at TEXT NOT NULL,
+        body TEXT NOT NULL
+    )
+    """,
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, _V1_TABLES, _V1_INDEXES),
     Migration(2, (), _V2_INDEXES),
@@ -358,6 +380,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(6, _V6_TABLES, _V6_INDEXES),
     Migration(7, _V7_TABLES),
     Migration(8, _V8_TABLES),
+    Migration(9, _V9_TABLES),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

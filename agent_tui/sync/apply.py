@@ -4,7 +4,9 @@ A row applies only if its version is at least the one held (the hub's copy of th
 authoritative), and never over a case with local changes still queued: those reach the hub first,
 and the hub's answer (a newer version, or a conflict with its current state) settles the row.
 Customer master data is the hub's: a customer is cached when the agent found or opened it, and
-its pulled changes update only what is cached.
+its pulled changes update only what is cached. What the hub sends is masked (``masked = 1``):
+a cached customer's full values are never on the workstation, only its sealed copy (opened by
+the caller's right answers, for verifying offline) and the risk signals the hub found.
 """
 
 from __future__ import annotations
@@ -22,8 +24,12 @@ from agent_tui.domain.times import iso
 
 CUSTOMER_COLUMNS = ("id", "name", "name_pinyin", "name_initials", "gender", "birth_date",
                     "id_number", "id_last6", "mobile", "segment", "is_elderly", "is_disabled",
-                    "risk_level", "address", "occupation", "customer_since", "branch", "version")
-_TEXT_FREE = frozenset({"version", "is_elderly", "is_disabled", "risk_level", "paused_seconds"})
+                    "risk_level", "address", "occupation", "customer_since", "branch", "version",
+                    "masked")
+_TEXT_FREE = frozenset({"version", "is_elderly", "is_disabled", "risk_level", "paused_seconds",
+                        "masked", "balance_cents", "amount_cents"})
+# Not sent by the hub before a verification: held as "unknown" (the screens show nothing).
+_UNKNOWN = {"birth_date": "", "id_last6": "", "name_pinyin": "", "balance_cents": 0}
 
 
 class Applied(msgspec.Struct):
@@ -40,6 +46,10 @@ def _clean(row: dict, columns: tuple[str, ...]) -> tuple:
     values = []
     for column in columns:
         value = row.get(column)
+        if value is None and column in _UNKNOWN:
+            value = _UNKNOWN[column]
+        if column == "masked":
+            value = 1 if value else 0
         if isinstance(value, str) and column not in _TEXT_FREE:
             value = sanitize(value, multiline=column == "description")
         values.append(value)
@@ -145,8 +155,55 @@ def apply_changes(connection: sqlite3.Connection, changes: list, at: datetime,
             insert_note(connection, change.data, applied)
         elif change.entity == "customer":
             upsert_customer(connection, change.data, only_if_held=True, applied=applied)
+        elif change.entity == "account":
+            update_account(connection, change.data, applied)
         else:
             applied.skipped += 1  # an entity this version does not know: harmless to skip
+
+
+def update_account(connection: sqlite3.Connection, row: dict, applied: Applied) -> None:
+    """An account the hub changed (a card frozen or unfrozen there): its status and version,
+    for an account held here. Its number and balance stay as held (the hub sends them masked)."""
+    if not isinstance(row, dict) or not isinstance(row.get("id"), str):
+        return
+    cursor = connection.execute(
+        "UPDATE accounts SET status = ?, version = ? WHERE id = ? AND version < ? "
+        "AND ? IN ('active', 'frozen', 'reported_lost', 'closed')",
+        (row.get("status"), int(row.get("version") or 0), row["id"],
+         int(row.get("version") or 0), row.get("status")))
+    if cursor.rowcount:
+        customer = connection.execute("SELECT customer_id FROM accounts WHERE id = ?",
+                                      (row["id"],)).fetchone()
+        if customer:
+            applied.customers.add(customer[0])
+    else:
+        applied.skipped += 1
+
+
+def _keep_hub_extras(connection: sqlite3.Connection, customer_id: str, record: dict,
+                     at: datetime) -> None:
+    """The customer's sealed copy, the hub's risk signals and its flags."""
+    sealed = record.get("sealed")
+    if isinstance(sealed, dict) and isinstance(sealed.get("expires_at"), str):
+        connection.execute(
+            "INSERT INTO sealed_copies (customer_id, expires_at, body) VALUES (?, ?, ?) "
+            "ON CONFLICT (customer_id) DO UPDATE SET expires_at = excluded.expires_at, "
+            "body = excluded.body", (customer_id, sealed["expires_at"],
+                                     msgspec.json.encode(sealed).decode()))
+    signals = record.get("signals")
+    if isinstance(signals, list):
+        connection.execute(
+            "INSERT INTO customer_signals (customer_id, at, body) VALUES (?, ?, ?) "
+            "ON CONFLICT (customer_id) DO UPDATE SET at = excluded.at, body = excluded.body",
+            (customer_id, iso(at), msgspec.json.encode(signals).decode()))
+    for flag in record.get("flags") or []:
+        if isinstance(flag, dict) and isinstance(flag.get("id"), str):
+            connection.execute(
+                "INSERT OR IGNORE INTO customer_flags (id, customer_id, flag, at, agent_id, "
+                "call_id, reason) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (flag["id"], customer_id, sanitize(str(flag.get("flag"))),
+                 str(flag.get("at") or iso(at)), sanitize(str(flag.get("agent_id") or "")),
+                 flag.get("call_id"), sanitize(str(flag.get("reason") or ""))))
 
 
 def cache_record(connection: sqlite3.Connection, record: dict, at: datetime) -> Applied:
@@ -173,4 +230,14 @@ def cache_record(connection: sqlite3.Connection, record: dict, at: datetime) -> 
         _upsert(connection, "interactions", columns, _clean(interaction, columns))
     for case in record.get("cases") or []:
         upsert_case(connection, {**case, "customer": None}, at, applied)
+    customer = record.get("customer") or {}
+    if isinstance(customer.get("id"), str) and connection.execute(
+            "SELECT masked FROM customers WHERE id = ?", (customer["id"],)).fetchone() == (1,):
+        _keep_hub_extras(connection, customer["id"], record, at)
+        # Held masked from now on: rows of this customer that the hub did not send (a demo
+        # store's own, in full) go, so nothing of it stays here in the clear.
+        sent = [row["id"] for row in record.get("transactions") or [] if isinstance(row, dict)]
+        connection.execute(
+            "DELETE FROM transactions WHERE customer_id = ? AND id NOT IN "
+            "(SELECT value FROM json_each(?))", (customer["id"], msgspec.json.encode(sent)))
     return applied

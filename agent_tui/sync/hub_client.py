@@ -17,7 +17,7 @@ import msgspec
 
 from agent_tui.domain.times import iso
 from agent_tui.store.outbox import Mutation
-from agent_tui.sync.protocol import PullPage, PushReply
+from agent_tui.sync.protocol import CodeChecked, CodeSent, PullPage, PushReply, Verdict
 
 TIMEOUT = httpx.Timeout(10.0, connect=3.0)
 
@@ -48,6 +48,9 @@ class _Search(msgspec.Struct, frozen=True):
     customers: list[dict]
 
 
+_IDENTITY_REFUSALS = (400, 404, 409, 429)
+
+
 class HubClient:
     def __init__(self, base_url: str, token: str, *, transport: httpx.BaseTransport | None = None,
                  timeout: httpx.Timeout = TIMEOUT) -> None:
@@ -58,12 +61,13 @@ class HubClient:
     def close(self) -> None:
         self._http.close()
 
-    def _call(self, method: str, path: str, shape: type, **kwargs: Any):
+    def _call(self, method: str, path: str, shape: type, *, refusing: tuple[int, ...] = (),
+              **kwargs: Any):
         try:
             response = self._http.request(method, path, **kwargs)
         except httpx.HTTPError as error:  # refused, reset, timed out, truncated
             raise HubUnreachable(f"{type(error).__name__}: {error}") from None
-        if response.status_code in (401, 403):
+        if response.status_code in (401, 403, *refusing):
             raise HubRefused(response.status_code, _error_code(response))
         if response.status_code == 409:
             body = _decode(response, dict)
@@ -89,6 +93,31 @@ class HubClient:
 
     def search(self, query: str) -> list[dict]:
         return self._call("GET", "/v1/customers", _Search, params={"q": query}).customers
+
+    # -- a call's identity: decided by the hub -------------------------------------------------
+
+    def verify(self, device_id: str, call_id: str, customer_id: str,
+               answers: dict[str, str]) -> Verdict:
+        return self._call("POST", f"/v1/calls/{call_id}/verification", Verdict,
+                          refusing=_IDENTITY_REFUSALS, json={
+                              "device_id": device_id, "customer_id": customer_id,
+                              "answers": answers})
+
+    def verification_state(self, device_id: str, call_id: str) -> Verdict:
+        return self._call("GET", f"/v1/calls/{call_id}/verification", Verdict,
+                          refusing=_IDENTITY_REFUSALS, params={"device_id": device_id})
+
+    def send_code(self, device_id: str, call_id: str, operation: str,
+                  account_id: str | None) -> CodeSent:
+        return self._call("POST", f"/v1/calls/{call_id}/step-ups", CodeSent,
+                          refusing=_IDENTITY_REFUSALS, json={
+                              "device_id": device_id, "operation": operation,
+                              "account_id": account_id})
+
+    def check_code(self, device_id: str, step_up_id: str, code: str) -> CodeChecked:
+        return self._call("POST", f"/v1/step-ups/{step_up_id}/check", CodeChecked,
+                          refusing=_IDENTITY_REFUSALS,
+                          json={"device_id": device_id, "code": code})
 
     def fetch(self, customer_id: str) -> dict | None:
         try:

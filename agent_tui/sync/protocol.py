@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import msgspec
 
+from agent_tui.domain.disclosed import Revealed
+
 
 class Answer(msgspec.Struct, frozen=True):
     """The hub's answer to one mutation."""
@@ -39,3 +41,25 @@ class PullPage(msgspec.Struct, frozen=True):
     has_more: bool
     last_mutation_seq: int
     reset: bool = False
+
+
+class Verdict(msgspec.Struct, frozen=True):
+    """The hub's decision on one verification attempt (or on a resumed call's)."""
+
+    status: str  # open | passed | locked
+    failed: list[str] = []
+    missing: list[str] = []
+    attempts_left: int = 0
+    release: Revealed | None = None  # the basic tier's values, on a pass
+
+
+class CodeSent(msgspec.Struct, frozen=True):
+    step_up_id: str
+    expires_at: str
+    mobile: str  # masked: where the hub sent the code
+
+
+class CodeChecked(msgspec.Struct, frozen=True):
+    result: str  # passed | wrong | expired | locked
+    tries_left: int = 0
+    release: Revealed | None = None  # the full tier's values, on a pass

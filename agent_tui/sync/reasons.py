@@ -19,13 +19,17 @@ REJECTIONS = frozenset({
     "other_team",         # a supervisor outside the case's or callback's team
     "not_your_callback",  # another agent's callback
     "not_your_call",      # another agent's call record
-    "forbidden",          # given by hubs before the codes above; kept for stored answers
+    "forbidden",          # another agent's step-up; given before the codes above too
     # what was sent
     "bad_time",           # not a time, before 2000, or ahead of the hub's clock
     "bad_field",          # a value of the wrong kind or out of range
     "bad_events",         # a call's events not in the expected shape
     "unknown_case", "unknown_customer", "unknown_callback", "case_exists",
     "unknown_mutation",   # a name this hub does not know (an older hub)
+    # a sensitive operation and its one-time code (hub/record_mutations.py, identity.use_code)
+    "unknown_operation", "no_step_up", "unknown_step_up", "step_up_used",
+    "step_up_not_passed", "step_up_mismatch", "step_up_expired",
+    "wrong_state",        # the card is not in the state the operation starts from
     # the sync itself (hub/push.py)
     "key_reuse",          # a mutation id already used with other arguments, or by another agent
     "seq_already_used",   # a new mutation under a number already used (a restored store)

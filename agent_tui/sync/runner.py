@@ -50,23 +50,23 @@ class SyncFailed(Exception):
         self.code = code
 
 
-def _device(connection: sqlite3.Connection, client: HubClient) -> str:
+def device_id(connection: sqlite3.Connection, client: HubClient) -> str:
     """This store's device id at this hub, registered on first contact. The hub's counter starts
     just before the first seq still queued, so a store with history has no gap."""
-    device_id = state.get(connection, state.DEVICE_ID)
-    if device_id:
+    held = state.get(connection, state.DEVICE_ID)
+    if held:
         # Kept whatever address the hub is reached by (a proxy, a new load balancer): only the
         # hub saying it does not know the device makes this store register again.
-        return device_id
+        return held
     first = connection.execute("SELECT min(seq) FROM outbox").fetchone()[0]
     if first is None:
         first = (connection.execute(
             "SELECT seq FROM sqlite_sequence WHERE name = 'outbox'").fetchone() or (0,))[0] + 1
-    device_id = client.register_device(first)
+    registered = client.register_device(first)
     with transaction(connection):
-        state.put(connection, state.DEVICE_ID, device_id)
+        state.put(connection, state.DEVICE_ID, registered)
         state.put(connection, state.CURSOR, "")
-    return device_id
+    return registered
 
 
 def _settle(connection: sqlite3.Connection, sent: dict[str, outbox.Mutation], answers: list,
@@ -137,7 +137,7 @@ def _realign(connection: sqlite3.Connection, client: HubClient, batch: list, exp
     if batch and batch[0].seq > expected:
         with transaction(connection):
             state.put(connection, state.DEVICE_ID, "")
-        return _device(connection, client)
+        return device_id(connection, client)
     raise SyncFailed("out_of_order")
 
 
@@ -168,9 +168,9 @@ def run_sync(connection: sqlite3.Connection, client: HubClient,
     """Push then pull; every failure is in ``report.error`` (a code), never raised."""
     report = SyncReport()
     try:
-        device_id = _device(connection, client)
-        device_id = push(connection, client, device_id, clock, report)
-        pull(connection, client, device_id, clock, report)
+        device = device_id(connection, client)
+        device = push(connection, client, device, clock, report)
+        pull(connection, client, device, clock, report)
     except HubRefused as refusal:
         report.error = refusal.code
         if refusal.code == "unknown_device":  # another hub database: register there next time
@@ -184,4 +184,6 @@ def run_sync(connection: sqlite3.Connection, client: HubClient,
         state.put(connection, state.LAST_ERROR, report.error)
         if report.ok:
             state.put(connection, state.LAST_SYNC, iso(clock()))
+        # A sealed copy past its week opens for nobody: it is not kept either.
+        connection.execute("DELETE FROM sealed_copies WHERE expires_at < ?", (iso(clock()),))
     return report

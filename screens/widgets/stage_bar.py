@@ -46,7 +46,7 @@ class StageBar(Widget):
             # The catalog's short name: the library's full names do not fit 80 columns in English.
             name = app.t(f"stage.{stage_id}")
             if index < flow.stage_index:
-                parts.append(Content(f"\u2713 {name}").stylize("$text-success"))
+                parts.append(self._passed(stage_id, name))
             elif index == flow.stage_index:
                 parts.append(Content(f"\u00bb {name}").stylize("bold reverse $accent"))
             else:
@@ -59,3 +59,15 @@ class StageBar(Widget):
         stages = Content(" \u203a ").join(parts)
         gap = max(1, self.size.width - stages.cell_length - timer.cell_length)
         return Content.assemble(stages, " " * gap, timer)
+
+    def _passed(self, stage_id: str, name: str) -> Content:
+        """A stage behind the call. Verification is ticked only when the caller was verified:
+        a lockout, a move on without verifying, or a pass a resumed call could not prove again
+        is marked as such, never as done."""
+        if stage_id == "verification":
+            status = self.call.verification_shown
+            if status == "third_party":
+                return Content(f"\u25cb {name}").stylize("$text-accent")
+            if status != "passed":
+                return Content(f"\u2717 {name}").stylize("bold $text-error")
+        return Content(f"\u2713 {name}").stylize("$text-success")
