@@ -157,6 +157,23 @@ ENDPOINTS = [
              params={"q": "zhang"}), REAL_DATA, TRAINER_REFUSED),
     Endpoint("fetch a customer", lambda w, r: w.request(r, "GET",
              f"/v1/customers/{w.customer}"), REAL_DATA, TRAINER_REFUSED),
+    Endpoint("verify a caller", lambda w, r: w.request(
+        r, "POST", f"/v1/calls/CALL-{next(ids)}/verification", json={
+            "device_id": w.devices.get(r, w.devices["agent"]), "customer_id": w.customer,
+            "answers": {"name": "某某"}}), REAL_DATA, TRAINER_REFUSED),
+    Endpoint("send a one-time code, unverified", lambda w, r: w.request(
+        r, "POST", f"/v1/calls/CALL-{next(ids)}/step-ups", json={
+            "device_id": w.devices.get(r, w.devices["agent"]), "operation": "reset_password"}),
+        frozenset(), {**dict.fromkeys(REAL_DATA, (403, "not_verified")), **TRAINER_REFUSED}),
+    Endpoint("check a one-time code, unknown", lambda w, r: w.request(
+        r, "POST", "/v1/step-ups/NO-SUCH/check", json={
+            "device_id": w.devices.get(r, w.devices["agent"]), "code": "123456"}),
+        frozenset(), {**dict.fromkeys(REAL_DATA, (404, "unknown_step_up")),
+                      **TRAINER_REFUSED}),
+    *(Endpoint(f"read the audit of {kind}", lambda w, r, kind=kind: w.request(
+        r, "GET", f"/v1/audit/{kind}"), frozenset({"supervisor", "other_supervisor"}),
+        dict.fromkeys(("agent", "other_agent", "trainer"), (403, "supervisors_only")))
+      for kind in ("disclosures", "reads")),
 ]
 
 
