@@ -16,6 +16,7 @@ from pathlib import Path
 from agent_tui.domain.identifiers import resident_id_check_char
 from agent_tui.domain.text import sanitize
 from agent_tui.i18n import TranslatableError
+from agent_tui.private_files import create_private
 from agent_tui.store.database import migrate
 from agent_tui.store.schema import APPLICATION_ID, MIGRATIONS
 from data import reference as ref
@@ -101,6 +102,7 @@ def seed_store(
     path.parent.mkdir(parents=True, exist_ok=True)
     building = path.with_name(path.name + ".seeding")
     building.unlink(missing_ok=True)
+    create_private(building)  # 0600 from its first moment, and so the store it becomes
     workers = workers if workers is not None else max(1, min(2, os.cpu_count() or 1))
 
     connection = sqlite3.connect(building, isolation_level=None)

@@ -16,6 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from agent_tui.hub.schema import hub_meta, metadata
 from agent_tui.i18n import TranslatableError
+from agent_tui.private_files import create_private
 
 SCHEMA_KEY = "schema_version"
 _MIGRATION_LOCK = 0x48554221  # pg_advisory_xact_lock key: "HUB!"
@@ -72,8 +73,9 @@ def open_engine(url: str, *, pool_size: int = 20) -> Engine:
         url = "postgresql+psycopg://" + url.split("://", 1)[1]
     if url.startswith("sqlite"):
         path = url.split(":///", 1)[1] if ":///" in url else ""
-        if path:
+        if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
+            create_private(Path(path))  # 0600 from its first moment: customer data
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 10})
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _begin)

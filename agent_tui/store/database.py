@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from agent_tui.i18n import TranslatableError
+from agent_tui.private_files import create_private, sqlite_companions, tighten
 from agent_tui.store.schema import APPLICATION_ID, LATEST_VERSION, MIGRATIONS
 
 BUSY_TIMEOUT_MS = 5000
@@ -122,12 +123,22 @@ class Store:
             if not create:
                 raise StoreMissing(path)
             path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                create_private(path)  # 0600 from its first moment: customer data
+            except OSError as error:
+                raise StoreError("store.unusable", path=str(path), reason=str(error)) from None
         try:
             connection = _sqlite_connect(path)
         except sqlite3.OperationalError as error:
             raise StoreError("store.unusable", path=str(path), reason=str(error)) from None
         try:
             _check_identity(connection, path)
+            # Ours: an older store made readable by others (before 0600) is tightened, with its
+            # -wal and -shm. Another program's file is left as it is.
+            try:
+                tighten(*sqlite_companions(path))
+            except OSError as error:
+                raise StoreError("store.unusable", path=str(path), reason=str(error)) from None
             _apply_pragmas(connection)
             migrate(connection)
             connection.execute("SELECT count(*) FROM customers WHERE rowid < 0").fetchone()
