@@ -94,9 +94,9 @@ class HubProcess:
             self.process.wait(10)
         self.process = None
 
-    def restart(self, faults: str = "") -> None:
+    def restart(self, faults: str = "", *options: str) -> None:
         self.kill()
-        self.start(faults)
+        self.start(faults, *options)
 
     def close(self) -> None:
         self.kill()
