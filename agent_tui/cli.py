@@ -74,10 +74,23 @@ def run(
     """Start the workstation (the default command)."""
     config, language = _load(config_file, store, lang, agent)
     library = _load_library(config.scripts_path(), language)
-    from agent_tui.app import AgentApp  # the UI loads only when it is asked for
+    # Before the first frame: a second window on this store is refused before anything can be
+    # typed into it (docs/decisions.md, "One window per store").
+    with _workstation_lock(config.store_path(), language):
+        from agent_tui.app import AgentApp  # the UI loads only when it is asked for
 
-    app = AgentApp(config, language, library=library)
-    app.run(mouse=config.ui.mouse if mouse is None else mouse)
+        app = AgentApp(config, language, library=library)
+        app.run(mouse=config.ui.mouse if mouse is None else mouse)
+
+
+def _workstation_lock(path: Path, language: str):
+    from agent_tui.store import StoreError
+    from agent_tui.store.workstation_lock import WorkstationLock
+
+    try:
+        return WorkstationLock.take(path)
+    except StoreError as error:
+        _fail(error, language)
 
 
 @main.command()
@@ -108,7 +121,9 @@ def seed(
         return
     plan = SeedPlan(customers, seed_value, as_of.date() if as_of else date.today())
     label = catalog.text("seed.progress", count=customers)
-    with click.progressbar(length=customers, label=label, show_pos=True) as bar:
+    # Never replace a store under an open window: its writes would go to the file replaced.
+    with _workstation_lock(path, language), click.progressbar(
+            length=customers, label=label, show_pos=True) as bar:
         done = 0
 
         def progress(written: int, _total: int) -> None:

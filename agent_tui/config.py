@@ -16,9 +16,11 @@ from typing import Annotated, Literal
 import msgspec
 import tomli
 
+from agent_tui.disk import is_disk_full
 from agent_tui.i18n import SUPPORTED, TranslatableError
 from agent_tui.keymap import ACTIONS_BY_ID, is_valid_key_list
 from agent_tui.toml_lines import Lines
+from agent_tui.toml_text import TooDeep, parse, read_text
 
 APP_NAME = "agent-tui"
 ENV_CONFIG = "AGENT_TUI_CONFIG"
@@ -173,6 +175,21 @@ def _validation_error(error: msgspec.ValidationError, path: Path, text: str) -> 
     return ConfigError("config.bad_value", key=dotted, where=where, reason=reason)
 
 
+def _read(path: Path) -> tuple[str, dict[str, object]]:
+    """The file's text and its TOML, or a ConfigError naming the file (and line) and what to do."""
+    try:
+        text = read_text(path)
+        return text, parse(text)
+    except UnicodeDecodeError:
+        raise ConfigError("config.not_text", where=str(path)) from None
+    except tomli.TOMLDecodeError as error:
+        raise ConfigError("config.syntax", where=str(path), reason=str(error)) from None
+    except TooDeep as error:
+        raise ConfigError("config.too_deep", where=f"{path}:{error.line}") from None
+    except OSError as error:
+        raise ConfigError("config.unreadable", where=str(path), reason=error.strerror) from None
+
+
 def _validate(data: Mapping[str, object]) -> Config:
     return msgspec.convert(data, Config, strict=True)
 
@@ -188,15 +205,7 @@ def load_config(
     text = ""
     data: dict[str, object] = {}
     if path.exists():
-        try:
-            text = path.read_text(encoding="utf-8")
-            data = tomli.loads(text)
-        except UnicodeDecodeError:
-            raise ConfigError("config.not_text", where=str(path)) from None
-        except tomli.TOMLDecodeError as error:
-            raise ConfigError("config.syntax", where=str(path), reason=str(error)) from None
-        except OSError as error:
-            raise ConfigError("config.unreadable", where=str(path), reason=error.strerror) from None
+        text, data = _read(path)
     try:
         config = _validate(data)
     except msgspec.ValidationError as error:
@@ -226,21 +235,38 @@ def load_config(
 
 
 def remember_agent(config: Config, agent_id: str, name: str, staff_number: str) -> Config:
-    """Write the sign-in to the config file (the first run asks once, then remembers)."""
+    """Write the sign-in to the config file (the first run asks once, then remembers).
+
+    A file that cannot be read, or a write that fails (a full disk above all), is a ConfigError
+    naming the file; the file in place is then exactly as it was."""
     path = config.source or config_path()
-    existing: dict[str, object] = {}
-    if path.exists():
-        existing = tomli.loads(path.read_text(encoding="utf-8"))
+    existing: dict[str, object] = _read(path)[1] if path.exists() else {}
     existing["agent"] = {"id": agent_id, "name": name, "staff_number": staff_number}
     import tomli_w  # only here: writing the config is a first-run event, not a start-up cost
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # A private temporary file, then an atomic rename: a crash never leaves half a config
-    # behind, and two sign-ins at once cannot write into each other's file.
-    with tempfile.NamedTemporaryFile(
-        "w", encoding="utf-8", dir=path.parent, prefix=".config-", suffix=".tmp", delete=False
-    ) as temporary:
-        temporary.write(tomli_w.dumps(existing))
-    os.replace(temporary.name, path)
+    try:
+        _replace(path, tomli_w.dumps(existing))
+    except OSError as error:
+        if is_disk_full(error):
+            raise ConfigError("config.disk_full", where=str(path)) from None
+        raise ConfigError("config.not_saved", where=str(path),
+                          reason=error.strerror or str(error)) from None
     config.agent = AgentSection(id=agent_id, name=name, staff_number=staff_number)
     return config
+
+
+def _replace(path: Path, text: str) -> None:
+    """A private temporary file, written to disk, then an atomic rename: a crash or a full disk
+    never leaves half a config behind (nor the temporary), and two sign-ins at once cannot write
+    into each other's file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".config-", suffix=".tmp")
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+            file.write(text)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from agent_tui.disk import is_disk_full
 from agent_tui.domain.identifiers import resident_id_check_char
 from agent_tui.domain.text import sanitize
 from agent_tui.i18n import TranslatableError
@@ -104,6 +105,19 @@ def seed_store(
     building.unlink(missing_ok=True)
     create_private(building)  # 0600 from its first moment, and so the store it becomes
     workers = workers if workers is not None else max(1, min(2, os.cpu_count() or 1))
+    try:
+        return _seed(path, building, plan, workers, progress)
+    except (sqlite3.Error, OSError) as error:
+        # The store in place is untouched (the new one is built beside it); the half-built one
+        # goes, so that the space it took is free again.
+        building.unlink(missing_ok=True)
+        if is_disk_full(error, path.parent):
+            raise SeedError("seed.disk_full", path=str(path)) from None
+        raise SeedError("seed.failed", path=str(path), reason=str(error)) from None
+
+
+def _seed(path: Path, building: Path, plan: SeedPlan, workers: int,
+          progress: Progress | None) -> SeedReport:
 
     connection = sqlite3.connect(building, isolation_level=None)
     # A file nobody else sees yet: no journal, no fsync until it is complete.

@@ -8,7 +8,7 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Button, Header, Input, Label, Static
 
-from agent_tui.config import remember_agent
+from agent_tui.config import ConfigError, remember_agent
 from agent_tui.domain.text import sanitize
 from screens.widgets.agent_screen import AgentScreen
 from screens.widgets.key_bar import KeyBar
@@ -49,9 +49,7 @@ class SignInScreen(AgentScreen[bool]):
             return
         try:
             remember_agent(app.config, *values)
-        except OSError as error:
-            self.query_one("#sign-in-error", Static).update(
-                Content(app.t("sign_in.not_saved", reason=error.strerror or str(error)))
-            )
+        except ConfigError as error:  # a full disk, a read-only folder: said with the file
+            self.query_one("#sign-in-error", Static).update(Content(app.catalog.error(error)))
             return
         self.dismiss(True)

@@ -81,3 +81,5 @@ class StoreProblemScreen(AgentScreen[None]):
 
     def _failed(self, message: str) -> None:
         self.query_one("#store-message", Static).update(Content(message))
+        self.query_one("#seed-progress").display = False
+        self.query_one("#seed", Button).disabled = False  # once there is room, seed again

@@ -52,6 +52,17 @@ def writable_store(small_store, tmp_path) -> Path:
 
 
 @pytest.fixture
+def small_disk(tmp_path):
+    """A 16 MB disk that really fills up (tests/small_disk.py); skips, loudly, without root."""
+    from tests.small_disk import SmallDisk
+
+    disk = SmallDisk(tmp_path / "disk", 16)
+    disk.mount()
+    yield disk
+    disk.unmount()
+
+
+@pytest.fixture
 def signed_in_config() -> Callable[[Path], Config]:
     def make(store_path: Path) -> Config:
         return Config(

@@ -22,10 +22,9 @@ class Terminal:
                 raise AssertionError(f"{text!r} never appeared; last output: {self.output[-800:]!r}")
             if not self.process.isalive():
                 raise AssertionError(f"the program exited: {self.output[-2000:]!r}")
-            try:
-                self.output += self.process.read(65536)
-            except EOFError:
-                continue
+            # Never a blocking read: a program that has drawn its screen and waits for keys
+            # would hold the test forever instead of failing it at the deadline.
+            self.settle(0.05)
 
     def settle(self, seconds: float = 0.5) -> None:
         deadline = time.monotonic() + seconds

@@ -361,9 +361,12 @@ def test_remember_agent_writes_atomically(write, monkeypatch):
         raise OSError("disk full")
 
     monkeypatch.setattr(os, "replace", crash)
-    with pytest.raises(OSError):
+    with pytest.raises(ConfigError) as raised:
         remember_agent(config, "A1024", "李娜", "1024")
     monkeypatch.undo()
-    # The file in place was never written to: the new content went to a temporary file first.
+    assert raised.value.key == "config.not_saved" and str(path) in str(raised.value)
+    # The file in place was never written to: the new content went to a temporary file first,
+    # which is gone again.
     assert path.read_text(encoding="utf-8") == original
     assert load_config(path, environ={}).agent == AgentSection()
+    assert sorted(p.name for p in path.parent.iterdir()) == ["config.toml"]

@@ -34,6 +34,7 @@ from agent_tui.i18n import Catalog, TranslatableError
 from agent_tui.library.case_rules import escalation_rules, sla_policy
 from agent_tui.library.raw import RawEscalation, RawFile, RawSla, RawStep, RawVerification
 from agent_tui.toml_lines import Lines
+from agent_tui.toml_text import TooDeep, parse, read_text
 
 LANGUAGES = ("zh-CN", "en")
 _AT_PATH = re.compile(r" - at `\$(?P<path>[^`]*)`$")
@@ -125,13 +126,19 @@ class _Checker:
 
 def _read(path: Path, checker: _Checker, collected: _Collected) -> None:
     try:
-        text = path.read_text(encoding="utf-8")
-        data = tomli.loads(text)
+        text = read_text(path)
+        data = parse(text)
     except UnicodeDecodeError:
         checker.add(path, None, "library.not_text")
         return
     except tomli.TOMLDecodeError as error:
         checker.add(path, error.lineno, "library.syntax", reason=str(error))
+        return
+    except TooDeep as error:
+        checker.add(path, error.line, "library.too_deep")
+        return
+    except OSError as error:
+        checker.add(path, None, "library.unreadable", reason=error.strerror or str(error))
         return
     lines = Lines(text)
     try:

@@ -1,8 +1,9 @@
 """Opening the local store safely: one connection per thread, migrations on open, clear refusals.
 
-A missing file, a file that is not SQLite, someone else's SQLite file, a damaged one, or one written
-by a newer agent-tui each raise a ``StoreError`` that names the file and says what to do. Nothing is
-created, migrated or overwritten in any of those cases.
+A missing file, an empty one (a store lost in a failed copy or restore), a file that is not SQLite,
+someone else's SQLite file, a damaged one (a schema version no agent-tui wrote), or one written by a
+newer agent-tui each raise a ``StoreError`` that names the file and says what to do. Nothing is
+created, migrated or overwritten in any of those cases. A full disk is named as such.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from agent_tui.disk import is_disk_full
 from agent_tui.i18n import TranslatableError
 from agent_tui.private_files import create_private, sqlite_companions, tighten
 from agent_tui.store.schema import APPLICATION_ID, LATEST_VERSION, MIGRATIONS
@@ -28,6 +30,21 @@ class StoreMissing(StoreError):
     def __init__(self, path: Path) -> None:
         super().__init__("store.missing", path=str(path))
         self.path = path
+
+
+def failure(path: Path, error: sqlite3.Error) -> StoreError:
+    """What to tell the agent when the store at ``path`` failed in the middle of a session: a
+    full disk by name and place (it is the one the agent or IT can fix at once), else what
+    SQLite said."""
+    if is_disk_full(error, path.parent):
+        return StoreError("store.disk_full", path=str(path))
+    return StoreError("store.query_failed", path=str(path), reason=str(error))
+
+
+def _unusable(path: Path, error: sqlite3.Error | OSError) -> StoreError:
+    if is_disk_full(error, path.parent):
+        return StoreError("store.disk_full_open", path=str(path))
+    return StoreError("store.unusable", path=str(path), reason=str(error))
 
 
 def _apply_pragmas(connection: sqlite3.Connection) -> None:
@@ -58,7 +75,50 @@ def _check_identity(connection: sqlite3.Connection, path: Path) -> int:
         raise StoreError("store.foreign", path=str(path))
     if version > LATEST_VERSION:
         raise StoreError("store.too_new", path=str(path), found=version, supported=LATEST_VERSION)
+    # No agent-tui writes a negative version, and ours always records its first migration with
+    # the mark: migrating either would run over tables that exist and fail half-way, changed.
+    if version < 0 or (version == 0 and application_id == APPLICATION_ID):
+        raise StoreError("store.bad_version", path=str(path), found=version)
     return version
+
+
+def _journals(path: Path) -> list[Path]:
+    """The store's journal files that hold something (a stat each; nothing is opened)."""
+    found = []
+    for suffix in ("-wal", "-journal"):
+        journal = Path(f"{path}{suffix}")
+        try:
+            if journal.stat().st_size > 0:
+                found.append(journal)
+        except OSError:
+            continue
+    return found
+
+
+def _remove_if_empty(*paths: Path) -> None:
+    for path in paths:
+        try:
+            if path.stat().st_size == 0:
+                path.unlink()
+        except OSError:
+            continue
+
+
+def _refuse_empty(path: Path, create: bool) -> None:
+    """An empty file where a store was expected is likely a store lost (a copy or a restore
+    that did not finish, a full disk): SQLite would quietly make it a new, empty store, and
+    delete a WAL beside it (which may hold every change since the last checkpoint)."""
+    try:
+        empty = path.stat().st_size == 0
+    except OSError:
+        return  # Store.open says what is wrong when SQLite tries it
+    if not empty:
+        return
+    journals = _journals(path)
+    if journals:
+        raise StoreError("store.empty_with_journal", path=str(path), journal=str(journals[0]))
+    if not create:
+        raise StoreError("store.empty", path=str(path))
 
 
 def migrate(connection: sqlite3.Connection) -> int:
@@ -119,37 +179,46 @@ class Store:
     def open(cls, path: Path, *, create: bool = False) -> Store:
         """Check and migrate the store at ``path``; ``create`` makes a new empty one if absent."""
         path = Path(path)
-        if not path.exists():
+        created = not path.exists()
+        if created:
             if not create:
                 raise StoreMissing(path)
             path.parent.mkdir(parents=True, exist_ok=True)
             try:
                 create_private(path)  # 0600 from its first moment: customer data
             except OSError as error:
-                raise StoreError("store.unusable", path=str(path), reason=str(error)) from None
+                raise _unusable(path, error) from None
+        else:
+            _refuse_empty(path, create)
         try:
-            connection = _sqlite_connect(path)
-        except sqlite3.OperationalError as error:
-            raise StoreError("store.unusable", path=str(path), reason=str(error)) from None
-        try:
-            _check_identity(connection, path)
-            # Ours: an older store made readable by others (before 0600) is tightened, with its
-            # -wal and -shm. Another program's file is left as it is.
             try:
-                tighten(*sqlite_companions(path))
-            except OSError as error:
-                raise StoreError("store.unusable", path=str(path), reason=str(error)) from None
-            _apply_pragmas(connection)
-            migrate(connection)
-            connection.execute("SELECT count(*) FROM customers WHERE rowid < 0").fetchone()
-        except sqlite3.OperationalError as error:
-            # Locked by another program, a read-only file or folder, a full disk: the file may
-            # be fine, so say what happened rather than call it damaged.
-            raise StoreError("store.unusable", path=str(path), reason=str(error)) from None
-        except sqlite3.DatabaseError as error:
-            raise StoreError("store.corrupt_detail", path=str(path), reason=str(error)) from None
-        finally:
-            connection.close()
+                connection = _sqlite_connect(path)
+            except sqlite3.OperationalError as error:
+                raise _unusable(path, error) from None
+            try:
+                _check_identity(connection, path)
+                # Ours: an older store made readable by others (before 0600) is tightened,
+                # with its -wal and -shm. Another program's file is left as it is.
+                try:
+                    tighten(*sqlite_companions(path))
+                except OSError as error:
+                    raise _unusable(path, error) from None
+                _apply_pragmas(connection)
+                migrate(connection)
+                connection.execute("SELECT count(*) FROM customers WHERE rowid < 0").fetchone()
+            except sqlite3.OperationalError as error:
+                # Locked by another program, a read-only file or folder, a full disk: the file
+                # may be fine, so say what happened rather than call it damaged.
+                raise _unusable(path, error) from None
+            except sqlite3.DatabaseError as error:
+                raise StoreError("store.corrupt_detail", path=str(path),
+                                 reason=str(error)) from None
+            finally:
+                connection.close()
+        except StoreError:
+            if created:  # a store that could not be made leaves no empty file to puzzle over
+                _remove_if_empty(path, Path(f"{path}-wal"), Path(f"{path}-shm"))
+            raise
         return cls(path)
 
     def connection(self) -> sqlite3.Connection:

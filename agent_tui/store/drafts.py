@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import datetime
+from pathlib import Path
 
 import msgspec
 
+from agent_tui.disk import is_disk_full
 from agent_tui.domain.times import iso
-from agent_tui.store.database import transaction
+from agent_tui.store.database import StoreError, transaction
 
 
 class Draft(msgspec.Struct, frozen=True):
@@ -49,3 +51,11 @@ def pending(connection: sqlite3.Connection, agent_id: str) -> list[Draft]:
         except msgspec.DecodeError:
             continue
     return found
+
+
+def failure(path: Path, error: sqlite3.Error) -> StoreError:
+    """What to tell the agent when a draft could not be written: what they typed is on screen
+    only until it can be (a full disk, by name and place, above all)."""
+    if is_disk_full(error, path.parent):
+        return StoreError("store.draft_disk_full", path=str(path))
+    return StoreError("store.draft_failed", path=str(path), reason=str(error))

@@ -10,6 +10,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from agent_tui.store.customers import CustomerRepository
+from agent_tui.store.database import failure
 from screens.widgets.keys import SCREEN_SYSTEM_BINDINGS, install_bindings
 
 if TYPE_CHECKING:
@@ -70,7 +71,6 @@ class AgentScreen(Screen[ResultType], Generic[ResultType]):
         """From a worker thread: a query failed mid-session (the store locked by another
         program, a full disk, the file gone). Say so and keep the session: a worker's exception
         would otherwise end the app with a traceback in the middle of a call."""
-        message = self.agent_app.t(
-            "store.query_failed", path=str(self.agent_app.store_path), reason=str(error)
-        )
+        app = self.agent_app
+        message = app.catalog.error(failure(app.store_path, error))
         self.app.call_from_thread(self.notify, message, severity="error", timeout=10)
