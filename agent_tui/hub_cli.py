@@ -61,8 +61,11 @@ def hub() -> None:
 @click.option("--sms-outbox", type=click.Path(path_type=Path, dir_okay=False),
               help="The demo SMS gateway's file, where one-time codes are written (default: "
               "hub-sms-outbox.log in the platform's data dir).")
+@click.option("--max-body", type=click.IntRange(min=64 * 1024), default=1_000_000,
+              show_default=True, help="Largest request body in bytes: a larger one is refused "
+              "(413) before it is read.")
 def serve(db: str | None, host: str, port: int, scripts: Path | None, records_per_hour: int,
-          searches_per_hour: int, sms_outbox: Path | None) -> None:
+          searches_per_hour: int, sms_outbox: Path | None, max_body: int) -> None:
     """Serve the hub's API (FastAPI on uvicorn)."""
     import uvicorn
 
@@ -82,8 +85,9 @@ def serve(db: str | None, host: str, port: int, scripts: Path | None, records_pe
     # Workstations sync every 5-15 s: a connection kept 30 s is reused rather than reopened.
     settings = HubSettings(library.verification, Limits(records_per_hour, searches_per_hour),
                            sms_outbox or _default_db_path().with_name("hub-sms-outbox.log"))
-    uvicorn.run(create_app(engine, library.sla, settings=settings), host=host, port=port,
-                log_level="warning", access_log=False, timeout_keep_alive=30)
+    uvicorn.run(create_app(engine, library.sla, settings=settings, max_body=max_body),
+                host=host, port=port, log_level="warning", access_log=False,
+                timeout_keep_alive=30)
 
 
 @hub.command("seed")

@@ -1,6 +1,7 @@
 """Sync (issue 6): draining 10,000 queued changes to a real hub on loopback (SQLite and
-PostgreSQL), 1,000 simulated agents against a PostgreSQL hub, and what one sync cycle costs the
-workstation's event loop.
+PostgreSQL), 1,000 simulated agents against a PostgreSQL hub, what one sync cycle costs the
+workstation's event loop, and what a push of 1,000 refused mutations costs against 1,000 applied
+ones (and another device's push meanwhile).
 
 The hub is the real ``agent-tui hub serve`` subprocess, and PostgreSQL a throwaway cluster,
 both started as the test suite starts them (``tests.hub_process``, ``tests.postgres_cluster``).
@@ -49,6 +50,79 @@ def time_drain(db_url: str, folder: Path, count: int) -> tuple[float, int, dict]
             raise RuntimeError(f"drain incomplete: {report.error}, {station.waiting()} left")
         station.close()
         return elapsed, queued, {"applied": report.applied, "pushed": report.pushed}
+    finally:
+        hub.close()
+
+
+def _notes(case_id: str, first_seq: int, count: int, tag: str) -> list[dict]:
+    return [{"seq": first_seq + index, "mutation_id": f"{tag}-{first_seq + index}",
+             "name": "case.add_note", "args": {"id": f"{tag}-note-{first_seq + index}",
+                                               "case_id": case_id, "text": "跟进中",
+                                               "at": "2026-11-23T10:00:00"}}
+            for index in range(count)]
+
+
+def time_refusals(db_url: str, folder: Path, count: int = 1_000) -> dict:
+    """One push of ``count`` notes the hub applies, then one of ``count`` it refuses (notes on a
+    case it does not hold), from the same device, timed on the wire; meanwhile another agent's
+    device pushes one note at a time, and the slowest of those is kept (what a refused batch
+    costs everyone else)."""
+    import threading
+
+    from tests.hub_process import HubProcess, raw_push, register_device
+
+    hub = HubProcess(db_url, folder)
+    hub.seed()
+    hub.start()
+    try:
+        token, other = hub.token("A1024"), hub.token("A2048")
+        device, other_device = register_device(hub, token), register_device(hub, other)
+        with hub.engine.connect() as connection:
+            from sqlalchemy import select
+
+            from agent_tui.hub.schema import customers
+            customer = connection.execute(select(customers.c.id).limit(1)).scalar()
+        opened = {"seq": 1, "mutation_id": "bench-open", "name": "case.open", "args": {
+            "id": "bench-case", "number": "CS-bench", "title": "bench", "customer_id": customer,
+            "channel": "phone", "category": "consultation", "priority": "normal"}}
+        other_open = {**opened, "mutation_id": "bench-open-2", "args": {
+            **opened["args"], "id": "bench-case-2", "number": "CS-bench-2"}}
+        for who, where, first in ((token, device, opened), (other, other_device, other_open)):
+            if raw_push(hub, who, where, [first]).json()["results"][0]["status"] != "applied":
+                raise RuntimeError("the bench case was not opened")
+
+        def timed_push(mutations: list[dict]) -> tuple[float, list[str]]:
+            started = time.perf_counter()
+            reply = raw_push(hub, token, device, mutations)
+            elapsed = time.perf_counter() - started
+            return elapsed, [answer["status"] for answer in reply.json()["results"]]
+
+        applied_s, statuses = timed_push(_notes("bench-case", 2, count, "ok"))
+        if set(statuses) != {"applied"}:
+            raise RuntimeError(f"expected applied notes, got {set(statuses)}")
+        others: list[float] = []
+        done = threading.Event()
+
+        def other_device_pushes() -> None:
+            seq = 2
+            while not done.is_set():
+                started = time.perf_counter()
+                raw_push(hub, other, other_device, _notes("bench-case-2", seq, 1, "other"))
+                others.append((time.perf_counter() - started) * 1000)
+                seq += 1
+
+        neighbour = threading.Thread(target=other_device_pushes)
+        neighbour.start()
+        try:
+            refused_s, statuses = timed_push(_notes("no-such-case", 2 + count, count, "no"))
+        finally:
+            done.set()
+            neighbour.join(60)
+        if set(statuses) != {"rejected"}:
+            raise RuntimeError(f"expected refused notes, got {set(statuses)}")
+        return {"applied_s": applied_s, "refused_s": refused_s,
+                "ratio": refused_s / applied_s, "other_push_max_ms": max(others, default=0.0),
+                "other_pushes": len(others)}
     finally:
         hub.close()
 
@@ -285,6 +359,9 @@ def sync_figures(quick: bool):
                     "hub on PostgreSQL, 1,000 simulated agents: request p95", "ms", 100.0)
     loop = Figure("sync_cycle_loop_ms", "one sync cycle's cost on the event loop p95", "ms",
                   5.0)
+    refused = Figure("sync_refused_ratio",
+                     "push of 1,000 refused mutations / 1,000 applied, same run (SQLite)", "x",
+                     2.0)
 
     def measure() -> None:
         from tests.postgres_cluster import PostgresCluster, unavailable_reason
@@ -297,6 +374,12 @@ def sync_figures(quick: bool):
         drain_sqlite.detail = detail
         drain_sqlite.note = (f"{queued:,} changes in {elapsed:.2f} s "
                              f"({queued / elapsed:,.0f}/s; batches of 500, one commit each)")
+        refusals = time_refusals(f"sqlite:///{folder / 'refused.db'}", folder / "r")
+        refused.measured, refused.detail = refusals["ratio"], refusals
+        refused.note = (f"refused {refusals['refused_s']:.2f} s, applied "
+                        f"{refusals['applied_s']:.2f} s; another device's push meanwhile: "
+                        f"slowest {refusals['other_push_max_ms']:.0f} ms of "
+                        f"{refusals['other_pushes']}")
         on_loop, stalls = time_loop_share(10 if quick else 40, folder)
         loop.measured, loop.detail = p95(on_loop), {"loop": summary(on_loop),
                                                     "heartbeat_stall_ms": summary(stalls)}
@@ -325,4 +408,4 @@ def sync_figures(quick: bool):
         finally:
             cluster.close()
 
-    return [drain_sqlite, drain_pg, agents, loop], measure
+    return [drain_sqlite, drain_pg, agents, loop, refused], measure

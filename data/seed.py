@@ -17,6 +17,7 @@ from agent_tui.disk import is_disk_full
 from agent_tui.domain.identifiers import resident_id_check_char
 from agent_tui.domain.text import sanitize
 from agent_tui.i18n import TranslatableError
+from agent_tui.private_files import create_private
 from agent_tui.store.database import migrate
 from agent_tui.store.schema import APPLICATION_ID, MIGRATIONS
 from data import reference as ref
@@ -102,6 +103,7 @@ def seed_store(
     path.parent.mkdir(parents=True, exist_ok=True)
     building = path.with_name(path.name + ".seeding")
     building.unlink(missing_ok=True)
+    create_private(building)  # 0600 from its first moment, and so the store it becomes
     workers = workers if workers is not None else max(1, min(2, os.cpu_count() or 1))
     try:
         return _seed(path, building, plan, workers, progress)

@@ -1,17 +1,25 @@
 """shift+F5: the changes the hub refused or answered with a conflict, each with the hub's answer and
-its current state, to redo on that state (F7) or drop (Delete), one by one and on purpose."""
+its current state, to redo on that state (F7) or drop (Delete), one by one and on purpose.
+
+The hub's answer is a reason code (``agent_tui.sync.reasons``); it is shown translated, saying what
+happened and what the agent can do (in full below the table, for the highlighted row). A code this
+workstation does not know reads as a generic line, never as the bare code."""
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.content import Content
 from textual.widgets import DataTable, Header, Static
 
 from agent_tui.sync.conflicts import CannotRedo, Conflict, drop, open_conflicts, redo
+from agent_tui.sync.reasons import catalog_entry
 from screens.widgets.agent_screen import AgentScreen
 from screens.widgets.key_bar import KeyBar
-from screens.widgets.safe import cell
+from screens.widgets.safe import cell, safe
+
+WHY_WIDTH = 48  # cells: the table shows the start of the hub's answer; the line below, all
 
 
 class ConflictsScreen(AgentScreen[None]):
@@ -20,6 +28,7 @@ class ConflictsScreen(AgentScreen[None]):
     DEFAULT_CSS = """
     ConflictsScreen #conflicts-status { height: auto; padding: 0 1; color: $text-muted; }
     ConflictsScreen DataTable { height: 1fr; }
+    ConflictsScreen #conflicts-detail { height: auto; padding: 0 1; }
     """
 
     def __init__(self) -> None:
@@ -30,6 +39,7 @@ class ConflictsScreen(AgentScreen[None]):
         yield Header()
         yield Static(id="conflicts-status")
         yield DataTable(id="conflicts-table", cursor_type="row", zebra_stripes=True)
+        yield Static(id="conflicts-detail")
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -58,10 +68,27 @@ class ConflictsScreen(AgentScreen[None]):
                 table.add_row(
                     cell(conflict.created_at.replace("T", " ")[:16]), cell(conflict.name),
                     cell(str(current.get("number") or conflict.args.get("case_id") or "-")),
-                    cell(f"{conflict.status}: {conflict.reason}"), cell(now),
+                    _cut(cell(self.why(conflict)), WHY_WIDTH), cell(now),
                     key=str(conflict.id))
         self.query_one("#conflicts-status", Static).update(Content(
             t("conflicts.title") if conflicts else t("conflicts.empty")))
+        self._show_detail()
+
+    def why(self, conflict: Conflict) -> str:
+        """The hub's answer, translated: what it was and what happened, and what to do."""
+        t = self.agent_app.t
+        key, values = catalog_entry(conflict.reason)
+        status = conflict.status if conflict.status in ("rejected", "conflict", "key_reuse") \
+            else "rejected"
+        return f"{t(f'conflicts.status.{status}')}: {t(key, **values)}"
+
+    def _show_detail(self) -> None:
+        conflict = self._selected()
+        self.query_one("#conflicts-detail", Static).update(
+            safe(self.why(conflict)) if conflict is not None else Content(""))
+
+    def on_data_table_row_highlighted(self, _event: DataTable.RowHighlighted) -> None:
+        self._show_detail()
 
     def _selected(self) -> Conflict | None:
         table = self.query_one(DataTable)
@@ -99,3 +126,8 @@ class ConflictsScreen(AgentScreen[None]):
         self.load()
         if app.hub_configured:  # a redone change goes to the hub now, not in ten seconds
             app.call_from_thread(app.action_sync_now)
+
+
+def _cut(text: Text, width: int) -> Text:
+    text.truncate(width, overflow="ellipsis")
+    return text

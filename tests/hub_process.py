@@ -55,14 +55,15 @@ class HubProcess:
               valid_for: timedelta = timedelta(days=1)) -> str:
         return create_token(self.engine, agent, role, team, datetime.now(), valid_for)[1]
 
-    def start(self, faults: str = "") -> None:
+    def start(self, faults: str = "", *options: str) -> None:
+        """Serve (``options`` go to ``agent-tui hub serve``, e.g. ``--max-body``)."""
         environment = {**os.environ, "AGENT_TUI_HUB_FAULTS": faults}
         if not faults:
             environment.pop("AGENT_TUI_HUB_FAULTS")
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "agent_tui", "hub", "serve", "--db", self.db_url,
-                 "--port", str(self.port), "--sms-outbox", str(self.sms_outbox)],
+                 "--port", str(self.port), "--sms-outbox", str(self.sms_outbox), *options],
                 stdout=log, stderr=subprocess.STDOUT,
                 env=environment, start_new_session=True)
         deadline = time.monotonic() + START_TIMEOUT
@@ -93,19 +94,31 @@ class HubProcess:
             self.process.wait(10)
         self.process = None
 
-    def restart(self, faults: str = "") -> None:
+    def restart(self, faults: str = "", *options: str) -> None:
         self.kill()
-        self.start(faults)
+        self.start(faults, *options)
 
     def close(self) -> None:
         self.kill()
         self.engine.dispose()
 
 
-def raw_push(hub: HubProcess, token: str, device_id: str, mutations: list[dict]):
+def started_hub(folder: Path, *options: str) -> HubProcess:
+    """A seeded hub on a SQLite file in ``folder``, serving (for a module's tests to share)."""
+    process = HubProcess(f"sqlite:///{folder / 'hub.db'}", folder)
+    process.seed()
+    process.start("", *options)
+    return process
+
+
+def raw_push(hub: HubProcess, token: str, device_id: str, mutations: list[dict],
+             sent_at: str | None = None):
     """A push as bytes on the wire, for what the workstation never sends (gaps, replays)."""
+    body = {"device_id": device_id, "mutations": mutations}
+    if sent_at is not None:
+        body["sent_at"] = sent_at
     return httpx.post(f"{hub.url}/v1/sync/push", headers={"Authorization": f"Bearer {token}"},
-                      json={"device_id": device_id, "mutations": mutations}, timeout=20)
+                      json=body, timeout=20)
 
 
 def last_code(hub: HubProcess) -> str:

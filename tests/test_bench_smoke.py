@@ -71,7 +71,7 @@ def test_bench_reports_every_figure(tmp_path):
 
 
 SYNC_FIGURES = ("sync_drain_s.sqlite", "sync_drain_s.postgres", "hub_pg_agents_p95_ms",
-                "sync_cycle_loop_ms")
+                "sync_cycle_loop_ms", "sync_refused_ratio")
 
 
 @pytest.mark.slow

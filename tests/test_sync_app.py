@@ -126,7 +126,7 @@ async def test_conflicts_are_listed_and_dropped_on_purpose(hub, station, make_ap
         await pilot.press("ctrl+w")
         screen = await wait_for_screen(pilot, ConflictsScreen)
         await wait_for(pilot, lambda: len(screen.conflicts) == 1)
-        assert "conflict: stale" in screen_text(app) and "In progress" in screen_text(app)
+        assert "Conflict: Someone changed" in screen_text(app) and "In progress" in screen_text(app)
         await pilot.press("delete")
         await wait_for(pilot, lambda: not screen.conflicts, 10)
         connection = sqlite3.connect(station)

@@ -26,7 +26,7 @@ def test_an_agent_cannot_reassign_and_a_supervisor_can(hub, agent):
         "case_id": case.id, "base_version": case.version, "assigned_to": "A2000"}}
     refused = raw_push(hub, agent.token, register_device(hub, agent.token), [mutation]).json()
     assert refused["results"][0]["status"] == "rejected"
-    assert refused["results"][0]["reason"] == "forbidden"
+    assert refused["results"][0]["reason"] == "supervisor_only"
     supervisor = hub.token("S0001", "supervisor", "T1")
     reused = raw_push(hub, supervisor, register_device(hub, supervisor), [mutation]).json()
     assert reused["results"][0]["status"] == "key_reuse"  # another agent's mutation id
@@ -39,7 +39,7 @@ def test_an_agent_cannot_reassign_and_a_supervisor_can(hub, agent):
     with reading(hub.engine) as connection:
         stored = connection.execute(select(mutation_results.c.reason).where(
             mutation_results.c.mutation_id.in_(("r-1", "r-2")))).scalars().all()
-    assert sorted(stored) == ["", "forbidden"]
+    assert sorted(stored) == ["", "supervisor_only"]
 
 
 def test_an_agent_id_in_the_arguments_is_not_believed(hub, agent):
@@ -102,8 +102,8 @@ def test_a_hub_database_of_schema_2_gets_the_callback_attempts(tmp_path):
     with engine.begin() as connection:  # as a hub of the first schema left it
         connection.execute(text("DROP TABLE callback_attempts"))
         connection.execute(text("UPDATE hub_meta SET value = '2' WHERE key = 'schema_version'"))
-    assert migrate(engine) == LATEST == 3
+    assert migrate(engine) == LATEST == 4
     with engine.connect() as connection:
-        assert schema_version(connection) == 3
+        assert schema_version(connection) == 4
     assert "callback_attempts" in inspect(engine).get_table_names()
     engine.dispose()

@@ -333,3 +333,24 @@ def test_a_pruned_change_log_resets_without_a_loop(hub, agent):
     assert report.ok and report.resets == 1
     assert agent.sync(hub.url).resets == 0
     agent.assert_converged(hub.engine)
+
+
+def test_a_hub_with_a_small_body_limit_still_gets_the_whole_queue_once(hub, agent):
+    """Batches are cut to the hub's limit (413: half as much, again), and a change too large to
+    send alone is refused here, shown to the agent, and the queue goes on past it."""
+    hub.restart("", "--max-body", str(64 * 1024))
+    case = agent.open_case()
+    for index in range(40):
+        agent.cases.add_note(case, f"{index} " + "客户反映情况" * 800, agent.clock())
+    agent.cases.add_note(case, "😀" * 19_000, agent.clock())  # ~76 KB alone
+    agent.cases.add_note(case, "最后一条", agent.clock())
+    report = agent.sync(hub.url)
+    assert report.ok and agent.waiting() == 0, report
+    kept = agent.connection.execute("SELECT name, status, reason FROM sync_conflicts").fetchall()
+    assert kept == [("case.add_note", "rejected", "too_large")]
+    with reading(hub.engine) as connection:
+        texts = connection.execute(select(case_notes.c.text).where(
+            case_notes.c.case_id == case.id)).scalars().all()
+    assert len(texts) == 41 and "最后一条" in texts
+    hub.restart()
+    assert agent.sync(hub.url).ok

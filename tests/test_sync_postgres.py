@@ -13,8 +13,9 @@ from agent_tui.hub.auth import Principal
 from agent_tui.hub.database import connect, reading
 from agent_tui.hub.pull import read_feed
 from agent_tui.hub.schema import case_notes, change_log
-from tests.hub_process import HubProcess
+from tests.hub_process import HubProcess, register_device
 from tests.postgres_cluster import PostgresCluster, unavailable_reason
+from tests.test_hub_migrations import upgrade_from_v3
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 
@@ -156,3 +157,33 @@ def test_two_hub_processes_serve_one_database(hub, agent, tmp_path):
         agent.assert_converged(hub.engine)
     finally:
         second.close()
+
+
+def test_migration_4_on_postgres(cluster):
+    upgrade_from_v3(cluster.new_database())
+
+
+@pytest.mark.parametrize("cursor", ["18446744073709551616.0", "1.9223372036854775808",
+                                    "99999999999999999999999.1", "-1.0", "s:1e5.0:x"])
+def test_a_cursor_beyond_xid8_or_bigint_is_400_not_a_database_error(hub, cursor):
+    token = hub.token("A1024")
+    reply = httpx.post(f"{hub.url}/v1/sync/pull", headers={"Authorization": f"Bearer {token}"},
+                       json={"device_id": register_device(hub, token), "cursor": cursor},
+                       timeout=10)
+    assert (reply.status_code, reply.json()["error"]) == (400, "bad_cursor")
+
+
+@pytest.mark.parametrize("query", ["q=%00zhang", "q=zh%00"])
+def test_a_nul_in_a_query_is_400_not_a_database_error(hub, query):
+    reply = httpx.get(f"{hub.url}/v1/customers?{query}", timeout=10,
+                      headers={"Authorization": f"Bearer {hub.token('A1024')}"})
+    assert (reply.status_code, reply.json()["error"]) == (400, "bad_text")
+
+
+def test_a_64_character_mutation_id_is_stored_on_postgres(hub):
+    token = hub.token("A1024")
+    reply = httpx.post(f"{hub.url}/v1/sync/push", headers={"Authorization": f"Bearer {token}"},
+                       timeout=10, json={"device_id": register_device(hub, token), "mutations": [{
+                           "seq": 1, "mutation_id": "m" * 64, "name": "audit.append",
+                           "args": {"id": "audit-long", "action": "test"}}]})
+    assert reply.status_code == 200 and reply.json()["results"][0]["status"] == "applied"

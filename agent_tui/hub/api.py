@@ -2,9 +2,11 @@
 
 Every route but ``/v1/health`` needs a bearer token; push and pull also need a device registered
 to the token's agent. Errors are JSON ``{error, detail}`` with a code the workstation translates:
-401 for a token that is missing, unknown, revoked or expired; 403 for a device that is not the
-caller's; 409 ``out_of_order`` with ``expected_seq``; 503 when the database cannot be reached
-(the workstation keeps its queue and tries again later).
+400 for a request the hub cannot take (``bad_request``, ``bad_text``, ``bad_cursor``; see
+``http_guard``); 401 for a token that is missing, unknown, revoked or expired; 403 for a device
+that is not the caller's, or customer data asked for by a trainer (``training_only``); 409
+``out_of_order`` with ``expected_seq``; 413 ``body_too_large``; 503 when the database cannot be
+reached (the workstation keeps its queue and tries again later).
 """
 
 from __future__ import annotations
@@ -21,12 +23,11 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
-from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from agent_tui.domain.ids import new_id
 from agent_tui.domain.sla import SlaPolicy
 from agent_tui.domain.times import iso
-from agent_tui.hub import access, call_routes, customers, pull, push
+from agent_tui.hub import access, call_routes, customers, http_guard, pull, push
 from agent_tui.hub.auth import TokenCache
 from agent_tui.hub.http import ERRORS as _ERRORS
 from agent_tui.hub.http import Caller, ErrorBody, HubError, Id, agents_only, own_device
@@ -129,7 +130,8 @@ class Health(BaseModel):
 def create_app(engine: Engine, policy: SlaPolicy,
                clock: Callable[[], datetime] = datetime.now,
                tokens: TokenCache | None = None,
-               settings: HubSettings | None = None) -> FastAPI:
+               settings: HubSettings | None = None,
+               max_body: int = http_guard.MAX_BODY_BYTES) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
         # Request threads: each mostly waits on the database; anyio's default of 40 per process
@@ -140,18 +142,13 @@ def create_app(engine: Engine, policy: SlaPolicy,
 
     app = FastAPI(title="agent-tui hub", version="1", lifespan=lifespan,
                   description="Sync and customer data for agent-tui workstations (SYNC.md).")
+    http_guard.install(app, max_body)
 
     @app.exception_handler(HubError)
     async def hub_error(_request: Request, error: HubError) -> JSONResponse:
         headers = {"WWW-Authenticate": "Bearer"} if error.status == 401 else error.headers
         return JSONResponse({"error": error.error, "detail": error.detail}, error.status,
                             headers=headers)
-
-    @app.exception_handler(StarletteHTTPException)
-    async def http_error(_request: Request, error: StarletteHTTPException) -> JSONResponse:
-        # One error shape for every refusal, a body that could not be parsed included.
-        return JSONResponse({"error": f"http_{error.status_code}", "detail": str(error.detail)},
-                            error.status_code, headers=error.headers)
 
     @app.exception_handler(SQLAlchemyError)
     async def database_down(_request: Request, error: SQLAlchemyError) -> JSONResponse:
@@ -165,7 +162,7 @@ def create_app(engine: Engine, policy: SlaPolicy,
     app.state.device_owners = {}
     app.include_router(call_routes.router)
 
-    @app.get("/v1/health", response_model=Health)
+    @app.get("/v1/health", response_model=Health, responses={400: {"model": ErrorBody}})
     def health() -> Health:
         return Health(status="ok")
 

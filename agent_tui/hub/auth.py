@@ -21,6 +21,7 @@ from agent_tui.hub.database import reading
 from agent_tui.hub.schema import tokens
 
 ROLES = ("agent", "supervisor", "trainer")
+STAFF_ROLES = ("agent", "supervisor")  # the roles that work on real customers and cases
 TOKEN_PREFIX = "atk_"
 
 
@@ -32,8 +33,16 @@ class Principal(msgspec.Struct, frozen=True):
     team: str
 
     @property
+    def real_data(self) -> bool:
+        """Agents and supervisors work on real customers and cases; a trainer (and any role
+        added later) on training data only."""
+        return self.role in STAFF_ROLES
+
+    @property
     def audiences(self) -> tuple[str, ...]:
-        """The change-log audiences this principal reads."""
+        """The change-log audiences this principal reads (a trainer's hold no real data)."""
+        if not self.real_data:
+            return (f"training:{self.agent_id}",)
         mine = (f"agent:{self.agent_id}", "all")
         if self.role == "supervisor" and self.team:
             return (*mine, f"team:{self.team}")

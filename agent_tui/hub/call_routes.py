@@ -11,8 +11,9 @@ from pydantic import BaseModel, Field
 from agent_tui.hub import access, identity
 from agent_tui.hub.auth import Principal
 from agent_tui.hub.http import ERRORS, Caller, HubError, Id, agents_only, own_device
+from agent_tui.hub.http_guard import StrictRoute
 
-router = APIRouter()
+router = APIRouter(route_class=StrictRoute)  # bodies, paths and queries checked (http_guard)
 CallId = Annotated[str, Path(min_length=1, max_length=64)]
 _REFUSALS = {**ERRORS, 404: {"model": ERRORS[400]["model"]}, 409: {"model": ERRORS[400]["model"]},
              429: {"model": ERRORS[400]["model"]}}

@@ -1,6 +1,10 @@
 """Case mutations on the hub: opening, moves in the state machine under a row lock against the
 version the agent saw (a stale or disallowed move is a conflict, never last-writer-wins),
-reassignment (supervisors only), and notes (append-only, inserted if absent by their id)."""
+reassignment (supervisors of the case's team only), and notes (append-only, inserted if absent by
+their id).
+
+Who may write to a case: the agent it is assigned to now, and a supervisor of its team. The agent
+who opened it may not once a supervisor has given it to someone else (``not_assigned``)."""
 
 from __future__ import annotations
 
@@ -19,8 +23,10 @@ from agent_tui.hub.auth import Principal
 from agent_tui.hub.mutations import (
     ANSWERS,
     CASES_SEEN,
+    ID_LIMIT,
     KNOWN_NOTES,
     NOTE_LIMIT,
+    NUMBER_LIMIT,
     MutationContext,
     Outcome,
     Rejected,
@@ -32,16 +38,21 @@ from agent_tui.hub.mutations import (
 )
 from agent_tui.hub.schema import case_events, case_notes, cases, mutation_results
 
-_CASE_CHANGES = ("status", "paused_since", "paused_seconds", "due_at", "escalated_to",
-                 "escalation_reason")
-_TIME_CHANGES = frozenset({"paused_since", "due_at"})
+_CASE_CHANGES = ("status", "paused_since", "paused_seconds", "escalated_to", "escalation_reason")
+_LONGEST_PAUSE = 10 * 366 * 24 * 3600  # seconds: more than a case is ever paused
+_LARGEST_VERSION = 2**62
 
 
-def _may_work(principal: Principal, case: dict) -> bool:
-    if principal.agent_id in (case["assigned_to"], case["created_by"]):
-        return True
+def _leads_team_of(principal: Principal, case: dict) -> bool:
     return principal.role == "supervisor" and bool(principal.team) and \
         principal.team == case["team"]
+
+
+def _work_refusal(principal: Principal, case: dict) -> str | None:
+    """Why ``principal`` may not write to ``case`` (None: it may)."""
+    if case["assigned_to"] == principal.agent_id or _leads_team_of(principal, case):
+        return None
+    return "other_team" if principal.role == "supervisor" else "not_assigned"
 
 
 def _case_for(context: MutationContext, case_id: str, *, lock: bool) -> dict:
@@ -58,8 +69,9 @@ def _case_for(context: MutationContext, case_id: str, *, lock: bool) -> dict:
             seen[case_id] = case
     if case is None:
         raise Rejected("unknown_case")
-    if not _may_work(context.principal, case):
-        raise Rejected("forbidden")
+    refusal = _work_refusal(context.principal, case)
+    if refusal is not None:
+        raise Rejected(refusal)
     return case
 
 
@@ -73,7 +85,7 @@ def _event(context: MutationContext, case_id: str, at: str, kind: str, from_stat
 
 def open_case(context: MutationContext, args: dict) -> Outcome:
     connection = context.connection
-    case_id = text_arg(args, "id", limit=64)
+    case_id = text_arg(args, "id", limit=ID_LIMIT)
     customer_id = text_arg(args, "customer_id", limit=64)
     if not customer_exists(connection, customer_id):
         raise Rejected("unknown_customer")
@@ -85,7 +97,7 @@ def open_case(context: MutationContext, args: dict) -> Outcome:
     category = text_arg(args, "category", limit=64)
     opened = datetime.fromisoformat(context.time(args.get("opened_at")))
     target = context.policy.target(category, priority)
-    number = _free_number(connection, text_arg(args, "number", limit=40))
+    number = _free_number(connection, text_arg(args, "number", limit=NUMBER_LIMIT))
     connection.execute(cases.insert().values(
         id=case_id, number=number, customer_id=customer_id, channel=channel, category=category,
         sub_category=text_arg(args, "sub_category", required=False, limit=64), priority=priority,
@@ -133,7 +145,7 @@ def _built_on_refused(context: MutationContext, case_id: str, base_version: int)
 
 def _base_version(args: dict) -> int:
     base = args.get("base_version")
-    if not isinstance(base, int) or isinstance(base, bool) or base < 1:
+    if not isinstance(base, int) or isinstance(base, bool) or not 1 <= base <= _LARGEST_VERSION:
         raise Rejected("missing_base_version")
     return base
 
@@ -161,13 +173,22 @@ def change_case(kind: str) -> Callable[[MutationContext, dict], Outcome]:
             if key not in wanted_changes:
                 continue
             value = wanted_changes[key]
-            if key in _TIME_CHANGES and value is not None:
-                value = context.time(value)
+            if key == "paused_since":
+                value = None if value is None else context.time(value)
             elif key == "paused_seconds":
-                value = value if isinstance(value, int) and value >= 0 else 0
+                if not isinstance(value, int) or isinstance(value, bool) or \
+                        not 0 <= value <= _LONGEST_PAUSE:
+                    raise Rejected("bad_field")
             elif isinstance(value, str):
                 value = sanitize(value)[:500]
+            else:
+                raise Rejected("bad_field")
             values[key] = value
+        if "due_at" in wanted_changes:
+            # The SLA clock is the hub's: a due time is computed here, never taken as sent
+            # (a due time is in the future, which no time a device reports may be).
+            values["due_at"] = _due_at(context, case, values.get(
+                "paused_seconds", case["paused_seconds"]))
         at = context.time(args.get("at"))
         context.connection.execute(update(cases).where(cases.c.id == case["id"]).values(
             **values, updated_at=at, version=case["version"] + 1))
@@ -181,11 +202,18 @@ def change_case(kind: str) -> Callable[[MutationContext, dict], Outcome]:
     return handle
 
 
+def _due_at(context: MutationContext, case: dict, paused_seconds: int) -> str:
+    target = context.policy.target(case["category"], case["priority"])
+    return iso(due_at(context.policy, datetime.fromisoformat(case["opened_at"]),
+                      target.resolution, paused_seconds))
+
+
 def reassign_case(context: MutationContext, args: dict) -> Outcome:
-    """Assignment is for supervisors (and routing); an agent may only ask."""
-    if context.principal.role != "supervisor":
-        raise Rejected("forbidden")
+    """Assignment is for the supervisors of the case's team (and routing); an agent may only
+    ask (the role check in ``handlers`` refuses an agent's reassignment)."""
     case = _case_for(context, text_arg(args, "case_id", limit=64), lock=True)
+    if not _leads_team_of(context.principal, case):
+        raise Rejected("other_team")
     base = _base_version(args)
     if case["version"] != base:
         return _conflict(context, case, base, "stale")
@@ -203,7 +231,7 @@ def reassign_case(context: MutationContext, args: dict) -> Outcome:
 def add_note(context: MutationContext, args: dict) -> Outcome:
     """case.add_note and case.attach_contact: append-only, inserted if absent by its id."""
     case = _case_for(context, text_arg(args, "case_id", limit=64), lock=False)
-    note = {"id": text_arg(args, "id", limit=64), "case_id": case["id"],
+    note = {"id": text_arg(args, "id", limit=ID_LIMIT), "case_id": case["id"],
             "at": context.time(args.get("at")), "agent_id": context.principal.agent_id,
             "text": text_arg(args, "text", limit=NOTE_LIMIT, multiline=True)}
     row = {**note, "received_at": iso(context.now)}

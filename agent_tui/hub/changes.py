@@ -45,6 +45,11 @@ def flush(connection: Connection) -> None:
         _write(connection, rows[start:start + _CHUNK])
 
 
+def collected(connection: Connection) -> int:
+    """How many rows are kept for ``flush`` so far."""
+    return len(connection.info.get(_COLLECTED) or ())
+
+
 def discard(connection: Connection) -> None:
     connection.info.pop(_COLLECTED, None)
 

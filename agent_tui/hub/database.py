@@ -11,11 +11,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, create_engine, event, select, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from agent_tui.hub.schema import hub_meta, metadata
 from agent_tui.i18n import TranslatableError
+from agent_tui.private_files import create_private
 
 SCHEMA_KEY = "schema_version"
 _MIGRATION_LOCK = 0x48554221  # pg_advisory_xact_lock key: "HUB!"
@@ -50,6 +51,16 @@ def _begin(connection: Connection) -> None:
     connection.exec_driver_sql("BEGIN" if deferred else "BEGIN IMMEDIATE")
 
 
+# connection.info key: how many statements that write this connection has run. A push compares
+# it around a handler to know whether a refusal left anything behind (``mutations.footprint``).
+WRITES = "agent_tui.hub.writes"
+
+
+def _count_writes(connection, _cursor, statement: str, _parameters, _context, _many) -> None:
+    if not statement.lstrip()[:6].upper().startswith("SELECT"):
+        connection.info[WRITES] = connection.info.get(WRITES, 0) + 1
+
+
 def reading(engine: Engine) -> Connection:
     """A connection for reads only: on SQLite its transactions do not take the write lock, so
     reads never queue behind (or in front of) writers. PostgreSQL is unaffected."""
@@ -62,17 +73,21 @@ def open_engine(url: str, *, pool_size: int = 20) -> Engine:
         url = "postgresql+psycopg://" + url.split("://", 1)[1]
     if url.startswith("sqlite"):
         path = url.split(":///", 1)[1] if ":///" in url else ""
-        if path:
+        if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
+            create_private(Path(path))  # 0600 from its first moment: customer data
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 10})
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _begin)
+        event.listen(engine, "before_cursor_execute", _count_writes)
         return engine
     # No pre-ping (a round trip on every checkout, a third of a pull's trips): a connection
     # that died with a restarted server fails its request with a 503, SQLAlchemy drops the
     # pool's connections as disconnected, and the workstation's next sync gets fresh ones.
     # The pool matches the request threads (anyio's 40), so no request waits for a connection.
-    return create_engine(url, pool_size=pool_size, max_overflow=pool_size)
+    engine = create_engine(url, pool_size=pool_size, max_overflow=pool_size)
+    event.listen(engine, "before_cursor_execute", _count_writes)
+    return engine
 
 
 def is_postgres(engine_or_connection: Engine | Connection) -> bool:
@@ -104,8 +119,27 @@ def _callback_attempts(connection: Connection) -> None:
     callback_attempts.create(connection, checkfirst=True)  # v1 made it on a new database
 
 
+def _v4_ownership(connection: Connection) -> None:
+    """callbacks.team: a supervisor completes only the callbacks of their own team's agents;
+    a callback scheduled before this is given its agent's team as of their newest token. And
+    mutation ids of up to 64 characters (the API's ids) fit where they are stored: PostgreSQL
+    enforces the 36 they had (SQLite never did)."""
+    if "team" not in {column["name"] for column in inspect(connection).get_columns("callbacks")}:
+        connection.execute(text(
+            "ALTER TABLE callbacks ADD COLUMN team TEXT NOT NULL DEFAULT ''"))
+    connection.execute(text(
+        "UPDATE callbacks SET team = coalesce((SELECT tokens.team FROM tokens WHERE "
+        "tokens.agent_id = callbacks.agent_id ORDER BY tokens.created_at DESC LIMIT 1), '') "
+        "WHERE team = ''"))
+    if is_postgres(connection):
+        for table, column in (("mutation_results", "mutation_id"),
+                              ("mutation_failures", "mutation_id"), ("operations", "id")):
+            connection.execute(text(
+                f"ALTER TABLE {table} ALTER COLUMN {column} TYPE VARCHAR(64)"))
+
+
 MIGRATIONS: tuple[Callable[[Connection], None], ...] = (
-    _v1_tables, _trust_tables, _callback_attempts)
+    _v1_tables, _trust_tables, _callback_attempts, _v4_ownership)
 LATEST = len(MIGRATIONS)
 
 

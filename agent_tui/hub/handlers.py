@@ -1,11 +1,17 @@
-"""Mutation names, as workstations send them, and the hub's handler for each."""
+"""Mutation names, as workstations send them: the hub's handler for each and the roles that may
+send it. Who may touch which record (the case's assignee, the team's supervisor, the callback's
+agent) is decided by the handler itself; here only the role. A trainer works on training data
+only, so no mutation on real customers or cases is open to that role."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+import msgspec
+
+from agent_tui.hub.auth import STAFF_ROLES
 from agent_tui.hub.case_mutations import add_note, change_case, open_case, reassign_case
-from agent_tui.hub.mutations import MutationContext, Outcome
+from agent_tui.hub.mutations import MutationContext, Outcome, Rejected
 from agent_tui.hub.record_mutations import (
     append_audit,
     attempt_callback,
@@ -16,19 +22,47 @@ from agent_tui.hub.record_mutations import (
     schedule_callback,
 )
 
-HANDLERS: dict[str, Callable[[MutationContext, dict], Outcome]] = {
-    "case.open": open_case,
-    "case.status": change_case("status"),
-    "case.reopened": change_case("reopened"),
-    "case.escalated": change_case("escalated"),
-    "case.reassign": reassign_case,
-    "case.add_note": add_note,
-    "case.attach_contact": add_note,
-    "callback.schedule": schedule_callback,
-    "callback.complete": complete_callback,
-    "callback.attempt": attempt_callback,
-    "call.record": record_call,
-    "customer.flag": flag_customer,
-    "operation.perform": perform_operation,
-    "audit.append": append_audit,
+STAFF = frozenset(STAFF_ROLES)
+SUPERVISORS = frozenset({"supervisor"})
+
+
+class MutationKind(msgspec.Struct, frozen=True):
+    handler: Callable[[MutationContext, dict], Outcome]
+    roles: frozenset[str] = STAFF
+    refusal: str = "role_not_allowed"  # the reason given to a role not in ``roles``
+
+
+HANDLERS: dict[str, MutationKind] = {
+    "case.open": MutationKind(open_case),
+    "case.status": MutationKind(change_case("status")),
+    "case.reopened": MutationKind(change_case("reopened")),
+    "case.escalated": MutationKind(change_case("escalated")),
+    "case.reassign": MutationKind(reassign_case, SUPERVISORS, "supervisor_only"),
+    "case.add_note": MutationKind(add_note),
+    "case.attach_contact": MutationKind(add_note),
+    "callback.schedule": MutationKind(schedule_callback),
+    "callback.complete": MutationKind(complete_callback),
+    "callback.attempt": MutationKind(attempt_callback),
+    "call.record": MutationKind(record_call),
+    "customer.flag": MutationKind(flag_customer),
+    "operation.perform": MutationKind(perform_operation),
+    "audit.append": MutationKind(append_audit),
 }
+
+
+def role_refusal(name: str, role: str) -> str | None:
+    """Why ``role`` may not send mutation ``name`` at all (None: it may, ownership aside)."""
+    kind = HANDLERS.get(name)
+    if kind is None:
+        return "unknown_mutation"
+    if role in kind.roles:
+        return None
+    return "training_only" if role == "trainer" else kind.refusal
+
+
+def apply_mutation(context: MutationContext, name: str, args: dict) -> Outcome:
+    """The role check, then the handler (which checks ownership): raises ``Rejected``."""
+    refusal = role_refusal(name, context.principal.role)
+    if refusal is not None:
+        raise Rejected(refusal)
+    return HANDLERS[name].handler(context, args)

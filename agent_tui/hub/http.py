@@ -32,7 +32,7 @@ class HubError(Exception):
 
 
 ERRORS = {400: {"model": ErrorBody}, 401: {"model": ErrorBody}, 403: {"model": ErrorBody},
-          503: {"model": ErrorBody}}
+          413: {"model": ErrorBody}, 503: {"model": ErrorBody}}
 _bearer = HTTPBearer(auto_error=False)
 
 
@@ -70,5 +70,5 @@ def own_device(request: Request, caller: Principal, device_id: str) -> None:
 def agents_only(caller: Principal) -> None:
     """Customer data is for agents and supervisors at work; a trainer's token never reads a
     real customer (training runs on synthetic data of its own)."""
-    if caller.role not in ("agent", "supervisor"):
+    if not caller.real_data:
         raise HubError(403, "training_only", "a trainer's token reads no real customer")

@@ -18,10 +18,23 @@ from sqlalchemy import Connection, exists, select, text
 from agent_tui.domain.sla import SlaPolicy
 from agent_tui.domain.text import sanitize
 from agent_tui.domain.times import iso
+from agent_tui.hub import changes
 from agent_tui.hub.auth import Principal
+from agent_tui.hub.database import WRITES
 from agent_tui.hub.schema import customers
 
 NOTE_LIMIT = 20_000
+# The hub's id columns: a workstation's ids are UUIDv7 (36 characters), customer ids 32, a case
+# number leaves room for the suffix ``_free_number`` may add. A longer value is refused
+# (``too_long_<field>``) rather than failing the database (PostgreSQL enforces the lengths).
+ID_LIMIT = 36
+CUSTOMER_ID_LIMIT = 32
+NUMBER_LIMIT = 32
+# A reported time before this is a broken clock or a forged one, never a bank's record.
+EARLIEST = datetime(2000, 1, 1)
+# A reported time this far past the hub's clock (after the device's measured skew) is refused:
+# closer than that it is jitter, and it is stored as the hub's now.
+AHEAD = timedelta(minutes=5)
 # connection.info key: a push batch's answers, kept until the batch writes them together.
 ANSWERS = "agent_tui.hub.answers"
 CASES_SEEN = "agent_tui.hub.cases_seen"  # and the cases its notes were checked against
@@ -55,17 +68,49 @@ class MutationContext(msgspec.Struct, frozen=True):
     policy: SlaPolicy
 
     def time(self, value: object) -> str:
-        """A time the device reported, moved onto the hub's clock and never in the future:
-        the hub does not trust the client's clock."""
-        if not isinstance(value, str) or not value:
+        """A time the device reported, moved onto the hub's clock by the skew measured on this
+        push, and never in the future: the hub does not trust the client's clock. Absent, it
+        is the hub's now. Refused (``bad_time``): anything but an ISO time, a time before
+        ``EARLIEST``, and one still more than ``AHEAD`` past the hub's clock once moved."""
+        if value is None or value == "":
             return iso(self.now)
+        if not isinstance(value, str):
+            raise Rejected("bad_time")
         try:
             at = datetime.fromisoformat(value)
-        except ValueError:
+            if at.tzinfo is not None:
+                at = at.astimezone().replace(tzinfo=None)
+            if at < EARLIEST:
+                raise Rejected("bad_time")
+            at += self.shift
+        except (ValueError, OverflowError):  # not a time; or moved off the calendar's end
             raise Rejected("bad_time") from None
-        if at.tzinfo is not None:
-            at = at.astimezone().replace(tzinfo=None)
-        return iso(min(at + self.shift, self.now))
+        if at > self.now + AHEAD:
+            raise Rejected("bad_time")
+        return iso(min(at, self.now))
+
+    def appointment(self, value: str) -> str:
+        """A time agreed with the customer (a callback's due time): in the future by nature, and
+        meant as the wall clock both read, so not moved by the device's skew; refused
+        (``bad_time``) if it is not an ISO time or lies before ``EARLIEST``."""
+        try:
+            at = datetime.fromisoformat(value)
+            if at.tzinfo is not None:
+                at = at.astimezone().replace(tzinfo=None)
+        except (ValueError, OverflowError):
+            raise Rejected("bad_time") from None
+        if at < EARLIEST:
+            raise Rejected("bad_time")
+        return iso(at)
+
+
+def footprint(connection: Connection) -> tuple[int, int, int]:
+    """What this connection has written so far: statements run, and the change-log and
+    append-only rows a push batch keeps for later. Equal before and after a handler that
+    raised ``Rejected``: it refused before writing, and its refusal is answered in place."""
+    info = connection.info
+    return (info.get(WRITES, 0), changes.collected(connection),
+            sum(len(rows) for rows in (info.get(DEFERRED) or {}).values()))
 
 
 @functools.cache
@@ -127,9 +172,16 @@ def text_arg(args: dict, key: str, *, required: bool = True, limit: int = 500,
     return value
 
 
-def optional_id(args: dict, key: str) -> str | None:
+def optional_id(args: dict, key: str, *, limit: int = ID_LIMIT) -> str | None:
+    """An id the mutation may carry (None if absent or not text); ``too_long_<key>`` if it
+    would not fit the hub's column."""
     value = args.get(key)
-    return sanitize(value)[:64] if isinstance(value, str) and value else None
+    if not isinstance(value, str) or not value:
+        return None
+    value = sanitize(value)
+    if len(value) > limit:
+        raise Rejected(f"too_long_{key}")
+    return value or None
 
 
 def customer_exists(connection: Connection, customer_id: str) -> bool:

@@ -16,6 +16,8 @@ server-owned rows from a snapshot (never touching its outbox).
 
 from __future__ import annotations
 
+import re
+
 import msgspec
 from sqlalchemy import (
     Connection,
@@ -59,14 +61,24 @@ def feed_head(connection: Connection) -> str:
     return str(connection.execute(select(func.coalesce(func.max(change_log.c.seq), 0))).scalar())
 
 
+_DIGITS = re.compile(r"[0-9]{1,20}")
+_MAX_SEQ = 2**63 - 1  # a BIGINT (SQLite's INTEGER): a cursor beyond it was never given out
+_MAX_TXID = 2**64 - 1  # an xid8
+
+
+def _number(text: str, largest: int) -> int:
+    if not _DIGITS.fullmatch(text) or int(text) > largest:
+        raise BadCursor(text)
+    return int(text)
+
+
 def _parse_feed(cursor: str, postgres: bool) -> tuple[int, int]:
-    try:
-        if postgres:
-            txid, _, seq = cursor.partition(".")
-            return int(txid), int(seq or 0)
-        return 0, int(cursor)
-    except ValueError:
-        raise BadCursor(cursor) from None
+    """(txid, seq) of a feed cursor; ``BadCursor`` for anything the hub never gave out, so a
+    forged one is a 400, not a database error."""
+    if postgres:
+        txid, _, seq = cursor.partition(".")
+        return _number(txid, _MAX_TXID), _number(seq or "0", _MAX_SEQ)
+    return 0, _number(cursor, _MAX_SEQ)
 
 
 def read_feed(connection: Connection, audiences: tuple[str, ...], cursor: str, limit: int
@@ -114,6 +126,8 @@ def _visible_cases(principal: Principal):
 
 def _snapshot_page(connection: Connection, principal: Principal, head: str, after: str,
                    limit: int) -> PullPage:
+    if not principal.real_data:  # a trainer: no real case, whoever it is assigned to
+        return PullPage([], head, True, 0)
     rows = connection.execute(
         select(*(cases.c[name] for name in CASE_FIELDS)).where(
             _visible_cases(principal), cases.c.id > after).order_by(cases.c.id).limit(limit + 1)
@@ -147,6 +161,7 @@ def pull(engine: Engine, principal: Principal, device_id: str, cursor: str, limi
         if cursor == "" or cursor.startswith("s:"):
             if cursor:
                 _, head, after = cursor.split(":", 2)
+                _parse_feed(head, is_postgres(connection))
             else:
                 head, after = feed_head(connection), ""
             page = _snapshot_page(connection, principal, head, after, limit)

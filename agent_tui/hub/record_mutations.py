@@ -1,6 +1,10 @@
 """Record mutations on the hub: callbacks, a call's record, customer flags, commands on
 server-owned accounts, and audit events. Append-only by their client ids, inserted if absent; who
-did it is always the token's agent."""
+did it is always the token's agent.
+
+A callback belongs to the agent who scheduled it and to that agent's team (the token's team,
+stored with it): it is completed by that agent or by a supervisor of that team. A call's record is
+its agent's alone."""
 
 from __future__ import annotations
 
@@ -14,6 +18,8 @@ from agent_tui.domain.text import sanitize
 from agent_tui.domain.times import iso
 from agent_tui.hub import access, changes, identity, masked
 from agent_tui.hub.mutations import (
+    CUSTOMER_ID_LIMIT,
+    ID_LIMIT,
     NOTE_LIMIT,
     MutationContext,
     Outcome,
@@ -35,6 +41,8 @@ from agent_tui.hub.schema import (
     operations,
 )
 
+MOST_CALL_EVENTS = 100_000
+
 
 def schedule_callback(context: MutationContext, args: dict) -> Outcome:
     customer_id = text_arg(args, "customer_id", limit=64)
@@ -43,23 +51,36 @@ def schedule_callback(context: MutationContext, args: dict) -> Outcome:
     due = args.get("due_at")
     if not isinstance(due, str) or not due:
         raise Rejected("missing_due_at")
+    due = context.appointment(due)
     insert_if_absent(context.connection, callbacks, {
-        "id": text_arg(args, "id", limit=64), "customer_id": customer_id,
+        "id": text_arg(args, "id", limit=ID_LIMIT), "customer_id": customer_id,
         "case_id": optional_id(args, "case_id"), "call_id": optional_id(args, "call_id"),
-        "agent_id": context.principal.agent_id, "due_at": sanitize(due)[:32],
+        "agent_id": context.principal.agent_id, "team": context.principal.team,
+        "due_at": due,
         "reason": text_arg(args, "reason", required=False, limit=2000, multiline=True),
         "status": "scheduled", "created_at": context.time(args.get("at"))})
     return Outcome("applied")
 
 
-def complete_callback(context: MutationContext, args: dict) -> Outcome:
-    callback_id = text_arg(args, "id", limit=64)
-    found = context.connection.execute(select(callbacks.c.agent_id, callbacks.c.status).where(
+def _owned_callback(context: MutationContext, callback_id: str):
+    """The callback, if the caller may act on it: its own agent, or a supervisor of its team."""
+    found = context.connection.execute(select(
+        callbacks.c.agent_id, callbacks.c.team, callbacks.c.status).where(
         callbacks.c.id == callback_id)).first()
     if found is None:
         raise Rejected("unknown_callback")
-    if found.agent_id != context.principal.agent_id and context.principal.role != "supervisor":
-        raise Rejected("forbidden")
+    principal = context.principal
+    if found.agent_id != principal.agent_id:
+        if principal.role != "supervisor":
+            raise Rejected("not_your_callback")
+        if not principal.team or found.team != principal.team:
+            raise Rejected("other_team")
+    return found
+
+
+def complete_callback(context: MutationContext, args: dict) -> Outcome:
+    callback_id = text_arg(args, "id", limit=ID_LIMIT)
+    found = _owned_callback(context, callback_id)
     if found.status != "done":
         context.connection.execute(update(callbacks).where(callbacks.c.id == callback_id).values(
             status="done", done_at=context.time(args.get("at")),
@@ -69,15 +90,10 @@ def complete_callback(context: MutationContext, args: dict) -> Outcome:
 
 def attempt_callback(context: MutationContext, args: dict) -> Outcome:
     """A callback's call that did not reach the customer: recorded, the callback stays open."""
-    callback_id = text_arg(args, "callback_id", limit=64)
-    found = context.connection.execute(select(callbacks.c.agent_id).where(
-        callbacks.c.id == callback_id)).first()
-    if found is None:
-        raise Rejected("unknown_callback")
-    if found.agent_id != context.principal.agent_id and context.principal.role != "supervisor":
-        raise Rejected("forbidden")
+    callback_id = text_arg(args, "callback_id", limit=ID_LIMIT)
+    _owned_callback(context, callback_id)
     insert_if_absent(context.connection, callback_attempts, {
-        "id": text_arg(args, "id", limit=64), "callback_id": callback_id,
+        "id": text_arg(args, "id", limit=ID_LIMIT), "callback_id": callback_id,
         "call_id": optional_id(args, "call_id"), "agent_id": context.principal.agent_id,
         "at": context.time(args.get("at")),
         "outcome": text_arg(args, "outcome", required=False, limit=64),
@@ -86,37 +102,43 @@ def attempt_callback(context: MutationContext, args: dict) -> Outcome:
 
 
 def record_call(context: MutationContext, args: dict) -> Outcome:
-    """A call's record: new events by position (inserted if absent), then its latest totals."""
-    call_id = text_arg(args, "call_id", limit=64)
+    """A call's record: new events by position (inserted if absent), then its latest totals.
+    Everything is checked before anything is written."""
+    call_id = text_arg(args, "call_id", limit=ID_LIMIT)
     events = args.get("events")
     first = args.get("first_event")
-    if not isinstance(events, list) or not isinstance(first, int) or first < 0:
+    if not isinstance(events, list) or not isinstance(first, int) or isinstance(first, bool) \
+            or not 0 <= first <= MOST_CALL_EVENTS or len(events) > MOST_CALL_EVENTS:
         raise Rejected("bad_events")
     owner = context.connection.execute(select(calls.c.agent_id).where(
         calls.c.id == call_id)).scalar()
     if owner is not None and owner != context.principal.agent_id:
-        raise Rejected("forbidden")
-    insert_if_absent(context.connection, calls, {
-        "id": call_id, "agent_id": context.principal.agent_id,
-        "customer_id": optional_id(args, "customer_id"),
-        "started_at": context.time(args.get("started_at"))})
+        raise Rejected("not_your_call")
+    rows = []
     for offset, event in enumerate(events):
         if not isinstance(event, list) or len(event) != 5:
             raise Rejected("bad_events")
         at, kind, stage, step, detail = event
-        insert_if_absent(context.connection, call_events, {
+        rows.append({
             "call_id": call_id, "position": first + offset, "at": context.time(at),
             "kind": sanitize(str(kind))[:32], "stage": sanitize(str(stage))[:64],
             "step": sanitize(str(step))[:64], "detail": msgspec.json.encode(detail).decode()})
     ended = args.get("ended_at")
-    context.connection.execute(update(calls).where(calls.c.id == call_id).values(
-        customer_id=optional_id(args, "customer_id"),
-        ended_at=context.time(ended) if ended else None,
-        request_type=optional_id(args, "request_type"),
-        verification=sanitize(str(args.get("verification") or ""))[:32],
-        closing=msgspec.json.encode(args.get("closing")).decode(),
-        notes=text_arg(args, "notes", required=False, limit=NOTE_LIMIT, multiline=True),
-        events=max(first + len(events), 0)))
+    totals = {
+        "customer_id": optional_id(args, "customer_id", limit=CUSTOMER_ID_LIMIT),
+        "ended_at": context.time(ended) if ended else None,
+        "request_type": optional_id(args, "request_type", limit=32),
+        "verification": sanitize(str(args.get("verification") or ""))[:32],
+        "closing": msgspec.json.encode(args.get("closing")).decode(),
+        "notes": text_arg(args, "notes", required=False, limit=NOTE_LIMIT, multiline=True),
+        "events": first + len(events)}
+    started = context.time(args.get("started_at"))
+    insert_if_absent(context.connection, calls, {
+        "id": call_id, "agent_id": context.principal.agent_id,
+        "customer_id": totals["customer_id"], "started_at": started})
+    for row in rows:
+        insert_if_absent(context.connection, call_events, row)
+    context.connection.execute(update(calls).where(calls.c.id == call_id).values(**totals))
     return Outcome("applied", entity_id=call_id)
 
 
@@ -125,7 +147,7 @@ def flag_customer(context: MutationContext, args: dict) -> Outcome:
     if not customer_exists(context.connection, customer_id):
         raise Rejected("unknown_customer")
     insert_if_absent(context.connection, customer_flags, {
-        "id": text_arg(args, "id", limit=64), "customer_id": customer_id,
+        "id": text_arg(args, "id", limit=ID_LIMIT), "customer_id": customer_id,
         "flag": text_arg(args, "flag", limit=64), "at": context.time(args.get("at")),
         "agent_id": context.principal.agent_id, "call_id": optional_id(args, "call_id"),
         "reason": text_arg(args, "reason", required=False, limit=2000)})
@@ -184,10 +206,10 @@ def append_audit(context: MutationContext, args: dict) -> Outcome:
     if args.get("action") == "pii.reveal":
         _offline_release(context, args, detail)
     insert_later(context.connection, audit_log, {
-        "id": text_arg(args, "id", limit=64), "at": context.time(args.get("at")),
+        "id": text_arg(args, "id", limit=ID_LIMIT), "at": context.time(args.get("at")),
         # The token says who did it, whatever the arguments claim.
         "agent_id": context.principal.agent_id, "action": text_arg(args, "action", limit=64),
-        "customer_id": optional_id(args, "customer_id"),
+        "customer_id": optional_id(args, "customer_id", limit=CUSTOMER_ID_LIMIT),
         "detail": detail if isinstance(detail, str) else msgspec.json.encode(detail).decode(),
         "received_at": iso(context.now)})
     return Outcome("applied")

@@ -60,7 +60,7 @@ devices = Table(
 mutation_results = Table(
     "mutation_results", metadata,
     Column("device_id", String(36), nullable=False),
-    Column("mutation_id", String(36), nullable=False),
+    Column("mutation_id", String(64), nullable=False),
     Column("seq", BigInteger, nullable=False),
     Column("name", String(64), nullable=False),
     Column("payload_hash", String(64), nullable=False),
@@ -84,7 +84,7 @@ Index("hub_mutation_results_mutation", mutation_results.c.mutation_id)
 mutation_failures = Table(
     "mutation_failures", metadata,
     Column("device_id", String(36), nullable=False),
-    Column("mutation_id", String(36), nullable=False),
+    Column("mutation_id", String(64), nullable=False),
     Column("failures", Integer, nullable=False),
     _text("last_error"),
     PrimaryKeyConstraint("device_id", "mutation_id"),
@@ -191,6 +191,7 @@ callbacks = Table(
     *(_text(name) for name in ("agent_id", "due_at", "reason", "status", "created_at")),
     Column("done_at", String(32)),
     Column("version", BigInteger, nullable=False, server_default="1"),
+    _text("team"),  # the scheduling agent's team, from its token (migration 4, _v4_ownership)
 )
 
 # A callback's call that did not reach the customer: the callback stays open (schema v2).
@@ -232,7 +233,7 @@ customer_flags = Table(
 
 operations = Table(
     "operations", metadata,
-    Column("id", String(36), primary_key=True),  # the mutation id: a command runs once
+    Column("id", String(64), primary_key=True),  # the mutation id: a command runs once
     *(_text(name) for name in ("agent_id", "operation", "customer_id", "account_id", "detail",
                                "at", "status")),
 )

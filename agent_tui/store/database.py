@@ -16,6 +16,7 @@ from pathlib import Path
 
 from agent_tui.disk import is_disk_full
 from agent_tui.i18n import TranslatableError
+from agent_tui.private_files import create_private, sqlite_companions, tighten
 from agent_tui.store.schema import APPLICATION_ID, LATEST_VERSION, MIGRATIONS
 
 BUSY_TIMEOUT_MS = 5000
@@ -40,7 +41,7 @@ def failure(path: Path, error: sqlite3.Error) -> StoreError:
     return StoreError("store.query_failed", path=str(path), reason=str(error))
 
 
-def _unusable(path: Path, error: sqlite3.Error) -> StoreError:
+def _unusable(path: Path, error: sqlite3.Error | OSError) -> StoreError:
     if is_disk_full(error, path.parent):
         return StoreError("store.disk_full_open", path=str(path))
     return StoreError("store.unusable", path=str(path), reason=str(error))
@@ -183,6 +184,10 @@ class Store:
             if not create:
                 raise StoreMissing(path)
             path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                create_private(path)  # 0600 from its first moment: customer data
+            except OSError as error:
+                raise _unusable(path, error) from None
         else:
             _refuse_empty(path, create)
         try:
@@ -192,6 +197,12 @@ class Store:
                 raise _unusable(path, error) from None
             try:
                 _check_identity(connection, path)
+                # Ours: an older store made readable by others (before 0600) is tightened,
+                # with its -wal and -shm. Another program's file is left as it is.
+                try:
+                    tighten(*sqlite_companions(path))
+                except OSError as error:
+                    raise _unusable(path, error) from None
                 _apply_pragmas(connection)
                 migrate(connection)
                 connection.execute("SELECT count(*) FROM customers WHERE rowid < 0").fetchone()

@@ -11,6 +11,8 @@ import secrets
 from datetime import datetime
 from pathlib import Path
 
+from agent_tui.private_files import open_append
+
 OUTBOX_NAME = "sms-outbox.log"
 CODE_DIGITS = 6
 
@@ -25,5 +27,5 @@ def new_code() -> str:
 
 def send_code(outbox: Path, *, mobile: str, code: str, operation: str, at: datetime) -> None:
     line = f"{at.isoformat(timespec='seconds')}\tto {mobile}\tcode {code}\tfor {operation}\n"
-    with outbox.open("a", encoding="utf-8") as sent:
+    with open_append(outbox) as sent:  # 0600: codes and mobile numbers are the agent's alone
         sent.write(line)

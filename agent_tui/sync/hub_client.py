@@ -33,6 +33,11 @@ class HubRefused(Exception):
         self.code = code
 
 
+class TooLarge(HubUnreachable):
+    """The hub refused the request's body as larger than it takes (413): a push sends less at
+    once; anywhere else it is one more way of not getting through."""
+
+
 class OutOfOrder(Exception):
     def __init__(self, expected_seq: int, results: list[dict]) -> None:
         super().__init__(expected_seq)
@@ -75,6 +80,8 @@ class HubClient:
             if body.get("error") == "out_of_order" and isinstance(body.get("expected_seq"), int):
                 raise OutOfOrder(body["expected_seq"], body.get("results") or [])
             raise HubUnreachable(f"409 {body.get('error')}")
+        if response.status_code == 413:
+            raise TooLarge(_error_code(response))
         if response.status_code != 200:
             raise HubUnreachable(f"HTTP {response.status_code}")
         return _decode(response, shape)

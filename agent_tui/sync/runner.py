@@ -21,10 +21,19 @@ from agent_tui.store import outbox
 from agent_tui.store.database import transaction
 from agent_tui.sync import state
 from agent_tui.sync.apply import Applied, apply_changes, upsert_case
-from agent_tui.sync.hub_client import HubClient, HubRefused, HubUnreachable, OutOfOrder
+from agent_tui.sync.hub_client import (
+    HubClient,
+    HubRefused,
+    HubUnreachable,
+    OutOfOrder,
+    TooLarge,
+)
 from agent_tui.sync.protocol import Answer
 
 PUSH_BATCH = 500
+# A push's body stays well under the hub's limit (``hub serve --max-body``, 1 MB by default); a
+# hub that still answers 413 gets half as much, down to one mutation.
+PUSH_BYTES = 512 * 1024
 PULL_PAGE = 500
 MAX_PAGES = 10_000  # a bound on one sync's pull; the next sync goes on from the cursor
 
@@ -106,13 +115,24 @@ def _keep_refusal(connection: sqlite3.Connection, mutation: outbox.Mutation, sta
 def push(connection: sqlite3.Connection, client: HubClient, device_id: str,
          clock: Callable[[], datetime], report: SyncReport) -> str:
     """Send the queue; returns the device id (a new one if the hub had to be realigned)."""
+    budget = PUSH_BYTES
     for _ in range(MAX_PAGES):
-        batch = outbox.pending(connection, PUSH_BATCH)
+        batch = _within(outbox.pending(connection, PUSH_BATCH), budget)
         if not batch:
             return device_id
         sent = {mutation.mutation_id: mutation for mutation in batch}
         try:
             reply = client.push(device_id, batch, clock())
+        except TooLarge:
+            if len(batch) > 1:
+                budget = max(1, _size(batch) // 2)
+                continue
+            # Alone over the hub's limit: it can never be sent. The agent sees it refused (to
+            # redo or drop); the hub, missing its seq, realigns the queue on the next push.
+            mutation = batch[0]
+            _settle(connection, sent, [Answer(mutation.mutation_id, mutation.seq, "rejected",
+                                              reason="too_large")], clock(), report)
+            continue
         except OutOfOrder as error:
             _settle(connection, sent, _answers(error.results), clock(), report)
             device_id = _realign(connection, client, batch, error.expected_seq)
@@ -124,6 +144,21 @@ def push(connection: sqlite3.Connection, client: HubClient, device_id: str,
         if not reply.results:
             raise SyncFailed("hub_answered_nothing")
     return device_id
+
+
+def _size(batch: list[outbox.Mutation]) -> int:
+    """About the bytes ``batch`` takes in a push's body."""
+    return sum(len(msgspec.json.encode(mutation.args)) + 128 for mutation in batch)
+
+
+def _within(batch: list[outbox.Mutation], budget: int) -> list[outbox.Mutation]:
+    """The longest head of ``batch`` within ``budget`` bytes; never less than one mutation."""
+    used = 0
+    for index, mutation in enumerate(batch):
+        used += _size([mutation])
+        if used > budget and index:
+            return batch[:index]
+    return batch
 
 
 def _answers(results: list[dict]) -> list:

@@ -1,0 +1,52 @@
+"""Migration 4 (``_v4_ownership``) on a hub that has run before: callbacks get the team of their
+agent's newest token, and mutation ids up to 64 characters fit where they are stored. SQLite
+here; ``test_sync_postgres`` runs the same upgrade on PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, text
+
+from agent_tui.hub.auth import create_token
+from agent_tui.hub.database import LATEST, connect, is_postgres, reading, schema_version
+from agent_tui.hub.schema import callbacks, hub_meta, mutation_results
+
+
+def upgrade_from_v3(url: str) -> None:
+    """Make ``url`` a hub at schema 3 holding callbacks, migrate it, check what migration 4
+    did."""
+    engine = connect(url)
+    with engine.begin() as connection:
+        connection.execute(text("ALTER TABLE callbacks DROP COLUMN team"))
+        if is_postgres(connection):
+            connection.execute(text(
+                "ALTER TABLE mutation_results ALTER COLUMN mutation_id TYPE VARCHAR(36)"))
+        connection.execute(hub_meta.update().where(hub_meta.c.key == "schema_version").values(
+            value="3"))
+        for callback_id, agent_id in (("cb-1", "A1"), ("cb-2", "A-without-token")):
+            connection.execute(text(
+                "INSERT INTO callbacks (id, customer_id, agent_id, due_at, reason, status, "
+                "created_at) VALUES (:id, 'C1', :agent, '2026-12-01T10:00:00', '', "
+                "'scheduled', '2026-11-30T10:00:00')"), {"id": callback_id, "agent": agent_id})
+    now = datetime.now()
+    create_token(engine, "A1", "agent", "T0", now - timedelta(days=30), None)
+    create_token(engine, "A1", "agent", "T5", now, None)  # moved team: the newest counts
+    engine.dispose()
+
+    engine = connect(url)
+    try:
+        with reading(engine) as connection:
+            assert schema_version(connection) == LATEST == 4
+            teams = dict(connection.execute(select(callbacks.c.id, callbacks.c.team)).all())
+        assert teams == {"cb-1": "T5", "cb-2": ""}  # no token: no supervisor completes it
+        with engine.begin() as connection:
+            connection.execute(mutation_results.insert().values(
+                device_id="D1", mutation_id="m" * 64, seq=1, name="audit.append",
+                payload_hash="h", status="applied", received_at="2026-11-30T10:00:00"))
+    finally:
+        engine.dispose()
+
+
+def test_migration_4_on_sqlite(tmp_path):
+    upgrade_from_v2(f"sqlite:///{tmp_path / 'hub.db'}")

@@ -1,0 +1,334 @@
+"""Who may do what, asked of a real hub process with every kind of token: every endpoint and every
+mutation name, each role refused where it must be (status and reason) and allowed where it must.
+
+The tables are the tests. A row is one endpoint (``Endpoint``: how to call it, which roles it
+answers, what the others get) or one mutation (``Mutation``: how to make its target afresh, what
+each role's push of it is answered). Missing, revoked and expired tokens are refused the same
+way everywhere (``TOKEN_FAILURES``) unless a row says the endpoint needs no token. A new endpoint
+or mutation is one more row; a row that forgets a role fails ``test_every_row_decides_every_role``.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import httpx
+import pytest
+from sqlalchemy import select
+
+from agent_tui.hub.auth import create_token, revoke_token
+from agent_tui.hub.database import reading
+from agent_tui.hub.handlers import HANDLERS
+from agent_tui.hub.schema import customers
+from tests.hub_process import register_device, started_hub
+
+pytestmark = pytest.mark.slow
+
+# role -> (agent id, role, team). "agent" owns every target the mutation rows make.
+STAFF = {
+    "agent": ("A1024", "agent", "T1"),
+    "other_agent": ("A2048", "agent", "T1"),  # same team, not the case's assignee
+    "supervisor": ("S0001", "supervisor", "T1"),
+    "other_supervisor": ("S0002", "supervisor", "T2"),
+    "trainer": ("R0001", "trainer", "T1"),
+}
+TOKEN_FAILURES = {"revoked": (401, "token_revoked"), "expired": (401, "token_expired"),
+                  "none": (401, "token_missing")}
+ROLES = (*STAFF, *TOKEN_FAILURES)
+REAL_DATA = frozenset({"agent", "other_agent", "supervisor", "other_supervisor"})
+ids = itertools.count(1)
+
+
+class World:
+    """The hub, a token and a device for every role, and fresh targets on demand."""
+
+    def __init__(self, hub) -> None:
+        self.hub = hub
+        now = datetime.now()
+        self.tokens: dict[str, str | None] = {
+            role: hub.token(*who) for role, who in STAFF.items()}
+        revoked_id, self.tokens["revoked"] = create_token(
+            hub.engine, "A1024", "agent", "T1", now, timedelta(days=1))
+        revoke_token(hub.engine, revoked_id, now)
+        self.tokens["expired"] = hub.token("A1024", valid_for=timedelta(seconds=-1))
+        self.tokens["none"] = None
+        self.devices = {role: register_device(hub, self.tokens[role]) for role in STAFF}
+        self.seqs = dict.fromkeys(STAFF, 0)
+        with reading(hub.engine) as connection:
+            self.customer = connection.execute(select(customers.c.id).limit(1)).scalar()
+
+    def headers(self, role: str) -> dict[str, str]:
+        token = self.tokens[role]
+        return {"Authorization": f"Bearer {token}"} if token else {}
+
+    def request(self, role: str, method: str, path: str, **kwargs) -> httpx.Response:
+        return httpx.request(method, f"{self.hub.url}{path}", headers=self.headers(role),
+                             timeout=20, **kwargs)
+
+    def push(self, role: str, name: str, args: dict) -> httpx.Response:
+        """One mutation, from the role's own device (the agent's, for a failing token)."""
+        owner = role if role in STAFF else "agent"
+        seq = self.seqs[owner] + 1
+        reply = self.request(role, "POST", "/v1/sync/push", json={
+            "device_id": self.devices[owner], "mutations": [{
+                "seq": seq, "mutation_id": f"role-{next(ids)}", "name": name, "args": args}]})
+        if reply.status_code == 200:
+            self.seqs[owner] = reply.json()["last_mutation_seq"]
+        return reply
+
+    def applied(self, role: str, name: str, args: dict) -> None:
+        answer = self.push(role, name, args).json()["results"][0]
+        assert answer["status"] == "applied", (name, answer)
+
+    # Targets, made afresh by the agent for each row and role --------------------------------
+
+    def case(self) -> str:
+        number = next(ids)
+        self.applied("agent", "case.open", {
+            "id": f"case-r{number}", "number": f"CS-R{number}", "customer_id": self.customer,
+            "channel": "phone", "category": "consultation", "priority": "normal",
+            "title": "t"})
+        return f"case-r{number}"
+
+    def callback(self) -> str:
+        callback_id = f"cb-r{next(ids)}"
+        self.applied("agent", "callback.schedule", {
+            "id": callback_id, "customer_id": self.customer,
+            "due_at": (datetime.now() + timedelta(days=1)).isoformat(timespec="seconds")})
+        return callback_id
+
+    def call(self) -> str:
+        call_id = f"call-r{next(ids)}"
+        self.applied("agent", "call.record", {"call_id": call_id, "first_event": 0,
+                                              "events": [], "customer_id": self.customer})
+        return call_id
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory):
+    hub = started_hub(tmp_path_factory.mktemp("roles"))
+    yield World(hub)
+    hub.close()
+
+
+# -- endpoints -----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Endpoint:
+    name: str
+    call: Callable[[World, str], httpx.Response]  # the request, made as a role
+    allowed: frozenset[str]  # roles answered 200
+    refused: dict[str, tuple[int, str]] = field(default_factory=dict)  # role -> status, error
+    needs_token: bool = True  # refused to TOKEN_FAILURES' roles as they say
+
+    def expected(self, role: str) -> tuple[int, str] | None:
+        """(status, error) for a refusal; None where the role is answered 200."""
+        if role in self.allowed:
+            return None
+        if role in self.refused:
+            return self.refused[role]
+        if self.needs_token and role in TOKEN_FAILURES:
+            return TOKEN_FAILURES[role]
+        raise AssertionError(f"{self.name}: no expectation for {role}")
+
+
+TOKENS = frozenset(STAFF)
+TRAINER_REFUSED = {"trainer": (403, "training_only")}
+NOT_YOURS = {role: (403, "device_not_yours") for role in STAFF if role != "agent"}
+
+ENDPOINTS = [
+    Endpoint("health", lambda w, r: w.request(r, "GET", "/v1/health"),
+             frozenset(ROLES), needs_token=False),
+    Endpoint("register a device", lambda w, r: w.request(r, "POST", "/v1/devices", json={}),
+             TOKENS),
+    Endpoint("push, own device", lambda w, r: w.request(r, "POST", "/v1/sync/push", json={
+        "device_id": w.devices.get(r, w.devices["agent"]), "mutations": []}), TOKENS),
+    Endpoint("pull, own device", lambda w, r: w.request(r, "POST", "/v1/sync/pull", json={
+        "device_id": w.devices.get(r, w.devices["agent"])}), TOKENS),
+    Endpoint("push, the agent's device", lambda w, r: w.request(r, "POST", "/v1/sync/push",
+             json={"device_id": w.devices["agent"], "mutations": []}),
+             frozenset({"agent"}), NOT_YOURS),
+    Endpoint("pull, the agent's device", lambda w, r: w.request(r, "POST", "/v1/sync/pull",
+             json={"device_id": w.devices["agent"]}), frozenset({"agent"}), NOT_YOURS),
+    Endpoint("search customers", lambda w, r: w.request(r, "GET", "/v1/customers",
+             params={"q": "zhang"}), REAL_DATA, TRAINER_REFUSED),
+    Endpoint("fetch a customer", lambda w, r: w.request(r, "GET",
+             f"/v1/customers/{w.customer}"), REAL_DATA, TRAINER_REFUSED),
+    Endpoint("verify a caller", lambda w, r: w.request(
+        r, "POST", f"/v1/calls/CALL-{next(ids)}/verification", json={
+            "device_id": w.devices.get(r, w.devices["agent"]), "customer_id": w.customer,
+            "answers": {"name": "某某"}}), REAL_DATA, TRAINER_REFUSED),
+    Endpoint("send a one-time code, unverified", lambda w, r: w.request(
+        r, "POST", f"/v1/calls/CALL-{next(ids)}/step-ups", json={
+            "device_id": w.devices.get(r, w.devices["agent"]), "operation": "reset_password"}),
+        frozenset(), {**dict.fromkeys(REAL_DATA, (403, "not_verified")), **TRAINER_REFUSED}),
+    Endpoint("check a one-time code, unknown", lambda w, r: w.request(
+        r, "POST", "/v1/step-ups/NO-SUCH/check", json={
+            "device_id": w.devices.get(r, w.devices["agent"]), "code": "123456"}),
+        frozenset(), {**dict.fromkeys(REAL_DATA, (404, "unknown_step_up")),
+                      **TRAINER_REFUSED}),
+    *(Endpoint(f"read the audit of {kind}", lambda w, r, kind=kind: w.request(
+        r, "GET", f"/v1/audit/{kind}"), frozenset({"supervisor", "other_supervisor"}),
+        dict.fromkeys(("agent", "other_agent", "trainer"), (403, "supervisors_only")))
+      for kind in ("disclosures", "reads")),
+]
+
+
+# -- mutations -----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Mutation:
+    name: str
+    args: Callable[[World], dict]  # its arguments, on a target made afresh
+    expected: dict[str, str]  # role -> "applied" or the reason of its refusal
+
+    def answer(self, role: str) -> str | tuple[int, str]:
+        if role in TOKEN_FAILURES:
+            return TOKEN_FAILURES[role]
+        return self.expected[role]
+
+
+def _staff(outcome: str = "applied", **others: str) -> dict[str, str]:
+    """Every real-data role gets ``outcome`` unless named; a trainer, ``training_only``."""
+    return {**dict.fromkeys(REAL_DATA, outcome), "trainer": "training_only", **others}
+
+
+# Writing to the agent's case: the assignee and the team's supervisor only.
+CASE_WORK = _staff(other_agent="not_assigned", other_supervisor="other_team")
+NOW = "2026-11-23T10:00:00"
+
+MUTATIONS = [
+    Mutation("case.open", lambda w: {
+        "id": f"case-o{next(ids)}", "number": f"CS-O{next(ids)}", "customer_id": w.customer,
+        "channel": "phone", "category": "consultation", "priority": "normal", "title": "t"},
+        _staff()),
+    Mutation("case.status", lambda w: {"case_id": w.case(), "base_version": 1, "changes": {
+        "status": "in_progress"}, "at": NOW}, CASE_WORK),
+    Mutation("case.reopened", lambda w: {"case_id": w.case(), "base_version": 1, "changes": {
+        "status": "in_progress"}, "at": NOW}, CASE_WORK),
+    Mutation("case.escalated", lambda w: {"case_id": w.case(), "base_version": 1, "changes": {
+        "status": "escalated", "escalated_to": "投诉组", "escalation_reason": "r"}, "at": NOW},
+        CASE_WORK),
+    Mutation("case.reassign", lambda w: {"case_id": w.case(), "base_version": 1,
+                                         "assigned_to": "A2048", "at": NOW},
+             _staff(agent="supervisor_only", other_agent="supervisor_only",
+                    other_supervisor="other_team")),
+    Mutation("case.add_note", lambda w: {"id": f"note-r{next(ids)}", "case_id": w.case(),
+                                         "text": "n", "at": NOW}, CASE_WORK),
+    Mutation("case.attach_contact", lambda w: {
+        "id": f"note-r{next(ids)}", "case_id": w.case(), "channel": "sms", "text": "n",
+        "at": NOW}, CASE_WORK),
+    Mutation("callback.schedule", lambda w: {
+        "id": f"cb-s{next(ids)}", "customer_id": w.customer, "due_at": "2027-01-05T10:00:00"},
+        _staff()),
+    Mutation("callback.complete", lambda w: {"id": w.callback(), "at": NOW},
+             _staff(other_agent="not_your_callback", other_supervisor="other_team")),
+    Mutation("call.record", lambda w: {"call_id": w.call(), "first_event": 0, "events": [
+        [NOW, "stage", "greeting", "", {}]], "customer_id": w.customer},
+        _staff(other_agent="not_your_call", supervisor="not_your_call",
+               other_supervisor="not_your_call")),
+    Mutation("customer.flag", lambda w: {"id": f"flag-r{next(ids)}", "customer_id": w.customer,
+                                         "flag": "suspected_fraud", "at": NOW}, _staff()),
+    # Without a one-time code, for every role; with one, tests/test_hub_trust.py.
+    Mutation("operation.perform", lambda w: {"operation": "reset_password",
+                                             "customer_id": w.customer, "at": NOW},
+             _staff("no_step_up")),
+    Mutation("audit.append", lambda w: {"id": f"audit-r{next(ids)}", "action": "case.open",
+                                        "at": NOW}, _staff()),
+]
+
+
+def test_every_mutation_the_hub_knows_has_a_row():
+    assert {row.name for row in MUTATIONS} == set(HANDLERS)
+
+
+def test_every_row_decides_every_role():
+    for endpoint in ENDPOINTS:
+        for role in ROLES:
+            endpoint.expected(role)  # raises for a role the row forgot
+    for mutation in MUTATIONS:
+        assert set(mutation.expected) == set(STAFF), mutation.name
+
+
+@pytest.mark.parametrize("endpoint, role", [(endpoint, role) for endpoint in ENDPOINTS
+                                            for role in ROLES],
+                         ids=lambda value: value.name if isinstance(value, Endpoint) else value)
+def test_endpoint_by_role(world, endpoint, role):
+    reply = endpoint.call(world, role)
+    expected = endpoint.expected(role)
+    if expected is None:
+        assert reply.status_code == 200, reply.text[:300]
+    else:
+        assert (reply.status_code, reply.json()) == (
+            expected[0], {"error": expected[1], "detail": reply.json().get("detail", "")})
+
+
+@pytest.mark.parametrize("mutation, role", [(mutation, role) for mutation in MUTATIONS
+                                            for role in ROLES],
+                         ids=lambda value: value.name if isinstance(value, Mutation) else value)
+def test_mutation_by_role(world, mutation, role):
+    reply = world.push(role, mutation.name, mutation.args(world))
+    expected = mutation.answer(role)
+    if isinstance(expected, tuple):
+        assert (reply.status_code, reply.json()["error"]) == expected
+        return
+    assert reply.status_code == 200, reply.text[:300]
+    answer = reply.json()["results"][0]
+    if expected == "applied":
+        assert (answer["status"], answer["reason"]) == ("applied", "")
+    else:
+        assert (answer["status"], answer["reason"]) == ("rejected", expected)
+
+
+# -- the cases behind the rows -------------------------------------------------------------
+
+def test_after_reassignment_only_the_new_assignee_and_the_team_lead_write(world):
+    case_id = world.case()
+    world.applied("supervisor", "case.reassign", {"case_id": case_id, "base_version": 1,
+                                                  "assigned_to": "A2048"})
+
+    def answer(role: str, name: str, args: dict) -> tuple[str, str]:
+        result = world.push(role, name, {"case_id": case_id, **args}).json()["results"][0]
+        return result["status"], result["reason"]
+
+    note = {"text": "还在跟进", "at": NOW}
+    assert answer("agent", "case.add_note", {"id": f"n-{next(ids)}", **note}) == (
+        "rejected", "not_assigned")
+    assert answer("agent", "case.status", {"base_version": 2, "changes": {
+        "status": "in_progress"}}) == ("rejected", "not_assigned")
+    assert answer("other_agent", "case.add_note", {"id": f"n-{next(ids)}", **note}) == (
+        "applied", "")
+    assert answer("other_agent", "case.status", {"base_version": 2, "changes": {
+        "status": "in_progress"}}) == ("applied", "")
+    assert answer("supervisor", "case.add_note", {"id": f"n-{next(ids)}", **note}) == (
+        "applied", "")
+
+
+def test_a_trainer_never_pulls_a_real_case(world):
+    """Not with a trainer token for an agent id that has cases, nor for a case given to the
+    trainer's own id: from an empty cursor or from the start of the feed."""
+    case_id = world.case()
+    world.applied("supervisor", "case.reassign", {"case_id": case_id, "base_version": 1,
+                                                  "assigned_to": "R0001"})
+    as_agent = world.hub.token("A1024", "trainer", "T1")
+    for token in (world.tokens["trainer"], as_agent):
+        headers = {"Authorization": f"Bearer {token}"}
+        device = register_device(world.hub, token)
+        for cursor in ("", "0"):
+            cursor_now, changes = cursor, []
+            for _ in range(20):  # a snapshot, then the feed: bounded
+                page = httpx.post(f"{world.hub.url}/v1/sync/pull", headers=headers, timeout=20,
+                                  json={"device_id": device, "cursor": cursor_now}).json()
+                changes += page["changes"]
+                cursor_now = page["cursor"]
+                if not page["has_more"]:
+                    break
+            assert changes == [], changes[:2]
+    # The same agent id with its own agent token does see its cases: the pull is not empty
+    # for want of cases.
+    device = register_device(world.hub, world.tokens["agent"])
+    page = world.request("agent", "POST", "/v1/sync/pull", json={"device_id": device}).json()
+    assert any(change["entity"] == "case" for change in page["changes"])
