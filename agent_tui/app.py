@@ -17,6 +17,7 @@ from textual.screen import Screen
 
 from agent_tui.app_cases import CaseActions
 from agent_tui.app_sync import SyncActions
+from agent_tui.app_terminal import TerminalGuard
 from agent_tui.config import Config
 from agent_tui.domain.masking import MASKED, Disclosure
 from agent_tui.domain.models import Customer
@@ -38,7 +39,7 @@ APP_ACTION_IDS = tuple(entry.id for entry in DEFAULT_KEYMAP if entry.app_level)
 Clock = Callable[[], datetime]
 
 
-class AgentApp(CaseActions, SyncActions, App[None]):
+class AgentApp(TerminalGuard, CaseActions, SyncActions, App[None]):
     # The search is the default screen, whose own CSS_PATH Textual does not load: its styles are
     # the app's. Every other screen brings its own .tcss when first shown.
     CSS_PATH = "../screens/search.tcss"
