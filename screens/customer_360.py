@@ -18,7 +18,14 @@ from agent_tui.domain.models import AccountStatus, Customer360, Page, Transactio
 from agent_tui.domain.risk import RiskSignal
 from agent_tui.store.customers import PAGE_SIZE
 from screens.widgets.agent_screen import AgentScreen
-from screens.widgets.badges import as_content, badge_parts, risk_badge, risk_part
+from screens.widgets.badges import (
+    as_content,
+    as_text,
+    badge_parts,
+    damaged_part,
+    risk_badge,
+    risk_part,
+)
 from screens.widgets.key_bar import KeyBar
 from screens.widgets.safe import cell, safe
 
@@ -114,12 +121,14 @@ class Customer360Screen(AgentScreen[None]):
     def _show_profile(self, view: Customer360) -> None:
         t, shown, customer = self.agent_app.t, self.disclosure, view.customer
         today = self.agent_app.now().date()
+        age = customer.age(today)
+        damaged = as_content([damaged_part(t)])
         name_line = Content.assemble(
             safe(shown.name(customer.name), "bold"),
             "  ",
             t(f"gender.{customer.gender}"),
             "  ",
-            t("c360.age", age=customer.age(today)),
+            t("c360.age", age=age) if age is not None else damaged,
             "  ",
             as_content(
                 badge_parts(customer.segment, customer.is_elderly, customer.is_disabled, t)
@@ -134,12 +143,15 @@ class Customer360Screen(AgentScreen[None]):
         ids_line = Content.assemble(
             t("c360.mobile"), " ", safe(shown.mobile(customer.mobile)), "   ",
             t("c360.id_number"), " ", safe(shown.resident_id(customer.id_number)), "   ",
-            t("c360.birth_date"), " ", safe(shown.birth_date(customer.birth_date.isoformat())),
+            t("c360.birth_date"), " ",
+            safe(shown.birth_date(customer.birth_date.isoformat()))
+            if customer.birth_date is not None else damaged,
         )
         more_line = Content.assemble(
             t("c360.address"), " ", safe(shown.free_text(customer.address)), "   ",
             t("c360.occupation"), " ", safe(customer.occupation), "   ",
-            t("c360.since"), " ", customer.customer_since.isoformat(), "   ",
+            t("c360.since"), " ",
+            customer.customer_since.isoformat() if customer.customer_since else damaged, "   ",
             safe(customer.branch),
         )
         self.query_one("#profile-name", Static).update(name_line)
@@ -177,7 +189,8 @@ class Customer360Screen(AgentScreen[None]):
                 cell(t(f"account.{account.kind}")),
                 cell(account.product_name(language)),
                 cell(shown.card(account.number)),
-                cell(t(f"status.{account.status.value}"), _STATUS_STYLE[account.status]),
+                cell(t(f"status.{account.status.value}"), _STATUS_STYLE[account.status])
+                if account.status is not None else as_text([damaged_part(t)]),
                 cell(shown.amount(account.balance_cents)),
                 risk,
                 key=account.id,

@@ -33,35 +33,45 @@ class AccountStatus(Enum):
 ELDERLY_AGE = 60  # 老年客户: the age from which the caring, slower script applies
 
 
+# A value the store holds but cannot be read as its type (a code outside its enum, a date that
+# does not parse, text that was not UTF-8) reads as None or with U+FFFD, and the record names the
+# field in ``damaged`` (agent_tui.domain.stored): the screens mark it and show the rest.
+Damaged = frozenset[str]
+
+
 class SearchHit(msgspec.Struct, frozen=True):
     customer_id: str
     name: str
     mobile: str
     id_number: str
-    segment: Segment
+    segment: Segment | None
     is_elderly: bool
     is_disabled: bool
-    risk_level: int
+    risk_level: int | None
     matched_card: str = ""  # the card or account number that matched, when one did
+    damaged: Damaged = frozenset()
 
 
 class Customer(msgspec.Struct, frozen=True):
     id: str
     name: str
     gender: str
-    birth_date: date
+    birth_date: date | None
     id_number: str
     mobile: str
-    segment: Segment
+    segment: Segment | None
     is_elderly: bool
     is_disabled: bool
-    risk_level: int
+    risk_level: int | None
     address: str
     occupation: str
-    customer_since: date
+    customer_since: date | None
     branch: str
+    damaged: Damaged = frozenset()
 
-    def age(self, today: date) -> int:
+    def age(self, today: date) -> int | None:
+        if self.birth_date is None:
+            return None
         before_birthday = (today.month, today.day) < (self.birth_date.month, self.birth_date.day)
         return today.year - self.birth_date.year - before_birthday
 
@@ -72,11 +82,12 @@ class Account(msgspec.Struct, frozen=True):
     product_code: str
     product_name_zh: str
     product_name_en: str
-    product_risk_level: int
+    product_risk_level: int | None
     number: str
-    status: AccountStatus
+    status: AccountStatus | None
     balance_cents: int
-    opened_on: date
+    opened_on: date | None
+    damaged: Damaged = frozenset()
 
     def product_name(self, language: str) -> str:
         return self.product_name_zh if language == "zh-CN" else self.product_name_en
@@ -151,5 +162,6 @@ class Customer360(msgspec.Struct, frozen=True):
         return tuple(
             account
             for account in self.accounts
-            if account.product_risk_level > self.customer.risk_level
+            if account.product_risk_level is not None and self.customer.risk_level is not None
+            and account.product_risk_level > self.customer.risk_level
         )

@@ -33,7 +33,7 @@ class Facts(msgspec.Struct, frozen=True):
     name: str
     id_number: str
     mobile: str
-    birth_date: date
+    birth_date: date | None  # None: the stored date is damaged, and no answer matches it
     recent_amounts_cents: tuple[int, ...] = ()  # absolute amounts within the recent window
 
 
@@ -82,7 +82,7 @@ def factor_matches(factor: str, answer: str, facts: Facts) -> bool:
     if factor == "mobile":
         return _same(without_country_code(normalise_text(answer)), facts.mobile)
     if factor == "birth_date":
-        return normalise_date(answer) == facts.birth_date
+        return facts.birth_date is not None and normalise_date(answer) == facts.birth_date
     if factor == "recent_amount":
         cents = normalise_amount(answer)
         return cents is not None and cents in facts.recent_amounts_cents
@@ -186,7 +186,7 @@ class Verification:
 
 
 def facts_from(
-    name: str, id_number: str, mobile: str, birth_date: date,
+    name: str, id_number: str, mobile: str, birth_date: date | None,
     transactions: list[tuple[datetime, int | None]], now: datetime,
 ) -> Facts:
     """The facts of one customer: recent transaction amounts within the window, unsigned."""

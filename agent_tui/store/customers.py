@@ -7,7 +7,7 @@ transactions opens as fast as one with ten; the screens ask for the next page wh
 from __future__ import annotations
 
 import sqlite3
-from datetime import date, datetime
+from datetime import datetime
 
 from agent_tui.domain.models import (
     Account,
@@ -30,6 +30,7 @@ from agent_tui.domain.risk import (
     RiskRules,
     detect_signals,
 )
+from agent_tui.domain.stored import as_date, as_datetime, as_enum, as_level, damaged_fields
 from agent_tui.domain.verification import RECENT_AMOUNT_WINDOW, Facts, facts_from
 
 SEARCH_LIMIT = 50
@@ -44,17 +45,24 @@ _HIT_COLUMNS = (
 
 
 def _hit(row: tuple, matched_card: str = "") -> SearchHit:
+    values = {"name": row[1], "mobile": row[2], "id_number": row[3],
+              "segment": as_enum(Segment, row[4]), "risk_level": as_level(row[7])}
     return SearchHit(
         customer_id=row[0],
-        name=row[1],
-        mobile=row[2],
-        id_number=row[3],
-        segment=Segment(row[4]),
         is_elderly=bool(row[5]),
         is_disabled=bool(row[6]),
-        risk_level=row[7],
         matched_card=matched_card,
+        damaged=damaged_fields(values),
+        **values,
     )
+
+
+def _account(row: tuple) -> Account:
+    values = {"kind": row[1], "product_name_zh": row[3], "product_name_en": row[4],
+              "product_risk_level": as_level(row[5]), "number": row[6],
+              "status": as_enum(AccountStatus, row[7]), "opened_on": as_date(row[9])}
+    return Account(id=row[0], product_code=row[2], balance_cents=row[8],
+                   damaged=damaged_fields(values), **values)
 
 
 def _prefix_range(column: str) -> str:
@@ -159,22 +167,16 @@ class CustomerRepository:
         ).fetchone()
         if row is None:
             return None
-        return Customer(
-            id=row[0],
-            name=row[1],
-            gender=row[2],
-            birth_date=date.fromisoformat(row[3]),
-            id_number=row[4],
-            mobile=row[5],
-            segment=Segment(row[6]),
-            is_elderly=bool(row[7]),
-            is_disabled=bool(row[8]),
-            risk_level=row[9],
-            address=row[10],
-            occupation=row[11],
-            customer_since=date.fromisoformat(row[12]),
-            branch=row[13],
-        )
+        # Read so that a damaged value (a code outside its enum, a date that does not parse)
+        # is marked and the rest of the customer still shows: see agent_tui.domain.stored.
+        values = {
+            "name": row[1], "gender": row[2], "birth_date": as_date(row[3]),
+            "id_number": row[4], "mobile": row[5], "segment": as_enum(Segment, row[6]),
+            "risk_level": as_level(row[9]), "address": row[10], "occupation": row[11],
+            "customer_since": as_date(row[12]), "branch": row[13],
+        }
+        return Customer(id=row[0], is_elderly=bool(row[7]), is_disabled=bool(row[8]),
+                        damaged=damaged_fields(values), **values)
 
     def accounts(self, customer_id: str) -> tuple[Account, ...]:
         rows = self.connection.execute(
@@ -184,21 +186,7 @@ class CustomerRepository:
             "ORDER BY a.opened_on, a.id",
             (customer_id,),
         ).fetchall()
-        return tuple(
-            Account(
-                id=row[0],
-                kind=row[1],
-                product_code=row[2],
-                product_name_zh=row[3],
-                product_name_en=row[4],
-                product_risk_level=row[5],
-                number=row[6],
-                status=AccountStatus(row[7]),
-                balance_cents=row[8],
-                opened_on=date.fromisoformat(row[9]),
-            )
-            for row in rows
-        )
+        return tuple(_account(row) for row in rows)
 
     def transactions(
         self, customer_id: str, offset: int = 0, limit: int = PAGE_SIZE
@@ -242,7 +230,9 @@ class CustomerRepository:
             "AND at >= ? AND kind IN (?, ?)",
             (customer_id, since.isoformat(timespec="seconds"), TRANSFER_OUT, PASSWORD_CHANGE),
         ).fetchall()
-        return [RiskEvent(row[0], datetime.fromisoformat(row[1]), row[2], row[3]) for row in rows]
+        # A time that does not parse (a damaged row) cannot be placed in a window: left out.
+        return [RiskEvent(row[0], at, row[2], row[3]) for row in rows
+                if (at := as_datetime(row[1])) is not None]
 
     def customer_360(
         self, customer_id: str, now: datetime, rules: RiskRules = DEFAULT_RULES
@@ -271,5 +261,5 @@ class CustomerRepository:
         ).fetchall()
         return facts_from(
             customer.name, customer.id_number, customer.mobile, customer.birth_date,
-            [(datetime.fromisoformat(at), cents) for at, cents in rows], now,
+            [(when, cents) for at, cents in rows if (when := as_datetime(at)) is not None], now,
         )
