@@ -45,7 +45,7 @@ class CaseFormScreen(AgentModal[Case]):
     def compose(self) -> ComposeResult:
         app, draft = self.agent_app, self.draft
         t, language = app.t, app.language
-        categories = [(procedure.name(language), procedure.id)
+        categories = [(safe(procedure.name(language)), procedure.id)  # never markup
                       for procedure in app.library.procedures]
         with Vertical(classes="dialog"):
             yield Static(Content.assemble((t("case_form.title"), "bold"), "  ",

@@ -17,6 +17,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 
 import msgspec
 
+from agent_tui.domain.text import sanitize
+
 LANGUAGES = ("zh-CN", "en")
 
 # Scripts written without spaces: an English word may touch them ("客户说you must..." still says
@@ -346,7 +348,7 @@ def apply(text: str, hit: Hit) -> tuple[str, int]:
     """
     if not 0 <= hit.start <= hit.end <= len(text) or text[hit.start:hit.end] != hit.word:
         raise ValueError(f"the text no longer has {hit.word!r} at {hit.start}: check it again")
-    replacement = _match_case(text, hit)
+    replacement = sanitize(_match_case(text, hit))  # the library's words, from outside
     return text[: hit.start] + replacement + text[hit.end :], hit.start + len(replacement)
 
 

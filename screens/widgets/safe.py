@@ -19,6 +19,9 @@ from agent_tui.domain.text import is_damaged, sanitize
 # before cleaning and measuring, so one such record cannot slow every frame.
 CELL_LIMIT = 200
 LINE_LIMIT = 2000
+# How wide a table cell may grow: DataTable sizes a column to its widest cell, and one long value
+# (a 200-character product name) pushed every column after it off an 80-column screen.
+CELL_WIDTH = 48
 
 
 def _head(text: object, limit: int) -> str:
@@ -36,6 +39,10 @@ def safe(text: object, style: str = "") -> Content:
     return content.stylize(style) if style else content
 
 
-def cell(text: object, style: str = "") -> Text:
+def cell(text: object, style: str = "", width: int | None = CELL_WIDTH) -> Text:
+    """``width``: the most cells it takes (None: as wide as it is, for the app's own text)."""
     clean = _marked(sanitize(_head(text, CELL_LIMIT), limit=CELL_LIMIT))
-    return Text(clean, style=style, no_wrap=True, overflow="ellipsis")
+    shown = Text(clean, style=style, no_wrap=True, overflow="ellipsis")
+    if width is not None and len(clean) > width // 2:  # may be too wide: cut, with an ellipsis
+        shown.truncate(width, overflow="ellipsis")
+    return shown
