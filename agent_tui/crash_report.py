@@ -36,6 +36,10 @@ def report_text(error: BaseException, at: datetime) -> str:
     header = (f"agent-tui crash at {at.isoformat(timespec='seconds')}\n{versions}, Python "
               f"{platform.python_version()} on {sys.platform}, pid {os.getpid()}\n\n")
     lines = traceback.format_exception(error, limit=None, chain=True)
+    inner = getattr(error, "error", None)  # a worker's failure carries the error it wraps
+    if isinstance(inner, BaseException) and inner is not error:
+        lines += ["\nThe error in the worker:\n",
+                  *traceback.format_exception(inner, limit=None, chain=True)]
     return header + "".join(_escaped(line) for line in lines)
 
 
