@@ -65,6 +65,8 @@ def test_the_filter_keeps_each_segment_as_wide_as_it_was(hostile_strings):
 def test_printable_lines_pass_untouched_and_links_from_data_are_dropped():
     segments = [Segment("张三 ", Style(bold=True)), Segment("13800138000")]
     assert VisibleText().apply(segments, BLACK) is segments
+    strip = Strip(segments)
+    assert strip.apply_filter(VISIBLE_TEXT, BLACK) is strip  # not copied: Strips are costly
     linked = [Segment("click", Style(link="https://example.invalid\x1b]52;c;x\x07"))]
     (shown,) = VisibleText().apply(linked, BLACK)
     assert shown.text == "click" and not shown.style.link
