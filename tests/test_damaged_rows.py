@@ -19,7 +19,7 @@ from screens.case import CaseScreen
 from screens.conflicts import ConflictsScreen
 from screens.queue import QueueScreen
 from screens.search import SearchScreen
-from tests.call_driver import a_caller, open_360
+from tests.call_driver import a_caller, open_360, open_queue
 from tests.conftest import FROZEN_NOW
 from tests.screen import screen_text, unsafe_segments, wait_for, wait_for_screen
 
@@ -113,10 +113,7 @@ async def test_one_row_of_bad_bytes_leaves_the_queue_working(writable_store, mak
     _case_row(writable_store, "CS-WHEN", clean.id, "the 5th of never", "'日期坏了'")
     app = make_app(writable_store)
     async with app.run_test(size=(120, 30)) as pilot:
-        await wait_for(pilot, lambda: app.store is not None)
-        await pilot.press("f4")
-        queue = await wait_for_screen(pilot, QueueScreen)
-        await wait_for(pilot, lambda: queue.page is not None)
+        queue = await open_queue(pilot)
         await wait_for(pilot, lambda: "CS-WHEN" in screen_text(app))
         text = screen_text(app)
         assert "CS-CLEAN" in text and "年费争议" in text
