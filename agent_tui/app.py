@@ -18,6 +18,7 @@ from textual.screen import Screen
 from agent_tui.app_call import CallActions
 from agent_tui.app_cases import CaseActions
 from agent_tui.app_sync import SyncActions
+from agent_tui.app_terminal import TerminalGuard
 from agent_tui.config import Config
 from agent_tui.domain.masking import MASKED, Disclosure, Tier
 from agent_tui.domain.phrasing import PhraseGuard
@@ -42,7 +43,7 @@ _NEEDS_SIGN_IN = frozenset(entry.action for entry in DEFAULT_KEYMAP if entry.app
 Clock = Callable[[], datetime]
 
 
-class AgentApp(CallActions, CaseActions, SyncActions, App[None]):
+class AgentApp(TerminalGuard, CallActions, CaseActions, SyncActions, App[None]):
     # The search is the default screen, whose own CSS_PATH Textual does not load: its styles are
     # the app's. Every other screen brings its own .tcss when first shown.
     CSS_PATH = "../screens/search.tcss"

@@ -104,6 +104,8 @@ def run(
 
         app = AgentApp(config, language, library=library)
         app.run(mouse=config.ui.mouse if mouse is None else mouse)
+    if app.return_code:  # a crash: its report is written, and whoever started us is told
+        sys.exit(app.return_code)
 
 
 def _workstation_lock(path: Path, language: str):

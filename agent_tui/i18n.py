@@ -14,9 +14,12 @@ from pathlib import Path
 
 import tomli
 
+from agent_tui.domain.text import sanitize
+
 SUPPORTED = ("zh-CN", "en")
 LOCALES = Path(__file__).with_name("locales")
 DEFAULT_LANGUAGE = "zh-CN"
+UNKNOWN = "app.unknown"  # what a key the catalog lacks shows as
 
 
 class TranslatableError(Exception):
@@ -62,11 +65,17 @@ class Catalog:
         return Catalog(language, _flatten(tomli.loads(source.read_text(encoding="utf-8"))))
 
     def text(self, key: str, /, **values: object) -> str:
-        """The message for ``key`` with ``values`` filled in; an unknown key shows as itself."""
+        """The message for ``key`` with ``values`` filled in, each value cleaned of anything a
+        terminal would obey. A key the catalog lacks shows as "unknown", never as itself: keys
+        are often made from data (``gender.{code}``), and echoing one draws the data raw."""
         template = self.messages.get(key)
         if template is None:
-            return key
-        return template.format_map(_KeepMissing(values)) if values else template
+            return self.messages.get(UNKNOWN, "?")
+        if not values:
+            return template
+        clean = {name: sanitize(value, multiline=True) if isinstance(value, str) else value
+                 for name, value in values.items()}
+        return template.format_map(_KeepMissing(clean))
 
     def error(self, error: TranslatableError) -> str:
         return self.text(error.key, **error.values)

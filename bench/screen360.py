@@ -30,14 +30,31 @@ async def _until(condition, what: str) -> None:
         await asyncio.sleep(POLL_S)
 
 
-async def _open_360s(store_path: Path, customer_ids: list[str], language: str) -> list[float]:
-    from textual.widgets import DataTable
+def _app_class(guarded: bool):
+    """The workstation, or (to price it) the same without the line filter that makes every
+    rendered line safe for the terminal (agent_tui.app_terminal)."""
+    from textual.app import App
 
     from agent_tui.app import AgentApp
+
+    if guarded:
+        return AgentApp
+
+    class Unguarded(AgentApp):
+        def get_line_filters(self):
+            return App.get_line_filters(self)
+
+    return Unguarded
+
+
+async def _open_360s(store_path: Path, customer_ids: list[str], language: str,
+                     guarded: bool = True) -> list[float]:
+    from textual.widgets import DataTable
+
     from screens.customer_360 import Customer360Screen
     from screens.search import SearchScreen
 
-    app = AgentApp(bench_config(store_path), language, clock=lambda: NOW)
+    app = _app_class(guarded)(bench_config(store_path), language, clock=lambda: NOW)
     timings = []
     async with app.run_test(size=(80, 24)) as pilot:
         await _until(lambda: isinstance(app.screen, SearchScreen), "the search screen")
@@ -60,6 +77,8 @@ async def _open_360s(store_path: Path, customer_ids: list[str], language: str) -
     return timings
 
 
-def time_360_on_screen(store_path: Path, customer_ids: list[str], language: str) -> list[float]:
-    """Milliseconds from push to a filled transactions table, one per entry of ``customer_ids``."""
-    return asyncio.run(_open_360s(store_path, customer_ids, language))
+def time_360_on_screen(store_path: Path, customer_ids: list[str], language: str,
+                       guarded: bool = True) -> list[float]:
+    """Milliseconds from push to a filled transactions table, one per entry of ``customer_ids``
+    (``guarded``: with the terminal guard's line filter, as the workstation runs)."""
+    return asyncio.run(_open_360s(store_path, customer_ids, language, guarded))

@@ -95,10 +95,12 @@ class CallScreen(AgentScreen[None]):
         checklist = self.query_one(Checklist)
         with self.app.batch_update():
             checklist.show(flow.checklist(), flow.ticked, language, keep_place=not new_list)
-            checklist.border_title = flow.library.stage(flow.stage).name(language)
+            # Content, not str: a str title is parsed as markup, and the library's text is
+            # from outside (a stray "[/]" raised).
+            checklist.border_title = safe(flow.library.stage(flow.stage).name(language))
             if flow.stage == "handling" and flow.request_type:
                 procedure = flow.library.procedure(flow.request_type)
-                checklist.border_subtitle = procedure.name(language)
+                checklist.border_subtitle = safe(procedure.name(language))
             else:
                 checklist.border_subtitle = ""
             self.query_one(StageBar).refresh()

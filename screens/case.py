@@ -156,11 +156,11 @@ class CaseScreen(AgentScreen[None]):
             return app.library.escalation_group_name(group_id, app.language)
 
         self.query_one("#case-head", Static).update(Content.assemble(
-            (case.number, "bold"), "  ", (t(f"case.status.{case.status}"), "bold $accent"), "  ",
-            t(f"case.priority.{case.priority}"), "  ",
+            safe(case.number, "bold"), "  ", (t(f"case.status.{case.status}"), "bold $accent"),
+            "  ", t(f"case.priority.{case.priority}"), "  ",
             app.library.procedure(case.category).name(app.language)
-            if case.category in {p.id for p in app.library.procedures} else case.category,
-            (" / " + case.sub_category) if case.sub_category else "", "  ",
+            if case.category in {p.id for p in app.library.procedures} else safe(case.category),
+            safe(" / " + case.sub_category) if case.sub_category else "", "  ",
             safe(shown.name(view.customer_name)), "\n", safe(case.title, "italic"),
             (f"\n{t('case.escalated_to', target=group(case.escalated_to))}: "
              if case.escalated_to else ""), safe(case.escalation_reason),
@@ -170,8 +170,8 @@ class CaseScreen(AgentScreen[None]):
                                         safe(group(found.target), "bold"))
                        for found in view.suggestions if found.target != case.escalated_to]
         self.query_one("#case-suggest", Static).update(Content("\n").join(suggestions))
-        lines = [Content.assemble((f"{note.at[5:16].replace('T', ' ')} {note.agent_id}  ",
-                                   "$text-muted"), safe(note.text)) for note in view.notes]
+        lines = [Content.assemble(safe(f"{note.at[5:16].replace('T', ' ')} {note.agent_id}  ",
+                                       "$text-muted"), safe(note.text)) for note in view.notes]
         self.query_one("#case-notes", Static).update(
             Content("\n").join(lines) if lines else Content(t("case.no_notes")))
         self.show_clock()

@@ -49,7 +49,7 @@ class CaseFormScreen(AgentModal[Case]):
     def compose(self) -> ComposeResult:
         app, draft = self.agent_app, self.draft
         t, language = app.t, app.language
-        categories = [(procedure.name(language), procedure.id)
+        categories = [(safe(procedure.name(language)), procedure.id)  # never markup
                       for procedure in app.library.procedures]
         with Vertical(classes="dialog"):
             yield Static(self._title(), classes="dialog-title", id="case-form-title")

@@ -13,6 +13,7 @@ from textual.app import ComposeResult
 from textual.content import Content
 from textual.widgets import DataTable, Header, Static
 
+from agent_tui.domain.stored import MARK
 from agent_tui.sync.conflicts import CannotRedo, Conflict, drop, open_conflicts, redo
 from agent_tui.sync.reasons import catalog_entry
 from screens.widgets.agent_screen import AgentScreen
@@ -65,8 +66,9 @@ class ConflictsScreen(AgentScreen[None]):
                 now = t(f"case.status.{current['status']}") if "status" in current else "-"
                 if current.get("escalated_to"):
                     now += f" → {current['escalated_to']}"
+                what = f"{MARK} {conflict.name}" if conflict.damaged else conflict.name
                 table.add_row(
-                    cell(conflict.created_at.replace("T", " ")[:16]), cell(conflict.name),
+                    cell(conflict.created_at.replace("T", " ")[:16]), cell(what),
                     cell(str(current.get("number") or conflict.args.get("case_id") or "-")),
                     _cut(cell(self.why(conflict)), WHY_WIDTH), cell(now),
                     key=str(conflict.id))
@@ -118,8 +120,8 @@ class ConflictsScreen(AgentScreen[None]):
                 drop(connection, conflict.id, app.config.agent.id, app.now())
                 return app.t("conflicts.dropped")
             except CannotRedo as refusal:
-                reason = app.t(refusal.reason) if refusal.reason.startswith("case.") \
-                    else refusal.reason
+                reason = app.t(refusal.reason) \
+                    if refusal.reason.startswith(("case.", "conflicts.")) else refusal.reason
                 return app.t("conflicts.cannot_redo", reason=reason)
 
         self.use_store(apply, lambda message: self.notify(message))

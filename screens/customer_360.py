@@ -19,7 +19,14 @@ from agent_tui.domain.operations import OPERATION_NAMES
 from agent_tui.domain.risk import RiskSignal
 from agent_tui.store.customers import PAGE_SIZE
 from screens.widgets.agent_screen import AgentScreen
-from screens.widgets.badges import as_content, badge_parts, risk_badge, risk_part
+from screens.widgets.badges import (
+    as_content,
+    as_text,
+    badge_parts,
+    damaged_part,
+    risk_badge,
+    risk_part,
+)
 from screens.widgets.key_bar import KeyBar
 from screens.widgets.safe import cell, safe
 
@@ -154,13 +161,16 @@ class Customer360Screen(AgentScreen[None]):
 
     def _show_profile(self, view: Customer360) -> None:
         t, shown, customer = self.agent_app.t, self.disclosure, view.customer
-        age = customer.age(self.agent_app.now().date())
+        today = self.agent_app.now().date()
+        age = customer.age(today)
+        damaged = as_content([damaged_part(t)])
         name_line = Content.assemble(
             safe(shown.name(customer.name), "bold"),
             "  ",
             t(f"gender.{customer.gender}"),
             "  ",
-            t("c360.age", age=age) if age is not None else t("c360.age_unknown"),
+            t("c360.age", age=age) if age is not None
+            else damaged if "birth_date" in customer.damaged else t("c360.age_unknown"),
             "  ",
             as_content(
                 badge_parts(customer.segment, customer.is_elderly, customer.is_disabled, t)
@@ -175,13 +185,15 @@ class Customer360Screen(AgentScreen[None]):
         ids_line = Content.assemble(
             t("c360.mobile"), " ", safe(shown.mobile(customer.mobile)), "   ",
             t("c360.id_number"), " ", safe(shown.resident_id(customer.id_number)), "   ",
-            t("c360.birth_date"), " ", safe(shown.birth_date(
+            t("c360.birth_date"), " ",
+            damaged if "birth_date" in customer.damaged else safe(shown.birth_date(
                 customer.birth_date.isoformat() if customer.birth_date else "")),
         )
         more_line = Content.assemble(
             t("c360.address"), " ", safe(shown.free_text(customer.address)), "   ",
             t("c360.occupation"), " ", safe(customer.occupation), "   ",
-            t("c360.since"), " ", customer.customer_since.isoformat(), "   ",
+            t("c360.since"), " ",
+            customer.customer_since.isoformat() if customer.customer_since else damaged, "   ",
             safe(customer.branch),
         )
         self.query_one("#profile-name", Static).update(name_line)
@@ -189,14 +201,22 @@ class Customer360Screen(AgentScreen[None]):
         self.query_one("#profile-more", Static).update(more_line)
 
     def _show_signals(self, signals: tuple[RiskSignal, ...],
-                      flags: tuple[tuple[str, str], ...] = ()) -> None:
+                      flags: tuple[tuple[str, str, int], ...] = ()) -> None:
         banner = self.query_one("#signals", Static)
         t = self.agent_app.t
         if not signals and not flags:
             banner.display = False
             return
-        parts = [t("c360.flag", flag=t(f"flag.{flag}"), at=at.replace("T", " ")[:16])
-                 for flag, at in flags]
+        # By what the agent reads: kinds this workstation does not know read alike, and are
+        # one line too (newest first, as the store gives them).
+        by_label: dict[str, tuple[str, int]] = {}
+        for flag, at, count in flags:
+            label = t(f"flag.{flag}")
+            latest, seen = by_label.get(label, (at, 0))
+            by_label[label] = (max(latest, at), seen + count)
+        parts = [t("c360.flag" if count == 1 else "c360.flags", flag=label,
+                   at=at.replace("T", " ")[:16], count=count)
+                 for label, (at, count) in by_label.items()]
         parts += [
             t(
                 f"risk.{signal.kind.value}",
@@ -224,6 +244,7 @@ class Customer360Screen(AgentScreen[None]):
                 cell(t(f"account.{account.kind}")),
                 cell(account.product_name(language)),
                 cell(shown.card(account.number)),
+                as_text([damaged_part(t)]) if account.status is None else
                 cell(t("c360.pending", status=t(f"status.{account.status.value}"),
                        operation=OPERATION_NAMES[pending[account.id]](language)
                        if pending[account.id] in OPERATION_NAMES else "?")

@@ -50,7 +50,8 @@ class HelpScreen(ModalScreen[None]):
             for action_id in ACTIONS_BY_ID:
                 if action_id in keys_by_id:
                     keys = " / ".join(keys_by_id[action_id])
-                    table.add_row(cell(keys), cell(tooltips[action_id]), cell(action_id))
+                    table.add_row(cell(keys), cell(tooltips[action_id], width=None),
+                                  cell(action_id))
             yield table
             yield Static(Content(t("help.remap")), id="help-remap")
 

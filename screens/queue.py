@@ -12,10 +12,11 @@ from textual.app import ComposeResult
 from textual.content import Content
 from textual.widgets import DataTable, Header, Static
 
-from agent_tui.domain.times import parse
+from agent_tui.domain.stored import as_datetime
 from agent_tui.store.queue import PAGE, QueueItem, my_queue
 from screens.case import duration
 from screens.widgets.agent_screen import AgentScreen
+from screens.widgets.badges import damaged_part
 from screens.widgets.key_bar import KeyBar
 from screens.widgets.safe import cell
 
@@ -89,19 +90,22 @@ class QueueScreen(AgentScreen[None]):
         with app.batch_update():
             table.clear()
             for item in page.items:
-                due = parse(item.due_at)
+                due = as_datetime(item.due_at)  # None: a damaged row, shown marked
                 late = item.overdue(now)
                 # Rich styles: DataTable cells are Rich Text (screens.widgets.safe.cell).
                 style = "bold red" if late else ("dim" if item.paused else "")
                 if item.paused:
                     when = t("queue.paused")
+                elif due is None:
+                    when, style = damaged_part(t)
                 elif late:
                     when = t("queue.overdue", late=duration(now - due))
                 else:
                     when = t("queue.left", left=duration(due - now))
                 shown = app.disclosure_for(item.customer_id)
                 status = (t(f"case.status.{item.status}") if item.kind == "case"
-                          else t("queue.callback_due", due=due.strftime("%m-%d %H:%M")))
+                          else t("queue.callback_due", due=due.strftime("%m-%d %H:%M"))
+                          if due is not None else damaged_part(t)[0])
                 if item.attempts:
                     status += t("queue.attempts", count=item.attempts)
                 table.add_row(

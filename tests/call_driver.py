@@ -9,6 +9,7 @@ import msgspec
 
 from screens.call import CallScreen
 from screens.customer_360 import Customer360Screen
+from screens.queue import QueueScreen
 from screens.widgets.checklist import Checklist
 from tests.screen import screen_text, wait_for, wait_for_screen, widget_text
 
@@ -128,6 +129,16 @@ async def open_360(pilot, customer_id: str) -> None:
     app.push_screen(Customer360Screen(customer_id))
     await wait_for_screen(pilot, Customer360Screen)
     await wait_for(pilot, lambda: app.screen.view is not None)
+
+
+async def open_queue(pilot) -> QueueScreen:
+    """F4 once the store is open, until the queue's first page is there."""
+    app = pilot.app
+    await wait_for(pilot, lambda: app.store is not None)
+    await pilot.press("f4")
+    queue = await wait_for_screen(pilot, QueueScreen)
+    await wait_for(pilot, lambda: queue.page is not None)
+    return queue
 
 
 async def start_call(pilot, customer_id: str) -> CallScreen:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import select
 import time
 
@@ -9,15 +10,21 @@ import ptyprocess
 
 
 class Terminal:
-    """A program in a pseudo-terminal, with everything it wrote kept."""
+    """A program in a pseudo-terminal, with everything it wrote kept: ``raw`` as bytes,
+    ``output`` as text (bytes that are not UTF-8 as U+FFFD)."""
 
     def __init__(self, argv: list[str], env: dict[str, str]) -> None:
-        self.process = ptyprocess.PtyProcessUnicode.spawn(argv, env=env, dimensions=(24, 80))
+        self.process = _Process.spawn(argv, env=env, dimensions=(24, 80))
         self.output = ""
 
-    def read_until(self, text: str, timeout: float = 30.0) -> None:
+    @property
+    def raw(self) -> bytes:
+        return bytes(self.process.raw)
+
+    def read_until(self, text: str, timeout: float = 30.0, since: int = 0) -> None:
+        """Until ``text`` is in what the program wrote (after position ``since``)."""
         deadline = time.monotonic() + timeout
-        while text not in self.output:
+        while self.output.find(text, since) == -1:
             if time.monotonic() > deadline:
                 raise AssertionError(f"{text!r} never appeared; last output: {self.output[-800:]!r}")
             if not self.process.isalive():
@@ -38,9 +45,49 @@ class Terminal:
                 except EOFError:
                     return
 
+    def read_to_end(self, timeout: float = 30.0) -> int:
+        """Everything the program writes until it exits; its exit status."""
+        deadline = time.monotonic() + timeout
+        while True:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"the program did not exit: {self.output[-800:]!r}")
+            if not select.select([self.process.fd], [], [], 0.1)[0]:
+                if not self.process.isalive():
+                    break
+                continue
+            try:
+                self.output += self.process.read(65536)
+            except EOFError:
+                break
+        self.process.wait()
+        return self.process.exitstatus
+
+    def drain(self) -> None:
+        """Read whatever the program has written so far, without waiting for more."""
+        while self.process.isalive() and select.select([self.process.fd], [], [], 0)[0]:
+            try:
+                self.output += self.process.read(65536)
+            except EOFError:
+                return
+
     def send(self, keys: str) -> None:
-        self.process.write(keys)
+        self.process.write(keys.encode())
 
     def close(self) -> None:
         if self.process.isalive():
             self.process.terminate(force=True)
+
+
+class _Process(ptyprocess.PtyProcess):
+    """Bytes from the pty, kept, and decoded as they come (a character split across two reads
+    is decoded once it is whole)."""
+
+    def __init__(self, pid: int, fd: int) -> None:
+        super().__init__(pid, fd)
+        self.raw = bytearray()
+        self._decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+
+    def read(self, size: int = 1024) -> str:  # type: ignore[override]
+        data = super().read(size)
+        self.raw.extend(data)
+        return self._decoder.decode(data)

@@ -22,6 +22,7 @@ FIGURES = (
     "c360_cold_ms",
     "c360_p95_ms",
     "c360_screen_p95_ms",
+    "c360_screen_guard_ratio",
     "cold_start_agent_s",
     "cold_start_bare_s",
     "cold_start_ratio",

@@ -61,6 +61,23 @@ def test_a_phrase_needing_a_value_not_there_is_not_offered():
     assert fillable(plain, "en", values) and plain.render("en", values) == "Good morning, XX Bank"
 
 
+def test_a_phrase_filled_from_outside_carries_nothing_a_terminal_would_obey(hostile_strings):
+    """F8 puts the phrase into the notes: the customer's name, the agent's and the bank's come
+    from the store and the config, and the phrase itself from the scripts library."""
+    phrase = Phrase("p", "greeting", "", "any", Localized(
+        "{greeting}，{bank_name}，{agent_name}为您服务，{customer_title}\x1b]0;t\x07",
+        "{greeting}, {bank_name}, {agent_name} here, {customer_title}\x9b31m"))
+    for entry in hostile_strings:
+        text = entry["text"]
+        for language in ("zh-CN", "en"):
+            values = phrase_values(at=T0, language=language, bank_name=text, agent_name=text,
+                                   staff_number="1024", customer_name=text + "明",
+                                   customer_gender="M")
+            rendered = phrase.render(language, values)
+            assert not [char for char in rendered if char in "\x1b\x9b\x00\x07\x7f\u202e\u2067"
+                        or (char < " " and char != "\n")], (entry["what"], language)
+
+
 def test_catches_are_counted_once_however_the_text_moves():
     first = GUARD.check("不知道")
     assert len(new_catches([], first)) == 1

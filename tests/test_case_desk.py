@@ -11,7 +11,14 @@ from screens.case import CaseScreen
 from screens.case_action import CaseActionScreen
 from screens.case_form import CaseFormScreen
 from screens.queue import QueueScreen
-from tests.call_driver import a_caller, assert_no_pii, focus, open_360, start_call
+from tests.call_driver import (
+    a_caller,
+    assert_no_pii,
+    focus,
+    open_360,
+    open_queue,
+    start_call,
+)
 from tests.screen import screen_text, wait_for, wait_for_screen, widget_text
 
 
@@ -172,10 +179,7 @@ async def test_a_callback_in_the_queue_starts_its_call_with_the_case_loaded(writ
                                   at=datetime(2026, 11, 20, 9, 5), case_id=case.id)
     app = make_app(writable_store)
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: app.store is not None)
-        await pilot.press("f4")
-        queue = await wait_for_screen(pilot, QueueScreen)
-        await wait_for(pilot, lambda: queue.page is not None)
+        queue = await open_queue(pilot)
         table = queue.query_one("#queue-table")
         table.move_cursor(row=table.get_row_index(f"callback:{callback.id}"))
         await pilot.press("enter")

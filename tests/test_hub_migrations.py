@@ -49,4 +49,4 @@ def upgrade_from_v3(url: str) -> None:
 
 
 def test_migration_4_on_sqlite(tmp_path):
-    upgrade_from_v2(f"sqlite:///{tmp_path / 'hub.db'}")
+    upgrade_from_v3(f"sqlite:///{tmp_path / 'hub.db'}")

@@ -226,6 +226,9 @@ MUTATIONS = [
         _staff()),
     Mutation("callback.complete", lambda w: {"id": w.callback(), "at": NOW},
              _staff(other_agent="not_your_callback", other_supervisor="other_team")),
+    Mutation("callback.attempt", lambda w: {"id": f"cba-{next(ids)}", "callback_id": w.callback(),
+                                            "outcome": "hung_up", "at": NOW},
+             _staff(other_agent="not_your_callback", other_supervisor="other_team")),
     Mutation("call.record", lambda w: {"call_id": w.call(), "first_event": 0, "events": [
         [NOW, "stage", "greeting", "", {}]], "customer_id": w.customer},
         _staff(other_agent="not_your_call", supervisor="not_your_call",

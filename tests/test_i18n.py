@@ -83,7 +83,26 @@ def test_unknown_language_is_refused():
 def test_text_fills_values_and_keeps_unknown_placeholders():
     assert EN.text("search.found", count=3, kind="mobile") == "3 found (mobile)."
     assert EN.text("search.found", count=3) == "3 found ({kind})."
-    assert EN.text("no.such.key") == "no.such.key"
+
+
+
+def test_an_unknown_key_never_echoes_what_was_put_in_it():
+    # Keys are made from data (gender.{code}): an unknown one shows a translated placeholder.
+    for catalog, unknown in ((EN, "unknown"), (ZH, "未知")):
+        assert catalog.text("no.such.key") == unknown
+        for code in ("\x1b]0;pwned\x07", "[/]", "X"):
+            assert catalog.text(f"gender.{code}") == unknown
+            assert catalog.text(f"gender.{code}", name=code) == unknown
+
+
+def test_values_are_cleaned_of_what_a_terminal_would_obey(hostile_strings):
+    forbidden = ("\x1b", "\x9b", "\x00", "\x07", "\x7f", "\u202e", "\u2067")
+    for entry in hostile_strings:
+        for catalog in (EN, ZH):
+            text = catalog.text("app.agent_line", name=entry["text"], staff_number=entry["text"])
+            assert not any(char in text for char in forbidden), entry["what"]
+    assert EN.text("app.agent_line", name="李娜\x1b]52;c;ZWNobw==\x07", staff_number=7) == \
+        "李娜 · staff no. 7"
 
 
 # -- every key the source asks for ---------------------------------------------------------------

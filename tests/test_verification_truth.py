@@ -122,3 +122,28 @@ async def test_missing_answers_say_which_and_that_the_name_did_not_match(writabl
         text = screen_text(app)
         assert "And 1 more of: ID last 6, Date of birth, A recent amount" in text
         assert app.call.verification.failures == 0  # not an attempt: nothing counted
+
+
+async def test_many_lockouts_are_one_warning_with_a_count(writable_store, make_app):
+    """A customer locked out forty times (a fraudster trying again and again) gets one line on
+    the 360, with the count and the latest time: the banner never takes over the screen."""
+    from datetime import timedelta
+
+    from agent_tui.store.flags import POSSIBLE_FRAUD, raise_flag
+
+    caller = a_caller(writable_store)
+    store = Store.open(writable_store)
+    for attempt in range(40):
+        raise_flag(store.connection(), customer_id=caller.id, flag=POSSIBLE_FRAUD,
+                   agent_id="A1", at=FROZEN_NOW - timedelta(hours=attempt), reason="locked",
+                   call_id=f"call-lock-{attempt}")
+    app = make_app(writable_store, language="en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: app.store is not None)
+        app.push_screen(Customer360Screen(caller.id))
+        screen = await wait_for_screen(pilot, Customer360Screen)
+        await wait_for(pilot, lambda: screen.view is not None)
+        text = " ".join(screen_text(app).split())  # the banner wraps at 80 columns
+        assert text.count("identity verification locked") == 1
+        assert f"locked 40 times, last on {FROZEN_NOW:%Y-%m-%d %H:%M}" in text
+        assert "Products" in text  # the tabs are still on screen at 80x24

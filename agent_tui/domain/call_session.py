@@ -144,7 +144,7 @@ class CallSession:
         customer = self.customer
         if customer is None:
             return set()
-        found = {"vip"} if customer.segment.is_priority else set()
+        found = {"vip"} if customer.segment and customer.segment.is_priority else set()
         if customer.is_elderly:
             found.add("elderly")
         if customer.is_disabled:

@@ -33,35 +33,43 @@ class AccountStatus(Enum):
 ELDERLY_AGE = 60  # 老年客户: the age from which the caring, slower script applies
 
 
+# A value the store holds but cannot be read as its type (a code outside its enum, a date that
+# does not parse, text that was not UTF-8) reads as None or with U+FFFD, and the record names the
+# field in ``damaged`` (agent_tui.domain.stored): the screens mark it and show the rest.
+Damaged = frozenset[str]
+
+
 class SearchHit(msgspec.Struct, frozen=True):
     customer_id: str
     name: str
     mobile: str
     id_number: str
-    segment: Segment
+    segment: Segment | None
     is_elderly: bool
     is_disabled: bool
-    risk_level: int
+    risk_level: int | None
     matched_card: str = ""  # the card or account number that matched, when one did
+    damaged: Damaged = frozenset()
 
 
 class Customer(msgspec.Struct, frozen=True):
     id: str
     name: str
     gender: str
-    birth_date: date | None  # None: not held here (the hub sends customers masked)
+    birth_date: date | None  # None: not held here (the hub sends customers masked) or damaged
     id_number: str
     mobile: str
-    segment: Segment
+    segment: Segment | None
     is_elderly: bool
     is_disabled: bool
-    risk_level: int
+    risk_level: int | None
     address: str
     occupation: str
-    customer_since: date
+    customer_since: date | None
     branch: str
     # Held as the hub sent it: masked, its full values released only by a verification.
     masked: bool = False
+    damaged: Damaged = frozenset()
 
     def age(self, today: date) -> int | None:
         if self.birth_date is None:
@@ -76,11 +84,12 @@ class Account(msgspec.Struct, frozen=True):
     product_code: str
     product_name_zh: str
     product_name_en: str
-    product_risk_level: int
+    product_risk_level: int | None
     number: str
-    status: AccountStatus
+    status: AccountStatus | None
     balance_cents: int | None  # None: not held here (masked)
-    opened_on: date
+    opened_on: date | None
+    damaged: Damaged = frozenset()
 
     def product_name(self, language: str) -> str:
         return self.product_name_zh if language == "zh-CN" else self.product_name_en
@@ -147,8 +156,9 @@ class Customer360(msgspec.Struct, frozen=True):
     signals: tuple[RiskSignal, ...] = msgspec.field(default_factory=tuple)
     # Operations sent to the hub and not yet confirmed, by account id (the operation's name).
     pending_operations: dict[str, str] = msgspec.field(default_factory=dict)
-    # Open flags on the customer (possible fraud after a locked verification): (flag, when).
-    flags: tuple[tuple[str, str], ...] = ()
+    # Open flags on the customer (possible fraud after a locked verification), one per kind,
+    # newest first: (flag, when it was last raised, how many times it is open).
+    flags: tuple[tuple[str, str, int], ...] = ()
 
     @property
     def flagged_transaction_ids(self) -> frozenset[int]:
@@ -159,5 +169,6 @@ class Customer360(msgspec.Struct, frozen=True):
         return tuple(
             account
             for account in self.accounts
-            if account.product_risk_level > self.customer.risk_level
+            if account.product_risk_level is not None and self.customer.risk_level is not None
+            and account.product_risk_level > self.customer.risk_level
         )

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 import msgspec
 
 from agent_tui.domain.rephrase import fit
+from agent_tui.domain.text import sanitize
 
 LANGUAGES = ("zh-CN", "en")
 
@@ -344,7 +345,8 @@ def apply(text: str, hit: Hit) -> tuple[str, int]:
     the check found ``hit`` (the editor checks again)."""
     if not 0 <= hit.start <= hit.end <= len(text) or text[hit.start:hit.end] != hit.word:
         raise ValueError(f"the text no longer has {hit.word!r} at {hit.start}: check it again")
-    return fit(text, hit.start, hit.end, hit.replacement, clause=hit.clause,
+    # The library's words come from outside: cleaned before they join the agent's text.
+    return fit(text, hit.start, hit.end, sanitize(hit.replacement), clause=hit.clause,
                language=hit.language)
 
 

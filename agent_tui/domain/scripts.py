@@ -14,6 +14,7 @@ import msgspec
 from agent_tui.domain.escalation import EscalationGroup, EscalationRule
 from agent_tui.domain.localized import Localized
 from agent_tui.domain.sla import SlaPolicy
+from agent_tui.domain.text import sanitize
 
 STAGE_ORDER = ("greeting", "verification", "handling", "closing")
 SEGMENTS = ("any", "vip", "elderly", "disabled")
@@ -52,8 +53,11 @@ class Phrase(msgspec.Struct, frozen=True):
     text: Localized
 
     def render(self, language: str, values: Mapping[str, str]) -> str:
-        """The phrase with its variables filled; a variable without a value stays visible."""
-        return _VARIABLE.sub(lambda match: values.get(match[1], match[0]), self.text(language))
+        """The phrase with its variables filled; a variable without a value stays visible.
+        Cleaned: F8 puts it into the notes, and the values come from outside (the customer's
+        name, the config's agent and bank)."""
+        filled = _VARIABLE.sub(lambda match: values.get(match[1], match[0]), self.text(language))
+        return sanitize(filled, multiline=True)
 
 
 class VerificationPolicy(msgspec.Struct, frozen=True):

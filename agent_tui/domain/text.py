@@ -119,3 +119,31 @@ def is_cjk(char: str) -> bool:
 
 def contains_cjk(text: str) -> bool:
     return any(is_cjk(char) for char in text)
+
+
+# What a terminal would obey or reorder, each as something the agent sees instead: C0 controls as
+# their control pictures (␛ for ESC, ␀ for NUL), DEL as ␡, and C1 controls, bidi overrides,
+# isolates and marks, line/paragraph separators and lone surrogates as U+FFFD. Kept for the last
+# line of defence, where text is drawn: ``sanitize`` removes them from what it cleans, this shows
+# that something was there in text that escaped cleaning.
+REPLACEMENT = "\ufffd"
+_VISIBLE = {code: 0x2400 + code for code in range(0x20)}
+_VISIBLE[0x7F] = 0x2421
+_VISIBLE.update((code, 0xFFFD) for code in range(0x80, 0xA0))
+_VISIBLE.update((code, 0xFFFD) for code in (0x061C, 0x200E, 0x200F, 0x2028, 0x2029,
+                                            *range(0x202A, 0x202F), *range(0x2066, 0x206A)))
+_VISIBLE.update((code, 0xFFFD) for code in range(0xD800, 0xE000))
+
+
+def visible(text: str) -> str:
+    """``text`` with nothing a terminal would obey: every control, bidi control and lone
+    surrogate replaced by a visible symbol. Printable text is returned as it is, at C speed."""
+    if text.isprintable():
+        return text
+    return text.translate(_VISIBLE)
+
+
+def is_damaged(text: str) -> bool:
+    """Whether stored text could not be read as it was written: bytes that were not UTF-8 come
+    out of the store as U+FFFD (see ``agent_tui.store.database``)."""
+    return REPLACEMENT in text

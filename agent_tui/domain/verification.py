@@ -33,7 +33,7 @@ class Facts(msgspec.Struct, frozen=True):
     name: str
     id_number: str
     mobile: str
-    birth_date: date
+    birth_date: date | None  # None: not held or damaged: no answer matches it
     recent_amounts_cents: tuple[int, ...] = ()  # absolute amounts within the recent window
 
 
@@ -100,7 +100,7 @@ def canonical_truths(factor: str, facts: Facts) -> tuple[str, ...]:
     elif factor == "mobile":
         truths = (normalise_text(facts.mobile),)
     elif factor == "birth_date":
-        truths = (facts.birth_date.isoformat(),)
+        truths = (facts.birth_date.isoformat(),) if facts.birth_date else ()
     elif factor == "recent_amount":
         truths = tuple(str(cents) for cents in facts.recent_amounts_cents)
     else:
@@ -267,7 +267,7 @@ class Verification:
 
 
 def facts_from(
-    name: str, id_number: str, mobile: str, birth_date: date,
+    name: str, id_number: str, mobile: str, birth_date: date | None,
     transactions: list[tuple[datetime, int | None]], now: datetime,
 ) -> Facts:
     """The facts of one customer: recent transaction amounts within the window, unsigned, the

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from agent_tui.domain.cases import Case
 from agent_tui.domain.escalation import CaseFacts
+from agent_tui.domain.stored import as_datetime
 from agent_tui.domain.times import iso
 from agent_tui.store.flags import open_flags
 
@@ -24,10 +25,11 @@ def case_facts(connection: sqlite3.Connection, case: Case, now: datetime) -> Cas
     notes = [text for (text,) in connection.execute(
         "SELECT text FROM case_notes WHERE case_id = ? ORDER BY seq", (case.id,))]
     earlier = [
-        (now - datetime.fromisoformat(opened)).total_seconds() / 86_400
-        for (opened,) in connection.execute(
+        (now - opened).total_seconds() / 86_400
+        for (text,) in connection.execute(
             "SELECT opened_at FROM cases WHERE customer_id = ? AND category = ? AND id != ? "
             "AND opened_at <= ?", (case.customer_id, case.category, case.id, iso(now)))
+        if (opened := as_datetime(text)) is not None  # a damaged row counts for nothing
     ]
     return CaseFacts(
         category=case.category, priority=case.priority, segments=frozenset(segments),

@@ -28,8 +28,9 @@ from agent_tui.domain.cases import (
 )
 from agent_tui.domain.ids import new_id
 from agent_tui.domain.sla import SlaPolicy, due_at
+from agent_tui.domain.stored import as_datetime
 from agent_tui.domain.text import sanitize
-from agent_tui.domain.times import iso, parse
+from agent_tui.domain.times import iso
 from agent_tui.i18n import TranslatableError
 from agent_tui.store import audit, outbox
 from agent_tui.store.database import transaction
@@ -82,11 +83,37 @@ class CaseEvent(msgspec.Struct, frozen=True):
     detail: dict[str, str]
 
 
+_REQUIRED_TIMES = frozenset({"opened_at", "due_at", "updated_at"})
+
+
+class CaseDamaged(CaseError):
+    """A case whose stored times do not parse: its clock cannot run, so it cannot be worked
+    here; the screens say so and carry on (agent_tui.domain.stored)."""
+
+    def __init__(self, number: str) -> None:
+        super().__init__("case.damaged", number=sanitize(number)[:40])
+
+
 def _case(row: tuple) -> Case:
     values = dict(zip(CASE_FIELDS, row, strict=True))
     for column in _TIMES:
-        values[column] = parse(values[column])
+        text = values[column]
+        values[column] = at = as_datetime(text)
+        if at is None and (text or column in _REQUIRED_TIMES):
+            raise CaseDamaged(str(values["number"]))
     return Case(**values)
+
+
+def _readable(rows: list[tuple]) -> list[Case]:
+    """The cases of ``rows`` that can be read; a damaged one is left out of a list to choose
+    from (its own screen says what is wrong with it)."""
+    cases = []
+    for row in rows:
+        try:
+            cases.append(_case(row))
+        except CaseDamaged:
+            continue
+    return cases
 
 
 class CaseStore:
@@ -114,7 +141,7 @@ class CaseStore:
             f"SELECT {', '.join(CASE_FIELDS)} FROM cases WHERE customer_id = ? "
             f"AND status IN ({placeholders}) ORDER BY due_at", (customer_id, *OPEN_STATUSES),
         ).fetchall()
-        return [_case(row) for row in rows]
+        return _readable(rows)
 
     def attach_candidate(self, customer_id: str, category: str, now: datetime,
                          window_days: int) -> Case | None:

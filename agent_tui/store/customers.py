@@ -7,7 +7,7 @@ transactions opens as fast as one with ten; the screens ask for the next page wh
 from __future__ import annotations
 
 import sqlite3
-from datetime import date, datetime
+from datetime import datetime
 
 import msgspec
 
@@ -34,6 +34,7 @@ from agent_tui.domain.risk import (
     SignalKind,
     detect_signals,
 )
+from agent_tui.domain.stored import as_date, as_datetime, as_enum, as_level, damaged_fields
 from agent_tui.domain.verification import RECENT_AMOUNT_WINDOW, Facts, facts_from
 
 
@@ -57,17 +58,24 @@ _HIT_COLUMNS = (
 
 
 def _hit(row: tuple, matched_card: str = "") -> SearchHit:
+    values = {"name": row[1], "mobile": row[2], "id_number": row[3],
+              "segment": as_enum(Segment, row[4]), "risk_level": as_level(row[7])}
     return SearchHit(
         customer_id=row[0],
-        name=row[1],
-        mobile=row[2],
-        id_number=row[3],
-        segment=Segment(row[4]),
         is_elderly=bool(row[5]),
         is_disabled=bool(row[6]),
-        risk_level=row[7],
         matched_card=matched_card,
+        damaged=damaged_fields(values),
+        **values,
     )
+
+
+def _account(row: tuple) -> Account:
+    values = {"kind": row[1], "product_name_zh": row[3], "product_name_en": row[4],
+              "product_risk_level": as_level(row[5]), "number": row[6],
+              "status": as_enum(AccountStatus, row[7]), "opened_on": as_date(row[9])}
+    return Account(id=row[0], product_code=row[2], balance_cents=row[8],
+                   damaged=damaged_fields(values), **values)
 
 
 def _prefix_range(column: str) -> str:
@@ -172,23 +180,19 @@ class CustomerRepository:
         ).fetchone()
         if row is None:
             return None
-        return Customer(
-            id=row[0],
-            name=row[1],
-            gender=row[2],
-            birth_date=date.fromisoformat(row[3]) if row[3] else None,
-            id_number=row[4],
-            mobile=row[5],
-            segment=Segment(row[6]),
-            is_elderly=bool(row[7]),
-            is_disabled=bool(row[8]),
-            risk_level=row[9],
-            address=row[10],
-            occupation=row[11],
-            customer_since=date.fromisoformat(row[12]),
-            branch=row[13],
-            masked=bool(row[14]),
-        )
+        # Read so that a damaged value (a code outside its enum, a date that does not parse)
+        # is marked and the rest of the customer still shows: see agent_tui.domain.stored.
+        values = {
+            "name": row[1], "gender": row[2], "birth_date": as_date(row[3]),
+            "id_number": row[4], "mobile": row[5], "segment": as_enum(Segment, row[6]),
+            "risk_level": as_level(row[9]), "address": row[10], "occupation": row[11],
+            "customer_since": as_date(row[12]), "branch": row[13],
+        }
+        damaged = damaged_fields(values)
+        if not row[3]:  # a birth date not held (a masked customer) is unknown, not damaged
+            damaged -= {"birth_date"}
+        return Customer(id=row[0], is_elderly=bool(row[7]), is_disabled=bool(row[8]),
+                        masked=bool(row[14]), damaged=damaged, **values)
 
     def accounts(self, customer_id: str) -> tuple[Account, ...]:
         rows = self.connection.execute(
@@ -200,21 +204,7 @@ class CustomerRepository:
             "ORDER BY a.opened_on, a.id",
             (customer_id,),
         ).fetchall()
-        return tuple(
-            Account(
-                id=row[0],
-                kind=row[1],
-                product_code=row[2],
-                product_name_zh=row[3],
-                product_name_en=row[4],
-                product_risk_level=row[5],
-                number=row[6],
-                status=AccountStatus(row[7]),
-                balance_cents=row[8],
-                opened_on=date.fromisoformat(row[9]),
-            )
-            for row in rows
-        )
+        return tuple(_account(row) for row in rows)
 
     def transactions(
         self, customer_id: str, offset: int = 0, limit: int = PAGE_SIZE
@@ -268,7 +258,9 @@ class CustomerRepository:
             "AND at >= ? AND kind IN (?, ?)",
             (customer_id, since.isoformat(timespec="seconds"), TRANSFER_OUT, PASSWORD_CHANGE),
         ).fetchall()
-        return [RiskEvent(row[0], datetime.fromisoformat(row[1]), row[2], row[3]) for row in rows]
+        # A time that does not parse (a damaged row) cannot be placed in a window: left out.
+        return [RiskEvent(row[0], at, row[2], row[3]) for row in rows
+                if (at := as_datetime(row[1])) is not None]
 
     def customer_360(
         self, customer_id: str, now: datetime, rules: RiskRules = DEFAULT_RULES
@@ -290,8 +282,11 @@ class CustomerRepository:
             signals=signals,
             pending_operations=self.pending_operations(customer_id),
             flags=tuple(self.connection.execute(
-                "SELECT flag, at FROM customer_flags WHERE customer_id = ? AND cleared_at IS NULL "
-                "ORDER BY at", (customer_id,)).fetchall()),
+                # One line per kind: forty lockouts are one warning with a count, never a
+                # banner that fills the screen.
+                "SELECT flag, max(at), count(*) FROM customer_flags WHERE customer_id = ? "
+                "AND cleared_at IS NULL GROUP BY flag ORDER BY max(at) DESC",
+                (customer_id,)).fetchall()),
         )
 
     def pending_operations(self, customer_id: str) -> dict[str, str]:
@@ -329,7 +324,7 @@ class CustomerRepository:
         """What identity verification compares the caller's answers with. Never shown. None
         for a customer held masked: its facts are the hub's (or in its sealed copy)."""
         customer = self.customer(customer_id)
-        if customer is None or customer.masked or customer.birth_date is None:
+        if customer is None or customer.masked:
             return None
         rows = self.connection.execute(
             "SELECT at, amount_cents FROM transactions WHERE customer_id = ? AND at >= ?",
@@ -337,5 +332,5 @@ class CustomerRepository:
         ).fetchall()
         return facts_from(
             customer.name, customer.id_number, customer.mobile, customer.birth_date,
-            [(datetime.fromisoformat(at), cents) for at, cents in rows], now,
+            [(when, cents) for at, cents in rows if (when := as_datetime(at)) is not None], now,
         )

@@ -8,6 +8,7 @@ created, migrated or overwritten in any of those cases. A full disk is named as 
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -137,9 +138,18 @@ def migrate(connection: sqlite3.Connection) -> int:
     return current
 
 
+# str(value, encoding=..., errors=...) at C speed: no Python frame per value read.
+_readable_text = functools.partial(str, encoding="utf-8", errors="replace")
+
+
 def _sqlite_connect(path: Path) -> sqlite3.Connection:
     # The wait for another process's lock is set here, so it holds from the first statement.
-    return sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+    connection = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+    # Text that is not UTF-8 (an old file, another program's write) reads with U+FFFD where the
+    # bad bytes were, and is shown marked as damaged: sqlite3's default raises for the whole
+    # query, which emptied a queue and left a 360 loading for one bad row.
+    connection.text_factory = _readable_text
+    return connection
 
 
 def connect(path: Path) -> sqlite3.Connection:

@@ -26,6 +26,18 @@ class Conflict(msgspec.Struct, frozen=True):
     status: str
     reason: str
     current: dict | None
+    damaged: bool = False  # its stored JSON does not read: shown marked, cannot be redone
+
+
+def _json(text: str | None) -> tuple[dict | None, bool]:
+    """A stored JSON object, and whether it was damaged (not JSON, or not an object)."""
+    if not text:
+        return None, False
+    try:
+        value = msgspec.json.decode(text)
+    except msgspec.DecodeError:
+        return None, True
+    return (value, False) if isinstance(value, dict) else (None, True)
 
 
 class CannotRedo(Exception):
@@ -38,8 +50,12 @@ def open_conflicts(connection: sqlite3.Connection) -> list[Conflict]:
     rows = connection.execute(
         "SELECT id, name, args_json, created_at, status, reason, current_json FROM "
         "sync_conflicts WHERE resolved_at IS NULL ORDER BY id").fetchall()
-    return [Conflict(row[0], row[1], msgspec.json.decode(row[2]), row[3], row[4], row[5],
-                     msgspec.json.decode(row[6]) if row[6] else None) for row in rows]
+    conflicts = []
+    for row in rows:
+        (args, bad_args), (current, bad_current) = _json(row[2]), _json(row[6])
+        conflicts.append(Conflict(row[0], row[1], args or {}, row[3], row[4], row[5], current,
+                                  damaged=bad_args or bad_current))
+    return conflicts
 
 
 def _get(connection: sqlite3.Connection, conflict_id: int) -> Conflict:
@@ -70,6 +86,8 @@ def redo(connection: sqlite3.Connection, cases: CaseStore, conflict_id: int,
     from agent_tui.store.cases import CaseError
 
     conflict = _get(connection, conflict_id)
+    if conflict.damaged:
+        raise CannotRedo("conflicts.damaged")
     args = conflict.args
     try:
         if conflict.name in ("case.status", "case.reopened"):

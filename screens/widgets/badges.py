@@ -12,6 +12,7 @@ from rich.text import Text
 from textual.content import Content
 
 from agent_tui.domain.models import Segment
+from agent_tui.domain.stored import MARK
 
 Part = tuple[str, str]
 
@@ -24,9 +25,10 @@ _SEGMENT_STYLE = {
 
 
 def badge_parts(
-    segment: Segment, is_elderly: bool, is_disabled: bool, t: Callable[..., str]
+    segment: Segment | None, is_elderly: bool, is_disabled: bool, t: Callable[..., str]
 ) -> list[Part]:
-    parts = [(t(f"segment.{segment.value}"), _SEGMENT_STYLE[segment])]
+    parts = [(t(f"segment.{segment.value}"), _SEGMENT_STYLE[segment]) if segment is not None
+             else damaged_part(t)]
     if is_elderly:
         parts.append((t("flag.elderly"), "bold green"))
     if is_disabled:
@@ -34,7 +36,14 @@ def badge_parts(
     return parts
 
 
-def risk_part(level: int) -> Part:
+def damaged_part(t: Callable[..., str]) -> Part:
+    """A value the store holds but cannot read (agent_tui.domain.stored): marked, in words."""
+    return f"{MARK} {t('app.damaged')}", "bold red"
+
+
+def risk_part(level: int | None) -> Part:
+    if level is None:
+        return f"R{MARK}", "bold red"
     return f"R{level}", "bold red" if level >= 4 else "yellow" if level == 3 else ""
 
 
@@ -52,10 +61,10 @@ def as_content(parts: list[Part]) -> Content:
 
 
 def customer_badges(
-    segment: Segment, is_elderly: bool, is_disabled: bool, t: Callable[..., str]
+    segment: Segment | None, is_elderly: bool, is_disabled: bool, t: Callable[..., str]
 ) -> Text:
     return as_text(badge_parts(segment, is_elderly, is_disabled, t))
 
 
-def risk_badge(level: int) -> Text:
+def risk_badge(level: int | None) -> Text:
     return as_text([risk_part(level)])

@@ -1,0 +1,120 @@
+"""What the app writes to the terminal: nothing raw, whatever drew it, and no customer data in a
+crash. Mixed into AgentApp (app.py holds the rest).
+
+Every string from outside is cleaned where a screen draws it (``screens.widgets.safe``), but a
+widget that forgets is one field away from handing the terminal an escape sequence: Textual
+passes control characters in text straight through (issue #3506). So every line Textual renders,
+whichever widget made it, goes through ``VisibleText`` on its way out, and what Textual draws
+outside widgets' own text (the header's title and sub-title, notifications) is cleaned as it is
+set. A crash writes its report to a file beside the store and shows the agent one line saying
+where: Textual's own report is a traceback with every frame's locals, customer records included.
+
+This is the one module that leans on Textual's internals; a Textual upgrade that changes them
+breaks here, and tests/test_terminal_guard.py says so:
+- line filters (``textual.filter.LineFilter``, returned by ``App.get_line_filters``) are Textual's
+  own mechanism for post-processing rendered lines (NO_COLOR, dimming), documented as internal;
+- ``Strip.apply_filter`` is wrapped so a clean line skips the filter without Textual copying it;
+- ``App._handle_exception`` and ``App._exit_renderables`` are private: the first is where every
+  unhandled error lands, the second what Textual prints once the terminal is restored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual.filter import LineFilter
+from textual.strip import Strip
+
+from agent_tui.domain.text import sanitize, visible
+
+if TYPE_CHECKING:
+    from textual.color import Color
+
+    from agent_tui.app import AgentApp
+
+
+def _unsafe_link(style: Style | None) -> bool:
+    link = style.link if style is not None else None
+    return bool(link) and not (link.isascii() and link.isprintable())
+
+
+def _visible_segment(segment: Segment) -> Segment:
+    text, style, _control = segment
+    shown = visible(text)
+    if shown is not text and (width := cell_len(text)) != cell_len(shown):
+        # A control character takes no cell, its picture takes one: the segment keeps its
+        # width (the characters after the pictures give way), so no border or column moves.
+        shown = set_cell_size(shown, width)
+    if _unsafe_link(style):
+        style = style.update_link(None)  # an OSC 8 target from data (the app makes no links)
+    return Segment(shown, style)
+
+
+def _clean(segments: Iterable[Segment]) -> bool:
+    """Printable text and no link from data: nothing to change (the usual case)."""
+    for text, style, control in segments:
+        if control or not text.isprintable() or _unsafe_link(style):
+            return False
+    return True
+
+
+class VisibleText(LineFilter):
+    """Every segment of every rendered line, with nothing a terminal would obey in its text."""
+
+    def apply(self, segments: list[Segment], background: Color) -> list[Segment]:
+        if _clean(segments):
+            return segments
+        shown = [_visible_segment(segment) for segment in segments]
+        return [segment for segment in shown if segment.text]
+
+
+VISIBLE_TEXT = VisibleText()
+
+# Textual makes a new Strip for every line a filter sees, changed or not, and a Strip is costly
+# to make (seven caches): that was 8-10% of the CPU of opening a 360. A clean line, nearly every
+# line, is passed through as it is instead.
+_apply_filter = Strip.apply_filter
+
+
+def _apply_filter_unless_clean(strip: Strip, filter: LineFilter, background: Color) -> Strip:
+    if filter is VISIBLE_TEXT and _clean(strip):
+        return strip
+    return _apply_filter(strip, filter, background)
+
+
+Strip.apply_filter = _apply_filter_unless_clean  # type: ignore[method-assign]
+
+
+class TerminalGuard:
+    """The App's side of it: line filters, the header's titles, notifications and crashes."""
+
+    def get_line_filters(self) -> Sequence[LineFilter]:
+        return [*super().get_line_filters(), VISIBLE_TEXT]  # type: ignore[misc]
+
+    def validate_title(self, title: Any) -> str:
+        return sanitize(title)
+
+    def validate_sub_title(self, sub_title: Any) -> str:
+        return sanitize(sub_title)
+
+    def notify(self, message: str, *, title: str = "", severity: Any = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        # Never markup: a message carries values from outside, and a stray "[/" would raise.
+        super().notify(  # type: ignore[misc]
+            sanitize(message, multiline=True), title=sanitize(title), severity=severity,
+            timeout=timeout, markup=False)
+
+    def _handle_exception(self: AgentApp, error: Exception) -> None:
+        from agent_tui import crash_report
+
+        path = crash_report.write(self.store_path.parent, error)
+        super()._handle_exception(error)  # type: ignore[misc]
+        # Textual has rendered its traceback, locals and all, to print on exit: one line instead.
+        message = (self.t("app.crash", path=str(path)) if path is not None
+                   else self.t("app.crash_no_report"))
+        self._exit_renderables[:] = [Text(sanitize(message, multiline=True))]
