@@ -94,3 +94,15 @@ def test_the_demo_sms_outbox_is_0600_and_tightened(tmp_path):
               at=datetime(2026, 11, 23, 10, 1))
     assert _mode(outbox) == 0o600
     assert outbox.read_text(encoding="utf-8").count("\tcode ") == 2
+
+
+def test_the_hubs_sms_outbox_is_0600_and_tightened(tmp_path):
+    from agent_tui.hub.identity import write_sms
+
+    outbox = tmp_path / "hub" / "sms-outbox.log"
+    write_sms(outbox, "13800000000", "123456", "reset_password", datetime(2026, 11, 23, 10, 0))
+    assert _mode(outbox) == 0o600
+    os.chmod(outbox, 0o644)  # an outbox left by an older hub
+    write_sms(outbox, "13800000000", "654321", "reset_password", datetime(2026, 11, 23, 10, 1))
+    assert _mode(outbox) == 0o600
+    assert outbox.read_text(encoding="utf-8").count("\tcode ") == 2

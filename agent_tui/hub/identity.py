@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
 import secrets
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -40,6 +39,7 @@ from agent_tui.hub.schema import (
     customers,
     step_ups,
 )
+from agent_tui.private_files import open_append
 
 POSSIBLE_FRAUD = "possible_fraud"
 CODE_DIGITS = 6
@@ -188,10 +188,10 @@ def send_code(engine: Engine, principal: Principal, device_id: str, call_id: str
 
 
 def write_sms(outbox: Path, mobile: str, code: str, operation: str, at: datetime) -> None:
-    """The demo's SMS gateway: a line in a file only its owner reads (0600)."""
+    """The demo's SMS gateway: a line in a file only its owner reads (0600, and tightened if an
+    older outbox was looser)."""
     outbox.parent.mkdir(parents=True, exist_ok=True)
-    descriptor = os.open(outbox, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-    with os.fdopen(descriptor, "a", encoding="utf-8") as sent:
+    with open_append(outbox) as sent:
         sent.write(f"{at.isoformat(timespec='seconds')}\tto {mobile}\tcode {code}\t"
                    f"for {operation}\n")
 
