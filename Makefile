@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 # A demo store of a few thousand customers, enough to feel real and seeded in seconds.
 DEMO_CUSTOMERS ?= 5000
 
-.PHONY: run test bench snapshots-update lint clean
+.PHONY: run test bench bench-smoke snapshots-update lint clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,7 +26,11 @@ test: $(STAMP)
 	bash tests/setup/system-packages.sh
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
-	$(BIN)/python -m pytest -n 2 -p no:cacheprovider $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n 2 -p no:cacheprovider -m "not bench_smoke" $(PYTEST_ARGS)
+
+## bench-smoke: the bench end to end on a small store, every figure reported (CI's own step)
+bench-smoke: $(STAMP)
+	$(BIN)/python -m pytest -p no:cacheprovider -m bench_smoke tests/test_bench_smoke.py
 
 ## bench: the figures of DESIGN.md on a one-million-customer store (not part of make test)
 bench: $(STAMP)

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+# Run by `make bench-smoke` (a CI step of its own), not by `make test`.
+pytestmark = pytest.mark.bench_smoke
 ROOT = Path(__file__).resolve().parents[1]
 FIGURES = (
     "seed_s",
