@@ -17,6 +17,7 @@ import msgspec
 import tomli
 
 from agent_tui.disk import is_disk_full
+from agent_tui.domain.localized import in_language
 from agent_tui.i18n import SUPPORTED, TranslatableError
 from agent_tui.keymap import ACTIONS_BY_ID, is_valid_key_list
 from agent_tui.toml_lines import Lines
@@ -70,6 +71,9 @@ class ScriptsSection(_Section):
 class BankSection(_Section):
     name: str = "XX银行"
     name_en: str = "XX Bank"
+
+    def display_name(self, language: str) -> str:
+        return in_language(language, self.name, self.name_en)
 
 
 class CallSection(_Section):
