@@ -15,6 +15,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 from textual.widgets._select import SelectOverlay
 
 from agent_tui.domain.call_session import CALLER_HUNG_UP, CallSession, Closing
+from agent_tui.domain.times import stamp
 from screens.widgets.agent_modal import AgentModal
 from screens.widgets.key_bar import KeyBar
 from screens.widgets.safe import safe
@@ -137,8 +138,7 @@ class ClosingScreen(AgentModal[bool]):
                 due=request.due, reason=request.reason, at=app.now(),
                 case_id=call.case.id if call.case else None, call_id=call.id),
                 lambda callback: self.query_one("#closing-error", Static).update(Content(
-                    app.t("closing.callback_scheduled", due=callback.due_at[:16].replace(
-                        "T", " ")))))
+                    app.t("closing.callback_scheduled", due=stamp(callback.due_at)))))
         except CaseError as error:
             app.call_from_thread(self.query_one("#closing-error", Static).update,
                                  Content(app.catalog.error(error)))
