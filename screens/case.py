@@ -22,6 +22,7 @@ from agent_tui.domain.times import short_stamp, stamp, time_left
 from agent_tui.store import callbacks
 from agent_tui.store.case_facts import case_facts
 from agent_tui.store.cases import CaseConflict, CaseError, CaseNote
+from agent_tui.store.customers import CustomerRepository
 from screens.case_action import CaseAction
 from screens.widgets.agent_screen import AgentScreen
 from screens.widgets.draft_keeper import DraftKeeper
@@ -129,10 +130,9 @@ class CaseScreen(AgentScreen[None]):
         def read(connection) -> CaseView:
             cases = app.cases(connection)
             case = cases.get(case_id)
-            name = connection.execute("SELECT name FROM customers WHERE id = ?",
-                                      (case.customer_id,)).fetchone()
+            name = CustomerRepository(connection).name(case.customer_id)
             suggestions = suggest(app.library.escalation, case_facts(connection, case, app.now()))
-            return CaseView(case, name[0] if name else "", cases.notes(case_id), suggestions)
+            return CaseView(case, name, cases.notes(case_id), suggestions)
 
         try:
             self.use_store(read, self.show)
