@@ -12,7 +12,6 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
-from textual.widgets._select import SelectOverlay
 
 from agent_tui.domain.call_session import CALLER_HUNG_UP, CallSession, Closing
 from agent_tui.domain.times import stamp
@@ -20,17 +19,17 @@ from screens.widgets.agent_modal import AgentModal
 from screens.widgets.key_bar import KeyBar
 from screens.widgets.safe import safe
 from screens.widgets.safe_input import SafeInput
+from screens.widgets.textual_private import HookedSelect, SelectOverlay
 
 HUNG_UP = CALLER_HUNG_UP
 WRAP_UPS = ("resolved", "information_given", "case_opened", "transferred", "callback", HUNG_UP)
 
 
-class WrapUpSelect(Select[str]):
+class WrapUpSelect(HookedSelect):
     """The wrap-up codes: opened on the first code, not on the blank "choose one" line (the
     blank stays, so a call is never ended with a code nobody chose)."""
 
-    def _watch_expanded(self, expanded: bool) -> None:
-        super()._watch_expanded(expanded)
+    def expanded_changed(self, expanded: bool) -> None:
         if expanded and self.value is Select.NULL:
             self.query_one(SelectOverlay).select(1)
 

@@ -14,6 +14,7 @@ from screens.help import HelpScreen
 from screens.search import SearchScreen
 from screens.sign_in import SignInScreen
 from screens.store_problem import StoreProblemScreen
+from screens.widgets.textual_private import notifications
 from tests.screen import screen_text, wait_for, wait_for_screen
 
 
@@ -298,7 +299,7 @@ async def test_an_unknown_theme_is_named_and_the_default_used(small_store, make_
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for_screen(pilot, SearchScreen)
         await wait_for(pilot, lambda: any(
-            "textual-drak" in note.message for note in app._notifications))
+            "textual-drak" in note.message for note in notifications(app)))
         assert app.theme == "textual-dark"
 
 
@@ -315,5 +316,5 @@ async def test_a_store_failing_mid_session_is_reported_and_the_session_goes_on(
         app.store.connection = locked
         app.screen.query_one("#query", Input).value = "李"
         await wait_for(pilot, lambda: any(
-            "database is locked" in note.message for note in app._notifications))
+            "database is locked" in note.message for note in notifications(app)))
         assert app.is_running and isinstance(app.screen, SearchScreen)
