@@ -176,7 +176,8 @@ async def test_keys_are_remapped_by_id_from_config(small_store, make_app, signed
         await pilot.press("enter")
         await wait_for_screen(pilot, Customer360Screen)
         await pilot.press("f2")  # no longer bound
-        await pilot.pause(0.1)
+        await pilot.pause()
+        await app.workers.wait_for_complete()
         assert isinstance(app.screen, Customer360Screen)
         await pilot.press("f7")
         await wait_for_screen(pilot, SearchScreen)
