@@ -9,13 +9,14 @@ outside widgets' own text (the header's title and sub-title, notifications) is c
 set. A crash writes its report to a file beside the store and shows the agent one line saying
 where: Textual's own report is a traceback with every frame's locals, customer records included.
 
-This is the one module that leans on Textual's internals; a Textual upgrade that changes them
-breaks here, and tests/test_terminal_guard.py says so:
+It leans on Textual's internals, through screens/widgets/textual_private.py (the one module
+that touches them); a Textual upgrade that changes them breaks there, and
+tests/test_terminal_guard.py and tests/test_textual_private.py say so:
 - line filters (``textual.filter.LineFilter``, returned by ``App.get_line_filters``) are Textual's
   own mechanism for post-processing rendered lines (NO_COLOR, dimming), documented as internal;
 - ``Strip.apply_filter`` is wrapped so a clean line skips the filter without Textual copying it;
-- ``App._handle_exception`` and ``App._exit_renderables`` are private: the first is where every
-  unhandled error lands, the second what Textual prints once the terminal is restored.
+- every unhandled error lands in ``unhandled_exception``, and ``set_exit_message`` replaces what
+  Textual prints once the terminal is restored.
 """
 
 from __future__ import annotations
@@ -28,9 +29,13 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.filter import LineFilter
-from textual.strip import Strip
 
 from agent_tui.domain.text import sanitize, visible
+from screens.widgets.textual_private import (
+    UnhandledExceptionHook,
+    set_exit_message,
+    skip_line_filter_when,
+)
 
 if TYPE_CHECKING:
     from textual.color import Color
@@ -78,19 +83,10 @@ VISIBLE_TEXT = VisibleText()
 # Textual makes a new Strip for every line a filter sees, changed or not, and a Strip is costly
 # to make (seven caches): that was 8-10% of the CPU of opening a 360. A clean line, nearly every
 # line, is passed through as it is instead.
-_apply_filter = Strip.apply_filter
+skip_line_filter_when(lambda strip, filter: filter is VISIBLE_TEXT and _clean(strip))
 
 
-def _apply_filter_unless_clean(strip: Strip, filter: LineFilter, background: Color) -> Strip:
-    if filter is VISIBLE_TEXT and _clean(strip):
-        return strip
-    return _apply_filter(strip, filter, background)
-
-
-Strip.apply_filter = _apply_filter_unless_clean  # type: ignore[method-assign]
-
-
-class TerminalGuard:
+class TerminalGuard(UnhandledExceptionHook):
     """The App's side of it: line filters, the header's titles, notifications and crashes."""
 
     def get_line_filters(self) -> Sequence[LineFilter]:
@@ -109,12 +105,11 @@ class TerminalGuard:
             sanitize(message, multiline=True), title=sanitize(title), severity=severity,
             timeout=timeout, markup=False)
 
-    def _handle_exception(self: AgentApp, error: Exception) -> None:
+    def unhandled_exception(self: AgentApp, error: Exception) -> None:
         from agent_tui import crash_report
 
         path = crash_report.write(self.store_path.parent, error)
-        super()._handle_exception(error)  # type: ignore[misc]
         # Textual has rendered its traceback, locals and all, to print on exit: one line instead.
         message = (self.t("app.crash", path=str(path)) if path is not None
                    else self.t("app.crash_no_report"))
-        self._exit_renderables[:] = [Text(sanitize(message, multiline=True))]
+        set_exit_message(self, Text(sanitize(message, multiline=True)))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Mapping, MutableMapping
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -17,6 +17,7 @@ import msgspec
 import tomli
 
 from agent_tui.disk import is_disk_full
+from agent_tui.domain.localized import in_language
 from agent_tui.i18n import SUPPORTED, TranslatableError
 from agent_tui.keymap import ACTIONS_BY_ID, is_valid_key_list
 from agent_tui.toml_lines import Lines
@@ -70,6 +71,9 @@ class ScriptsSection(_Section):
 class BankSection(_Section):
     name: str = "XX银行"
     name_en: str = "XX Bank"
+
+    def display_name(self, language: str) -> str:
+        return in_language(language, self.name, self.name_en)
 
 
 class CallSection(_Section):
@@ -240,23 +244,41 @@ def remember_agent(config: Config, agent_id: str, name: str, staff_number: str) 
     A file that cannot be read, or a write that fails (a full disk above all), is a ConfigError
     naming the file; the file in place is then exactly as it was."""
     path = config.source or config_path()
-    existing: dict[str, object] = _read(path)[1] if path.exists() else {}
-    existing["agent"] = {"id": agent_id, "name": name, "staff_number": staff_number}
-    import tomli_w  # only here: writing the config is a first-run event, not a start-up cost
+    edit_config(path, {"agent": {"id": agent_id, "name": name, "staff_number": staff_number}})
+    config.agent = AgentSection(id=agent_id, name=name, staff_number=staff_number)
+    return config
 
+
+def edit_config(path: Path, changes: Mapping[str, Mapping[str, object]]) -> None:
+    """Set ``section.key`` to each value of ``changes`` in the config file at ``path``, leaving
+    everything else as the user wrote it: comments, order, spelling (dotted, inline) and unrelated
+    keys survive, because tomlkit edits the document rather than re-writing its data.
+
+    The file is read (and refused, with its line) as ``load_config`` reads it; a file that is not
+    there is created. A failed write is a ConfigError naming the file, which is then unchanged."""
+    # tomlkit only here: editing the config is a first-run event, not a start-up cost.
+    import tomlkit
+
+    text = _read(path)[0] if path.exists() else ""
+    document = tomlkit.parse(text)
+    for section, values in changes.items():
+        table = document.get(section)
+        if not isinstance(table, MutableMapping):
+            table = tomlkit.table()
+            document[section] = table
+        for key, value in values.items():
+            table[key] = value
     try:
-        _replace(path, tomli_w.dumps(existing))
+        _replace(path, tomlkit.dumps(document))
     except OSError as error:
         if is_disk_full(error):
             raise ConfigError("config.disk_full", where=str(path)) from None
         raise ConfigError("config.not_saved", where=str(path),
                           reason=error.strerror or str(error)) from None
-    config.agent = AgentSection(id=agent_id, name=name, staff_number=staff_number)
-    return config
 
 
 def _replace(path: Path, text: str) -> None:
-    """A private temporary file, written to disk, then an atomic rename: a crash or a full disk
+    """A private (0600, mkstemp's mode, kept by the rename) temporary file, written to disk, then an atomic rename: a crash or a full disk
     never leaves half a config behind (nor the temporary), and two sign-ins at once cannot write
     into each other's file."""
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -14,6 +14,8 @@ import traceback
 from datetime import datetime
 from pathlib import Path
 
+from agent_tui.domain.times import file_stamp
+
 FOLDER = "crash-reports"
 
 
@@ -50,8 +52,7 @@ def write(folder: Path, error: BaseException, at: datetime | None = None) -> Pat
     try:
         directory = folder / FOLDER
         directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-        stamp = at.strftime("%Y%m%d-%H%M%S")
-        path = directory / f"crash-{stamp}-{os.getpid()}.log"
+        path = directory / f"crash-{file_stamp(at)}-{os.getpid()}.log"
         number = 1
         while True:
             try:
@@ -59,7 +60,7 @@ def write(folder: Path, error: BaseException, at: datetime | None = None) -> Pat
                 break
             except FileExistsError:  # two crashes in one second
                 number += 1
-                path = directory / f"crash-{stamp}-{os.getpid()}-{number}.log"
+                path = directory / f"crash-{file_stamp(at)}-{os.getpid()}-{number}.log"
         with os.fdopen(descriptor, "w", encoding="utf-8", errors="backslashreplace") as file:
             os.fchmod(file.fileno(), 0o600)  # whatever the umask
             file.write(report_text(error, at))

@@ -2,6 +2,16 @@
 
 Catalogs are TOML files in ``agent_tui/locales``; a key is ``section.name``. Core modules raise
 errors carrying a key and its values, so a store or config problem reads in the agent's language.
+
+The one way to localise:
+
+- Text the workstation owns (labels, messages, even punctuation between items) is a catalog key:
+  ``Catalog.text(key, **values)`` (``app.t`` in the UI).
+- An error that reaches the agent is a ``TranslatableError(key, **values)``: the key and values
+  travel with it and are read through the same catalog (``Catalog.error``) where it is shown.
+- Text that data carries in both languages (the scripts library, the bank's and a product's name,
+  a forbidden word's reason) is picked with ``agent_tui.domain.localized.in_language`` or held as a
+  ``Localized``. Nothing else compares a language code to choose a text (a test holds to that).
 """
 
 from __future__ import annotations

@@ -115,10 +115,9 @@ class CallScreen(AgentScreen[None]):
 
     def phrase_values(self) -> dict[str, str]:
         app, customer = self.agent_app, self.call.customer
-        zh = app.language == "zh-CN"
         return phrase_values(
             at=app.now(), language=app.language,
-            bank_name=app.config.bank.name if zh else app.config.bank.name_en,
+            bank_name=app.config.bank.display_name(app.language),
             agent_name=app.config.agent.name, staff_number=app.config.agent.staff_number,
             customer_name=customer.name if customer else "",
             customer_gender=customer.gender if customer else "",

@@ -14,11 +14,10 @@ from textual.content import Content
 from textual.widgets import Input, Label, Static
 
 from agent_tui.domain.text import sanitize
+from agent_tui.domain.times import parse_stamp, stamp
 from screens.widgets.agent_modal import AgentModal
 from screens.widgets.key_bar import KeyBar
 from screens.widgets.safe_input import SafeInput
-
-WHEN_FORMAT = "%Y-%m-%d %H:%M"
 
 
 class CallbackRequest(msgspec.Struct, frozen=True):
@@ -37,7 +36,7 @@ class CallbackFormScreen(AgentModal[CallbackRequest]):
             yield Static(Content(t("callback_form.title")), classes="dialog-title")
             with Horizontal(classes="row"):
                 yield Label(t("case_action.when", format="YYYY-MM-DD HH:MM"))
-                yield SafeInput(tomorrow.strftime(WHEN_FORMAT), id="callback-when",
+                yield SafeInput(stamp(tomorrow), id="callback-when",
                                 max_length=16, compact=True)
             with Horizontal(classes="row"):
                 yield Label(t("case_action.reason"))
@@ -55,7 +54,7 @@ class CallbackFormScreen(AgentModal[CallbackRequest]):
         when = self.query_one("#callback-when", Input).value.strip()
         reason = sanitize(self.query_one("#callback-reason", Input).value).strip()
         try:
-            due = datetime.strptime(when, WHEN_FORMAT)
+            due = parse_stamp(when)
         except ValueError:
             self._error(t("case_action.bad_when", value=when, format="YYYY-MM-DD HH:MM"))
             return

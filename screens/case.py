@@ -8,8 +8,6 @@ the change is refused and the case is shown as it is now, with the reason.
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import msgspec
 from textual import work
 from textual.app import ComposeResult
@@ -20,9 +18,11 @@ from textual.widgets import Header, Static, TextArea
 from agent_tui.domain.cases import Case
 from agent_tui.domain.escalation import Suggestion, suggest
 from agent_tui.domain.sla import ClockState, read_clock
+from agent_tui.domain.times import short_stamp, stamp, time_left
 from agent_tui.store import callbacks
 from agent_tui.store.case_facts import case_facts
 from agent_tui.store.cases import CaseConflict, CaseError, CaseNote
+from agent_tui.store.customers import CustomerRepository
 from screens.case_action import CaseAction
 from screens.widgets.agent_screen import AgentScreen
 from screens.widgets.draft_keeper import DraftKeeper
@@ -41,12 +41,6 @@ class CaseView(msgspec.Struct, frozen=True):
     customer_name: str
     notes: list[CaseNote]
     suggestions: list[Suggestion]
-
-
-def duration(left: timedelta) -> str:
-    minutes = int(abs(left.total_seconds()) // 60)
-    days, minutes = divmod(minutes, 1440)
-    return (f"{days}d " if days else "") + f"{minutes // 60}h{minutes % 60:02d}m"
 
 
 class CaseScreen(AgentScreen[None]):
@@ -136,10 +130,9 @@ class CaseScreen(AgentScreen[None]):
         def read(connection) -> CaseView:
             cases = app.cases(connection)
             case = cases.get(case_id)
-            name = connection.execute("SELECT name FROM customers WHERE id = ?",
-                                      (case.customer_id,)).fetchone()
+            name = CustomerRepository(connection).name(case.customer_id)
             suggestions = suggest(app.library.escalation, case_facts(connection, case, app.now()))
-            return CaseView(case, name[0] if name else "", cases.notes(case_id), suggestions)
+            return CaseView(case, name, cases.notes(case_id), suggestions)
 
         try:
             self.use_store(read, self.show)
@@ -170,7 +163,7 @@ class CaseScreen(AgentScreen[None]):
                                         safe(group(found.target), "bold"))
                        for found in view.suggestions if found.target != case.escalated_to]
         self.query_one("#case-suggest", Static).update(Content("\n").join(suggestions))
-        lines = [Content.assemble(safe(f"{note.at[5:16].replace('T', ' ')} {note.agent_id}  ",
+        lines = [Content.assemble(safe(f"{short_stamp(note.at)} {note.agent_id}  ",
                                        "$text-muted"), safe(note.text)) for note in view.notes]
         self.query_one("#case-notes", Static).update(
             Content("\n").join(lines) if lines else Content(t("case.no_notes")))
@@ -185,8 +178,8 @@ class CaseScreen(AgentScreen[None]):
                              resolution=target.resolution, now=app.now(),
                              paused_seconds=case.paused_seconds, paused_since=case.paused_since,
                              breached_at=case.breached_at, closed=not case.is_open)
-        text = app.t(f"case.clock.{reading.state.value}", left=duration(reading.left))
-        due = app.t("case.due", due=case.due_at.strftime("%Y-%m-%d %H:%M"))
+        text = app.t(f"case.clock.{reading.state.value}", left=time_left(reading.left))
+        due = app.t("case.due", due=stamp(case.due_at))
         self.query_one("#case-clock", Static).update(Content.assemble(
             (text, CLOCK_STYLE[reading.state]), "  ", (due, "$text-muted")))
 

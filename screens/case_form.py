@@ -18,6 +18,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 from agent_tui.domain.cases import CHANNELS, PRIORITIES, Case
 from agent_tui.domain.masking import mask_name
 from agent_tui.domain.text import sanitize
+from agent_tui.domain.times import short_stamp
 from agent_tui.store.cases import CaseDraft, CaseError
 from screens.widgets.agent_modal import AgentModal
 from screens.widgets.draft_keeper import DraftKeeper
@@ -125,7 +126,7 @@ class CaseFormScreen(AgentModal[Case]):
         notice = Content() if candidate is None else Content(t(
             "case_form.open_case_found", number=candidate.number,
             channel=t(f"case.channel.{candidate.channel}"),
-            opened=candidate.opened_at.strftime("%m-%d %H:%M"),
+            opened=short_stamp(candidate.opened_at),
             status=t(f"case.status.{candidate.status}"), title=candidate.title))
         self.query_one("#case-attach", Static).update(notice)
 

@@ -12,24 +12,24 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
-from textual.widgets._select import SelectOverlay
 
 from agent_tui.domain.call_session import CALLER_HUNG_UP, CallSession, Closing
+from agent_tui.domain.times import stamp
 from screens.widgets.agent_modal import AgentModal
 from screens.widgets.key_bar import KeyBar
 from screens.widgets.safe import safe
 from screens.widgets.safe_input import SafeInput
+from screens.widgets.textual_private import HookedSelect, SelectOverlay
 
 HUNG_UP = CALLER_HUNG_UP
 WRAP_UPS = ("resolved", "information_given", "case_opened", "transferred", "callback", HUNG_UP)
 
 
-class WrapUpSelect(Select[str]):
+class WrapUpSelect(HookedSelect):
     """The wrap-up codes: opened on the first code, not on the blank "choose one" line (the
     blank stays, so a call is never ended with a code nobody chose)."""
 
-    def _watch_expanded(self, expanded: bool) -> None:
-        super()._watch_expanded(expanded)
+    def expanded_changed(self, expanded: bool) -> None:
         if expanded and self.value is Select.NULL:
             self.query_one(SelectOverlay).select(1)
 
@@ -137,8 +137,7 @@ class ClosingScreen(AgentModal[bool]):
                 due=request.due, reason=request.reason, at=app.now(),
                 case_id=call.case.id if call.case else None, call_id=call.id),
                 lambda callback: self.query_one("#closing-error", Static).update(Content(
-                    app.t("closing.callback_scheduled", due=callback.due_at[:16].replace(
-                        "T", " ")))))
+                    app.t("closing.callback_scheduled", due=stamp(callback.due_at)))))
         except CaseError as error:
             app.call_from_thread(self.query_one("#closing-error", Static).update,
                                  Content(app.catalog.error(error)))

@@ -14,6 +14,7 @@ from textual.content import Content
 from textual.widgets import DataTable, Header, Static
 
 from agent_tui.domain.stored import MARK
+from agent_tui.domain.times import stamp
 from agent_tui.sync.conflicts import CannotRedo, Conflict, drop, open_conflicts, redo
 from agent_tui.sync.reasons import catalog_entry
 from screens.widgets.agent_screen import AgentScreen
@@ -68,7 +69,7 @@ class ConflictsScreen(AgentScreen[None]):
                     now += f" → {current['escalated_to']}"
                 what = f"{MARK} {conflict.name}" if conflict.damaged else conflict.name
                 table.add_row(
-                    cell(conflict.created_at.replace("T", " ")[:16]), cell(what),
+                    cell(stamp(conflict.created_at)), cell(what),
                     cell(str(current.get("number") or conflict.args.get("case_id") or "-")),
                     _cut(cell(self.why(conflict)), WHY_WIDTH), cell(now),
                     key=str(conflict.id))

@@ -17,6 +17,7 @@ from agent_tui.domain.masking import Disclosure
 from agent_tui.domain.models import AccountStatus, Customer360, Page, Transaction
 from agent_tui.domain.operations import OPERATION_NAMES
 from agent_tui.domain.risk import RiskSignal
+from agent_tui.domain.times import short_stamp, stamp
 from agent_tui.store.customers import PAGE_SIZE
 from screens.widgets.agent_screen import AgentScreen
 from screens.widgets.badges import (
@@ -215,14 +216,14 @@ class Customer360Screen(AgentScreen[None]):
             latest, seen = by_label.get(label, (at, 0))
             by_label[label] = (max(latest, at), seen + count)
         parts = [t("c360.flag" if count == 1 else "c360.flags", flag=label,
-                   at=at.replace("T", " ")[:16], count=count)
+                   at=stamp(at), count=count)
                  for label, (at, count) in by_label.items()]
         parts += [
             t(
                 f"risk.{signal.kind.value}",
                 count=signal.count,
-                first=signal.first_at.strftime("%m-%d %H:%M"),
-                last=signal.last_at.strftime("%m-%d %H:%M"),
+                first=short_stamp(signal.first_at),
+                last=short_stamp(signal.last_at),
             )
             for signal in signals
         ]
@@ -268,7 +269,7 @@ class Customer360Screen(AgentScreen[None]):
             is_flagged = row.id in flagged
             table.add_row(
                 cell("\u26a0" if is_flagged else "", "bold red"),
-                cell(row.at.replace("T", " ")[:16]),
+                cell(stamp(row.at)),
                 cell(t(f"txn.{row.kind}"), "bold red" if is_flagged else ""),
                 cell(shown.amount(row.amount_cents)),
                 cell(shown.free_text(row.counterparty)),
@@ -293,7 +294,7 @@ class Customer360Screen(AgentScreen[None]):
             outcome = next((t(key) for key in (f"outcome.{row.outcome}", f"wrap_up.{row.outcome}")
                             if key in messages), row.outcome)
             table.add_row(
-                cell(row.at.replace("T", " ")[:16]),
+                cell(stamp(row.at)),
                 cell(t(f"channel.{row.channel}")),
                 cell(t(f"category.{row.category}") if row.category else ""),
                 cell(row.summary),
@@ -315,7 +316,7 @@ class Customer360Screen(AgentScreen[None]):
                 cell(t(f"priority.{case.priority}")),
                 cell(t(f"case_status.{case.status}")),
                 cell(case.title),
-                cell(case.due_at.replace("T", " ")[:16]),
+                cell(stamp(case.due_at)),
                 key=case.id,
             )
         _keep_row(table, cursor)

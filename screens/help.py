@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Static
 
 from agent_tui.keymap import ACTIONS_BY_ID
 from screens.widgets.safe import cell
+from screens.widgets.textual_private import bindings_of
 
 if TYPE_CHECKING:
     from agent_tui.app import AgentApp
@@ -39,7 +40,7 @@ class HelpScreen(ModalScreen[None]):
             keys_by_id: dict[str, list[str]] = {}
             tooltips: dict[str, str] = {}
             # The active bindings, plus the screen's own (a focused text box can shadow Enter).
-            screen_bindings = [binding for _key, binding in self.about._bindings]
+            screen_bindings = bindings_of(self.about)
             active = [active.binding for active in self.about.active_bindings.values()]
             for binding in active + screen_bindings:
                 if binding.id in ACTIONS_BY_ID and (

@@ -13,8 +13,8 @@ from textual.content import Content
 from textual.widgets import DataTable, Header, Static
 
 from agent_tui.domain.stored import as_datetime
+from agent_tui.domain.times import short_stamp, time_left
 from agent_tui.store.queue import PAGE, QueueItem, my_queue
-from screens.case import duration
 from screens.widgets.agent_screen import AgentScreen
 from screens.widgets.badges import damaged_part
 from screens.widgets.key_bar import KeyBar
@@ -99,12 +99,12 @@ class QueueScreen(AgentScreen[None]):
                 elif due is None:
                     when, style = damaged_part(t)
                 elif late:
-                    when = t("queue.overdue", late=duration(now - due))
+                    when = t("queue.overdue", late=time_left(now - due))
                 else:
-                    when = t("queue.left", left=duration(due - now))
+                    when = t("queue.left", left=time_left(due - now))
                 shown = app.disclosure_for(item.customer_id)
                 status = (t(f"case.status.{item.status}") if item.kind == "case"
-                          else t("queue.callback_due", due=due.strftime("%m-%d %H:%M"))
+                          else t("queue.callback_due", due=short_stamp(due))
                           if due is not None else damaged_part(t)[0])
                 if item.attempts:
                     status += t("queue.attempts", count=item.attempts)

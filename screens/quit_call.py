@@ -13,9 +13,9 @@ from textual.content import Content
 from textual.widgets import Button, Static
 
 from agent_tui.domain.call_session import CallSession
+from agent_tui.domain.times import call_timer
 from screens.widgets.agent_modal import AgentModal
 from screens.widgets.key_bar import KeyBar
-from screens.widgets.stage_bar import clock
 
 
 class QuitCallScreen(AgentModal[bool]):
@@ -29,7 +29,7 @@ class QuitCallScreen(AgentModal[bool]):
         app = self.agent_app
         t, flow = app.t, self.call.flow
         message = t("quit_call.message", stage=flow.library.stage(flow.stage).name(app.language),
-                    elapsed=clock(flow.elapsed(app.now())))
+                    elapsed=call_timer(flow.elapsed(app.now())))
         with Vertical(classes="dialog"):
             yield Static(Content(t("quit_call.title")), classes="dialog-title")
             yield Static(Content(message), classes="dialog-message")

@@ -17,6 +17,7 @@ from textual.widgets import Button, Static
 from agent_tui.domain.call_session import CallSnapshot
 from agent_tui.domain.callflow import EventKind
 from agent_tui.domain.scripts import STAGE_ORDER
+from agent_tui.domain.times import stamp
 from screens.widgets.agent_modal import AgentModal
 from screens.widgets.key_bar import KeyBar
 from screens.widgets.safe import safe
@@ -45,7 +46,7 @@ class RestoreCallScreen(AgentModal[bool]):
             yield Static(Content(t(f"restore_call.title{how}")), classes="dialog-title")
             yield Static(Content(t(
                 f"restore_call.message{how}", stage=stage,
-                started=started.strftime("%Y-%m-%d %H:%M") if started else "-",
+                started=stamp(started) if started else "-",
                 caller=t("restore_call.known_caller") if snapshot.customer_id
                 else t("call.unknown_caller"),
                 characters=f"{len(snapshot.notes):,}")), classes="dialog-message")

@@ -10,6 +10,7 @@ from textual.content import Content
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from agent_tui.domain.times import short_stamp
 from agent_tui.store.drafts import Draft
 from screens.widgets.agent_modal import AgentModal
 from screens.widgets.key_bar import KeyBar
@@ -37,7 +38,7 @@ class RestoreDraftsScreen(AgentModal[Draft]):
                 text = body.get("title", "")
             first_line = next((line for line in str(text).splitlines() if line.strip()), "")
             options.append(Option(Content.assemble(
-                (draft.saved_at[5:16].replace("T", " "), "$text-muted"), "  ", (what, "bold"),
+                (short_stamp(draft.saved_at), "$text-muted"), "  ", (what, "bold"),
                 "  ", safe(first_line[:60], "italic")), id=str(index)))
         with Vertical(classes="dialog"):
             title = "restore_drafts.title_quit" if self.quit_last else "restore_drafts.title"

@@ -6,8 +6,6 @@ arrives for text no longer in the box is dropped, so type-ahead is never lost or
 
 from __future__ import annotations
 
-import sqlite3
-
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -16,6 +14,7 @@ from textual.widgets import DataTable, Header, Input, Static
 
 from agent_tui.domain.models import SearchHit
 from agent_tui.domain.query import QueryKind, parse_query
+from agent_tui.store import QueryError
 from agent_tui.store.customers import SEARCH_LIMIT
 from screens.widgets.agent_screen import AgentScreen
 from screens.widgets.badges import customer_badges, risk_badge
@@ -99,7 +98,7 @@ class SearchScreen(AgentScreen[None]):
             store = app.wait_for_store()
             try:
                 found = app.search_hub(store.connection(), text) if store is not None else None
-            except sqlite3.Error as error:
+            except QueryError as error:
                 self.report_store_failure(error)
                 return
 

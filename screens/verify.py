@@ -133,8 +133,7 @@ class VerifyScreen(AgentModal[str]):
         self._say(self._explain(outcome), error=True)
 
     def _named(self, factors) -> str:
-        comma = "、" if self.agent_app.language == "zh-CN" else ", "
-        return comma.join(self.agent_app.t(f"verify.factor.{factor}") for factor in factors)
+        return self.agent_app.t("verify.factor_separator").join(self.agent_app.t(f"verify.factor.{factor}") for factor in factors)
 
     def _explain(self, outcome: Outcome) -> str:
         t, named = self.agent_app.t, self._named

@@ -52,6 +52,28 @@ def writable_store(small_store, tmp_path) -> Path:
 
 
 @pytest.fixture
+def connection(writable_store):
+    """A connection to the private copy of the small store (a test file may mean another)."""
+    from agent_tui.store import Store
+
+    connection = Store.open(writable_store).connection()
+    yield connection
+    connection.close()
+
+
+@pytest.fixture
+def library_copy(tmp_path) -> Path:
+    """A copy of the shipped scripts library's TOML files, for tests that change them."""
+    import shutil
+
+    from scripts_library import LIBRARY_DIR
+
+    folder = tmp_path / "library"
+    shutil.copytree(LIBRARY_DIR, folder, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    return folder
+
+
+@pytest.fixture
 def small_disk(tmp_path):
     """A 16 MB disk that really fills up (tests/small_disk.py); skips, loudly, without root."""
     from tests.small_disk import SmallDisk

@@ -6,6 +6,8 @@ import asyncio
 
 from textual.app import App
 
+from screens.widgets.textual_private import rendered_lines
+
 # What must never reach a terminal from data: escape/control characters and bidi overrides.
 FORBIDDEN_ON_SCREEN = (
     "\x1b", "\x9b", "\x07", "\x00", "\x08", "\x7f", "\r", "\u202e", "\u202d", "\u2067", "\u2069",
@@ -13,13 +15,13 @@ FORBIDDEN_ON_SCREEN = (
 
 
 def screen_text(app: App) -> str:
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+    return "\n".join(strip.text for strip in rendered_lines(app.screen))
 
 
 def unsafe_segments(app: App) -> list[str]:
     """Text segments carrying a control character: each would be obeyed by the terminal."""
     found = []
-    for strip in app.screen._compositor.render_strips():
+    for strip in rendered_lines(app.screen):
         for segment in strip:
             if segment.control:
                 continue

@@ -9,6 +9,7 @@ import sqlite3
 
 from screens.call import CallScreen
 from screens.restore_call import RestoreCallScreen
+from screens.widgets.textual_private import notifications
 from tests.call_driver import a_caller, do_step, focus, start_call
 from tests.screen import screen_text, wait_for, wait_for_screen
 
@@ -51,7 +52,9 @@ async def test_an_interrupted_call_is_resumed_exactly_as_it_was(writable_store, 
         assert resumed.customer is not None and resumed.customer.id == caller.id
         assert "客户询问年费减免" in screen_text(app)
         await pilot.press("ctrl+s")
-        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: any(app.t("call.saved") == str(note.message)
+                                          for note in notifications(app)))
+        await app.workers.wait_for_complete()
     connection = sqlite3.connect(writable_store)
     stored = connection.execute("SELECT count(*) FROM call_events WHERE call_id = ?",
                                 (call.id,)).fetchone()[0]

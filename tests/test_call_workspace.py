@@ -12,6 +12,7 @@ from screens.call import CallScreen
 from screens.closing import ClosingScreen
 from screens.request_type import RequestTypeScreen
 from screens.verify import VerifyScreen
+from screens.widgets.textual_private import SelectOverlay
 from tests.call_driver import (
     a_caller,
     assert_no_pii,
@@ -28,7 +29,7 @@ async def _close(pilot, csat: str, nps: str) -> None:
     await pilot.press("f7")
     await wait_for_screen(pilot, ClosingScreen)
     await pilot.press(*csat, "tab", *nps, "tab", "space", "tab", "enter")
-    await pilot.pause(0.1)
+    await wait_for(pilot, lambda: isinstance(pilot.app.focused, SelectOverlay))  # the list open
     await pilot.press("enter")  # the list opens on its first code: resolved
     await pilot.press("ctrl+s")
 
@@ -151,7 +152,7 @@ async def test_a_consultation_for_an_unknown_caller_found_during_the_call(writab
         await pilot.press("f7")
         await wait_for_screen(pilot, ClosingScreen)
         await pilot.press("tab", "tab", "tab", "enter")
-        await pilot.pause(0.1)
+        await wait_for(pilot, lambda: isinstance(app.focused, SelectOverlay))  # the list open
         await pilot.press("end", "enter")  # the last code: the caller hung up
         await pilot.press("ctrl+s")
         assert "give a reason" in screen_text(app)
@@ -187,8 +188,7 @@ async def test_three_failures_lock_verification_and_flag_the_customer(writable_s
         assert app.call.flow.verification_status == "locked"
         await wait_for(pilot, lambda: "locked" in screen_text(app))
         await pilot.press("f12")  # no sensitive operation for a locked caller
-        await pilot.pause(0.2)
-        assert "Verify the caller's identity first" in screen_text(app)
+        await wait_for(pilot, lambda: "Verify the caller's identity first" in screen_text(app))
         assert_no_pii(app, caller)
     connection = sqlite3.connect(writable_store)
     await_flags = connection.execute(

@@ -11,6 +11,7 @@ from screens.case import CaseScreen
 from screens.case_action import CaseActionScreen
 from screens.case_form import CaseFormScreen
 from screens.queue import QueueScreen
+from screens.widgets.textual_private import notifications
 from tests.call_driver import (
     a_caller,
     assert_no_pii,
@@ -227,7 +228,7 @@ async def test_a_callback_whose_caller_hung_up_stays_in_the_queue(writable_store
         await wait_for(pilot, lambda: callbacks.attempts(connection, callback.id) == 1)
         assert callbacks.get(connection, callback.id).status == "scheduled"
         await wait_for(pilot, lambda: any("attempt" in note.message
-                                          for note in app._notifications))
+                                          for note in notifications(app)))
         await pilot.press("f4")
         queue = await wait_for_screen(pilot, QueueScreen)
         await wait_for(pilot, lambda: queue.page is not None and any(

@@ -13,6 +13,7 @@ from agent_tui.store.cases import CaseDraft, CaseStore
 from screens.case import CaseScreen
 from screens.case_form import CaseFormScreen
 from screens.restore_drafts import RestoreDraftsScreen
+from screens.widgets.textual_private import notifications
 from tests.call_driver import a_caller, focus, open_360
 from tests.screen import screen_text, wait_for, wait_for_screen
 
@@ -43,7 +44,7 @@ async def test_an_unsent_case_note_survives_the_workstation_ending(writable_stor
     app = make_app(writable_store)  # the restart
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for_screen(pilot, RestoreDraftsScreen)
-        assert "已致电客户" in screen_text(app)
+        await wait_for(pilot, lambda: "已致电客户" in screen_text(app))  # drawn, not just pushed
         await pilot.press("enter")
         screen = await wait_for_screen(pilot, CaseScreen)
         assert screen.query_one("#case-note").text == "已致电客户卡片三日内寄出"
@@ -147,7 +148,7 @@ async def test_a_form_closed_with_text_in_it_is_kept_and_f11_brings_it_back(writ
         await focus(pilot, "case-title")
         await pilot.press(*"柜面服务投诉", "escape")  # closed at once, before any autosave
         await wait_for(pilot, lambda: not isinstance(app.screen, CaseFormScreen))
-        assert any("kept as a draft" in note.message for note in app._notifications)
+        assert any("kept as a draft" in note.message for note in notifications(app))
         await wait_for(pilot, lambda: (_draft(writable_store, key) or {}).get("title")
                        == "柜面服务投诉")
         await pilot.press("f11")

@@ -19,14 +19,6 @@ NOW = datetime(2026, 11, 23, 10, 0)
 
 
 @pytest.fixture
-def connection(writable_store):
-    store = Store.open(writable_store)
-    connection = store.connection()
-    yield connection
-    connection.close()
-
-
-@pytest.fixture
 def customer_id(connection) -> str:
     return connection.execute("SELECT id FROM customers ORDER BY id LIMIT 1").fetchone()[0]
 

@@ -19,6 +19,7 @@ from screens.case import CaseScreen
 from screens.conflicts import ConflictsScreen
 from screens.queue import QueueScreen
 from screens.search import SearchScreen
+from screens.widgets.textual_private import notifications
 from tests.call_driver import a_caller, open_360, open_queue
 from tests.conftest import FROZEN_NOW
 from tests.screen import screen_text, unsafe_segments, wait_for, wait_for_screen
@@ -160,5 +161,5 @@ async def test_a_damaged_conflict_is_listed_marked_and_cannot_be_redone(writable
         assert unsafe_segments(app) == []
         await pilot.press("f7")  # redo the damaged one: refused, with the reason
         await wait_for(pilot, lambda: any("damaged" in str(notification.message)
-                                          for notification in app._notifications))
+                                          for notification in notifications(app)))
         assert app.is_running

@@ -4,8 +4,6 @@ the config, the scripts library and `agent-tui scripts check` alike."""
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 from click.testing import CliRunner
 
@@ -25,13 +23,6 @@ DEEP = {
     "dotted-key": "x" + ".a" * DEPTH + " = 1",
     "table-header": "[x" + ".a" * DEPTH + "]",
 }
-
-
-@pytest.fixture
-def library_copy(tmp_path):
-    folder = tmp_path / "library"
-    shutil.copytree(LIBRARY_DIR, folder, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
-    return folder
 
 
 # -- a byte-order mark ---------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from agent_tui.config import ConfigError, load_config, remember_agent
 from agent_tui.i18n import Catalog
 from agent_tui.store import Store, StoreError, drafts
 from agent_tui.store.database import failure
+from screens.widgets.textual_private import notifications
 from tests.conftest import FROZEN_NOW
 
 FULL = {"en": "The disk is full at", "zh-CN": "磁盘已满"}
@@ -109,7 +110,7 @@ def _draft(store, key: str) -> dict | None:
 
 
 def _notices(app) -> list[str]:
-    return [str(notice.message) for notice in app._notifications]
+    return [str(notice.message) for notice in notifications(app)]
 
 
 async def test_a_note_typed_on_a_full_disk_stays_and_is_kept_once_there_is_room(

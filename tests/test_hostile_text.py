@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-from textual.widgets import Input
+from textual.widgets import ContentSwitcher, Input, TabbedContent
 
 from agent_tui.domain.masking import Disclosure, Tier
 from agent_tui.domain.query import parse_query
@@ -108,11 +108,17 @@ async def test_search_results_and_360_render_hostile_text_safely(hostile_store, 
         await wait_for_screen(pilot, SearchScreen)
         search = app.screen
         query = search.query_one("#query", Input)
+        # The results each search shows, so each check waits for its own search's results
+        # (a wait on "no worker running" passed before the search had even started).
+        shown: list[str] = []
+        show_results = search._show_results
+        search._show_results = lambda text, *args, **kwargs: (
+            shown.append(text), show_results(text, *args, **kwargs))
         for _customer_id, item in sanitised:
+            shown.clear()
             query.value = item["text"]
-            await pilot.pause(0.05)
-            await wait_for(pilot, lambda: not search.workers or all(
-                worker.is_finished for worker in search.workers))
+            await wait_for(pilot, lambda: query.value in shown)
+            await pilot.pause()  # drawn
             assert unsafe_segments(app) == [], item["what"]
         # Every customer, fully revealed so the hostile text itself is drawn, not its mask.
         for customer_id, item in sanitised + raw:
@@ -122,7 +128,9 @@ async def test_search_results_and_360_render_hostile_text_safely(hostile_store, 
                            and app.screen.view is not None)
             for tab in ("tab-accounts", "tab-transactions", "tab-history", "tab-cases"):
                 app.screen.query_one("#tabs").active = tab
-                await pilot.pause(0.02)
+                await wait_for(pilot, lambda: app.screen.query_one(
+                    "#tabs", TabbedContent).query_one(ContentSwitcher).current == tab)
+                await pilot.pause()  # drawn
                 assert unsafe_segments(app) == [], f"{item['what']} on {tab} of {customer_id}"
             await pilot.press("f3")
             await wait_for_screen(pilot, SearchScreen)

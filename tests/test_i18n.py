@@ -16,6 +16,7 @@ from agent_tui.domain.query import QueryKind
 from agent_tui.domain.risk import PASSWORD_CHANGE, TRANSFER_OUT, SignalKind
 from agent_tui.i18n import (
     DEFAULT_LANGUAGE,
+    LOCALES,
     SUPPORTED,
     Catalog,
     TranslatableError,
@@ -47,8 +48,14 @@ def assert_in_both(keys: set[str], where: str) -> None:
 
 
 def test_both_catalogs_load_with_a_reasonable_number_of_messages():
-    assert set(SUPPORTED) == {"en", "zh-CN"}
-    assert len(EN.messages) > 100
+    # Each supported language has its file, and each file is a supported language.
+    assert sorted(path.stem for path in LOCALES.glob("*.toml")) == sorted(SUPPORTED)
+    for language in SUPPORTED:
+        catalog = Catalog.load(language)
+        assert catalog.language == language
+        assert len(catalog.messages) > 100, language
+    # They are two catalogs, not one loaded twice.
+    assert EN.text("search.placeholder") != ZH.text("search.placeholder")
 
 
 def test_catalogs_have_the_same_keys():
@@ -265,3 +272,21 @@ def test_translatable_error_accepts_a_value_named_key():
     assert error.key == "config.unknown_key"
     assert error.values["key"] == "ui.langauge"
     assert str(error).startswith("Unknown setting 'ui.langauge' in /tmp/config.toml:2.")
+
+
+# -- one way to localise -------------------------------------------------------------------------
+
+_LANGUAGE_CHOICE = re.compile(r"""[=!]= ?["'](?:zh-CN|en)["']""")
+# Where comparing a language code is the point: the one picker, detecting the terminal's locale,
+# and language rules that are not a choice of text (English case-folding, Chinese punctuation).
+_MAY_COMPARE = {"agent_tui/domain/localized.py", "agent_tui/i18n.py",
+                "agent_tui/domain/phrasing.py", "agent_tui/domain/rephrase.py"}
+
+
+def test_text_is_chosen_by_language_in_one_place_only():
+    choices = [f"{path.relative_to(ROOT)}:{number}"
+               for path in _source_files() if str(path.relative_to(ROOT)) not in _MAY_COMPARE
+               for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+               if _LANGUAGE_CHOICE.search(line)]
+    assert choices == [], "choose a text with in_language or Localized, or a catalog key"
+    assert _LANGUAGE_CHOICE.search('x_zh if language == "zh-CN" else x_en')  # it would see one

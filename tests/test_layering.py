@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -30,3 +31,14 @@ def test_the_core_loads_without_textual_or_rich():
                             text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def test_no_screen_runs_sql_or_imports_sqlite3():
+    """Queries live in agent_tui/store, each a named function; screens call those."""
+    sql = re.compile(r"\bimport sqlite3\b|\.execute\(|\b(?:SELECT|INSERT|UPDATE|DELETE)\s+\w")
+    found = [f"{path.relative_to(ROOT)}:{number}"
+             for path in sorted((ROOT / "screens").rglob("*.py"))
+             for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+             if sql.search(line)]
+    assert found == []
+    assert sql.search('connection.execute("SELECT name FROM customers WHERE id = ?")')

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import textwrap
 from datetime import datetime
 from pathlib import Path
@@ -18,13 +17,6 @@ from agent_tui.library import LibraryError, load_library
 from scripts_library import LIBRARY_DIR
 
 EN = Catalog.load("en")
-
-
-@pytest.fixture
-def library_copy(tmp_path) -> Path:
-    folder = tmp_path / "library"
-    shutil.copytree(LIBRARY_DIR, folder, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
-    return folder
 
 
 def _problems(folder: Path) -> list[str]:

@@ -13,6 +13,7 @@ from screens.quit_call import QuitCallScreen
 from screens.restore_call import RestoreCallScreen
 from screens.restore_drafts import RestoreDraftsScreen
 from screens.search import SearchScreen
+from screens.widgets.textual_private import notifications
 from tests.call_driver import a_caller, focus, start_call
 from tests.screen import screen_text, wait_for, wait_for_screen
 
@@ -73,7 +74,7 @@ async def test_f5_without_a_hub_says_how_to_set_one_up(small_store, make_app):
         await wait_for_screen(pilot, SearchScreen)
         assert "F5" not in screen_text(app)  # not offered where there is no hub
         await pilot.press("f5")
-        await wait_for(pilot, lambda: app._notifications)
-        [note] = list(app._notifications)
+        await wait_for(pilot, lambda: notifications(app))
+        [note] = notifications(app)
         assert "[hub]" in note.message and "url" in note.message and "token" in note.message
         assert "AGENT_TUI_HUB_URL" in note.message

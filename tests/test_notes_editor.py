@@ -7,6 +7,7 @@ from textual.app import App, ComposeResult
 
 from agent_tui.domain.phrasing import ForbiddenRule, Hit, PhraseGuard
 from screens.widgets.notes_editor import NotesEditor
+from screens.widgets.textual_private import rendered_lines
 
 GUARD = PhraseGuard([ForbiddenRule("must", "zh-CN", ("您必须",), "建议您", "", ""),
                      ForbiddenRule("en_must", "en", ("you must",), "I suggest you", "", "")], {})
@@ -27,7 +28,7 @@ class _NotesApp(App[None]):
 def _cells(app: App) -> list[list[tuple[str, object]]]:
     """Every cell of the screen with its style, as the terminal would be told to draw it."""
     return [[(char, segment.style) for segment in strip for char in segment.text]
-            for strip in app.screen._compositor.render_strips()]
+            for strip in rendered_lines(app.screen)]
 
 
 async def _same_as_full_repaint(pilot, editor: NotesEditor) -> None:

@@ -21,11 +21,6 @@ from tests.library_fixture import small_library
 T0 = datetime(2026, 11, 23, 10, 0)
 
 
-@pytest.fixture
-def connection(writable_store):
-    return Store.open(writable_store).connection()
-
-
 def _active_card(connection) -> tuple[str, str]:
     return connection.execute(
         "SELECT id, customer_id FROM accounts WHERE kind = 'debit_card' AND status = 'active' "

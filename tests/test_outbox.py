@@ -9,17 +9,10 @@ from datetime import datetime, timedelta
 import pytest
 
 from agent_tui.domain.sla import SlaPolicy
-from agent_tui.store import Store, callbacks, outbox
+from agent_tui.store import callbacks, outbox
 from agent_tui.store.cases import CaseConflict, CaseDraft, CaseStore
 
 NOW = datetime(2026, 11, 23, 10, 0)
-
-
-@pytest.fixture
-def connection(writable_store):
-    connection = Store.open(writable_store).connection()
-    yield connection
-    connection.close()
 
 
 def _names(connection) -> list[str]:

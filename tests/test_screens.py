@@ -14,6 +14,7 @@ from screens.help import HelpScreen
 from screens.search import SearchScreen
 from screens.sign_in import SignInScreen
 from screens.store_problem import StoreProblemScreen
+from screens.widgets.textual_private import notifications
 from tests.screen import screen_text, wait_for, wait_for_screen
 
 
@@ -175,7 +176,8 @@ async def test_keys_are_remapped_by_id_from_config(small_store, make_app, signed
         await pilot.press("enter")
         await wait_for_screen(pilot, Customer360Screen)
         await pilot.press("f2")  # no longer bound
-        await pilot.pause(0.1)
+        await pilot.pause()
+        await app.workers.wait_for_complete()
         assert isinstance(app.screen, Customer360Screen)
         await pilot.press("f7")
         await wait_for_screen(pilot, SearchScreen)
@@ -298,7 +300,7 @@ async def test_an_unknown_theme_is_named_and_the_default_used(small_store, make_
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for_screen(pilot, SearchScreen)
         await wait_for(pilot, lambda: any(
-            "textual-drak" in note.message for note in app._notifications))
+            "textual-drak" in note.message for note in notifications(app)))
         assert app.theme == "textual-dark"
 
 
@@ -315,5 +317,5 @@ async def test_a_store_failing_mid_session_is_reported_and_the_session_goes_on(
         app.store.connection = locked
         app.screen.query_one("#query", Input).value = "李"
         await wait_for(pilot, lambda: any(
-            "database is locked" in note.message for note in app._notifications))
+            "database is locked" in note.message for note in notifications(app)))
         assert app.is_running and isinstance(app.screen, SearchScreen)

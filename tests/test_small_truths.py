@@ -4,13 +4,12 @@ step-up" once; the closing form never shows an empty "Read out:"."""
 
 from __future__ import annotations
 
-from textual.widgets._select import SelectOverlay
-
 from screens.call import CallScreen
 from screens.closing import ClosingScreen
 from screens.override import OverrideScreen
 from screens.request_type import RequestTypeScreen
 from screens.verify import VerifyScreen
+from screens.widgets.textual_private import SelectOverlay
 from tests.call_driver import a_caller, freeze_a_card, start_call, verify
 from tests.screen import screen_text, wait_for, wait_for_screen
 

@@ -106,7 +106,7 @@ def test_missing_store(snap_compare, make_app):
     )
 
     async def run_before(pilot) -> None:
-        await wait_for(pilot, lambda: "#seed" and pilot.app.screen.query("#seed"))
+        await wait_for(pilot, lambda: len(pilot.app.screen.query("#seed")) == 1)
         await pilot.pause(0.1)
 
     app = make_app(path, config=config)

@@ -14,6 +14,7 @@ from agent_tui.store import Store
 from agent_tui.store.cases import CaseDraft, CaseStore
 from screens.case import CaseScreen
 from screens.conflicts import ConflictsScreen
+from screens.widgets.textual_private import notifications
 from tests.conftest import FROZEN_NOW
 from tests.hub_process import raw_push, register_device
 from tests.screen import screen_text, wait_for, wait_for_screen
@@ -104,7 +105,7 @@ async def test_a_supervisor_change_reaches_the_case_on_screen(hub, station, make
         await pilot.press("f5")
         await wait_for(pilot, lambda: "投诉处理组" in screen_text(app), 20)
         assert "changed at the hub" in " ".join(
-            str(notice.message) for notice in app._notifications)
+            str(notice.message) for notice in notifications(app))
 
 
 async def test_conflicts_are_listed_and_dropped_on_purpose(hub, station, make_app):

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 import msgspec
 
 from agent_tui.domain.callflow import CallFlow
+from agent_tui.domain.localized import in_language
 from agent_tui.domain.operations import OPERATION_DONE
 from agent_tui.domain.scripts import Localized
 
@@ -30,22 +31,22 @@ class CallSummary(msgspec.Struct, frozen=True):
 
     def sentence(self, language: str) -> str:
         """One line for the closing phrase's ``{summary}``."""
-        zh = language == "zh-CN"
         parts: list[str] = []
         if self.request_type and self.asked:
-            parts.append(f"{self.request_type(language)}{'：' if zh else ': '}{self.asked}")
+            colon = in_language(language, "：", ": ")
+            parts.append(f"{self.request_type(language)}{colon}{self.asked}")
         elif self.request_type or self.asked:
             parts.append(self.request_type(language) if self.request_type else self.asked)
         parts.extend(OPERATION_DONE[operation](language) for operation in self.operations)
         parts.extend(self.done)
         if self.case_number:
-            parts.append(
-                f"编号{self.case_number}" + (f"，{self.due_time}前答复" if self.due_time else "")
-                if zh else
+            parts.append(in_language(
+                language,
+                f"编号{self.case_number}" + (f"，{self.due_time}前答复" if self.due_time else ""),
                 f"reference {self.case_number}" + (f", answer by {self.due_time}"
-                                                   if self.due_time else "")
-            )
-        return ("；" if zh else "; ").join(part for part in parts if part)
+                                                   if self.due_time else ""),
+            ))
+        return in_language(language, "；", "; ").join(part for part in parts if part)
 
 
 def sentences(notes: str) -> list[str]:

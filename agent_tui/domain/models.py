@@ -8,6 +8,7 @@ from typing import Generic, TypeVar
 
 import msgspec
 
+from agent_tui.domain.localized import in_language
 from agent_tui.domain.risk import RiskSignal
 
 
@@ -92,7 +93,7 @@ class Account(msgspec.Struct, frozen=True):
     damaged: Damaged = frozenset()
 
     def product_name(self, language: str) -> str:
-        return self.product_name_zh if language == "zh-CN" else self.product_name_en
+        return in_language(language, self.product_name_zh, self.product_name_en)
 
 
 class Transaction(msgspec.Struct, frozen=True):

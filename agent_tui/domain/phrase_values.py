@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 
+from agent_tui.domain.localized import in_language
 from agent_tui.domain.scripts import Localized, Phrase, variables_in
 
 COMPOUND_SURNAMES = frozenset({"欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "司徒", "慕容", "令狐"})
@@ -26,7 +27,7 @@ _TITLES = {"M": Localized("先生", "sir"), "F": Localized("女士", "madam")}
 
 def greeting_for(at: datetime, language: str) -> str:
     """Each table gives the greeting used *until* an hour; after the last, good evening."""
-    table = _GREETINGS_ZH if language == "zh-CN" else _GREETINGS_EN
+    table = in_language(language, _GREETINGS_ZH, _GREETINGS_EN)
     for until, greeting in table:
         if at.hour < until:
             return greeting
@@ -43,7 +44,7 @@ def customer_title(name: str, gender: str, language: str) -> str:
     title = _TITLES.get(gender)
     if not name or title is None:
         return _UNKNOWN_TITLE(language)
-    return surname(name) + title.zh if language == "zh-CN" else title.en
+    return in_language(language, surname(name) + title.zh, title.en)
 
 
 def phrase_values(

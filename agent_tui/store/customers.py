@@ -171,6 +171,12 @@ class CustomerRepository:
 
     # -- the 360 -----------------------------------------------------------------------------
 
+    def name(self, customer_id: str) -> str:
+        """The customer's name alone (a case's heading), or "" if the customer is not held."""
+        row = self.connection.execute("SELECT name FROM customers WHERE id = ?",
+                                      (customer_id,)).fetchone()
+        return row[0] if row else ""
+
     def customer(self, customer_id: str) -> Customer | None:
         row = self.connection.execute(
             "SELECT id, name, gender, birth_date, id_number, mobile, segment, is_elderly, "

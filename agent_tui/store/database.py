@@ -33,6 +33,12 @@ class StoreMissing(StoreError):
         self.path = path
 
 
+# What the UI holds of SQLite, named here so that no screen imports sqlite3: the connection a
+# repository is given, and the error any query may raise in the middle of a session.
+Connection = sqlite3.Connection
+QueryError = sqlite3.Error
+
+
 def failure(path: Path, error: sqlite3.Error) -> StoreError:
     """What to tell the agent when the store at ``path`` failed in the middle of a session: a
     full disk by name and place (it is the one the agent or IT can fix at once), else what

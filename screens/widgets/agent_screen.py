@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar, Generic, TypeVar
 
@@ -10,7 +9,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from agent_tui.store.customers import CustomerRepository
-from agent_tui.store.database import failure
+from agent_tui.store.database import Connection, QueryError, failure
 from screens.widgets.keys import SCREEN_SYSTEM_BINDINGS, install_bindings
 
 if TYPE_CHECKING:
@@ -62,7 +61,7 @@ class AgentScreen(Screen[ResultType], Generic[ResultType]):
         self.use_store(lambda connection: read(CustomerRepository(connection)), show)
 
     def use_store(
-        self, use: Callable[[sqlite3.Connection], T], show: Callable[[T], None] | None = None
+        self, use: Callable[[Connection], T], show: Callable[[T], None] | None = None
     ) -> bool:
         """``read_store`` for any work on this thread's connection, writes included. Returns
         whether it succeeded (a failed write is reported, and the caller keeps its data)."""
@@ -71,14 +70,14 @@ class AgentScreen(Screen[ResultType], Generic[ResultType]):
             return False
         try:
             result = use(store.connection())
-        except sqlite3.Error as error:
+        except QueryError as error:
             self.report_store_failure(error)
             return False
         if show is not None:
             self.app.call_from_thread(show, result)
         return True
 
-    def report_store_failure(self, error: sqlite3.Error) -> None:
+    def report_store_failure(self, error: QueryError) -> None:
         """From a worker thread: a query failed mid-session (the store locked by another
         program, a full disk, the file gone). Say so and keep the session: a worker's exception
         would otherwise end the app with a traceback in the middle of a call."""

@@ -16,14 +16,13 @@ tick until it succeeds, which is said too: what was typed stays on screen meanwh
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 from collections.abc import Callable
 
 from textual.dom import DOMNode
 from textual.timer import Timer
 
-from agent_tui.store import drafts
+from agent_tui.store import QueryError, drafts
 
 AUTOSAVE_S = 0.5  # + the write itself: within a second of the last keystroke
 _UNSAVED = object()  # a state no body has: the next tick writes whatever there is
@@ -117,7 +116,7 @@ class DraftKeeper:
                     drafts.discard(store.connection(), self.key)
                 else:
                     drafts.save(store.connection(), self.key, self.kind, agent_id, body, at)
-            except sqlite3.Error as error:
+            except QueryError as error:
                 self._saved = _UNSAVED  # not in the store: the next tick writes it again
                 if not self._failing:
                     self._failing = True
@@ -138,7 +137,7 @@ class DraftKeeper:
             if store is not None:
                 try:
                     drafts.discard(store.connection(), self.key)
-                except sqlite3.Error:
+                except QueryError:
                     return
 
     def stop(self) -> None:

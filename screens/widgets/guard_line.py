@@ -6,6 +6,7 @@ from __future__ import annotations
 from textual.content import Content
 from textual.widgets import Static
 
+from agent_tui.domain.localized import in_language
 from agent_tui.domain.phrasing import Hit, PhraseGuard
 from screens.widgets.safe import safe
 
@@ -29,7 +30,7 @@ class GuardLine(Static):
             line = Content(t(self.hint_key)).stylize("$text-muted")
         else:
             rule = guard.rule(hit.rule_id)
-            reason = rule.reason_zh if language == "zh-CN" else rule.reason_en
+            reason = in_language(language, rule.reason_zh, rule.reason_en)
             line = Content.assemble(
                 ("\u26a0 ", "bold $text-error"), safe(hit.word, "bold $text-error"), " => ",
                 safe(hit.replacement, "bold $text-success"), "  ", safe(reason, "$text-muted"),

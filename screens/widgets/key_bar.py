@@ -12,6 +12,8 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widget import Widget
 
+from screens.widgets.textual_private import bindings_of
+
 
 class KeyBar(Widget):
     DEFAULT_CSS = """
@@ -42,7 +44,7 @@ class KeyBar(Widget):
         if self.screen.is_modal:
             # A dialog's active bindings stop at the dialog, but the app's priority keys (F1
             # help, F3 back) still work over it: show them too.
-            bindings += [(binding, True) for _key, binding in self.app._bindings
+            bindings += [(binding, True) for binding in bindings_of(self.app)
                          if binding.priority and self.app.check_action(binding.action, ())]
         # The F-key of each action first: which binding of an action comes first in the map
         # changes with the focused widget, and the bar should not.

@@ -13,6 +13,7 @@ from textual.dom import DOMNode
 
 from agent_tui.i18n import Catalog
 from agent_tui.keymap import ACTIONS_BY_ID
+from screens.widgets.textual_private import set_bindings
 
 
 def bindings_for(action_ids: Iterable[str], catalog: Catalog,
@@ -57,4 +58,4 @@ def install_bindings(
     unlisted: Iterable[str] = (),
 ) -> None:
     """Replace ``node``'s bindings with the translated ones for ``action_ids``, plus ``extra``."""
-    node._bindings = BindingsMap([*bindings_for(action_ids, catalog, unlisted), *extra])
+    set_bindings(node, BindingsMap([*bindings_for(action_ids, catalog, unlisted), *extra]))

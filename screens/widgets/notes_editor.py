@@ -10,8 +10,9 @@ terminal or an SSH link. Here the cursor's old and new lines are redrawn, an edi
 lines, and anything that moves lines (a line added, joined or re-wrapped, an undo) redraws all.
 
 The highlight map, the theme and the selection's repaint are TextArea internals of the pinned
-Textual version; the snapshot, the highlight test and the redraw test fail if a new version
-changes them.
+Textual version, reached through ``HookedTextArea`` (screens/widgets/textual_private.py); the
+snapshot, the highlight test, the redraw test and tests/test_textual_private.py fail if a new
+version changes them.
 """
 
 from __future__ import annotations
@@ -20,20 +21,19 @@ import dataclasses
 
 from rich.style import Style
 from textual import events
-from textual.document._edit import Edit
 from textual.reactive import Reactive, reactive
-from textual.widgets import TextArea
 from textual.widgets.text_area import EditResult, Location, Selection
 
 from agent_tui.domain.phrasing import Hit, apply
 from agent_tui.domain.text import sanitize
+from screens.widgets.textual_private import Edit, HookedTextArea
 
 FORBIDDEN = "agent_tui.forbidden"
 NOTES_LIMIT = 20_000  # characters: a call's notes, not a document; the case holds more
 
 
-class NotesEditor(TextArea):
-    # TextArea's own, without its repaint of the whole widget: ``_watch_selection`` redraws the
+class NotesEditor(HookedTextArea):
+    # TextArea's own, without its repaint of the whole widget: ``selection_moved`` redraws the
     # lines the cursor left and reached.
     selection: Reactive[Selection] = reactive(
         Selection(), init=False, always_update=True, repaint=False
@@ -49,7 +49,7 @@ class NotesEditor(TextArea):
 
     # -- what arrives ------------------------------------------------------------------------
 
-    async def _on_paste(self, event: events.Paste) -> None:
+    async def on_paste(self, event: events.Paste) -> None:
         """Pasted text is cleaned of what a terminal would obey before it reaches the document
         (typing cannot produce it; a paste can), and cut to the room left in the notes."""
         event.prevent_default()  # instead of TextArea's own paste, which takes the text as it is
@@ -63,8 +63,7 @@ class NotesEditor(TextArea):
 
     # -- redrawing only what changed -------------------------------------------------------
 
-    def _watch_selection(self, previous_selection: Selection, selection: Selection) -> None:
-        super()._watch_selection(previous_selection, selection)
+    def selection_moved(self, previous_selection: Selection, selection: Selection) -> None:
         if self.is_mounted:
             self._refresh_rows(*previous_selection, *selection)
 
@@ -77,12 +76,7 @@ class NotesEditor(TextArea):
             self._refresh_rows(edit.top, edit.bottom, result.end_location)
         return result
 
-    def _undo_batch(self, edits: list[Edit]) -> None:
-        super()._undo_batch(edits)
-        self.refresh()
-
-    def _redo_batch(self, edits: list[Edit]) -> None:
-        super()._redo_batch(edits)
+    def history_applied(self) -> None:  # an undo or a redo
         self.refresh()
 
     def _refresh_rows(self, *locations: Location) -> None:
@@ -121,7 +115,7 @@ class NotesEditor(TextArea):
             return
         self.hits = hits
         was_highlighted = self._hit_rows
-        self._build_highlight_map()
+        self.rebuild_highlights()
         # The rows that lose or gain a highlight. ``was_highlighted`` is where the edit drew the
         # previous hits on the new text, before the guard had checked it (a frame may show
         # them). Rows keep their numbers here: an edit that moved lines redrew them all.
@@ -154,8 +148,7 @@ class NotesEditor(TextArea):
                      self.location_of(len(old) - end))
         self.move_cursor(self.location_of(cursor))
 
-    def _build_highlight_map(self) -> None:
-        super()._build_highlight_map()
+    def highlights_built(self, highlights: dict[int, list[tuple[int, int, str]]]) -> None:
         self._hit_rows = set()
         for hit in getattr(self, "hits", ()):
             start_row, start_column = self.location_of(hit.start)
@@ -166,12 +159,11 @@ class NotesEditor(TextArea):
                 first = start_column if row == start_row else 0
                 last = end_column if row == end_row else len(line)
                 # The map is in UTF-8 bytes of the line, as tree-sitter reports positions.
-                self._highlights[row].append(
+                highlights[row].append(
                     (len(line[:first].encode()), len(line[:last].encode()), FORBIDDEN)
                 )
 
-    def _set_theme(self, theme: str) -> None:
-        super()._set_theme(theme)
-        styles = {**self._theme.syntax_styles,
+    def theme_set(self, theme):
+        styles = {**theme.syntax_styles,
                   FORBIDDEN: Style(color="white", bgcolor="red", bold=True, underline=True)}
-        self._theme = dataclasses.replace(self._theme, syntax_styles=styles)
+        return dataclasses.replace(theme, syntax_styles=styles)

@@ -10,15 +10,11 @@ from textual.content import Content
 from textual.widget import Widget
 
 from agent_tui.domain.scripts import STAGE_ORDER
+from agent_tui.domain.times import call_timer
 
 if TYPE_CHECKING:
     from agent_tui.app import AgentApp
     from agent_tui.domain.call_session import CallSession
-
-
-def clock(elapsed: timedelta) -> str:
-    seconds = max(0, int(elapsed.total_seconds()))
-    return f"{seconds // 60:02d}:{seconds % 60:02d}"
 
 
 class StageBar(Widget):
@@ -53,7 +49,7 @@ class StageBar(Widget):
                 parts.append(Content(f"  {name}").stylize("$text-muted"))
         target = timedelta(minutes=app.config.call.aht_minutes)
         elapsed = flow.elapsed(app.now())
-        timer = Content(f"\u23f1 {clock(elapsed)} / {clock(target)}")
+        timer = Content(f"\u23f1 {call_timer(elapsed)} / {call_timer(target)}")
         if elapsed > target:
             timer = timer.stylize("bold $text-error")
         stages = Content(" \u203a ").join(parts)

@@ -1,0 +1,87 @@
+"""Textual's private API is used in one module, screens/widgets/textual_private.py: every name it
+relies on still exists in the pinned Textual, and nothing else in the app, the screens or the
+tests reaches past Textual's public API."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from textual.app import App
+from textual.binding import BindingsMap
+from textual.screen import Screen
+from textual.strip import Strip
+from textual.widgets import Select, TextArea
+
+from screens.widgets import textual_private
+
+ROOT = Path(__file__).resolve().parents[1]
+ADAPTER = ROOT / "screens" / "widgets" / "textual_private.py"
+
+# Methods the adapter overrides or calls, by the Textual class that defines them.
+METHODS = {
+    App: ("_handle_exception",),
+    TextArea: ("_watch_selection", "_undo_batch", "_redo_batch", "_build_highlight_map",
+               "_set_theme"),
+    Select: ("_watch_expanded",),
+    Strip: ("apply_filter",),
+}
+
+
+def _defined(cls: type, name: str) -> bool:
+    return any(name in vars(base) for base in cls.__mro__)
+
+
+def test_the_methods_the_adapter_overrides_are_still_textuals():
+    missing = [f"{cls.__name__}.{name}" for cls, names in METHODS.items() for name in names
+               if not _defined(cls, name)]
+    assert missing == []
+    assert not _defined(App, "_no_such_private_method")  # the check can fail
+
+
+def test_the_attributes_the_adapter_reads_are_still_there():
+    app = App()
+    assert isinstance(app._exit_renderables, list)
+    assert len(textual_private.notifications(app)) == 0
+    assert isinstance(app._bindings, BindingsMap)
+    assert textual_private.bindings_of(app)  # ctrl+q and the like: Textual's own
+    area = TextArea()
+    assert isinstance(area._highlights, dict) and hasattr(area, "_theme")
+    assert hasattr(Screen(), "_compositor")
+
+
+def test_the_private_modules_still_export_what_is_used():
+    assert textual_private.Edit.__module__ == "textual.document._edit"
+    assert textual_private.SelectOverlay.__module__ == "textual.widgets._select"
+
+
+async def test_what_tests_read_through_it_works_on_a_running_app():
+    app = App()
+    async with app.run_test(size=(20, 3), notifications=True) as pilot:
+        app.notify("hello", timeout=30)
+        await pilot.pause()
+        assert [str(note.message) for note in textual_private.notifications(app)] == ["hello"]
+        assert len(textual_private.rendered_lines(app.screen)) == 3
+
+
+# A private Textual name: a module of its own (textual.x._y), or an attribute Textual keeps
+# privately. Our own private names (self._store …) are not these.
+_PRIVATE = re.compile(
+    r"from textual[\w.]*\._\w+|import textual[\w.]*\._|Strip\.apply_filter\s*=|"
+    r"\.(?:_notifications|_compositor|_driver|_bindings|_exit_renderables|_highlights|_theme"
+    r"|_close_messages_no_wait)\b|"
+    r"\b(?:_handle_exception|_watch_selection|_watch_expanded|_build_highlight_map|_set_theme"
+    r"|_undo_batch|_redo_batch|_on_paste)\b"
+)
+
+
+def test_nothing_else_uses_textuals_private_api():
+    found = [f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
+             for folder in ("agent_tui", "screens", "tests")
+             for path in sorted((ROOT / folder).rglob("*.py"))
+             if path not in (ADAPTER, Path(__file__))
+             for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+             if _PRIVATE.search(line)]
+    assert found == [], "go through screens/widgets/textual_private.py"
+    assert _PRIVATE.search("for note in app._notifications")  # it would see one
+    assert _PRIVATE.search("from textual.widgets._select import SelectOverlay")
