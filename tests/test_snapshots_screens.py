@@ -62,7 +62,7 @@ from tests.call_driver import (
     type_answers,
 )
 from tests.conftest import shipped_library
-from tests.screen import wait_for, wait_for_screen
+from tests.screen import screen_classes, wait_for, wait_for_screen
 
 SMALL, LARGE = (80, 24), (120, 40)
 LANGUAGES = ["en", "zh-CN"]
@@ -422,3 +422,48 @@ def test_first_run_sign_in_in_english(snap_compare, small_store, make_app):
         await wait_for_screen(pilot, SignInScreen)
 
     _snap(snap_compare, make_app(small_store, "en", config=config), SMALL, run_before)
+
+
+# -- every screen and dialog has its snapshots ------------------------------------------------------
+
+# The 80x24 snapshot that shows each screen in front, in English and in Chinese, by file under
+# tests/__snapshots__/ (test_snapshots.py's, then this file's). A new screen fails here until it
+# has its own.
+SHOWN_AT_80X24 = {
+    "SearchScreen": ("test_snapshots/test_search_results_by_name[80x24]",
+                     "test_snapshots_screens/test_search_results_in_chinese[80x24]"),
+    "Customer360Screen": ("test_snapshots/test_customer_360_masked_with_risk_signals[80x24]",
+                          "test_snapshots/test_customer_360_in_chinese"),
+    "CallScreen": ("test_snapshots/test_call_stage[greeting]",
+                   "test_snapshots_screens/test_call_workspace[zh-CN-80x24]"),
+    "VerifyScreen": ("test_snapshots/test_call_stage[verification]",
+                     "test_snapshots_screens/test_call_dialog_in_chinese[verify]"),
+    "ClosingScreen": ("test_snapshots/test_call_stage[closing]",
+                      "test_snapshots_screens/test_call_dialog_in_chinese[closing]"),
+    "HelpScreen": ("test_snapshots/test_help", "test_snapshots_screens/test_help_in_chinese"),
+    "StoreProblemScreen": ("test_snapshots/test_missing_store",
+                           "test_snapshots_screens/test_store_problem_in_chinese"),
+    "SignInScreen": ("test_snapshots_screens/test_first_run_sign_in_in_english",
+                     "test_snapshots/test_first_run_sign_in_in_chinese"),
+    **{name: tuple(f"test_snapshots_screens/{test}[{language}-80x24]" for language in LANGUAGES)
+       for name, test in [("QueueScreen", "test_queue"), ("CaseScreen", "test_case")]},
+    **{name: tuple(f"test_snapshots_screens/{test}[{language}]" for language in LANGUAGES)
+       for name, test in [
+           ("CaseActionScreen", "test_case_action_escalating"),
+           ("CallbackFormScreen", "test_callback_form"),
+           ("CaseFormScreen", "test_case_form_offering_to_attach"),
+           ("ConflictsScreen", "test_conflicts"), ("RestoreDraftsScreen", "test_restore_drafts"),
+           ("RestoreCallScreen", "test_restore_call")]},
+    **{name: tuple(f"test_snapshots_screens/test_call_dialog[{language}-{dialog}]"
+                   for language in LANGUAGES)
+       for name, dialog in [("OverrideScreen", "override"), ("QuitCallScreen", "quit"),
+                            ("RequestTypeScreen", "request_type"), ("StepUpScreen", "step_up")]},
+}
+
+
+def test_every_screen_and_dialog_has_a_snapshot_in_each_language():
+    assert {cls.__name__ for cls in screen_classes()} == set(SHOWN_AT_80X24)  # 20 of them
+    snapshots = Path(__file__).parent / "__snapshots__"
+    missing = [name for names in SHOWN_AT_80X24.values() for name in names
+               if not (snapshots / f"{name}.svg").is_file()]
+    assert missing == []

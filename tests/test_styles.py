@@ -4,23 +4,12 @@ widget's own DEFAULT_CSS, under screens/widgets/, stays with the widget.)"""
 
 from __future__ import annotations
 
-import importlib
 import inspect
 from pathlib import Path
 
-from textual.screen import Screen
+from tests.screen import screen_classes
 
 SCREENS = Path(__file__).resolve().parents[1] / "screens"
-
-
-def _screen_classes() -> list[type[Screen]]:
-    found = []
-    for path in sorted(SCREENS.glob("*.py")):
-        module = importlib.import_module(f"screens.{path.stem}")
-        found += [value for value in vars(module).values()
-                  if inspect.isclass(value) and issubclass(value, Screen)
-                  and value.__module__ == module.__name__]
-    return found
 
 
 def _css_paths(cls: type) -> list[str]:
@@ -29,7 +18,7 @@ def _css_paths(cls: type) -> list[str]:
 
 
 def test_no_screen_keeps_inline_styles():
-    classes = _screen_classes()
+    classes = screen_classes()
     assert len(classes) >= 20  # every screen and dialog, not a vacuous pass
     inline = [cls.__name__ for cls in classes
               if cls.__dict__.get("DEFAULT_CSS") or cls.__dict__.get("CSS")]
@@ -40,7 +29,7 @@ def test_every_css_path_is_a_file_beside_its_screen_and_every_tcss_is_used():
     from agent_tui.app import AgentApp
 
     used = set()
-    for cls in _screen_classes():
+    for cls in screen_classes():
         for name in _css_paths(cls):
             path = (SCREENS / name).resolve()
             assert path.is_file(), f"{cls.__name__}.CSS_PATH names {name}, which is not there"
