@@ -37,7 +37,8 @@ bench: $(STAMP)
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
 snapshots-update: $(STAMP)
-	$(BIN)/python -m pytest -p no:cacheprovider tests/test_snapshots.py --snapshot-update
+	$(BIN)/python -m pytest -p no:cacheprovider tests/test_snapshots.py tests/test_snapshots_screens.py \
+		--snapshot-update
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -27,6 +27,7 @@ class CallbackRequest(msgspec.Struct, frozen=True):
 
 class CallbackFormScreen(AgentModal[CallbackRequest]):
     HELP_KEY = "help.callback_form"
+    CSS_PATH = "callback_form.tcss"
 
     def compose(self) -> ComposeResult:
         t = self.agent_app.t

@@ -46,13 +46,7 @@ class CaseView(msgspec.Struct, frozen=True):
 class CaseScreen(AgentScreen[None]):
     ACTION_IDS = ("case_action", "save", "use_phrase")
     HELP_KEY = "help.case"
-    DEFAULT_CSS = """
-    CaseScreen #case-head, CaseScreen #case-clock, CaseScreen #case-suggest { height: auto;
-        padding: 0 1; }
-    CaseScreen #case-notes-box { height: 1fr; min-height: 4; border: round $primary; }
-    CaseScreen #case-notes { height: auto; padding: 0 1; }
-    CaseScreen #case-error { height: auto; color: $text-error; padding: 0 1; }
-    """
+    CSS_PATH = "case.tcss"
 
     def __init__(self, case_id: str, note: str = "") -> None:
         super().__init__()

@@ -33,10 +33,7 @@ class CaseAction(msgspec.Struct, frozen=True, kw_only=True):
 
 class CaseActionScreen(AgentModal[CaseAction]):
     HELP_KEY = "help.case_action"
-    DEFAULT_CSS = """
-    CaseActionScreen #action-form { height: auto; }
-    CaseActionScreen #groups { height: auto; max-height: 7; }
-    """
+    CSS_PATH = "case_action.tcss"
 
     def __init__(self, case: Case, suggestions: list[Suggestion]) -> None:
         super().__init__()

@@ -31,10 +31,7 @@ from screens.widgets.safe_input import SafeInput
 class CaseFormScreen(AgentModal[Case]):
     ACTION_IDS = ("save", "use_phrase")
     HELP_KEY = "help.case_form"
-    DEFAULT_CSS = """
-    CaseFormScreen #case-description { min-height: 4; max-height: 8; }
-    CaseFormScreen #case-attach { height: auto; color: $text-warning; }
-    """
+    CSS_PATH = "case_form.tcss"
 
     def __init__(self, draft: CaseDraft, customer_name: str, restored: bool = False) -> None:
         super().__init__()

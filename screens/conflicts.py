@@ -27,11 +27,7 @@ WHY_WIDTH = 48  # cells: the table shows the start of the hub's answer; the line
 class ConflictsScreen(AgentScreen[None]):
     ACTION_IDS = ("conflict_redo", "conflict_drop")
     HELP_KEY = "conflicts.help"
-    DEFAULT_CSS = """
-    ConflictsScreen #conflicts-status { height: auto; padding: 0 1; color: $text-muted; }
-    ConflictsScreen DataTable { height: 1fr; }
-    ConflictsScreen #conflicts-detail { height: auto; padding: 0 1; }
-    """
+    CSS_PATH = "conflicts.tcss"
 
     def __init__(self) -> None:
         super().__init__()

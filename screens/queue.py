@@ -30,10 +30,7 @@ class QueuePage(msgspec.Struct, frozen=True):
 class QueueScreen(AgentScreen[None]):
     ACTION_IDS = ("next_page", "previous_page")
     HELP_KEY = "help.queue"
-    DEFAULT_CSS = """
-    QueueScreen #queue-status { height: 1; padding: 0 1; color: $text-muted; }
-    QueueScreen DataTable { height: 1fr; }
-    """
+    CSS_PATH = "queue.tcss"
 
     def __init__(self) -> None:
         super().__init__()

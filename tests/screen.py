@@ -82,3 +82,20 @@ def widget_text(screen) -> str:
         parts.extend(_plain(title) for title in (widget.border_title, widget.border_subtitle)
                      if title)
     return "\n".join(parts)
+
+
+def screen_classes() -> list[type]:
+    """Every Screen (and dialog) class defined under screens/, one file after another."""
+    import importlib
+    import inspect
+    from pathlib import Path
+
+    from textual.screen import Screen
+
+    found = []
+    for path in sorted((Path(__file__).resolve().parents[1] / "screens").glob("*.py")):
+        module = importlib.import_module(f"screens.{path.stem}")
+        found += [value for value in vars(module).values()
+                  if inspect.isclass(value) and issubclass(value, Screen)
+                  and value.__module__ == module.__name__]
+    return found
