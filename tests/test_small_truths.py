@@ -74,6 +74,10 @@ async def test_the_closing_form_never_shows_an_empty_read_out(writable_store, ma
         assert "Read out:" not in text and "Nothing to read out yet" in text
         await pilot.press("f3")
         await wait_for_screen(pilot, CallScreen)
+
+
+async def test_a_hung_up_calls_closing_form_says_so(writable_store, make_app):
+    # A store of its own: a call left open by another app would be offered for restoring first.
     app = make_app(writable_store)
     async with app.run_test(size=(80, 24)) as pilot:
         await start_call(pilot, a_caller(writable_store, offset=179).id)
