@@ -11,8 +11,9 @@ import pytest
 
 from agent_tui.config import AgentSection, Config, StoreSection, UISection
 from screens.customer_360 import Customer360Screen
+from screens.help import HelpScreen
 from screens.search import SearchScreen
-from tests.screen import wait_for, wait_for_screen
+from tests.screen import settled, wait_for, wait_for_screen
 
 SIZES = [(80, 24), (120, 40)]
 
@@ -31,7 +32,7 @@ def _customer_with_signals(path) -> str:
 
 async def _until_search(pilot) -> None:
     await wait_for_screen(pilot, SearchScreen)
-    await pilot.pause(0.1)
+    await settled(pilot)
 
 
 async def _open_360(pilot, customer_id: str) -> None:
@@ -55,7 +56,7 @@ def test_search_results_by_name(snap_compare, small_store, make_app, size):
         await _until_search(pilot)
         await pilot.press(*"王")
         await wait_for(pilot, lambda: pilot.app.screen._hits)
-        await pilot.pause(0.1)
+        await settled(pilot)
 
     assert snap_compare(make_app(small_store), terminal_size=size, run_before=run_before)
 
@@ -72,7 +73,7 @@ def test_customer_360_masked_with_risk_signals(snap_compare, small_store, make_a
         pilot.app.screen.set_focus(pilot.app.screen.query_one("#table-transactions"))
         await wait_for(pilot, lambda: pilot.app.focused.id == "table-transactions")
         await pilot.wait_for_scheduled_animations()  # the tab underline slides over
-        await pilot.pause(0.1)
+        await settled(pilot)
 
     assert snap_compare(make_app(small_store), terminal_size=size, run_before=run_before)
 
@@ -82,7 +83,7 @@ def test_customer_360_in_chinese(snap_compare, small_store, make_app):
 
     async def run_before(pilot) -> None:
         await _open_360(pilot, customer_id)
-        await pilot.pause(0.1)
+        await settled(pilot)
 
     app = make_app(small_store, language="zh-CN")
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
@@ -92,7 +93,8 @@ def test_help(snap_compare, small_store, make_app):
     async def run_before(pilot) -> None:
         await _until_search(pilot)
         await pilot.press("f1")
-        await pilot.pause(0.1)
+        await wait_for_screen(pilot, HelpScreen)
+        await settled(pilot)
 
     assert snap_compare(make_app(small_store), terminal_size=(80, 24), run_before=run_before)
 
@@ -107,7 +109,7 @@ def test_missing_store(snap_compare, make_app):
 
     async def run_before(pilot) -> None:
         await wait_for(pilot, lambda: len(pilot.app.screen.query("#seed")) == 1)
-        await pilot.pause(0.1)
+        await settled(pilot)
 
     app = make_app(path, config=config)
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
@@ -122,7 +124,7 @@ def test_first_run_sign_in_in_chinese(snap_compare, small_store, make_app):
         from screens.sign_in import SignInScreen
 
         await wait_for_screen(pilot, SignInScreen)
-        await pilot.pause(0.1)
+        await settled(pilot)
 
     app = make_app(small_store, language="zh-CN", config=config)
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
@@ -157,7 +159,7 @@ async def _call_at(pilot, stage: str, store) -> None:
                                "birth_date": caller.birth_date})
     await wait_for(pilot, lambda: pilot.app.disclosures)
     await pilot.press("f6")
-    await pilot.pause(0.1)
+    await settled(pilot)
     await pilot.press("down", "enter")
     await wait_for(pilot, lambda: call.flow.request_type == "complaint")
     await do_step(pilot, "complaint.hear")
@@ -168,13 +170,13 @@ async def _call_at(pilot, stage: str, store) -> None:
     await wait_for(pilot, lambda: call.flow.stage == "closing")
     await pilot.press("f7")
     await wait_for_screen(pilot, ClosingScreen)
-    await pilot.pause(0.1)
+    await settled(pilot)
 
 
 @pytest.mark.parametrize("stage", ["greeting", "verification", "handling", "closing"])
 def test_call_stage(snap_compare, writable_store, make_app, stage):
     async def run_before(pilot) -> None:
         await _call_at(pilot, stage, writable_store)
-        await pilot.pause(0.1)
+        await settled(pilot)
 
     assert snap_compare(make_app(writable_store), terminal_size=(80, 24), run_before=run_before)

@@ -29,7 +29,6 @@ from pathlib import Path
 
 import msgspec
 import pytest
-from textual.widgets import DataTable
 
 from agent_tui.config import AgentSection, Config, StoreSection, UISection
 from agent_tui.store import Store, callbacks, drafts
@@ -63,7 +62,7 @@ from tests.call_driver import (
     type_answers,
 )
 from tests.conftest import shipped_library
-from tests.screen import screen_classes, wait_for, wait_for_screen
+from tests.screen import screen_classes, settled, wait_for, wait_for_screen
 
 SMALL, LARGE = (80, 24), (120, 40)
 LANGUAGES = ["en", "zh-CN"]
@@ -130,22 +129,12 @@ def desk(writable_store) -> Desk:
     return Desk(writable_store, complaint.id, complaint.number, complainer, asking)
 
 
-def _measured(table: DataTable) -> bool:
-    """A DataTable measures rows just added when it is next idle; until then it draws them in
-    the columns' old widths (names cut to "王*…"). Its virtual height counts them once measured."""
-    header = table.header_height if table.show_header else 0
-    return table.virtual_size.height >= header + table.row_count
-
-
 def _snap(snap_compare, app, size, run_before) -> None:
-    async def settled(pilot) -> None:
+    async def run_then_settle(pilot) -> None:
         await run_before(pilot)
-        tables = [table for screen in pilot.app.screen_stack for table in screen.query(DataTable)]
-        await wait_for(pilot, lambda: all(_measured(table) for table in tables))
-        await pilot.wait_for_scheduled_animations()
-        await pilot.pause()
+        await settled(pilot)
 
-    assert snap_compare(app, terminal_size=size, run_before=settled)
+    assert snap_compare(app, terminal_size=size, run_before=run_then_settle)
 
 
 async def _open_case(pilot, desk: Desk) -> CaseScreen:
