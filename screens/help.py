@@ -14,7 +14,7 @@ from agent_tui.keymap import ACTIONS_BY_ID
 from screens.widgets.safe import cell
 
 if TYPE_CHECKING:
-    from agent_tui.app import AgentApp
+    from screens.widgets.host import AgentHost
 
 
 class HelpScreen(ModalScreen[None]):
@@ -26,7 +26,7 @@ class HelpScreen(ModalScreen[None]):
         self.about = about
 
     def compose(self) -> ComposeResult:
-        app: AgentApp = self.app  # type: ignore[assignment]
+        app: AgentHost = self.app  # type: ignore[assignment]
         t = app.t
         help_key = getattr(self.about, "HELP_KEY", "help.general")
         with VerticalScroll(id="help-panel"):

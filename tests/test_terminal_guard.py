@@ -17,7 +17,7 @@ from textual.screen import Screen
 from textual.strip import Strip
 from textual.widgets import Static
 
-from agent_tui.app_terminal import VISIBLE_TEXT, TerminalGuard, VisibleText
+from agent_tui.app.terminal import VISIBLE_TEXT, TerminalGuard, VisibleText
 from agent_tui.domain.text import visible
 from screens.search import SearchScreen
 from tests.screen import (
