@@ -10,7 +10,7 @@ verification outcome, operation, on ctrl+s and at the end.
 
 from __future__ import annotations
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.content import Content
@@ -33,6 +33,7 @@ from screens.widgets.key_bar import KeyBar
 from screens.widgets.notes_editor import NotesEditor
 from screens.widgets.safe import safe
 from screens.widgets.stage_bar import StageBar
+from screens.widgets.workers import work
 
 _STATUS_STYLE = {"open": "$text-warning", "passed": "$text-success", "third_party": "$text-accent",
                  "locked": "bold $text-error", "unproven": "$text-warning"}

@@ -6,7 +6,7 @@ fails, the agent is told why and the workstation stays up, so nothing typed is l
 
 from __future__ import annotations
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
@@ -16,6 +16,7 @@ from agent_tui.domain.call_session import CallSession
 from screens.widgets.agent_modal import AgentModal
 from screens.widgets.key_bar import KeyBar
 from screens.widgets.stage_bar import clock
+from screens.widgets.workers import work
 
 
 class QuitCallScreen(AgentModal[bool]):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
@@ -22,6 +22,7 @@ from screens.widgets.badges import customer_badges, risk_badge
 from screens.widgets.key_bar import KeyBar
 from screens.widgets.safe import cell
 from screens.widgets.safe_input import SafeInput
+from screens.widgets.workers import work
 
 # Down from the box is a priority binding, resolved before the next key is delivered: with
 # "↓ ↓ Enter" in one burst, the second ↓ must reach the list, not the box being left.

@@ -17,8 +17,9 @@ from typing import TYPE_CHECKING
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.worker import Worker
+from textual.worker import Worker, WorkerState
 
+from agent_tui.app import workers
 from agent_tui.app.calls import CallDesk
 from agent_tui.app.cases import CaseController
 from agent_tui.app.disclosures import ShownCustomers
@@ -121,6 +122,16 @@ class AgentApp(TerminalGuard, App[None]):
         (``on_worker_state_changed``) instead of ending the session."""
         return self.run_worker(work, thread=True, group=group, exclusive=exclusive,
                                exit_on_error=False)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        self.worker_state_changed(event)
+
+    def worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The one place a worker's failure is handled, the App's and every screen's (their
+        AgentScreen base passes theirs on): the agent reads what did not finish and what was
+        kept; the report goes beside the store and to the log. The session goes on."""
+        if event.state is WorkerState.ERROR:
+            workers.failed(self, event.worker)
 
     def cases(self, connection: sqlite3.Connection) -> CaseStore:
         """The case store of this agent on ``connection`` (a worker thread's)."""

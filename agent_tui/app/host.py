@@ -5,7 +5,7 @@ stand-in."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from screens.widgets.host import AgentHost
 
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 class AppHost(AgentHost, Protocol):
     engine: CallController
     sub_title: str
+    log: Any
     clock: Callable[[], datetime]
 
     def agent_line(self) -> str: ...

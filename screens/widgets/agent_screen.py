@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, ClassVar, Generic, TypeVar
 
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.worker import Worker
 
 from agent_tui.store.customers import CustomerRepository
 from agent_tui.store.database import failure
@@ -41,6 +42,11 @@ class AgentScreen(Screen[ResultType], Generic[ResultType]):
     @property
     def agent_app(self) -> AgentHost:
         return self.app  # type: ignore[return-value]
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """Textual tells only the screen that ran a worker (the message does not bubble): the
+        app's one worker policy hears of it here."""
+        self.agent_app.worker_state_changed(event)
 
     # -- what the app tells every screen in the stack ------------------------------------------
 
