@@ -1,4 +1,4 @@
-"""The one place text is made safe as it is drawn (agent_tui.app_terminal): every rendered line,
+"""The one place text is made safe as it is drawn (agent_tui.app.terminal): every rendered line,
 whichever widget drew it, the header's titles and notifications.
 
 Also the adapter's own check: it leans on Textual internals (line filters, the exception hook),

@@ -24,6 +24,7 @@ from agent_tui.i18n import Catalog
 from screens.search import SearchScreen
 from screens.widgets.agent_screen import AgentScreen
 from screens.widgets.workers import work
+from tests.call_driver import a_caller
 from tests.screen import wait_for, wait_for_screen
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -116,8 +117,7 @@ async def test_a_callback_that_fails_to_load_is_said_not_swallowed(
     app = make_app(writable_store)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: app._settled)
-        customer_id = app.store.connection().execute(
-            "SELECT id FROM customers LIMIT 1").fetchone()[0]
+        customer_id = a_caller(writable_store).id
         app.start_callback(SimpleNamespace(id="CB-1", customer_id=customer_id))
         await wait_for(pilot, lambda: any(_expected("en", "callback-load") in notice
                                           for notice in _notices(app)))
@@ -153,8 +153,7 @@ async def test_a_360_that_fails_to_load_is_said_and_the_search_stays(writable_st
     app = make_app(writable_store)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: app._settled)
-        customer_id = app.store.connection().execute(
-            "SELECT id FROM customers LIMIT 1").fetchone()[0]
+        customer_id = a_caller(writable_store).id
         await app.push_screen(Customer360Screen(customer_id))
         await wait_for(pilot, lambda: any(_expected("en", "c360") in notice
                                           for notice in _notices(app)))
@@ -186,3 +185,34 @@ async def test_what_is_shown_of_a_customer_changes_on_the_event_loop_only(writab
         assert refused and app.disclosure_for("C1").tier is Tier.MASKED
         app.set_disclosure("C1", Disclosure(Tier.BASIC))  # on the loop: as ever
         assert app.disclosure_for("C1").tier is Tier.BASIC
+
+
+async def test_a_kind_failing_again_is_said_once_until_it_succeeds(writable_store, make_app):
+    """A worker on a timer failing every time (the store gone) does not fill the screen."""
+    from textual.worker import WorkerState
+
+    app = make_app(writable_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app._settled)
+        before = len(app._notifications)
+        heard: list[WorkerState] = []
+        policy = app.worker_policy.changed
+
+        def hearing(host, worker, state) -> None:
+            policy(host, worker, state)
+            if worker.group == "sync-status":
+                heard.append(state)
+
+        app.worker_policy.changed = hearing
+
+        def fail() -> None:
+            raise sqlite3.OperationalError("disk I/O error")
+
+        for times in (1, 2, 3):
+            app.run_in_thread(fail, "sync-status")
+            await wait_for(pilot, lambda times=times: heard.count(WorkerState.ERROR) == times)
+        assert len(app._notifications) == before + 1
+        app.run_in_thread(lambda: None, "sync-status")  # it works again
+        await wait_for(pilot, lambda: WorkerState.SUCCESS in heard)
+        app.run_in_thread(fail, "sync-status")
+        await wait_for(pilot, lambda: len(app._notifications) == before + 2)

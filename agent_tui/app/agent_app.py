@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker
 
 from agent_tui.app import workers
 from agent_tui.app.calls import CallDesk
@@ -84,6 +84,7 @@ class AgentApp(TerminalGuard, App[None]):
         self.library = library
         # What identity verification has earned per customer in this call; masked by default.
         self.shown = ShownCustomers(self)
+        self.worker_policy = workers.WorkerPolicy()
         # The controllers. The call in progress outlives its workspace (F2 to find the caller).
         self.session = SessionController(self)
         self.engine = CallController(library, lambda: self.config.agent.id, self.now)
@@ -130,8 +131,7 @@ class AgentApp(TerminalGuard, App[None]):
         """The one place a worker's failure is handled, the App's and every screen's (their
         AgentScreen base passes theirs on): the agent reads what did not finish and what was
         kept; the report goes beside the store and to the log. The session goes on."""
-        if event.state is WorkerState.ERROR:
-            workers.failed(self, event.worker)
+        self.worker_policy.changed(self, event.worker, event.state)
 
     def cases(self, connection: sqlite3.Connection) -> CaseStore:
         """The case store of this agent on ``connection`` (a worker thread's)."""

@@ -16,7 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual.worker import Worker
+from textual.worker import Worker, WorkerState
 
 from agent_tui import crash_report
 from agent_tui.i18n import Catalog
@@ -82,8 +82,26 @@ def report(folder: Path, worker: Worker) -> Path | None:
     return crash_report.write(folder, error) if error is not None else None
 
 
-def failed(app: AppHost, worker: Worker) -> None:
-    """On the event loop, once per failed worker: the report, the log, and the agent told."""
-    path = report(app.store_path.parent, worker)
-    app.log.error(f"worker {worker.group!r} failed", worker.error)
-    app.notify(failure_message(app.catalog, worker, path), severity="error", timeout=15)
+class WorkerPolicy:
+    """The App's side: told of every worker's change of state, on the event loop.
+
+    A kind that fails again before one of its workers has succeeded is logged, not said again: a
+    worker on a timer (the sync status, every 2 s) with the store gone would otherwise fill the
+    screen, and the folder, with the same line."""
+
+    def __init__(self) -> None:
+        self.failing: set[str] = set()
+
+    def changed(self, app: AppHost, worker: Worker, state: WorkerState) -> None:
+        kind = kind_of(worker)
+        if state is WorkerState.SUCCESS:
+            self.failing.discard(kind)
+            return
+        if state is not WorkerState.ERROR:
+            return
+        app.log.error(f"worker {worker.group!r} failed", worker.error)
+        if kind in self.failing:
+            return
+        self.failing.add(kind)
+        path = report(app.store_path.parent, worker)
+        app.notify(failure_message(app.catalog, worker, path), severity="error", timeout=15)
