@@ -335,9 +335,8 @@ class CallScreen(AgentScreen[None]):
 
     @work(thread=True, group="call-save")
     def save(self, announce: bool = False, final: bool = False) -> None:
-        app, call = self.agent_app, self.call
-        saved = self.use_store(lambda connection: app.call_recorder.save(
-            connection, call.flow, call.closing, call.notes))
+        app = self.agent_app
+        saved = self.use_store(app.save_call)
         if saved and announce:
             app.call_from_thread(self.notify, app.t("call.saved"))
         if final:

@@ -53,9 +53,8 @@ class QuitCallScreen(AgentModal[bool]):
 
     @work(thread=True, group="call-save")
     def save_then_quit(self) -> None:
-        app, call = self.agent_app, self.call
-        saved = self.use_store(lambda connection: app.call_recorder.save(
-            connection, call.flow, call.closing, call.notes))
+        app = self.agent_app
+        saved = self.use_store(app.save_call)
         if saved:
             app.call_from_thread(app.leave)
         else:  # use_store has said why; the call stays open, in memory and on screen

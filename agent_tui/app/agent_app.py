@@ -306,6 +306,9 @@ class AgentApp(TerminalGuard, App[None]):
     def call_recorder(self) -> CallRecorder | None:
         return self.engine.recorder
 
+    def save_call(self, connection: sqlite3.Connection) -> int:
+        return self.engine.save(connection)
+
     @property
     def call_draft(self) -> DraftKeeper | None:
         return self.calls.draft

@@ -27,7 +27,6 @@ if TYPE_CHECKING:
     from agent_tui.domain.scripts import ScriptsLibrary
     from agent_tui.i18n import Catalog
     from agent_tui.store import Store
-    from agent_tui.store.calls import CallRecorder
     from agent_tui.store.cases import CaseStore
     from agent_tui.store.queue import QueueItem
     from agent_tui.sync.hub_client import HubClient
@@ -64,8 +63,8 @@ class AgentHost(Protocol):
     # -- the call ------------------------------------------------------------------------------
     @property
     def call(self) -> CallSession | None: ...
-    @property
-    def call_recorder(self) -> CallRecorder | None: ...
+    def save_call(self, connection: sqlite3.Connection) -> int:
+        """From a worker thread: the call's events not stored yet, its totals and notes."""
     def phrase_guard(self) -> PhraseGuard: ...
     def end_call(self, saved: bool) -> None: ...
 
