@@ -96,3 +96,24 @@ def test_no_screen_names_the_app_class():
              if re.search(r"^\s*(from agent_tui\.app\b|import agent_tui\.app\b)",
                           path.read_text(encoding="utf-8"), re.MULTILINE)]
     assert named == []
+
+
+def _members(protocol: type) -> set[str]:
+    names: set[str] = set()
+    for cls in protocol.__mro__:
+        if cls.__module__.startswith(("agent_tui", "screens")):
+            names |= {name for name in vars(cls) if not name.startswith("_")}
+            names |= set(getattr(cls, "__annotations__", {}))
+    return names
+
+
+def test_the_app_offers_all_that_its_protocols_promise(tmp_path, make_app):
+    """The screens and the controllers know the App only by these Protocols: nothing in them
+    may go missing from the App (no type checker runs here, so this is the check)."""
+    from agent_tui.app.host import AppHost
+    from screens.widgets.host import AgentHost
+
+    app = make_app(tmp_path / "store.db")
+    promised = _members(AppHost)
+    assert _members(AgentHost) <= promised and "save_call" in promised
+    assert sorted(promised - set(dir(app))) == []  # dir: no property is run
