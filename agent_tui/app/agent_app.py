@@ -59,7 +59,8 @@ Clock = Callable[[], datetime]
 class AgentApp(TerminalGuard, App[None]):
     # The search is the default screen, whose own CSS_PATH Textual does not load: its styles are
     # the app's. Every other screen brings its own .tcss when first shown.
-    CSS_PATH = "../../screens/search.tcss"
+    # An absolute path: Textual reads a relative one from the file of the most derived class.
+    CSS_PATH = Path(__file__).resolve().parents[2] / "screens" / "search.tcss"
     ENABLE_COMMAND_PALETTE = True
     # F10 and ctrl+p both open the palette through the keymap; Textual's own binding would be a
     # second, unremappable ctrl+p.
