@@ -7,12 +7,7 @@ from pathlib import Path
 
 import click
 
-
-def describe_error(catalog, code: str) -> str:
-    """A sync failure's code as a sentence that says what to do."""
-    key = f"sync.error.{code}"
-    return catalog.text(key) if key in catalog.messages else catalog.text("sync.error.other",
-                                                                           code=code)
+from agent_tui.sync.describe import describe_error
 
 
 @click.command()
@@ -25,7 +20,7 @@ def sync(config_file: Path | None, store: Path | None, hub_url: str | None,
     """Push this workstation's queued changes to the hub, pull what changed, and report."""
     import httpx
 
-    from agent_tui.cli import _fail, _load
+    from agent_tui.cli_config import _fail, _load
     from agent_tui.i18n import Catalog
     from agent_tui.store import Store, StoreError
     from agent_tui.sync.hub_client import HubClient

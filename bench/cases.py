@@ -137,7 +137,7 @@ async def _autosave_ticks(store_path: Path, keystrokes: int, language: str) -> l
             app.call_draft.tick()  # the worst case: a tick after every keystroke
             timings.append((time.perf_counter() - started) * 1000)
             await pilot.pause()
-        app.call = None
+        app.engine.finish()  # the call is over: nothing left to autosave
     return timings
 
 

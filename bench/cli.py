@@ -203,7 +203,7 @@ def main(argv: list[str] | None = None) -> int:
         guard_ratio.measured = p95(timings) / p95(unguarded)
         guard_ratio.detail = {"unguarded": summary(unguarded), "samples_ms": unguarded}
         guard_ratio.note = (f"p95 {p95(timings):.1f} ms with the line filter, "
-                            f"{p95(unguarded):.1f} ms without (agent_tui.app_terminal)")
+                            f"{p95(unguarded):.1f} ms without (agent_tui.app.terminal)")
 
     run.group("customer 360 query", [repo_cold, repo_warm], measure_360, skip="c360" in args.skip)
     run.group("customer 360 on screen", [on_screen, guard_ratio], measure_screen,

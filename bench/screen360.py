@@ -32,7 +32,7 @@ async def _until(condition, what: str) -> None:
 
 def _app_class(guarded: bool):
     """The workstation, or (to price it) the same without the line filter that makes every
-    rendered line safe for the terminal (agent_tui.app_terminal)."""
+    rendered line safe for the terminal (agent_tui.app.terminal)."""
     from textual.app import App
 
     from agent_tui.app import AgentApp

@@ -324,7 +324,7 @@ def time_loop_share(rounds: int, folder: Path) -> tuple[list[float], list[float]
                 on_loop.append(0.0)
                 heartbeat_max = 0.0
                 app.action_sync_now()  # marks the cycle running before it returns
-                while app._sync_running:
+                while app.sync.running:
                     before = time.perf_counter()
                     await asyncio.sleep(0.002)
                     heartbeat_max = max(heartbeat_max,

@@ -10,7 +10,7 @@ verification outcome, operation, on ctrl+s and at the end.
 
 from __future__ import annotations
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.content import Content
@@ -33,6 +33,7 @@ from screens.widgets.key_bar import KeyBar
 from screens.widgets.notes_editor import NotesEditor
 from screens.widgets.safe import safe
 from screens.widgets.stage_bar import StageBar
+from screens.widgets.workers import work
 
 _STATUS_STYLE = {"open": "$text-warning", "passed": "$text-success", "third_party": "$text-accent",
                  "locked": "bold $text-error", "unproven": "$text-warning"}
@@ -333,9 +334,8 @@ class CallScreen(AgentScreen[None]):
 
     @work(thread=True, group="call-save")
     def save(self, announce: bool = False, final: bool = False) -> None:
-        app, call = self.agent_app, self.call
-        saved = self.use_store(lambda connection: app.call_recorder.save(
-            connection, call.flow, call.closing, call.notes))
+        app = self.agent_app
+        saved = self.use_store(app.save_call)
         if saved and announce:
             app.call_from_thread(self.notify, app.t("call.saved"))
         if final:

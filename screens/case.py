@@ -9,7 +9,6 @@ the change is refused and the case is shown as it is now, with the reason.
 from __future__ import annotations
 
 import msgspec
-from textual import work
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.content import Content
@@ -29,6 +28,7 @@ from screens.widgets.draft_keeper import DraftKeeper
 from screens.widgets.guarded_notes import GuardedNotes
 from screens.widgets.key_bar import KeyBar
 from screens.widgets.safe import safe
+from screens.widgets.workers import work
 
 CLOCK_REFRESH_S = 30.0
 CLOCK_STYLE = {ClockState.OK: "$text-success", ClockState.WARNING: "bold $text-warning",

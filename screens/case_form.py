@@ -9,7 +9,7 @@ that does not exist) and the form keeps every field.
 from __future__ import annotations
 
 import msgspec
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
@@ -26,6 +26,7 @@ from screens.widgets.guarded_notes import GuardedNotes
 from screens.widgets.key_bar import KeyBar
 from screens.widgets.safe import safe
 from screens.widgets.safe_input import SafeInput
+from screens.widgets.workers import work
 
 
 class CaseFormScreen(AgentModal[Case]):

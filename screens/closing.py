@@ -7,7 +7,7 @@ which is recorded as an override, as F6 does.
 
 from __future__ import annotations
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
@@ -20,6 +20,7 @@ from screens.widgets.key_bar import KeyBar
 from screens.widgets.safe import safe
 from screens.widgets.safe_input import SafeInput
 from screens.widgets.textual_private import HookedSelect, SelectOverlay
+from screens.widgets.workers import work
 
 HUNG_UP = CALLER_HUNG_UP
 WRAP_UPS = ("resolved", "information_given", "case_opened", "transferred", "callback", HUNG_UP)

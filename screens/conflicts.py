@@ -8,7 +8,6 @@ workstation does not know reads as a generic line, never as the bare code."""
 from __future__ import annotations
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.content import Content
 from textual.widgets import DataTable, Header, Static
@@ -20,6 +19,7 @@ from agent_tui.sync.reasons import catalog_entry
 from screens.widgets.agent_screen import AgentScreen
 from screens.widgets.key_bar import KeyBar
 from screens.widgets.safe import cell, safe
+from screens.widgets.workers import work
 
 WHY_WIDTH = 48  # cells: the table shows the start of the hub's answer; the line below, all
 

@@ -7,7 +7,6 @@ with 10,000 transactions costs the same 50 rows on screen as one with 50.
 
 from __future__ import annotations
 
-from textual import work
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
@@ -30,6 +29,7 @@ from screens.widgets.badges import (
 )
 from screens.widgets.key_bar import KeyBar
 from screens.widgets.safe import cell, safe
+from screens.widgets.workers import work
 
 _STATUS_STYLE = {
     AccountStatus.ACTIVE: "",

@@ -15,7 +15,7 @@ from screens.widgets.safe import cell
 from screens.widgets.textual_private import bindings_of
 
 if TYPE_CHECKING:
-    from agent_tui.app import AgentApp
+    from screens.widgets.host import AgentHost
 
 
 class HelpScreen(ModalScreen[None]):
@@ -27,7 +27,7 @@ class HelpScreen(ModalScreen[None]):
         self.about = about
 
     def compose(self) -> ComposeResult:
-        app: AgentApp = self.app  # type: ignore[assignment]
+        app: AgentHost = self.app  # type: ignore[assignment]
         t = app.t
         help_key = getattr(self.about, "HELP_KEY", "help.general")
         with VerticalScroll(id="help-panel"):

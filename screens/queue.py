@@ -7,7 +7,7 @@ one of ten."""
 from __future__ import annotations
 
 import msgspec
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.content import Content
 from textual.widgets import DataTable, Header, Static
@@ -19,6 +19,7 @@ from screens.widgets.agent_screen import AgentScreen
 from screens.widgets.badges import damaged_part
 from screens.widgets.key_bar import KeyBar
 from screens.widgets.safe import cell
+from screens.widgets.workers import work
 
 
 class QueuePage(msgspec.Struct, frozen=True):

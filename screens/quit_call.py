@@ -6,7 +6,7 @@ fails, the agent is told why and the workstation stays up, so nothing typed is l
 
 from __future__ import annotations
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
@@ -16,6 +16,7 @@ from agent_tui.domain.call_session import CallSession
 from agent_tui.domain.times import call_timer
 from screens.widgets.agent_modal import AgentModal
 from screens.widgets.key_bar import KeyBar
+from screens.widgets.workers import work
 
 
 class QuitCallScreen(AgentModal[bool]):
@@ -52,9 +53,8 @@ class QuitCallScreen(AgentModal[bool]):
 
     @work(thread=True, group="call-save")
     def save_then_quit(self) -> None:
-        app, call = self.agent_app, self.call
-        saved = self.use_store(lambda connection: app.call_recorder.save(
-            connection, call.flow, call.closing, call.notes))
+        app = self.agent_app
+        saved = self.use_store(app.save_call)
         if saved:
             app.call_from_thread(app.leave)
         else:  # use_store has said why; the call stays open, in memory and on screen

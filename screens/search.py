@@ -6,7 +6,7 @@ arrives for text no longer in the box is dropped, so type-ahead is never lost or
 
 from __future__ import annotations
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
@@ -21,6 +21,7 @@ from screens.widgets.badges import customer_badges, risk_badge
 from screens.widgets.key_bar import KeyBar
 from screens.widgets.safe import cell
 from screens.widgets.safe_input import SafeInput
+from screens.widgets.workers import work
 
 # Down from the box is a priority binding, resolved before the next key is delivered: with
 # "↓ ↓ Enter" in one burst, the second ↓ must reach the list, not the box being left.

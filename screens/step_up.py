@@ -11,7 +11,7 @@ own), the "SMS" is a line in ``sms-outbox.log`` beside the store (see the README
 
 from __future__ import annotations
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
@@ -29,6 +29,7 @@ from agent_tui.sync import identity
 from screens.widgets.agent_modal import AgentModal
 from screens.widgets.key_bar import KeyBar
 from screens.widgets.safe_input import SafeInput
+from screens.widgets.workers import work
 
 _CARD_FROM = {"freeze_card": AccountStatus.ACTIVE, "unfreeze_card": AccountStatus.FROZEN}
 

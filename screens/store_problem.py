@@ -6,7 +6,7 @@ file is left exactly as it is and the agent is told what to do about it.
 
 from __future__ import annotations
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
@@ -15,6 +15,7 @@ from textual.widgets import Button, Header, ProgressBar, Static
 from agent_tui.i18n import TranslatableError
 from screens.widgets.agent_screen import AgentScreen
 from screens.widgets.key_bar import KeyBar
+from screens.widgets.workers import work
 
 
 class StoreProblemScreen(AgentScreen[None]):

@@ -11,7 +11,7 @@ calling for the customer is recorded, and the data stays masked.
 
 from __future__ import annotations
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
@@ -23,6 +23,7 @@ from agent_tui.sync import identity
 from screens.widgets.agent_modal import AgentModal
 from screens.widgets.key_bar import KeyBar
 from screens.widgets.safe_input import SafeInput
+from screens.widgets.workers import work
 
 
 class VerifyScreen(AgentModal[str]):

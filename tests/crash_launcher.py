@@ -1,24 +1,25 @@
-"""`agent-tui run` with one fault planted, for tests/test_crash_report.py: opening a customer's
-360 raises once the customer has been read, with the record in the failing frame's locals (what
-Textual's own crash report printed, full name, resident ID and mobile included)."""
+"""`agent-tui run` with one fault planted, for tests/test_crash_report.py: showing a customer's
+360 raises on the event loop once the customer has been read, with the record in the failing
+frame's locals (what Textual's own crash report printed, full name, resident ID and mobile
+included). On the event loop, not in the worker that reads it: a worker's failure no longer ends
+the session (agent_tui.app.workers), an error on the event loop still does."""
 
 from __future__ import annotations
 
 import sys
 
 from agent_tui.cli import main
-from agent_tui.store.customers import CustomerRepository
-
-_read = CustomerRepository.customer_360
+from screens.customer_360 import Customer360Screen
 
 
-def _fails_after_reading(self, customer_id, now, *args, **kwargs):
-    view = _read(self, customer_id, now, *args, **kwargs)
-    customer = view.customer  # noqa: F841 - in the frame's locals, as real code would have it
-    raise RuntimeError("a planted fault")
+def _fails_after_reading(self, view, *args, **kwargs):
+    def show(customer=view.customer):  # in the frame's locals, as real code would have it
+        raise RuntimeError("a planted fault")
+
+    self.call_later(show)  # on the event loop itself, not handed back to the worker
 
 
-CustomerRepository.customer_360 = _fails_after_reading
+Customer360Screen._show = _fails_after_reading
 
 if __name__ == "__main__":
     sys.exit(main())

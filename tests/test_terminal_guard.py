@@ -1,4 +1,4 @@
-"""The one place text is made safe as it is drawn (agent_tui.app_terminal): every rendered line,
+"""The one place text is made safe as it is drawn (agent_tui.app.terminal): every rendered line,
 whichever widget drew it, the header's titles and notifications.
 
 Also the adapter's own check: it leans on Textual internals (line filters, the exception hook),
@@ -17,7 +17,7 @@ from textual.screen import Screen
 from textual.strip import Strip
 from textual.widgets import Static
 
-from agent_tui.app_terminal import VISIBLE_TEXT, TerminalGuard, VisibleText
+from agent_tui.app.terminal import VISIBLE_TEXT, TerminalGuard, VisibleText
 from agent_tui.domain.text import visible
 from screens.search import SearchScreen
 from tests.screen import (

@@ -123,3 +123,10 @@ def as_flow_events(stored: list[StoredEvent]) -> list[CallEvent]:
                   event.step, event.detail)
         for event in stored
     ]
+
+
+def stored_count(connection: sqlite3.Connection, call_id: str) -> int:
+    """How many of the call's events are in the store already (a resumed call's recorder
+    starts after them)."""
+    return connection.execute("SELECT count(*) FROM call_events WHERE call_id = ?",
+                              (call_id,)).fetchone()[0]

@@ -7,13 +7,14 @@ from typing import TYPE_CHECKING, ClassVar, Generic, TypeVar
 
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.worker import Worker
 
 from agent_tui.store.customers import CustomerRepository
 from agent_tui.store.database import Connection, QueryError, failure
 from screens.widgets.keys import SCREEN_SYSTEM_BINDINGS, install_bindings
 
 if TYPE_CHECKING:
-    from agent_tui.app import AgentApp
+    from screens.widgets.host import AgentHost
 
 ResultType = TypeVar("ResultType")
 T = TypeVar("T")
@@ -38,19 +39,24 @@ class AgentScreen(Screen[ResultType], Generic[ResultType]):
             )
 
     @property
-    def agent_app(self) -> AgentApp:
+    def agent_app(self) -> AgentHost:
         return self.app  # type: ignore[return-value]
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """Textual tells only the screen that ran a worker (the message does not bubble): the
+        app's one worker policy hears of it here."""
+        self.agent_app.worker_state_changed(event)
 
     # -- what the app tells every screen in the stack ------------------------------------------
 
     def disclosure_changed(self, customer_id: str) -> None:
         """What may be shown of ``customer_id`` changed (a reveal, or masked again when the call
         ended): a screen showing anything of that customer redraws it, at once, even when it is
-        not the screen in front (``AgentApp.set_disclosure`` calls this)."""
+        not the screen in front (``AgentHost.set_disclosure`` calls this)."""
 
     def facts_changed(self, customer_id: str) -> None:
         """Something about ``customer_id`` changed in the store (a case opened or closed, a call
-        ended): a screen showing it reads it again (``AgentApp.customer_facts_changed``)."""
+        ended): a screen showing it reads it again (``AgentHost.customer_facts_changed``)."""
 
     def read_store(
         self, read: Callable[[CustomerRepository], T], show: Callable[[T], None]

@@ -13,8 +13,8 @@ from agent_tui.domain.scripts import STAGE_ORDER
 from agent_tui.domain.times import call_timer
 
 if TYPE_CHECKING:
-    from agent_tui.app import AgentApp
     from agent_tui.domain.call_session import CallSession
+    from screens.widgets.host import AgentHost
 
 
 class StageBar(Widget):
@@ -35,7 +35,7 @@ class StageBar(Widget):
         self.set_interval(1.0, self.refresh)
 
     def render(self) -> Content:
-        app: AgentApp = self.app  # type: ignore[assignment]
+        app: AgentHost = self.app  # type: ignore[assignment]
         flow = self.call.flow
         parts: list[Content] = []
         for index, stage_id in enumerate(STAGE_ORDER):

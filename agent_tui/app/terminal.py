@@ -1,5 +1,5 @@
 """What the app writes to the terminal: nothing raw, whatever drew it, and no customer data in a
-crash. Mixed into AgentApp (app.py holds the rest).
+crash. A base class of AgentApp (agent_app.py holds the rest): it overrides Textual's App hooks.
 
 Every string from outside is cleaned where a screen draws it (``screens.widgets.safe``), but a
 widget that forgets is one field away from handing the terminal an escape sequence: Textual
@@ -39,8 +39,6 @@ from screens.widgets.textual_private import (
 
 if TYPE_CHECKING:
     from textual.color import Color
-
-    from agent_tui.app import AgentApp
 
 
 def _unsafe_link(style: Style | None) -> bool:
@@ -105,7 +103,7 @@ class TerminalGuard(UnhandledExceptionHook):
             sanitize(message, multiline=True), title=sanitize(title), severity=severity,
             timeout=timeout, markup=False)
 
-    def unhandled_exception(self: AgentApp, error: Exception) -> None:
+    def unhandled_exception(self, error: Exception) -> None:
         from agent_tui import crash_report
 
         path = crash_report.write(self.store_path.parent, error)

@@ -1,39 +1,52 @@
-"""The Textual App: wires config, the catalog, the store and the clock into the screens."""
+"""The Textual App: wires config, the catalog, the store and the clock into the screens, and
+composes the controllers that do the work: the call engine (``agent_tui.call_engine``, no
+Textual) with its desk (``calls``), the cases (``cases``) and sync (``sync``). Screens see the App
+through ``screens.widgets.host.AgentHost``; the controllers through ``agent_tui.app.host``.
+
+``TerminalGuard`` stays a base class, not a controller: it overrides Textual's own App hooks
+(line filters, titles, notifications, the crash handler), which only a subclass can."""
 
 from __future__ import annotations
 
-import gc
 import sqlite3
-import threading
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.worker import Worker
 
-from agent_tui.app_call import CallActions
-from agent_tui.app_cases import CaseActions
-from agent_tui.app_sync import SyncActions
-from agent_tui.app_terminal import TerminalGuard
+from agent_tui.app import workers
+from agent_tui.app.calls import CallDesk
+from agent_tui.app.cases import CaseController
+from agent_tui.app.disclosures import ShownCustomers
+from agent_tui.app.session import SessionController
+from agent_tui.app.sync import SyncController
+from agent_tui.app.terminal import TerminalGuard
+from agent_tui.call_engine import CallController
 from agent_tui.config import Config
-from agent_tui.domain.masking import MASKED, Disclosure, Tier
-from agent_tui.domain.phrasing import PhraseGuard
+from agent_tui.domain.masking import Disclosure
 from agent_tui.domain.scripts import ScriptsLibrary
-from agent_tui.i18n import Catalog, TranslatableError
+from agent_tui.i18n import Catalog
 from agent_tui.keymap import DEFAULT_KEYMAP
-from agent_tui.store import Store, StoreError, StoreMissing
+from agent_tui.store import Store
 from screens.search import SearchScreen
-from screens.widgets.agent_screen import AgentScreen
 from screens.widgets.keys import APP_SYSTEM_BINDINGS, FOCUS_BINDINGS, install_bindings
 
 if TYPE_CHECKING:
     from agent_tui.domain.call_session import CallSession
+    from agent_tui.domain.models import Customer
+    from agent_tui.domain.phrasing import PhraseGuard
     from agent_tui.store.calls import CallRecorder
     from agent_tui.store.cases import CaseStore
+    from agent_tui.store.drafts import Draft
+    from agent_tui.store.queue import QueueItem
+    from agent_tui.sync.hub_client import HubClient
+    from agent_tui.sync.runner import SyncReport
+    from agent_tui.sync.state import SyncStatus
     from screens.widgets.draft_keeper import DraftKeeper
 
 APP_ACTION_IDS = tuple(entry.id for entry in DEFAULT_KEYMAP if entry.app_level)
@@ -43,10 +56,11 @@ _NEEDS_SIGN_IN = frozenset(entry.action for entry in DEFAULT_KEYMAP if entry.app
 Clock = Callable[[], datetime]
 
 
-class AgentApp(TerminalGuard, CallActions, CaseActions, SyncActions, App[None]):
+class AgentApp(TerminalGuard, App[None]):
     # The search is the default screen, whose own CSS_PATH Textual does not load: its styles are
     # the app's. Every other screen brings its own .tcss when first shown.
-    CSS_PATH = "../screens/search.tcss"
+    # An absolute path: Textual reads a relative one from the file of the most derived class.
+    CSS_PATH = Path(__file__).resolve().parents[2] / "screens" / "search.tcss"
     ENABLE_COMMAND_PALETTE = True
     # F10 and ctrl+p both open the palette through the keymap; Textual's own binding would be a
     # second, unremappable ctrl+p.
@@ -69,22 +83,15 @@ class AgentApp(TerminalGuard, CallActions, CaseActions, SyncActions, App[None]):
         self.demo_customers = demo_customers
         # Validated before the app starts (cli.run refuses an invalid one); the call flow reads it.
         self.library = library
-        self.store: Store | None = None
-        # Set when the attempt to open the store has finished, whatever its outcome: a search
-        # typed while it opens waits for it instead of being lost.
-        self.store_opened = threading.Event()
-        self._settled = False
-        self._offer_after_sign_in = False  # drafts wait for the sign-in: one dialog at a time
         # What identity verification has earned per customer in this call; masked by default.
-        self.disclosures: dict[str, Disclosure] = {}
-        # The call in progress, if any: it outlives its workspace (F2 to find the caller).
-        self.call: CallSession | None = None
-        self.call_recorder: CallRecorder | None = None
-        self._guard: PhraseGuard | None = None
-        self.call_draft: DraftKeeper | None = None  # autosaves the call in progress
-        # What each box closed with text in it last held, by draft key (None: cleared), known
-        # before its draft is written: reopening it a moment later gets exactly that.
-        self.kept_typing: dict[str, object] = {}
+        self.shown = ShownCustomers(self)
+        self.worker_policy = workers.WorkerPolicy()
+        # The controllers. The call in progress outlives its workspace (F2 to find the caller).
+        self.session = SessionController(self)
+        self.engine = CallController(library, lambda: self.config.agent.id, self.now)
+        self.calls = CallDesk(self)
+        self.case_desk = CaseController(self)
+        self.sync = SyncController(self)
         self.title = self.catalog.text("app.title")
         self.sub_title = self.agent_line()  # screens leave it alone: the app owns it
         install_bindings(
@@ -111,6 +118,22 @@ class AgentApp(TerminalGuard, CallActions, CaseActions, SyncActions, App[None]):
     def store_path(self) -> Path:
         return self.config.store_path()
 
+    def run_in_thread(self, work: Callable[[], object], group: str, *,
+                      exclusive: bool = False) -> Worker:
+        """Every worker of the App's: a thread, and a failure that reaches the agent
+        (``on_worker_state_changed``) instead of ending the session."""
+        return self.run_worker(work, thread=True, group=group, exclusive=exclusive,
+                               exit_on_error=False)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        self.worker_state_changed(event)
+
+    def worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The one place a worker's failure is handled, the App's and every screen's (their
+        AgentScreen base passes theirs on): the agent reads what did not finish and what was
+        kept; the report goes beside the store and to the log. The session goes on."""
+        self.worker_policy.changed(self, event.worker, event.state)
+
     def cases(self, connection: sqlite3.Connection) -> CaseStore:
         """The case store of this agent on ``connection`` (a worker thread's)."""
         from agent_tui.store.cases import CaseStore
@@ -119,48 +142,30 @@ class AgentApp(TerminalGuard, CallActions, CaseActions, SyncActions, App[None]):
         return CaseStore(connection, self.library.sla, self.config.agent.id,
                          self.config.agent.staff_number)
 
+    @property
+    def disclosures(self) -> dict[str, Disclosure]:
+        return self.shown.disclosures
+
     def disclosure_for(self, customer_id: str) -> Disclosure:
-        return self.disclosures.get(customer_id, MASKED)
+        return self.shown.disclosure_for(customer_id)
 
     def set_disclosure(self, customer_id: str, disclosure: Disclosure | None) -> None:
-        """The only way what is shown of a customer changes: ``disclosure`` (what a reveal
-        earned, audited by the caller) or None (masked again). Every screen in the stack is
-        told at once and redraws what it shows of that customer, so none keeps showing what
-        the call no longer allows."""
-        current = self.disclosures.get(customer_id)
-        if disclosure is None or disclosure.tier is Tier.MASKED:
-            if self.disclosures.pop(customer_id, None) is None:
-                return
-        elif current is not None and current.tier == disclosure.tier \
-                and current.revealed is disclosure.revealed:
-            return  # nothing new to show
-        else:
-            self.disclosures[customer_id] = disclosure
-        self._tell_screens(lambda screen: screen.disclosure_changed(customer_id))
+        self.shown.set(customer_id, disclosure)
 
     def mask_all(self) -> None:
-        """The call is over (ended, or the workstation quits): every customer masked again."""
-        for customer_id in list(self.disclosures):
-            self.set_disclosure(customer_id, None)
+        self.shown.mask_all()
 
     def customer_facts_changed(self, customer_id: str) -> None:
-        """A case of ``customer_id`` was opened or changed, or their call ended: the screens
-        showing them read them again."""
-        self._tell_screens(lambda screen: screen.facts_changed(customer_id))
-
-    def _tell_screens(self, tell: Callable[[AgentScreen], None]) -> None:
-        for screen in list(self.screen_stack):
-            if isinstance(screen, AgentScreen):
-                tell(screen)
+        self.shown.facts_changed(customer_id)
 
     def agent_line(self) -> str:
         agent = self.config.agent
         if not agent.is_signed_in:
             return ""
         line = self.t("app.agent_line", name=agent.name, staff_number=agent.staff_number)
-        if self.call is not None:
+        if self.engine.call is not None:
             line += self.t("app.on_call")
-        sync = self.sync_line()
+        sync = self.sync.line()
         return f"{line} · {sync}" if sync else line
 
     # -- start-up ----------------------------------------------------------------------------
@@ -172,6 +177,7 @@ class AgentApp(TerminalGuard, CallActions, CaseActions, SyncActions, App[None]):
         return SearchScreen()
 
     def on_mount(self) -> None:
+        self.shown.on_loop()
         if self._unknown_theme:  # a typo in [ui] theme costs the colours, not the session
             self.notify(
                 self.t("config.unknown_theme", theme=self._unknown_theme,
@@ -181,114 +187,51 @@ class AgentApp(TerminalGuard, CallActions, CaseActions, SyncActions, App[None]):
         if not self.config.agent.is_signed_in:
             from screens.sign_in import SignInScreen  # first run only
 
-            self.push_screen(SignInScreen(), callback=lambda _signed_in: self._signed_in())
+            self.push_screen(SignInScreen(), callback=lambda _signed_in: self.session.signed_in())
         # After the first frame: the check runs in a thread, but it would still compete with
         # the first paint for the interpreter.
-        self.call_after_refresh(self.open_store)
-
-    def _signed_in(self) -> None:
-        self.sub_title = self.agent_line()
-        if self._offer_after_sign_in:
-            self._offer_after_sign_in = False
-            self.offer_interrupted_call()
+        self.call_after_refresh(self.session.open_store)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Nobody works without an identity: until the sign-in is done, only help and quit."""
         if action in _NEEDS_SIGN_IN and not self.config.agent.is_signed_in:
             return False
+        if (allowed := self.sync.allows(action)) is not None:
+            return allowed
         if action == "back" and not getattr(self.screen, "ALLOW_BACK", True) \
                 and not hasattr(self.screen, "go_back"):
             return False  # nothing behind a sign-in or a store problem: F3 is not offered
         return super().check_action(action, parameters)
 
+    @property
+    def store(self) -> Store | None:
+        return self.session.store
+
+    @property
+    def _settled(self) -> bool:
+        return self.session.settled
+
     def wait_for_store(self, timeout: float = 60.0) -> Store | None:
         """From a worker thread: the store once it is open, or None if it could not be."""
-        self.store_opened.wait(timeout)
-        return self.store
+        return self.session.wait_for_store(timeout)
 
-    @work(thread=True, exclusive=True, group="store")
-    def open_store(self) -> None:
-        """Check and migrate the store off the event loop; say what is wrong if it cannot open."""
-        self.store_opened.clear()
-        try:
-            store = Store.open(self.store_path)
-        except StoreMissing:
-            self.call_from_thread(self._show_store_problem, None, True)
-        except StoreError as error:
-            self.call_from_thread(self._show_store_problem, error, False)
-        else:
-            self.store = store
-            self.call_from_thread(self._store_ready)
-        finally:
-            self.store_opened.set()
-
-    def _show_store_problem(self, error: TranslatableError | None, missing: bool) -> None:
-        from screens.store_problem import StoreProblemScreen  # only when something is wrong
-
-        message = (
-            self.t("store.missing", path=str(self.store_path)) if missing else self.catalog.error(error)
-        )
-        self.push_screen(StoreProblemScreen(message, offer_seed=missing))
-
-    def _store_ready(self) -> None:
-        if getattr(self.screen, "CLOSES_WHEN_STORE_OPENS", False):  # seeded from there: to work
-            self.pop_screen()
-        if isinstance(self.screen, SearchScreen):
-            self.screen.store_ready()
-        self._settle_after_start()
-        self.start_sync()
-
-    def _settle_after_start(self) -> None:
-        """Once, while the agent reads the screen: load the 360 so the first one opens as fast
-        as the rest, then freeze what start-up made. Full garbage collections otherwise walk
-        every widget and style of the session and cost 60-80 ms in the middle of opening a 360."""
-        if self._settled:
-            return
-        self._settled = True
-        import screens.customer_360  # noqa: F401  (loaded now rather than on the first open)
-
-        gc.freeze()
-        if self.config.agent.is_signed_in:
-            self.offer_interrupted_call()
-        else:  # the drafts are the agent's: offered once they have said who they are
-            self._offer_after_sign_in = True
+    def open_store(self) -> Worker:
+        return self.session.open_store()
 
     # -- app-wide actions --------------------------------------------------------------------
 
     async def action_quit(self) -> None:
         """ctrl+q: at once, unless a call is open; then the agent is asked, and the call saved."""
-        if self.call is None:
+        if self.engine.call is None:
             self.leave()
             return
         from screens.quit_call import QuitCallScreen
 
         if not isinstance(self.screen, QuitCallScreen):
-            self.push_screen(QuitCallScreen(self.call))
+            self.push_screen(QuitCallScreen(self.engine.call))
 
     def leave(self) -> None:
-        """The workstation quits on purpose (ctrl+q, the call saved if one was open): nothing
-        stays unmasked on the way out, what is being typed is written, and the quit is marked
-        so the next start says "you quit", not "the workstation ended"."""
-        self.mask_all()
-        self.stop_sync()
-        keepers = [self.call_draft, *(getattr(screen, "keeper", None)
-                                      for screen in self.screen_stack)]
-        writes = [write for keeper in keepers if keeper is not None
-                  and (write := keeper.last_write()) is not None]
-        self._quit(writes)
-
-    @work(thread=True, group="quit", exit_on_error=False)
-    def _quit(self, writes: list[Callable[[], None]]) -> None:
-        from agent_tui.store import sessions
-
-        try:
-            store = self.store
-            if store is not None:
-                for write in writes:
-                    write()
-                sessions.mark_quit(store.connection(), self.config.agent.id, self.now())
-        finally:
-            self.call_from_thread(self.exit)
+        self.session.leave()
 
     def action_search(self) -> None:
         if self.store is None:
@@ -353,3 +296,102 @@ class AgentApp(TerminalGuard, CallActions, CaseActions, SyncActions, App[None]):
         yield SystemCommand(
             self.t("palette.theme"), self.t("palette.theme_tip"), self.action_change_theme
         )
+
+    # -- the controllers' parts, as the screens and the tests reach them --------------------------
+
+    @property
+    def call(self) -> CallSession | None:
+        return self.engine.call
+
+    @property
+    def call_recorder(self) -> CallRecorder | None:
+        return self.engine.recorder
+
+    def save_call(self, connection: sqlite3.Connection) -> int:
+        return self.engine.save(connection)
+
+    @property
+    def call_draft(self) -> DraftKeeper | None:
+        return self.calls.draft
+
+    def phrase_guard(self) -> PhraseGuard:
+        return self.engine.phrase_guard()
+
+    def action_new_call(self) -> None:
+        self.calls.new_call()
+
+    def start_call(self, customer: Customer | None) -> None:
+        self.calls.start(customer)
+
+    def show_call(self) -> None:
+        self.calls.show()
+
+    def end_call(self, saved: bool) -> None:
+        self.calls.end(saved)
+
+    def offer_interrupted_call(self) -> None:
+        self.calls.offer_interrupted()
+
+    @property
+    def kept_typing(self) -> dict[str, object]:
+        return self.case_desk.kept_typing
+
+    def action_queue(self) -> None:
+        self.case_desk.open_queue()
+
+    def open_case_form(self, customer: Customer) -> None:
+        self.case_desk.open_case_form(customer)
+
+    def kept_draft(self, key: str) -> dict | None:
+        return self.case_desk.kept_draft(key)
+
+    def start_callback(self, item: QueueItem) -> None:
+        self.case_desk.start_callback(item)
+
+    def complete_callback(self, callback_id: str, call_id: str, customer_id: str) -> None:
+        self.case_desk.complete_callback(callback_id, call_id, customer_id)
+
+    def attempt_callback(self, callback_id: str, call_id: str, customer_id: str,
+                         outcome: str) -> None:
+        self.case_desk.attempt_callback(callback_id, call_id, customer_id, outcome)
+
+    def offer_case_drafts(self, drafts: list[Draft], quit_last: bool = False) -> None:
+        self.case_desk.offer_case_drafts(drafts, quit_last)
+
+    @property
+    def sync_status(self) -> SyncStatus | None:
+        return self.sync.status
+
+    @property
+    def hub_configured(self) -> bool:
+        return self.sync.configured
+
+    def action_sync_now(self) -> None:
+        self.sync.sync_now()
+
+    def sync_finished(self, report: SyncReport, status: SyncStatus) -> None:
+        self.sync.finished(report, status)
+
+    def identity_client(self) -> HubClient | None:
+        return self.sync.identity_client()
+
+    def search_hub(self, connection: sqlite3.Connection, text: str):
+        return self.sync.search_hub(connection, text)
+
+    def fetch_from_hub(self, connection: sqlite3.Connection, customer_id: str) -> bool:
+        return self.sync.fetch_from_hub(connection, customer_id)
+
+    def action_conflicts(self) -> None:
+        from screens.conflicts import ConflictsScreen
+
+        if not isinstance(self.screen, ConflictsScreen):
+            self.push_screen(ConflictsScreen())
+
+    def start_sync(self) -> None:
+        self.sync.start()
+
+    def stop_sync(self) -> None:
+        self.sync.stop()
+
+    def on_unmount(self) -> None:
+        self.sync.stop()
