@@ -3,7 +3,6 @@ against its own OpenAPI document (no server error, no response that breaks the s
 
 from __future__ import annotations
 
-import tempfile
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -167,21 +166,41 @@ def test_a_database_that_cannot_be_reached_is_a_clear_error(tmp_path):
 
 # -- schemathesis --------------------------------------------------------------------------
 
-_FOLDER = Path(tempfile.mkdtemp(prefix="agent-tui-schemathesis-"))
-_ENGINE = _hub(_FOLDER)
-_APP = create_app(_ENGINE, SlaPolicy())
-_HEADERS = _bearer(_ENGINE, "A1024")
-with TestClient(_APP) as _client:
-    _DEVICE = _client.post("/v1/devices", json={}, headers=_HEADERS).json()["device_id"]
-schema = schemathesis.openapi.from_asgi("/openapi.json", _APP)
+class _OpenApiHub:
+    """A seeded hub, its app, a token and a registered device: built once per session, when the
+    schemathesis test first asks (importing this module does no work)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.engine = _hub(folder)
+        self.app = create_app(self.engine, SlaPolicy())
+        self.headers = _bearer(self.engine, "A1024")
+        with TestClient(self.app) as client:
+            self.device = client.post("/v1/devices", json={},
+                                      headers=self.headers).json()["device_id"]
+
+
+@pytest.fixture(scope="session")
+def openapi_hub(tmp_path_factory):
+    hub = _OpenApiHub(tmp_path_factory.mktemp("schemathesis"))
+    yield hub
+    hub.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def openapi_schema(openapi_hub):
+    return schemathesis.openapi.from_asgi("/openapi.json", openapi_hub.app)
+
+
+schema = schemathesis.pytest.from_fixture("openapi_schema")
 
 
 @schema.parametrize()
 @settings(max_examples=60, deadline=None, derandomize=True,
           suppress_health_check=list(HealthCheck))
-def test_the_api_keeps_its_openapi_promises(case):
+def test_the_api_keeps_its_openapi_promises(case, openapi_hub):
     if isinstance(case.body, dict) and "device_id" in case.body:
-        case.body["device_id"] = _DEVICE  # reach the push and pull logic, not just the 403
-    case.call_and_validate(headers=_HEADERS, checks=[
+        # reach the push and pull logic, not just the 403
+        case.body["device_id"] = openapi_hub.device
+    case.call_and_validate(headers=openapi_hub.headers, checks=[
         not_a_server_error, response_schema_conformance, status_code_conformance,
         content_type_conformance])
