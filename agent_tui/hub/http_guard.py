@@ -18,9 +18,9 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+import msgspec
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -90,8 +90,8 @@ class BodyLimit:
             await self._refuse(send)
 
     async def _refuse(self, send: Send) -> None:
-        body = json.dumps({"error": "body_too_large", "detail": f"the limit is "
-                           f"{self.max_bytes} bytes"}).encode()
+        body = msgspec.json.encode({"error": "body_too_large", "detail": f"the limit is "
+                                    f"{self.max_bytes} bytes"})
         await send({"type": "http.response.start", "status": 413, "headers": [
             (b"content-type", b"application/json"),
             (b"content-length", str(len(body)).encode())]})
@@ -140,15 +140,22 @@ class StrictRoute(APIRoute):
         return strict
 
 
-def _safe(text: str) -> str:
+def safe_text(text: str) -> str:
+    """``text`` fit for an error's detail: storable, and short."""
     return _UNSTORABLE.sub("\ufffd", text)[:300]
 
 
 def _first_problem(error: RequestValidationError) -> str:
     for problem in error.errors():
         where = ".".join(str(part) for part in problem.get("loc", ()))
-        return _safe(f"{where}: {problem.get('msg', '')}")
+        return safe_text(f"{where}: {problem.get('msg', '')}")
     return ""
+
+
+def _error(status: int, error: str, detail: str,
+           headers: dict[str, str] | None = None) -> Response:
+    return Response(msgspec.json.encode({"error": error, "detail": detail}), status, headers,
+                    media_type="application/json")
 
 
 def install(app: FastAPI, max_body: int) -> None:
@@ -158,15 +165,14 @@ def install(app: FastAPI, max_body: int) -> None:
     app.router.route_class = StrictRoute
 
     @app.exception_handler(RequestValidationError)
-    async def invalid(_request: Request, error: RequestValidationError) -> JSONResponse:
-        return JSONResponse({"error": "bad_request", "detail": _first_problem(error)}, 400)
+    async def invalid(_request: Request, error: RequestValidationError) -> Response:
+        return _error(400, "bad_request", _first_problem(error))
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(_request: Request, error: StarletteHTTPException) -> JSONResponse:
+    async def http_error(_request: Request, error: StarletteHTTPException) -> Response:
         code = getattr(error, "code", None) or _CODES.get(error.status_code,
                                                           f"http_{error.status_code}")
-        return JSONResponse({"error": code, "detail": _safe(str(error.detail))},
-                            error.status_code, headers=error.headers)
+        return _error(error.status_code, code, safe_text(str(error.detail)), error.headers)
 
     default_openapi = app.openapi
 
