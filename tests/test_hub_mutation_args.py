@@ -1,4 +1,4 @@
-"""Each mutation's arguments typed by its struct (agent_tui/sync/mutation_args.py): every name the
+"""Each mutation's arguments typed by its struct (agent_tui/domain/mutation_args.py): every name the
 hub handles has one; the arguments an older workstation queued (frozen here as JSON, exactly as
 today's store writes them) decode, encode back to the same object, and still apply through the
 hub's HTTP API; a malformed one is refused with its reason code, never a server error."""
@@ -13,6 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from agent_tui.domain import mutation_args
 from agent_tui.domain.sla import SlaPolicy
 from agent_tui.hub.api import create_app
 from agent_tui.hub.auth import create_token
@@ -20,7 +21,7 @@ from agent_tui.hub.database import connect, reading
 from agent_tui.hub.handlers import HANDLERS
 from agent_tui.hub.schema import customers, operations
 from agent_tui.hub.seed import seed_hub
-from agent_tui.sync import mutation_args, reasons
+from agent_tui.sync import reasons
 from agent_tui.sync.protocol import MutationIn, PushRequest
 from data.generator import SeedPlan
 from tests.hub_process import AS_OF
@@ -150,3 +151,39 @@ def test_an_older_workstations_push_still_applies(hub):
         assert {answer["status"] for answer in today.json()["results"]} == {"duplicate"}
     with reading(hub) as connection:
         assert connection.execute(select(operations)).first() is None
+
+
+def test_the_workstation_queues_each_mutation_from_its_struct(tmp_path):
+    """What the store queues (cases, notes, moves, callbacks, flags, audit rows) is built from the
+    structs: every row decodes into its struct and encodes back to what was queued."""
+    from agent_tui.store import callbacks, flags, outbox
+    from tests.workstation import Workstation
+
+    station = Workstation(tmp_path, "A1024", "unused")
+    at = datetime(2026, 11, 23, 10, 0)
+    case = station.open_case()
+    station.cases.add_note(case, "跟进", at)
+    case = station.cases.get(case.id)
+    case = station.cases.change_status(case, "pending_customer", at)
+    case = station.cases.change_status(case, "in_progress", at + timedelta(hours=1))
+    station.cases.attach_contact(station.cases.escalate(case, "L2", "授权", at), "email", "邮件",
+                                 at)
+    callback = callbacks.schedule(station.connection, customer_id=station.customer(),
+                                  agent_id="A1024", at=at, due=at + timedelta(days=1),
+                                  reason="回电", case_id=case.id)
+    callbacks.attempt(station.connection, callback.id, agent_id="A1024", at=at,
+                      outcome="no_answer")
+    callbacks.complete(station.connection, callback.id, agent_id="A1024", at=at)
+    flags.raise_flag(station.connection, customer_id=station.customer(), flag="vulnerable",
+                     agent_id="A1024", at=at, reason="独居")
+    queued = outbox.pending(station.connection, 1000)
+    assert {"case.open", "case.add_note", "case.status", "case.escalated",
+            "case.attach_contact", "callback.schedule", "callback.attempt",
+            "callback.complete", "customer.flag", "audit.append"} <= {m.name for m in queued}
+    for mutation in queued:
+        assert mutation_args.encode(mutation_args.decode(mutation.name, mutation.args)) == \
+            mutation.args, mutation.name
+    with pytest.raises(TypeError):
+        outbox.enqueue(station.connection, "case.open", mutation_args.CaseAddNote(
+            id="n", case_id="c", text="t"), at)
+    station.close()

@@ -15,6 +15,7 @@ import msgspec
 from sqlalchemy import Connection, and_, exists, select, update
 
 from agent_tui.domain.cases import CHANNELS, PRIORITIES, transition_refusal
+from agent_tui.domain.mutation_args import CaseAddNote, CaseChange, CaseOpen, CaseReassign
 from agent_tui.domain.sla import due_at
 from agent_tui.domain.text import sanitize
 from agent_tui.domain.times import iso
@@ -38,7 +39,6 @@ from agent_tui.hub.mutations import (
     text_arg,
 )
 from agent_tui.hub.schema import case_events, case_notes, cases, mutation_results
-from agent_tui.sync.mutation_args import CaseAddNote, CaseChange, CaseOpen, CaseReassign
 
 _CASE_CHANGES = ("status", "paused_since", "paused_seconds", "escalated_to", "escalation_reason")
 

@@ -10,6 +10,7 @@ from typing import Any
 
 import msgspec
 
+from agent_tui.domain import mutation_args
 from agent_tui.hub.auth import STAFF_ROLES
 from agent_tui.hub.case_mutations import add_note, change_case, open_case, reassign_case
 from agent_tui.hub.mutations import MutationContext, Outcome, Rejected
@@ -22,7 +23,6 @@ from agent_tui.hub.record_mutations import (
     record_call,
     schedule_callback,
 )
-from agent_tui.sync import mutation_args
 
 STAFF = frozenset(STAFF_ROLES)
 SUPERVISORS = frozenset({"supervisor"})
@@ -64,7 +64,7 @@ def role_refusal(name: str, role: str) -> str | None:
 
 def apply_mutation(context: MutationContext, name: str, args: dict) -> Outcome:
     """The role check, then the arguments decoded into the mutation's struct
-    (``sync.mutation_args``), then the handler (which checks ownership): raises ``Rejected``."""
+    (``domain.mutation_args``), then the handler (which checks ownership): raises ``Rejected``."""
     refusal = role_refusal(name, context.principal.role)
     if refusal is not None:
         raise Rejected(refusal)

@@ -13,6 +13,15 @@ from datetime import datetime
 import msgspec
 from sqlalchemy import select, update
 
+from agent_tui.domain.mutation_args import (
+    AuditAppend,
+    CallbackAttempt,
+    CallbackComplete,
+    CallbackSchedule,
+    CallRecord,
+    CustomerFlag,
+    OperationPerform,
+)
 from agent_tui.domain.operations import CARD_OPERATIONS, OPERATION_NAMES
 from agent_tui.domain.text import sanitize
 from agent_tui.domain.times import iso
@@ -40,15 +49,6 @@ from agent_tui.hub.schema import (
     calls,
     customer_flags,
     operations,
-)
-from agent_tui.sync.mutation_args import (
-    AuditAppend,
-    CallbackAttempt,
-    CallbackComplete,
-    CallbackSchedule,
-    CallRecord,
-    CustomerFlag,
-    OperationPerform,
 )
 
 

@@ -2,7 +2,7 @@
 and answer of the hub's API. Plain structs, no I/O: the hub decodes requests into them (strictly:
 no type is coerced; a key no struct names is ignored), encodes its answers from them, and
 generates its OpenAPI document from them (``hub.wire``); the client encodes and decodes the same.
-The arguments of each mutation are typed in ``sync.mutation_args``."""
+The arguments of each mutation are typed in ``domain.mutation_args``."""
 
 from __future__ import annotations
 
@@ -40,7 +40,7 @@ class DeviceReply(msgspec.Struct, frozen=True):
 
 class MutationIn(msgspec.Struct, frozen=True):
     """One queued mutation as a push carries it; ``args`` are typed per ``name`` by the hub
-    (``sync.mutation_args``) before its handler runs."""
+    (``domain.mutation_args``) before its handler runs."""
 
     seq: Seq
     mutation_id: Id

@@ -1,6 +1,7 @@
 """The arguments of each mutation, one struct per mutation name (SYNC.md): the workstation queues
 them, the hub decodes a push's ``args`` into them before the handler runs (``decode``), and the
-handler reads typed fields. Plain structs, no I/O.
+handler reads typed fields. Plain structs, no I/O; in the domain because the store queues them
+and the sync and the hub send and apply them, so each side imports them without a cycle.
 
 The bytes on the wire are the JSON object they always were: a key left ``UNSET`` is not sent
 (as the workstation never sent it), a key no struct names is ignored, and an older workstation's
