@@ -6,14 +6,15 @@ never a 500:
   past it; uvicorn drops what still comes, so memory stays bounded whatever is sent);
 - text no database can store: a lone UTF-16 surrogate (``"\\ud800"`` escaped in JSON, or its raw
   bytes) or a NUL, anywhere in a JSON body, a path or a query: 400 ``bad_text``;
-- a body or parameter that does not fit the API's models: 400 ``bad_request`` (FastAPI's 422,
+- a body or parameter that does not fit the API's structs: 400 ``bad_request`` (FastAPI's 422,
   whose body echoed the input and had another shape);
 - a body that is not JSON: 400 ``bad_request``.
+
+Bodies are read and checked by ``wire.decode`` (through ``http.body``); paths and queries here.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable
 from typing import Any
@@ -114,18 +115,9 @@ def unstorable(value: Any) -> bool:
     return False
 
 
-class _StrictRequest(Request):
-    async def json(self) -> Any:
-        if not hasattr(self, "_json"):
-            value = json.loads(await self.body())
-            if unstorable(value):
-                raise BadInput("bad_text", "a NUL or a lone surrogate in the body")
-            self._json = value
-        return self._json
-
-
 class StrictRoute(APIRoute):
-    """A route whose JSON body, path and query are refused when they hold unstorable text."""
+    """A route whose path and query are refused when they hold unstorable text (its body is
+    checked as it is decoded: ``wire.decode``)."""
 
     def get_route_handler(self) -> Callable:
         handler = super().get_route_handler()
@@ -135,7 +127,7 @@ class StrictRoute(APIRoute):
                     *request.path_params.values(), *request.query_params.values())
                    if isinstance(value, str)):
                 raise BadInput("bad_text", "a NUL or a lone surrogate in the path or query")
-            return await handler(_StrictRequest(request.scope, request.receive))
+            return await handler(request)
 
         return strict
 
