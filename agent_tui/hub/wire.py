@@ -5,7 +5,7 @@ and answer. FastAPI keeps what it does well: routing, path and query parameters,
 
 A body is refused in the order it always was: not JSON, or text no database can store
 (``bad_text``), before the caller's token is checked; a body that does not fit its struct
-(``bad_request``) after it (``body`` depends on the caller for that).
+(``bad_request``) after it (``http.body`` depends on the caller for that).
 """
 
 from __future__ import annotations
