@@ -3,7 +3,6 @@ against its own OpenAPI document (no server error, no response that breaks the s
 
 from __future__ import annotations
 
-import tempfile
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -141,6 +140,68 @@ def test_search_finds_by_mobile_and_fetch_answers_404(engine, client):
     assert missing.status_code == 404 and missing.json()["error"] == "unknown_customer"
 
 
+# -- the wire: bodies decoded by msgspec into the structs of sync.protocol --------------------
+
+def _push_body(device: str, **mutation) -> dict:
+    return {"device_id": device, "mutations": [
+        {"seq": 1, "mutation_id": "M1", "name": "audit.append",
+         "args": {"id": "A1", "action": "x"}, **mutation}]}
+
+
+@pytest.mark.parametrize("raw, error", [
+    (b'{"device_id": "d", "mutations": [], "other": "\\u0000"}', "bad_text"),
+    (b'{"device_id": "d\\ud800", "mutations": []}', "bad_text"),
+    (b'{"device_id": "d", "mutations": [', "bad_request"),
+    (b'[' * 100_000, "bad_request"),
+    (b'{"device_id": "d", "mutations": [{"seq": "1", "mutation_id": "M", "name": "x", '
+     b'"args": {}}]}', "bad_request"),  # strict: no text taken for a number
+    (b'{"device_id": "d", "mutations": [{"seq": 1.0, "mutation_id": "M", "name": "x", '
+     b'"args": {}}]}', "bad_request"),
+    (b'{"device_id": "", "mutations": []}', "bad_request"),
+    (b'{"device_id": "d", "mutations": [], "sent_at": 5}', "bad_request"),
+])
+def test_a_body_is_refused_with_the_error_shape(engine, client, raw, error):
+    reply = client.post("/v1/sync/push", content=raw, headers={
+        **_bearer(engine), "Content-Type": "application/json"})
+    assert reply.status_code == 400, reply.text
+    assert reply.json()["error"] == error and set(reply.json()) == {"error", "detail"}
+
+
+def test_a_body_that_is_not_json_is_refused_before_the_token_and_a_misfit_after(client):
+    not_json = client.post("/v1/sync/push", content=b"{", headers={
+        "Content-Type": "application/json"})
+    misfit = client.post("/v1/sync/push", json={"device_id": 5})
+    assert (not_json.status_code, not_json.json()["error"]) == (400, "bad_request")
+    assert (misfit.status_code, misfit.json()["error"]) == (401, "token_missing")
+
+
+def test_unknown_keys_are_ignored_and_base_version_beside_the_args_still_counts(engine,
+                                                                                 client):
+    headers = _bearer(engine)
+    device = client.post("/v1/devices", json={"first_seq": 1, "later": True},
+                         headers=headers).json()["device_id"]
+    body = _push_body(device, extra="ignored", base_version=None)
+    reply = client.post("/v1/sync/push", json={**body, "newer_field": [1]}, headers=headers)
+    assert reply.status_code == 200, reply.text
+    assert [answer["status"] for answer in reply.json()["results"]] == ["applied"]
+
+
+def test_the_openapi_document_describes_every_body_and_answer(client):
+    document = client.get("/openapi.json").json()
+    schemas = document["components"]["schemas"]
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            answer = operation["responses"]["200"]["content"]["application/json"]["schema"]
+            assert answer["$ref"].rsplit("/", 1)[1] in schemas, (method, path)
+            if method == "post":
+                asked = operation["requestBody"]["content"]["application/json"]["schema"]
+                assert asked["$ref"].rsplit("/", 1)[1] in schemas, (method, path)
+            assert "422" not in operation["responses"]
+    assert schemas["PushRequest"]["properties"]["mutations"]["maxItems"] == 1000
+    assert schemas["Answer"]["properties"]["status"]["enum"] == [
+        "applied", "duplicate", "rejected", "conflict", "key_reuse"]
+
+
 def test_token_commands_create_list_and_revoke(tmp_path):
     runner = CliRunner()
     db = str(tmp_path / "hub.db")
@@ -167,21 +228,41 @@ def test_a_database_that_cannot_be_reached_is_a_clear_error(tmp_path):
 
 # -- schemathesis --------------------------------------------------------------------------
 
-_FOLDER = Path(tempfile.mkdtemp(prefix="agent-tui-schemathesis-"))
-_ENGINE = _hub(_FOLDER)
-_APP = create_app(_ENGINE, SlaPolicy())
-_HEADERS = _bearer(_ENGINE, "A1024")
-with TestClient(_APP) as _client:
-    _DEVICE = _client.post("/v1/devices", json={}, headers=_HEADERS).json()["device_id"]
-schema = schemathesis.openapi.from_asgi("/openapi.json", _APP)
+class _OpenApiHub:
+    """A seeded hub, its app, a token and a registered device: built once per session, when the
+    schemathesis test first asks (importing this module does no work)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.engine = _hub(folder)
+        self.app = create_app(self.engine, SlaPolicy())
+        self.headers = _bearer(self.engine, "A1024")
+        with TestClient(self.app) as client:
+            self.device = client.post("/v1/devices", json={},
+                                      headers=self.headers).json()["device_id"]
+
+
+@pytest.fixture(scope="session")
+def openapi_hub(tmp_path_factory):
+    hub = _OpenApiHub(tmp_path_factory.mktemp("schemathesis"))
+    yield hub
+    hub.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def openapi_schema(openapi_hub):
+    return schemathesis.openapi.from_asgi("/openapi.json", openapi_hub.app)
+
+
+schema = schemathesis.pytest.from_fixture("openapi_schema")
 
 
 @schema.parametrize()
 @settings(max_examples=60, deadline=None, derandomize=True,
           suppress_health_check=list(HealthCheck))
-def test_the_api_keeps_its_openapi_promises(case):
+def test_the_api_keeps_its_openapi_promises(case, openapi_hub):
     if isinstance(case.body, dict) and "device_id" in case.body:
-        case.body["device_id"] = _DEVICE  # reach the push and pull logic, not just the 403
-    case.call_and_validate(headers=_HEADERS, checks=[
+        # reach the push and pull logic, not just the 403
+        case.body["device_id"] = openapi_hub.device
+    case.call_and_validate(headers=openapi_hub.headers, checks=[
         not_a_server_error, response_schema_conformance, status_code_conformance,
         content_type_conformance])

@@ -15,6 +15,7 @@ import msgspec
 from sqlalchemy import Connection, and_, exists, select, update
 
 from agent_tui.domain.cases import CHANNELS, PRIORITIES, transition_refusal
+from agent_tui.domain.mutation_args import CaseAddNote, CaseChange, CaseOpen, CaseReassign
 from agent_tui.domain.sla import due_at
 from agent_tui.domain.text import sanitize
 from agent_tui.domain.times import iso
@@ -31,6 +32,7 @@ from agent_tui.hub.mutations import (
     Outcome,
     Rejected,
     customer_exists,
+    given,
     insert_if_absent,
     insert_later,
     optional_id,
@@ -39,8 +41,6 @@ from agent_tui.hub.mutations import (
 from agent_tui.hub.schema import case_events, case_notes, cases, mutation_results
 
 _CASE_CHANGES = ("status", "paused_since", "paused_seconds", "escalated_to", "escalation_reason")
-_LONGEST_PAUSE = 10 * 366 * 24 * 3600  # seconds: more than a case is ever paused
-_LARGEST_VERSION = 2**62
 
 
 def _leads_team_of(principal: Principal, case: dict) -> bool:
@@ -83,29 +83,30 @@ def _event(context: MutationContext, case_id: str, at: str, kind: str, from_stat
         detail=msgspec.json.encode(detail).decode()))
 
 
-def open_case(context: MutationContext, args: dict) -> Outcome:
+def open_case(context: MutationContext, args: CaseOpen) -> Outcome:
     connection = context.connection
-    case_id = text_arg(args, "id", limit=ID_LIMIT)
-    customer_id = text_arg(args, "customer_id", limit=64)
+    case_id = text_arg(args.id, "id", limit=ID_LIMIT)
+    customer_id = text_arg(args.customer_id, "customer_id", limit=64)
     if not customer_exists(connection, customer_id):
         raise Rejected("unknown_customer")
-    channel, priority = args.get("channel"), args.get("priority")
+    channel, priority = args.channel, args.priority
     if channel not in CHANNELS or priority not in PRIORITIES:
         raise Rejected("bad_field")
     if changes.case_row(connection, case_id) is not None:
         raise Rejected("case_exists")
-    category = text_arg(args, "category", limit=64)
-    opened = datetime.fromisoformat(context.time(args.get("opened_at")))
+    category = text_arg(args.category, "category", limit=64)
+    opened = datetime.fromisoformat(context.time(args.opened_at))
     target = context.policy.target(category, priority)
-    number = _free_number(connection, text_arg(args, "number", limit=NUMBER_LIMIT))
+    number = _free_number(connection, text_arg(args.number, "number", limit=NUMBER_LIMIT))
     connection.execute(cases.insert().values(
         id=case_id, number=number, customer_id=customer_id, channel=channel, category=category,
-        sub_category=text_arg(args, "sub_category", required=False, limit=64), priority=priority,
-        status="new", title=text_arg(args, "title", limit=200),
-        description=text_arg(args, "description", required=False, limit=NOTE_LIMIT, multiline=True),
+        sub_category=text_arg(args.sub_category, "sub_category", required=False, limit=64),
+        priority=priority, status="new", title=text_arg(args.title, "title", limit=200),
+        description=text_arg(args.description, "description", required=False,
+                             limit=NOTE_LIMIT, multiline=True),
         opened_at=iso(opened), due_at=iso(due_at(context.policy, opened, target.resolution)),
         updated_at=iso(opened), created_by=context.principal.agent_id,
-        assigned_to=context.principal.agent_id, call_id=optional_id(args, "call_id"),
+        assigned_to=context.principal.agent_id, call_id=optional_id(args.call_id, "call_id"),
         first_response_due=iso(context.policy.add(opened, target.first_response)),
         version=1, team=context.principal.team))
     _event(context, case_id, iso(opened), "opened", "", "new", {"number": number})
@@ -143,56 +144,47 @@ def _built_on_refused(context: MutationContext, case_id: str, base_version: int)
         mutation_results.c.phantom_version == base_version)))).scalar()
 
 
-def _base_version(args: dict) -> int:
-    base = args.get("base_version")
-    if not isinstance(base, int) or isinstance(base, bool) or not 1 <= base <= _LARGEST_VERSION:
+def _base_version(args: CaseChange | CaseReassign) -> int:
+    base = given(args.base_version)
+    if not isinstance(base, int):  # its range is the struct's
         raise Rejected("missing_base_version")
     return base
 
 
-def change_case(kind: str) -> Callable[[MutationContext, dict], Outcome]:
+def change_case(kind: str) -> Callable[[MutationContext, CaseChange], Outcome]:
     """case.status, case.reopened, case.escalated: a move in the state machine."""
 
-    def handle(context: MutationContext, args: dict) -> Outcome:
-        case = _case_for(context, text_arg(args, "case_id", limit=64), lock=True)
+    def handle(context: MutationContext, args: CaseChange) -> Outcome:
+        case = _case_for(context, text_arg(args.case_id, "case_id", limit=64), lock=True)
         base = _base_version(args)
-        wanted_changes = args.get("changes")
-        if not isinstance(wanted_changes, dict) or not isinstance(
-                wanted_changes.get("status"), str):
-            raise Rejected("missing_changes")
+        wanted_changes = args.changes
         if _built_on_refused(context, case["id"], base):
             return _conflict(context, case, base, "built_on_refused_change")
         if case["version"] != base:
             return _conflict(context, case, base, "stale")
-        wanted = wanted_changes["status"]
+        wanted = wanted_changes.status
         again = kind == "escalated" and case["status"] == "escalated"
         if not again and transition_refusal(case["status"], wanted) is not None:
             return _conflict(context, case, base, "transition")
         values: dict[str, object] = {}
         for key in _CASE_CHANGES:
-            if key not in wanted_changes:
+            value = getattr(wanted_changes, key)
+            if value is msgspec.UNSET:  # not sent: left as it is
                 continue
-            value = wanted_changes[key]
             if key == "paused_since":
                 value = None if value is None else context.time(value)
-            elif key == "paused_seconds":
-                if not isinstance(value, int) or isinstance(value, bool) or \
-                        not 0 <= value <= _LONGEST_PAUSE:
-                    raise Rejected("bad_field")
-            elif isinstance(value, str):
+            elif isinstance(value, str):  # the struct took only a number of seconds, or text
                 value = sanitize(value)[:500]
-            else:
-                raise Rejected("bad_field")
             values[key] = value
-        if "due_at" in wanted_changes:
+        if wanted_changes.due_at is not msgspec.UNSET:
             # The SLA clock is the hub's: a due time is computed here, never taken as sent
             # (a due time is in the future, which no time a device reports may be).
             values["due_at"] = _due_at(context, case, values.get(
                 "paused_seconds", case["paused_seconds"]))
-        at = context.time(args.get("at"))
+        at = context.time(args.at)
         context.connection.execute(update(cases).where(cases.c.id == case["id"]).values(
             **values, updated_at=at, version=case["version"] + 1))
-        detail = args.get("detail") if isinstance(args.get("detail"), dict) else {}
+        detail = given(args.detail) or {}
         _event(context, case["id"], at, kind, case["status"], wanted,
                {str(key): sanitize(str(value))[:500] for key, value in detail.items()})
         changes.record_case(context.connection, changes.case_row(context.connection, case["id"]),
@@ -208,17 +200,17 @@ def _due_at(context: MutationContext, case: dict, paused_seconds: int) -> str:
                       target.resolution, paused_seconds))
 
 
-def reassign_case(context: MutationContext, args: dict) -> Outcome:
+def reassign_case(context: MutationContext, args: CaseReassign) -> Outcome:
     """Assignment is for the supervisors of the case's team (and routing); an agent may only
     ask (the role check in ``handlers`` refuses an agent's reassignment)."""
-    case = _case_for(context, text_arg(args, "case_id", limit=64), lock=True)
+    case = _case_for(context, text_arg(args.case_id, "case_id", limit=64), lock=True)
     if not _leads_team_of(context.principal, case):
         raise Rejected("other_team")
     base = _base_version(args)
     if case["version"] != base:
         return _conflict(context, case, base, "stale")
-    target = text_arg(args, "assigned_to", limit=64)
-    at = context.time(args.get("at"))
+    target = text_arg(args.assigned_to, "assigned_to", limit=64)
+    at = context.time(args.at)
     context.connection.execute(update(cases).where(cases.c.id == case["id"]).values(
         assigned_to=target, updated_at=at, version=case["version"] + 1))
     _event(context, case["id"], at, "reassigned", case["status"], case["status"],
@@ -228,12 +220,12 @@ def reassign_case(context: MutationContext, args: dict) -> Outcome:
     return Outcome("applied", entity_id=case["id"])
 
 
-def add_note(context: MutationContext, args: dict) -> Outcome:
+def add_note(context: MutationContext, args: CaseAddNote) -> Outcome:
     """case.add_note and case.attach_contact: append-only, inserted if absent by its id."""
-    case = _case_for(context, text_arg(args, "case_id", limit=64), lock=False)
-    note = {"id": text_arg(args, "id", limit=ID_LIMIT), "case_id": case["id"],
-            "at": context.time(args.get("at")), "agent_id": context.principal.agent_id,
-            "text": text_arg(args, "text", limit=NOTE_LIMIT, multiline=True)}
+    case = _case_for(context, text_arg(args.case_id, "case_id", limit=64), lock=False)
+    note = {"id": text_arg(args.id, "id", limit=ID_LIMIT), "case_id": case["id"],
+            "at": context.time(args.at), "agent_id": context.principal.agent_id,
+            "text": text_arg(args.text, "text", limit=NOTE_LIMIT, multiline=True)}
     row = {**note, "received_at": iso(context.now)}
     known = context.connection.info.get(KNOWN_NOTES)
     if known is not None:  # a push batch: the notes already here were read for all of it

@@ -6,9 +6,11 @@ only, so no mutation on real customers or cases is open to that role."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import msgspec
 
+from agent_tui.domain import mutation_args
 from agent_tui.hub.auth import STAFF_ROLES
 from agent_tui.hub.case_mutations import add_note, change_case, open_case, reassign_case
 from agent_tui.hub.mutations import MutationContext, Outcome, Rejected
@@ -27,7 +29,7 @@ SUPERVISORS = frozenset({"supervisor"})
 
 
 class MutationKind(msgspec.Struct, frozen=True):
-    handler: Callable[[MutationContext, dict], Outcome]
+    handler: Callable[[MutationContext, Any], Outcome]  # given its ``mutation_args`` struct
     roles: frozenset[str] = STAFF
     refusal: str = "role_not_allowed"  # the reason given to a role not in ``roles``
 
@@ -61,8 +63,15 @@ def role_refusal(name: str, role: str) -> str | None:
 
 
 def apply_mutation(context: MutationContext, name: str, args: dict) -> Outcome:
-    """The role check, then the handler (which checks ownership): raises ``Rejected``."""
+    """The role check, then the arguments decoded into the mutation's struct
+    (``domain.mutation_args``), then the handler (which checks ownership): raises ``Rejected``."""
     refusal = role_refusal(name, context.principal.role)
     if refusal is not None:
         raise Rejected(refusal)
-    return HANDLERS[name].handler(context, args)
+    if name not in mutation_args.ARGS:  # a handler with no struct (a test's): its dict as sent
+        return HANDLERS[name].handler(context, args)
+    try:
+        typed = mutation_args.decode(name, args)
+    except mutation_args.BadArgs as bad:
+        raise Rejected(bad.reason) from None
+    return HANDLERS[name].handler(context, typed)

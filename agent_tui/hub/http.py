@@ -1,27 +1,24 @@
-"""What every route of the hub shares: the error shape, the caller from the bearer token, and
-the check that a device is the caller's. Routes live in ``api`` (devices, sync, customers) and
-``call_routes`` (verification, one-time codes, the audit)."""
+"""What every route of the hub shares: the error shape, the caller from the bearer token, a JSON
+body decoded into its struct (``body``; see ``wire``), and the check that a device is the caller's.
+Routes live in ``api`` (devices, sync, customers) and ``call_routes`` (verification, one-time
+codes, the audit)."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
+import msgspec
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import BaseModel, Field
 from sqlalchemy import select
 
+from agent_tui.hub import wire
 from agent_tui.hub.auth import AuthFailure, Principal, authenticate
 from agent_tui.hub.database import reading
+from agent_tui.hub.http_guard import BadInput
 from agent_tui.hub.schema import devices
 
-Id = Annotated[str, Field(min_length=1, max_length=64)]
 _MAX_CACHED_DEVICES = 200_000
-
-
-class ErrorBody(BaseModel):
-    error: str
-    detail: str = ""
 
 
 class HubError(Exception):
@@ -31,8 +28,7 @@ class HubError(Exception):
         self.status, self.error, self.detail, self.headers = status, error, detail, headers
 
 
-ERRORS = {400: {"model": ErrorBody}, 401: {"model": ErrorBody}, 403: {"model": ErrorBody},
-          413: {"model": ErrorBody}, 503: {"model": ErrorBody}}
+ERRORS = wire.errors(400, 401, 403, 413, 503)
 _bearer = HTTPBearer(auto_error=False)
 
 
@@ -48,6 +44,28 @@ def _principal(request: Request, credentials: Annotated[
 
 # Module level: with postponed annotations, FastAPI resolves these names in the module.
 Caller = Annotated[Principal, Depends(_principal)]
+
+
+def body(kind: type) -> Any:
+    """A route's parameter for a JSON body decoded into ``kind`` (a struct of
+    ``sync.protocol``), as ``payload: Annotated[PushRequest, body(PushRequest)]`` with
+    ``openapi_extra=wire.request(PushRequest)`` on the route. Declared before the caller: a
+    body that is not JSON, or holds unstorable text, is refused before the token is checked, and
+    one that does not fit its struct after it, as when FastAPI read bodies itself."""
+    decoder = msgspec.json.Decoder(kind)
+
+    async def read(request: Request) -> Any:
+        return wire.decode(await request.body(), decoder, kind)
+
+    # Defaults, not Annotated: with postponed annotations FastAPI would look ``read`` up in the
+    # module. The caller is the route's own (FastAPI resolves a dependency once a request).
+    async def checked(decoded: Any = Depends(read),
+                      _caller: Principal = Depends(_principal)) -> Any:
+        if isinstance(decoded, wire.Problem):
+            raise BadInput("bad_request", decoded.detail)
+        return decoded
+
+    return Depends(checked)
 
 
 def own_device(request: Request, caller: Principal, device_id: str) -> None:

@@ -6,21 +6,22 @@ never a 500:
   past it; uvicorn drops what still comes, so memory stays bounded whatever is sent);
 - text no database can store: a lone UTF-16 surrogate (``"\\ud800"`` escaped in JSON, or its raw
   bytes) or a NUL, anywhere in a JSON body, a path or a query: 400 ``bad_text``;
-- a body or parameter that does not fit the API's models: 400 ``bad_request`` (FastAPI's 422,
+- a body or parameter that does not fit the API's structs: 400 ``bad_request`` (FastAPI's 422,
   whose body echoed the input and had another shape);
 - a body that is not JSON: 400 ``bad_request``.
+
+Bodies are read and checked by ``wire.decode`` (through ``http.body``); paths and queries here.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable
 from typing import Any
 
+import msgspec
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -90,8 +91,8 @@ class BodyLimit:
             await self._refuse(send)
 
     async def _refuse(self, send: Send) -> None:
-        body = json.dumps({"error": "body_too_large", "detail": f"the limit is "
-                           f"{self.max_bytes} bytes"}).encode()
+        body = msgspec.json.encode({"error": "body_too_large", "detail": f"the limit is "
+                                    f"{self.max_bytes} bytes"})
         await send({"type": "http.response.start", "status": 413, "headers": [
             (b"content-type", b"application/json"),
             (b"content-length", str(len(body)).encode())]})
@@ -114,18 +115,9 @@ def unstorable(value: Any) -> bool:
     return False
 
 
-class _StrictRequest(Request):
-    async def json(self) -> Any:
-        if not hasattr(self, "_json"):
-            value = json.loads(await self.body())
-            if unstorable(value):
-                raise BadInput("bad_text", "a NUL or a lone surrogate in the body")
-            self._json = value
-        return self._json
-
-
 class StrictRoute(APIRoute):
-    """A route whose JSON body, path and query are refused when they hold unstorable text."""
+    """A route whose path and query are refused when they hold unstorable text (its body is
+    checked as it is decoded: ``wire.decode``)."""
 
     def get_route_handler(self) -> Callable:
         handler = super().get_route_handler()
@@ -135,20 +127,27 @@ class StrictRoute(APIRoute):
                     *request.path_params.values(), *request.query_params.values())
                    if isinstance(value, str)):
                 raise BadInput("bad_text", "a NUL or a lone surrogate in the path or query")
-            return await handler(_StrictRequest(request.scope, request.receive))
+            return await handler(request)
 
         return strict
 
 
-def _safe(text: str) -> str:
+def safe_text(text: str) -> str:
+    """``text`` fit for an error's detail: storable, and short."""
     return _UNSTORABLE.sub("\ufffd", text)[:300]
 
 
 def _first_problem(error: RequestValidationError) -> str:
     for problem in error.errors():
         where = ".".join(str(part) for part in problem.get("loc", ()))
-        return _safe(f"{where}: {problem.get('msg', '')}")
+        return safe_text(f"{where}: {problem.get('msg', '')}")
     return ""
+
+
+def _error(status: int, error: str, detail: str,
+           headers: dict[str, str] | None = None) -> Response:
+    return Response(msgspec.json.encode({"error": error, "detail": detail}), status, headers,
+                    media_type="application/json")
 
 
 def install(app: FastAPI, max_body: int) -> None:
@@ -158,15 +157,14 @@ def install(app: FastAPI, max_body: int) -> None:
     app.router.route_class = StrictRoute
 
     @app.exception_handler(RequestValidationError)
-    async def invalid(_request: Request, error: RequestValidationError) -> JSONResponse:
-        return JSONResponse({"error": "bad_request", "detail": _first_problem(error)}, 400)
+    async def invalid(_request: Request, error: RequestValidationError) -> Response:
+        return _error(400, "bad_request", _first_problem(error))
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(_request: Request, error: StarletteHTTPException) -> JSONResponse:
+    async def http_error(_request: Request, error: StarletteHTTPException) -> Response:
         code = getattr(error, "code", None) or _CODES.get(error.status_code,
                                                           f"http_{error.status_code}")
-        return JSONResponse({"error": code, "detail": _safe(str(error.detail))},
-                            error.status_code, headers=error.headers)
+        return _error(error.status_code, code, safe_text(str(error.detail)), error.headers)
 
     default_openapi = app.openapi
 

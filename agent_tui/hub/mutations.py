@@ -72,7 +72,7 @@ class MutationContext(msgspec.Struct, frozen=True):
         push, and never in the future: the hub does not trust the client's clock. Absent, it
         is the hub's now. Refused (``bad_time``): anything but an ISO time, a time before
         ``EARLIEST``, and one still more than ``AHEAD`` past the hub's clock once moved."""
-        if value is None or value == "":
+        if value is None or value is msgspec.UNSET or value == "":
             return iso(self.now)
         if not isinstance(value, str):
             raise Rejected("bad_time")
@@ -159,11 +159,14 @@ def _insert_many(table_name: str, columns: tuple[str, ...], key: tuple[str, ...]
                 f"ON CONFLICT ({', '.join(key)}) DO NOTHING")
 
 
-def text_arg(args: dict, key: str, *, required: bool = True, limit: int = 500,
-          multiline: bool = False) -> str:
-    value = args.get(key)
-    if value is None and not required:
-        return ""
+def text_arg(value: object, key: str, *, required: bool = True, limit: int = 500,
+             multiline: bool = False) -> str:
+    """A text field of a mutation's (typed) arguments, cleaned: ``missing_<key>`` if it is
+    required and absent or blank, ``too_long_<key>`` past ``limit``."""
+    if value is None or value is msgspec.UNSET:
+        if not required:
+            return ""
+        raise Rejected(f"missing_{key}")
     if not isinstance(value, str) or (required and not value.strip()):
         raise Rejected(f"missing_{key}")
     value = sanitize(value, multiline=multiline).strip()
@@ -172,16 +175,20 @@ def text_arg(args: dict, key: str, *, required: bool = True, limit: int = 500,
     return value
 
 
-def optional_id(args: dict, key: str, *, limit: int = ID_LIMIT) -> str | None:
+def optional_id(value: object, key: str, *, limit: int = ID_LIMIT) -> str | None:
     """An id the mutation may carry (None if absent or not text); ``too_long_<key>`` if it
     would not fit the hub's column."""
-    value = args.get(key)
     if not isinstance(value, str) or not value:
         return None
     value = sanitize(value)
     if len(value) > limit:
         raise Rejected(f"too_long_{key}")
     return value or None
+
+
+def given(value: object) -> object:
+    """A field's value, None when it was not sent (UNSET)."""
+    return None if value is msgspec.UNSET else value
 
 
 def customer_exists(connection: Connection, customer_id: str) -> bool:

@@ -1,16 +1,25 @@
-"""Pushing a device's mutations: a batch in one transaction, each mutation exactly once (SYNC.md).
+"""Pushing a device's mutations: each exactly once, a batch in one transaction unless something
+in it forces another (SYNC.md).
 
-Lock the device's row; a mutation id already answered is a duplicate and gets the stored answer
-(``key_reuse`` if its arguments differ); otherwise its ``seq`` must be the device's next, the
-mutation is applied (or refused, or found in conflict), its answer is stored and the device's
-counter advances. A transient failure ends the batch after committing what came before it; a
-mutation that keeps failing is, after ``GIVE_UP_AFTER`` tries, stored as rejected so the device
-is not blocked behind it forever.
+Lock the device's row. A mutation id already answered gets the stored answer (``duplicate``;
+``key_reuse`` if its arguments differ, or another agent used the id). Otherwise its ``seq`` must
+be the device's next: a number already used is refused (``seq_already_used``), a gap stops the
+push with ``OutOfOrder`` (a 409 with the answers so far). Then the role check, the arguments
+decoded into the mutation's struct (``domain.mutation_args``) and its handler, which applies it,
+refuses it (``Rejected``) or finds it in conflict (``handlers``). The answers, the change-log
+rows and the device's counter are written once, before the batch commits.
 
-A handler decides a refusal before it writes anything, so a refused mutation is answered in
-place and the batch goes on: 1,000 refusals cost one pass, not 1,000. A handler that wrote
-before refusing (``mutations.footprint`` tells) still cannot leave half a change behind: the
-attempt is rolled back and the batch runs again knowing that answer.
+A handler decides a refusal before it writes, as a rule, so a refused mutation is answered in
+place and the batch goes on: 1,000 refusals cost one pass, not 1,000. The one that cannot,
+``operation.perform`` (it spends the one-time code, then may find the card in the wrong state),
+is caught by ``mutations.footprint``: that attempt is rolled back and the batch runs again in a
+new transaction, knowing the answer, so no refusal leaves half a change behind.
+
+A mutation that fails (the database, an injected fault, a bug) stops the batch: what came before
+it is applied again in a transaction of its own and committed, the failure is counted, and the
+reply says ``stopped="transient"`` (the device sends the rest later). At its ``GIVE_UP_AFTER``-th
+failure the mutation is stored as rejected (``hub_error_repeated``) and the batch goes on after
+it, so the device is not blocked behind it forever.
 """
 
 from __future__ import annotations
@@ -134,19 +143,21 @@ _TRANSIENT = (SQLAlchemyError, faults.InjectedFault, RuntimeError, ValueError, T
 
 def push(engine: Engine, principal: Principal, device_id: str, items: list[PushItem],
          sent_at: str | None, policy: SlaPolicy, clock: Callable[[], datetime]) -> PushReply:
-    """Apply a batch, in one transaction committed before it is answered (group commit: one
-    sync to disk per batch, not per mutation; a crash before the commit leaves none applied
-    and none answered, so all are resent).
+    """Apply a batch and answer it: one transaction, committed before the answer (group
+    commit: one sync to disk per batch, not per mutation; a crash before the commit leaves none
+    applied and none answered, so all are resent).
 
-    No savepoint per mutation (two round trips each on PostgreSQL): a refusal is decided
-    before its handler writes, and answered in place; a handler that refused after writing, or
-    a mutation that fails, aborts the attempt, and the batch runs again knowing it, so each
-    mutation is still all or nothing."""
+    No savepoint per mutation (two round trips each on PostgreSQL); each mutation is still all
+    or nothing because each attempt at the batch is. A refusal decided before the handler wrote
+    is answered in place. A refusal after writing aborts the attempt, and the batch runs again
+    knowing it. A failure aborts it too: the mutations before it are applied again and
+    committed on their own, and the batch ends there (``stopped="transient"``), or, the failure
+    given up on, goes on after it."""
     shift = clock_shift(sent_at, clock())
     pending = sorted(items, key=lambda item: item.seq)
     answers: list[Answer] = []
     # mutation id -> reason, learnt by an attempt aborted because a handler refused after it
-    # had written (none of today's handlers do: each decides before it writes)
+    # had written (operation.perform: its one-time code spent, the card in the wrong state)
     rejected: dict[str, str] = {}
     while pending:
         try:

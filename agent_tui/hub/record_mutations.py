@@ -13,6 +13,15 @@ from datetime import datetime
 import msgspec
 from sqlalchemy import select, update
 
+from agent_tui.domain.mutation_args import (
+    AuditAppend,
+    CallbackAttempt,
+    CallbackComplete,
+    CallbackSchedule,
+    CallRecord,
+    CustomerFlag,
+    OperationPerform,
+)
 from agent_tui.domain.operations import CARD_OPERATIONS, OPERATION_NAMES
 from agent_tui.domain.text import sanitize
 from agent_tui.domain.times import iso
@@ -25,6 +34,7 @@ from agent_tui.hub.mutations import (
     Outcome,
     Rejected,
     customer_exists,
+    given,
     insert_if_absent,
     insert_later,
     optional_id,
@@ -41,24 +51,22 @@ from agent_tui.hub.schema import (
     operations,
 )
 
-MOST_CALL_EVENTS = 100_000
 
-
-def schedule_callback(context: MutationContext, args: dict) -> Outcome:
-    customer_id = text_arg(args, "customer_id", limit=64)
+def schedule_callback(context: MutationContext, args: CallbackSchedule) -> Outcome:
+    customer_id = text_arg(args.customer_id, "customer_id", limit=64)
     if not customer_exists(context.connection, customer_id):
         raise Rejected("unknown_customer")
-    due = args.get("due_at")
-    if not isinstance(due, str) or not due:
+    if not args.due_at:
         raise Rejected("missing_due_at")
-    due = context.appointment(due)
+    due = context.appointment(args.due_at)
     insert_if_absent(context.connection, callbacks, {
-        "id": text_arg(args, "id", limit=ID_LIMIT), "customer_id": customer_id,
-        "case_id": optional_id(args, "case_id"), "call_id": optional_id(args, "call_id"),
+        "id": text_arg(args.id, "id", limit=ID_LIMIT), "customer_id": customer_id,
+        "case_id": optional_id(args.case_id, "case_id"),
+        "call_id": optional_id(args.call_id, "call_id"),
         "agent_id": context.principal.agent_id, "team": context.principal.team,
         "due_at": due,
-        "reason": text_arg(args, "reason", required=False, limit=2000, multiline=True),
-        "status": "scheduled", "created_at": context.time(args.get("at"))})
+        "reason": text_arg(args.reason, "reason", required=False, limit=2000, multiline=True),
+        "status": "scheduled", "created_at": context.time(args.at)})
     return Outcome("applied")
 
 
@@ -78,61 +86,55 @@ def _owned_callback(context: MutationContext, callback_id: str):
     return found
 
 
-def complete_callback(context: MutationContext, args: dict) -> Outcome:
-    callback_id = text_arg(args, "id", limit=ID_LIMIT)
+def complete_callback(context: MutationContext, args: CallbackComplete) -> Outcome:
+    callback_id = text_arg(args.id, "id", limit=ID_LIMIT)
     found = _owned_callback(context, callback_id)
     if found.status != "done":
         context.connection.execute(update(callbacks).where(callbacks.c.id == callback_id).values(
-            status="done", done_at=context.time(args.get("at")),
-            call_id=optional_id(args, "call_id"), version=callbacks.c.version + 1))
+            status="done", done_at=context.time(args.at),
+            call_id=optional_id(args.call_id, "call_id"), version=callbacks.c.version + 1))
     return Outcome("applied")
 
 
-def attempt_callback(context: MutationContext, args: dict) -> Outcome:
+def attempt_callback(context: MutationContext, args: CallbackAttempt) -> Outcome:
     """A callback's call that did not reach the customer: recorded, the callback stays open."""
-    callback_id = text_arg(args, "callback_id", limit=ID_LIMIT)
+    callback_id = text_arg(args.callback_id, "callback_id", limit=ID_LIMIT)
     _owned_callback(context, callback_id)
     insert_if_absent(context.connection, callback_attempts, {
-        "id": text_arg(args, "id", limit=ID_LIMIT), "callback_id": callback_id,
-        "call_id": optional_id(args, "call_id"), "agent_id": context.principal.agent_id,
-        "at": context.time(args.get("at")),
-        "outcome": text_arg(args, "outcome", required=False, limit=64),
+        "id": text_arg(args.id, "id", limit=ID_LIMIT), "callback_id": callback_id,
+        "call_id": optional_id(args.call_id, "call_id"), "agent_id": context.principal.agent_id,
+        "at": context.time(args.at),
+        "outcome": text_arg(args.outcome, "outcome", required=False, limit=64),
         "received_at": iso(context.now)})
     return Outcome("applied")
 
 
-def record_call(context: MutationContext, args: dict) -> Outcome:
+def record_call(context: MutationContext, args: CallRecord) -> Outcome:
     """A call's record: new events by position (inserted if absent), then its latest totals.
-    Everything is checked before anything is written."""
-    call_id = text_arg(args, "call_id", limit=ID_LIMIT)
-    events = args.get("events")
-    first = args.get("first_event")
-    if not isinstance(events, list) or not isinstance(first, int) or isinstance(first, bool) \
-            or not 0 <= first <= MOST_CALL_EVENTS or len(events) > MOST_CALL_EVENTS:
-        raise Rejected("bad_events")
+    Everything is checked before anything is written (the events' shape by the struct)."""
+    call_id = text_arg(args.call_id, "call_id", limit=ID_LIMIT)
+    events, first = args.events, args.first_event
     owner = context.connection.execute(select(calls.c.agent_id).where(
         calls.c.id == call_id)).scalar()
     if owner is not None and owner != context.principal.agent_id:
         raise Rejected("not_your_call")
     rows = []
-    for offset, event in enumerate(events):
-        if not isinstance(event, list) or len(event) != 5:
-            raise Rejected("bad_events")
-        at, kind, stage, step, detail = event
+    for offset, (at, kind, stage, step, detail) in enumerate(events):
         rows.append({
             "call_id": call_id, "position": first + offset, "at": context.time(at),
             "kind": sanitize(str(kind))[:32], "stage": sanitize(str(stage))[:64],
             "step": sanitize(str(step))[:64], "detail": msgspec.json.encode(detail).decode()})
-    ended = args.get("ended_at")
+    ended = given(args.ended_at)
     totals = {
-        "customer_id": optional_id(args, "customer_id", limit=CUSTOMER_ID_LIMIT),
+        "customer_id": optional_id(args.customer_id, "customer_id", limit=CUSTOMER_ID_LIMIT),
         "ended_at": context.time(ended) if ended else None,
-        "request_type": optional_id(args, "request_type", limit=32),
-        "verification": sanitize(str(args.get("verification") or ""))[:32],
-        "closing": msgspec.json.encode(args.get("closing")).decode(),
-        "notes": text_arg(args, "notes", required=False, limit=NOTE_LIMIT, multiline=True),
+        "request_type": optional_id(args.request_type, "request_type", limit=32),
+        "verification": sanitize(str(given(args.verification) or ""))[:32],
+        "closing": msgspec.json.encode(given(args.closing)).decode(),
+        "notes": text_arg(args.notes, "notes", required=False, limit=NOTE_LIMIT,
+                          multiline=True),
         "events": first + len(events)}
-    started = context.time(args.get("started_at"))
+    started = context.time(args.started_at)
     insert_if_absent(context.connection, calls, {
         "id": call_id, "agent_id": context.principal.agent_id,
         "customer_id": totals["customer_id"], "started_at": started})
@@ -142,29 +144,30 @@ def record_call(context: MutationContext, args: dict) -> Outcome:
     return Outcome("applied", entity_id=call_id)
 
 
-def flag_customer(context: MutationContext, args: dict) -> Outcome:
-    customer_id = text_arg(args, "customer_id", limit=64)
+def flag_customer(context: MutationContext, args: CustomerFlag) -> Outcome:
+    customer_id = text_arg(args.customer_id, "customer_id", limit=64)
     if not customer_exists(context.connection, customer_id):
         raise Rejected("unknown_customer")
     insert_if_absent(context.connection, customer_flags, {
-        "id": text_arg(args, "id", limit=ID_LIMIT), "customer_id": customer_id,
-        "flag": text_arg(args, "flag", limit=64), "at": context.time(args.get("at")),
-        "agent_id": context.principal.agent_id, "call_id": optional_id(args, "call_id"),
-        "reason": text_arg(args, "reason", required=False, limit=2000)})
+        "id": text_arg(args.id, "id", limit=ID_LIMIT), "customer_id": customer_id,
+        "flag": text_arg(args.flag, "flag", limit=64), "at": context.time(args.at),
+        "agent_id": context.principal.agent_id,
+        "call_id": optional_id(args.call_id, "call_id"),
+        "reason": text_arg(args.reason, "reason", required=False, limit=2000)})
     return Outcome("applied")
 
 
-def perform_operation(context: MutationContext, args: dict) -> Outcome:
+def perform_operation(context: MutationContext, args: OperationPerform) -> Outcome:
     """A sensitive operation: only with a one-time code the hub issued for this operation on
     this customer (and card), which the caller read back (``identity.use_code``). A freeze or an
     unfreeze is applied to the hub's own account; the rest are recorded, once, for the core
     banking system to carry out."""
-    customer_id = text_arg(args, "customer_id", limit=64)
-    operation = text_arg(args, "operation", limit=64)
+    customer_id = text_arg(args.customer_id, "customer_id", limit=64)
+    operation = text_arg(args.operation, "operation", limit=64)
     if operation not in OPERATION_NAMES:
         raise Rejected("unknown_operation")
-    account_id = text_arg(args, "account_id", required=False, limit=64) or None
-    step_up_id = text_arg(args, "step_up_id", required=False, limit=64)
+    account_id = text_arg(args.account_id, "account_id", required=False, limit=64) or None
+    step_up_id = text_arg(args.step_up_id, "step_up_id", required=False, limit=64)
     if not step_up_id:
         raise Rejected("no_step_up")
     try:
@@ -188,12 +191,12 @@ def perform_operation(context: MutationContext, args: dict) -> Outcome:
                         f"team:{context.principal.team}" if context.principal.team else ""),
                        context.now)
         status = "applied"
-    detail = {key: value for key, value in args.items()
+    detail = {key: value for key, value in msgspec.to_builtins(args).items()
               if key not in ("operation", "customer_id", "account_id", "at")}
     insert_if_absent(context.connection, operations, {
         "id": context.mutation_id, "agent_id": context.principal.agent_id,
         "operation": operation, "customer_id": customer_id, "account_id": account_id or "",
-        "detail": msgspec.json.encode(detail).decode(), "at": context.time(args.get("at")),
+        "detail": msgspec.json.encode(detail).decode(), "at": context.time(args.at),
         "status": status})
     return Outcome("applied", entity_id=account_id or "")
 
@@ -201,21 +204,22 @@ def perform_operation(context: MutationContext, args: dict) -> Outcome:
 _CARD_CHANGES = {"freeze_card": ("active", "frozen"), "unfreeze_card": ("frozen", "active")}
 
 
-def append_audit(context: MutationContext, args: dict) -> Outcome:
-    detail = args.get("detail")
-    if args.get("action") == "pii.reveal":
+def append_audit(context: MutationContext, args: AuditAppend) -> Outcome:
+    detail = given(args.detail)
+    if args.action == "pii.reveal":
         _offline_release(context, args, detail)
     insert_later(context.connection, audit_log, {
-        "id": text_arg(args, "id", limit=ID_LIMIT), "at": context.time(args.get("at")),
+        "id": text_arg(args.id, "id", limit=ID_LIMIT), "at": context.time(args.at),
         # The token says who did it, whatever the arguments claim.
-        "agent_id": context.principal.agent_id, "action": text_arg(args, "action", limit=64),
-        "customer_id": optional_id(args, "customer_id", limit=CUSTOMER_ID_LIMIT),
+        "agent_id": context.principal.agent_id,
+        "action": text_arg(args.action, "action", limit=64),
+        "customer_id": optional_id(args.customer_id, "customer_id", limit=CUSTOMER_ID_LIMIT),
         "detail": detail if isinstance(detail, str) else msgspec.json.encode(detail).decode(),
         "received_at": iso(context.now)})
     return Outcome("applied")
 
 
-def _offline_release(context: MutationContext, args: dict, detail: object) -> None:
+def _offline_release(context: MutationContext, args: AuditAppend, detail: object) -> None:
     """A reveal the workstation did without the hub (a sealed copy opened offline) joins the
     hub's releases, so a supervisor reads every release in one place. A reveal the hub itself
     released is there already, and is not counted twice."""
@@ -225,9 +229,10 @@ def _offline_release(context: MutationContext, args: dict, detail: object) -> No
         return
     if not isinstance(values, dict) or values.get("source") != "sealed_copy":
         return
-    customer_id, call_id = optional_id(args, "customer_id"), optional_id(values, "call_id")
+    customer_id = optional_id(args.customer_id, "customer_id")
+    call_id = optional_id(values.get("call_id"), "call_id")
     tier = "full" if values.get("tier") == "full" else "basic"
     if customer_id and call_id:
         access.disclose(context.connection, context.principal, context.device_id, customer_id,
                         call_id, tier, masked.BASIC_FIELDS, "sealed_copy.offline",
-                        datetime.fromisoformat(context.time(args.get("at"))))
+                        datetime.fromisoformat(context.time(args.at)))

@@ -13,6 +13,7 @@ from datetime import datetime
 
 from agent_tui.domain.ids import new_id
 from agent_tui.domain.masking import Disclosure, Tier
+from agent_tui.domain.mutation_args import AuditAppend
 from agent_tui.store import outbox
 from agent_tui.store.database import transaction
 
@@ -63,8 +64,9 @@ def record(
         "INSERT INTO audit_log (id, at, agent_id, action, customer_id, detail) "
         "VALUES (?, ?, ?, ?, ?, ?)", row)
     # Audit events reach the hub too (append-only there, by their id).
-    outbox.enqueue(connection, "audit.append", dict(zip(
-        ("id", "at", "agent_id", "action", "customer_id", "detail"), row, strict=True)), at)
+    outbox.enqueue(connection, "audit.append", AuditAppend(
+        id=entry_id, at=row[1], agent_id=agent_id, action=action, customer_id=customer_id,
+        detail=row[5]), at)
     return entry_id
 
 

@@ -10,6 +10,7 @@ from datetime import datetime
 import msgspec
 
 from agent_tui.domain.ids import new_id
+from agent_tui.domain.mutation_args import CallbackAttempt, CallbackComplete, CallbackSchedule
 from agent_tui.domain.text import sanitize
 from agent_tui.domain.times import iso
 from agent_tui.store import audit, outbox
@@ -44,9 +45,9 @@ def schedule(connection: sqlite3.Connection, *, agent_id: str, customer_id: str,
             "INSERT INTO callbacks (id, customer_id, case_id, call_id, agent_id, due_at, reason, "
             "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (callback_id, customer_id, case_id, call_id, agent_id, iso(due), reason, iso(at)))
-        outbox.enqueue(connection, "callback.schedule", {
-            "id": callback_id, "customer_id": customer_id, "case_id": case_id,
-            "call_id": call_id, "due_at": iso(due), "reason": reason, "at": iso(at)}, at)
+        outbox.enqueue(connection, "callback.schedule", CallbackSchedule(
+            id=callback_id, customer_id=customer_id, case_id=case_id, call_id=call_id,
+            due_at=iso(due), reason=reason, at=iso(at)), at)
         audit.record(connection, agent_id=agent_id, action="callback.schedule", at=at,
                      customer_id=customer_id,
                      detail={"callback_id": callback_id, "case_id": case_id})
@@ -72,7 +73,7 @@ def complete(connection: sqlite3.Connection, callback_id: str, *, agent_id: str,
             (iso(at), call_id, callback_id))
         if cursor.rowcount:
             outbox.enqueue(connection, "callback.complete",
-                           {"id": callback_id, "call_id": call_id, "at": iso(at)}, at)
+                           CallbackComplete(id=callback_id, call_id=call_id, at=iso(at)), at)
             audit.record(connection, agent_id=agent_id, action="callback.done", at=at,
                          detail={"callback_id": callback_id, "call_id": call_id})
 
@@ -91,9 +92,9 @@ def attempt(connection: sqlite3.Connection, callback_id: str, *, agent_id: str, 
                 "INSERT INTO callback_attempts (id, callback_id, call_id, agent_id, at, outcome) "
                 "VALUES (?, ?, ?, ?, ?, ?)",
                 (attempt_id, callback_id, call_id, agent_id, iso(at), sanitize(outcome)[:64]))
-            outbox.enqueue(connection, "callback.attempt", {
-                "id": attempt_id, "callback_id": callback_id, "call_id": call_id,
-                "outcome": outcome, "at": iso(at)}, at)
+            outbox.enqueue(connection, "callback.attempt", CallbackAttempt(
+                id=attempt_id, callback_id=callback_id, call_id=call_id, outcome=outcome,
+                at=iso(at)), at)
             audit.record(connection, agent_id=agent_id, action="callback.attempt", at=at,
                          customer_id=customer[0],
                          detail={"callback_id": callback_id, "call_id": call_id,

@@ -16,6 +16,7 @@ import msgspec
 
 from agent_tui.domain.call_session import Closing
 from agent_tui.domain.callflow import CallEvent, CallFlow, EventKind
+from agent_tui.domain.mutation_args import CallRecord
 from agent_tui.domain.text import sanitize
 from agent_tui.store import outbox
 from agent_tui.store.database import transaction
@@ -93,17 +94,17 @@ class CallRecorder:
             )
             # The hub appends events it has not seen (by call and position) and keeps the
             # latest totals and notes.
-            outbox.enqueue(connection, "call.record", {
-                "call_id": self.call_id, "agent_id": self.agent_id,
-                "customer_id": flow.customer_id, "started_at": _iso(flow.started_at),
-                "first_event": self.saved,
-                "events": [[_iso(event.at), event.kind.value, event.stage, event.step,
-                            {key: sanitize(value) for key, value in event.detail.items()}]
-                           for event in new],
-                "ended_at": _iso(flow.ended_at) if flow.ended_at else None,
-                "request_type": flow.request_type, "verification": flow.verification_status,
-                "closing": msgspec.to_builtins(closing), "notes": sanitize(notes),
-            }, flow.ended_at or (new[-1].at if new else flow.started_at))
+            outbox.enqueue(connection, "call.record", CallRecord(
+                call_id=self.call_id, agent_id=self.agent_id,
+                customer_id=flow.customer_id, started_at=_iso(flow.started_at),
+                first_event=self.saved,
+                events=[(_iso(event.at), event.kind.value, event.stage, event.step,
+                         {key: sanitize(value) for key, value in event.detail.items()})
+                        for event in new],
+                ended_at=_iso(flow.ended_at) if flow.ended_at else None,
+                request_type=flow.request_type, verification=flow.verification_status,
+                closing=msgspec.to_builtins(closing), notes=sanitize(notes),
+            ), flow.ended_at or (new[-1].at if new else flow.started_at))
         self.saved += len(new)
         return len(new)
 

@@ -27,6 +27,13 @@ from agent_tui.domain.cases import (
     transition_refusal,
 )
 from agent_tui.domain.ids import new_id
+from agent_tui.domain.mutation_args import (
+    ARGS,
+    CaseAddNote,
+    CaseAttachContact,
+    CaseChanges,
+    CaseOpen,
+)
 from agent_tui.domain.sla import SlaPolicy, due_at
 from agent_tui.domain.stored import as_datetime
 from agent_tui.domain.text import sanitize
@@ -185,12 +192,12 @@ class CaseStore:
             )
             self._event(case_id, at, "opened", "", "new",
                         {"number": number, "channel": draft.channel, "call_id": draft.call_id or ""})
-            outbox.enqueue(self.connection, "case.open", {
-                "id": case_id, "number": number, "customer_id": draft.customer_id,
-                "channel": draft.channel, "category": draft.category,
-                "sub_category": sanitize(draft.sub_category).strip(), "priority": draft.priority,
-                "title": title, "description": description, "opened_at": iso(at),
-                "call_id": draft.call_id}, at)
+            outbox.enqueue(self.connection, "case.open", CaseOpen(
+                id=case_id, number=number, customer_id=draft.customer_id,
+                channel=draft.channel, category=draft.category,
+                sub_category=sanitize(draft.sub_category).strip(), priority=draft.priority,
+                title=title, description=description, opened_at=iso(at),
+                call_id=draft.call_id), at)
             audit.record(self.connection, agent_id=self.agent_id, action="case.open", at=at,
                          customer_id=draft.customer_id,
                          detail={"case_id": case_id, "number": number})
@@ -242,7 +249,7 @@ class CaseStore:
                 "INSERT INTO case_notes (id, case_id, at, agent_id, text) VALUES (?, ?, ?, ?, ?)",
                 (note_id, case.id, iso(at), self.agent_id, text))
             outbox.enqueue(self.connection, "case.add_note",
-                           {"id": note_id, "case_id": case.id, "text": text, "at": iso(at)}, at)
+                           CaseAddNote(id=note_id, case_id=case.id, text=text, at=iso(at)), at)
             self.connection.execute(
                 "UPDATE cases SET updated_at = ?, first_response_at = "
                 "coalesce(first_response_at, ?) WHERE id = ?", (iso(at), iso(at), case.id))
@@ -261,9 +268,9 @@ class CaseStore:
             self.connection.execute(
                 "INSERT INTO case_notes (id, case_id, at, agent_id, text) VALUES (?, ?, ?, ?, ?)",
                 (note_id, case.id, iso(at), self.agent_id, text))
-            outbox.enqueue(self.connection, "case.attach_contact", {
-                "id": note_id, "case_id": case.id, "channel": channel, "call_id": call_id,
-                "text": text, "at": iso(at)}, at)
+            outbox.enqueue(self.connection, "case.attach_contact", CaseAttachContact(
+                id=note_id, case_id=case.id, channel=channel, call_id=call_id, text=text,
+                at=iso(at)), at)
             self.connection.execute("UPDATE cases SET updated_at = ? WHERE id = ?",
                                     (iso(at), case.id))
             self._event(case.id, at, "attached", case.status, case.status,
@@ -323,9 +330,9 @@ class CaseStore:
                 raise CaseConflict(self.get(case.id))
             self._event(case.id, at, kind, case.status, wanted, detail)
             # The version seen goes with it: the hub answers a stale change with a conflict.
-            outbox.enqueue(self.connection, f"case.{kind}", {
-                "case_id": case.id, "base_version": case.version, "changes": changes,
-                "detail": detail, "at": iso(at)}, at)
+            outbox.enqueue(self.connection, f"case.{kind}", ARGS[f"case.{kind}"](
+                case_id=case.id, base_version=case.version, changes=CaseChanges(**changes),
+                detail=detail, at=iso(at)), at)
             audit.record(self.connection, agent_id=self.agent_id, action=f"case.{kind}", at=at,
                          customer_id=case.customer_id,
                          detail={"case_id": case.id, "from": case.status, "to": wanted})

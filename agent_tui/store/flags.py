@@ -11,6 +11,7 @@ from datetime import datetime
 
 import msgspec
 
+from agent_tui.domain import mutation_args
 from agent_tui.domain.ids import call_flag_id, new_id
 from agent_tui.domain.text import sanitize
 from agent_tui.store import audit, outbox
@@ -44,9 +45,9 @@ def raise_flag(
              call_id, sanitize(reason)),
         ).rowcount
         if inserted:
-            outbox.enqueue(connection, "customer.flag", {
-                "id": flag_id, "customer_id": customer_id, "flag": flag, "call_id": call_id,
-                "reason": sanitize(reason), "at": at.isoformat(timespec="milliseconds")}, at)
+            outbox.enqueue(connection, "customer.flag", mutation_args.CustomerFlag(
+                id=flag_id, customer_id=customer_id, flag=flag, call_id=call_id,
+                reason=sanitize(reason), at=at.isoformat(timespec="milliseconds")), at)
             audit.record(connection, agent_id=agent_id, action=f"flag.{flag}", at=at,
                          customer_id=customer_id,
                          detail={"call_id": call_id, "reason": sanitize(reason)})

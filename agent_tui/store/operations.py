@@ -16,6 +16,7 @@ import sqlite3
 from datetime import datetime
 
 from agent_tui.domain.models import AccountStatus
+from agent_tui.domain.mutation_args import OperationPerform
 from agent_tui.domain.operations import refusal
 from agent_tui.domain.scripts import VerificationPolicy
 from agent_tui.domain.verification import StepUp
@@ -56,10 +57,10 @@ def perform(
         else:
             detail["executed_by"] = "core_banking"  # recorded here, carried out there
         # Accounts are the hub's (server-owned): the operation goes as a command.
-        outbox.enqueue(connection, "operation.perform", {
-            "operation": operation, "customer_id": customer_id, "account_id": account_id,
+        outbox.enqueue(connection, "operation.perform", OperationPerform(
+            operation=operation, customer_id=customer_id, account_id=account_id,
             **{key: value for key, value in detail.items() if key != "account_id"},
-            "at": at.isoformat(timespec="milliseconds")}, at)
+            at=at.isoformat(timespec="milliseconds")), at)
         return audit.record(connection, agent_id=agent_id, action=f"operation.{operation}",
                             at=at, customer_id=customer_id, detail=detail)
 
@@ -78,10 +79,10 @@ def request(
         raise OperationRefused(reason, operation=operation)
     detail: dict[str, object] = {"call_id": call_id, "step_up": True, "status": "pending"}
     with transaction(connection):
-        outbox.enqueue(connection, "operation.perform", {
-            "operation": operation, "customer_id": customer_id, "account_id": account_id,
-            "call_id": call_id, "step_up_id": step_up.step_up_id,
-            "at": at.isoformat(timespec="milliseconds")}, at)
+        outbox.enqueue(connection, "operation.perform", OperationPerform(
+            operation=operation, customer_id=customer_id, account_id=account_id,
+            call_id=call_id, step_up_id=step_up.step_up_id,
+            at=at.isoformat(timespec="milliseconds")), at)
         return audit.record(connection, agent_id=agent_id, action=f"operation.{operation}",
                             at=at, customer_id=customer_id,
                             detail={**detail, "account_id": account_id})

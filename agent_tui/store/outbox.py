@@ -14,6 +14,7 @@ from datetime import datetime
 import msgspec
 
 from agent_tui.domain.ids import new_id
+from agent_tui.domain.mutation_args import NAMES, MutationArgs
 from agent_tui.domain.times import iso
 
 
@@ -25,8 +26,12 @@ class Mutation(msgspec.Struct, frozen=True):
     created_at: str
 
 
-def enqueue(connection: sqlite3.Connection, name: str, args: dict, at: datetime) -> str:
-    """Queue one mutation; only inside the transaction that makes the change."""
+def enqueue(connection: sqlite3.Connection, name: str, args: MutationArgs | dict,
+            at: datetime) -> str:
+    """Queue one mutation (its arguments in the struct of ``name``, ``domain.mutation_args``;
+    a dict only for a name without one); only inside the transaction that makes the change."""
+    if isinstance(args, MutationArgs) and NAMES[type(args)] != name:
+        raise TypeError(f"{name} queued with the arguments of {NAMES[type(args)]}")
     if not connection.in_transaction:
         raise RuntimeError("an outbox row is written in the same transaction as its change")
     mutation_id = new_id()

@@ -17,7 +17,22 @@ import msgspec
 
 from agent_tui.domain.times import iso
 from agent_tui.store.outbox import Mutation
-from agent_tui.sync.protocol import CodeChecked, CodeSent, PullPage, PushReply, Verdict
+from agent_tui.sync.protocol import (
+    CodeChecked,
+    CodeRequest,
+    CodeSent,
+    DeviceReply,
+    DeviceRequest,
+    MutationIn,
+    PullPage,
+    PullRequest,
+    PushReply,
+    PushRequest,
+    SearchReply,
+    StepUpRequest,
+    Verdict,
+    VerifyRequest,
+)
 
 TIMEOUT = httpx.Timeout(10.0, connect=3.0)
 
@@ -45,14 +60,6 @@ class OutOfOrder(Exception):
         self.results = results
 
 
-class _Device(msgspec.Struct, frozen=True):
-    device_id: str
-
-
-class _Search(msgspec.Struct, frozen=True):
-    customers: list[dict]
-
-
 _IDENTITY_REFUSALS = (400, 404, 409, 429)
 
 
@@ -67,7 +74,10 @@ class HubClient:
         self._http.close()
 
     def _call(self, method: str, path: str, shape: type, *, refusing: tuple[int, ...] = (),
-              **kwargs: Any):
+              body: msgspec.Struct | None = None, **kwargs: Any):
+        if body is not None:  # encoded from its struct, as the hub decodes it
+            kwargs["content"] = msgspec.json.encode(body)
+            kwargs["headers"] = {"Content-Type": "application/json"}
         try:
             response = self._http.request(method, path, **kwargs)
         except (httpx.HTTPError, httpx.InvalidURL) as error:  # refused, reset, timed out,
@@ -87,29 +97,28 @@ class HubClient:
         return _decode(response, shape)
 
     def register_device(self, first_seq: int) -> str:
-        return self._call("POST", "/v1/devices", _Device, json={"first_seq": first_seq}).device_id
+        return self._call("POST", "/v1/devices", DeviceReply,
+                          body=DeviceRequest(first_seq)).device_id
 
     def push(self, device_id: str, mutations: list[Mutation], now: datetime) -> PushReply:
-        body = {"device_id": device_id, "sent_at": iso(now), "mutations": [
-            {"seq": m.seq, "mutation_id": m.mutation_id, "name": m.name, "args": m.args}
-            for m in mutations]}
-        return self._call("POST", "/v1/sync/push", PushReply, json=body)
+        body = PushRequest(device_id, [MutationIn(m.seq, m.mutation_id, m.name, m.args)
+                                       for m in mutations], iso(now))
+        return self._call("POST", "/v1/sync/push", PushReply, body=body)
 
     def pull(self, device_id: str, cursor: str, limit: int) -> PullPage:
         return self._call("POST", "/v1/sync/pull", PullPage,
-                          json={"device_id": device_id, "cursor": cursor, "limit": limit})
+                          body=PullRequest(device_id, cursor, limit))
 
     def search(self, query: str) -> list[dict]:
-        return self._call("GET", "/v1/customers", _Search, params={"q": query}).customers
+        return self._call("GET", "/v1/customers", SearchReply, params={"q": query}).customers
 
     # -- a call's identity: decided by the hub -------------------------------------------------
 
     def verify(self, device_id: str, call_id: str, customer_id: str,
                answers: dict[str, str]) -> Verdict:
         return self._call("POST", f"/v1/calls/{call_id}/verification", Verdict,
-                          refusing=_IDENTITY_REFUSALS, json={
-                              "device_id": device_id, "customer_id": customer_id,
-                              "answers": answers})
+                          refusing=_IDENTITY_REFUSALS,
+                          body=VerifyRequest(device_id, customer_id, answers))
 
     def verification_state(self, device_id: str, call_id: str) -> Verdict:
         return self._call("GET", f"/v1/calls/{call_id}/verification", Verdict,
@@ -118,14 +127,12 @@ class HubClient:
     def send_code(self, device_id: str, call_id: str, operation: str,
                   account_id: str | None) -> CodeSent:
         return self._call("POST", f"/v1/calls/{call_id}/step-ups", CodeSent,
-                          refusing=_IDENTITY_REFUSALS, json={
-                              "device_id": device_id, "operation": operation,
-                              "account_id": account_id})
+                          refusing=_IDENTITY_REFUSALS,
+                          body=StepUpRequest(device_id, operation, account_id))
 
     def check_code(self, device_id: str, step_up_id: str, code: str) -> CodeChecked:
         return self._call("POST", f"/v1/step-ups/{step_up_id}/check", CodeChecked,
-                          refusing=_IDENTITY_REFUSALS,
-                          json={"device_id": device_id, "code": code})
+                          refusing=_IDENTITY_REFUSALS, body=CodeRequest(device_id, code))
 
     def fetch(self, customer_id: str) -> dict | None:
         try:

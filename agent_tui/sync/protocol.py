@@ -1,11 +1,92 @@
-"""The sync wire format (SYNC.md): one definition for the hub that writes it and the workstation
-that reads it. Plain structs, no I/O: the hub and the client both import them."""
+"""The wire format (SYNC.md): one definition for the hub and the workstation, for every request
+and answer of the hub's API. Plain structs, no I/O: the hub decodes requests into them (strictly:
+no type is coerced; a key no struct names is ignored), encodes its answers from them, and
+generates its OpenAPI document from them (``hub.wire``); the client encodes and decodes the same.
+The arguments of each mutation are typed in ``domain.mutation_args``."""
 
 from __future__ import annotations
+
+from typing import Annotated, Any
 
 import msgspec
 
 from agent_tui.domain.disclosed import Revealed
+
+MAX_SEQ = 2**62
+MAX_BATCH = 1000  # mutations in one push
+MAX_PULL_LIMIT = 1000  # changes in one pull page
+
+Id = Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
+Seq = Annotated[int, msgspec.Meta(ge=1, le=MAX_SEQ)]
+
+
+def one_of(*values: str) -> Any:
+    """Text that is one of ``values``: so the OpenAPI document says, while a decoder of this
+    struct (a workstation older than the hub) still takes a value it does not know."""
+    return Annotated[str, msgspec.Meta(extra_json_schema={"enum": list(values)})]
+
+
+# -- requests ------------------------------------------------------------------------------
+
+class DeviceRequest(msgspec.Struct, frozen=True):
+    first_seq: Annotated[int, msgspec.Meta(
+        ge=1, le=MAX_SEQ, description="The seq of the device's first mutation still to send "
+        "(a store with history starts past 1).")] = 1
+
+
+class DeviceReply(msgspec.Struct, frozen=True):
+    device_id: str
+
+
+class MutationIn(msgspec.Struct, frozen=True):
+    """One queued mutation as a push carries it; ``args`` are typed per ``name`` by the hub
+    (``domain.mutation_args``) before its handler runs."""
+
+    seq: Seq
+    mutation_id: Id
+    name: Id
+    args: dict[str, Any]
+    base_version: int | None = None  # the same as args["base_version"] (older workstations)
+
+
+class PushRequest(msgspec.Struct, frozen=True):
+    device_id: Id
+    mutations: Annotated[list[MutationIn], msgspec.Meta(max_length=MAX_BATCH)]
+    sent_at: Annotated[str, msgspec.Meta(
+        max_length=40, description="The device's clock when it sent this: the hub measures "
+        "the device's skew from it.")] | None = None
+
+
+class PullRequest(msgspec.Struct, frozen=True):
+    device_id: Id
+    cursor: Annotated[str, msgspec.Meta(max_length=200)] = ""
+    limit: Annotated[int, msgspec.Meta(ge=1, le=MAX_PULL_LIMIT)] = 500
+
+
+class VerifyRequest(msgspec.Struct, frozen=True):
+    device_id: Id
+    customer_id: Id
+    answers: Annotated[dict[Annotated[str, msgspec.Meta(max_length=32)],
+                            Annotated[str, msgspec.Meta(max_length=200)]],
+                       msgspec.Meta(max_length=16)]
+
+
+class StepUpRequest(msgspec.Struct, frozen=True):
+    device_id: Id
+    operation: Id
+    account_id: Id | None = None
+
+
+class CodeRequest(msgspec.Struct, frozen=True):
+    device_id: Id
+    code: Annotated[str, msgspec.Meta(min_length=1, max_length=12)]
+
+
+class SearchReply(msgspec.Struct, frozen=True):
+    customers: list[dict[str, Any]]
+
+
+# -- answers -------------------------------------------------------------------------------
 
 
 class Answer(msgspec.Struct, frozen=True):
@@ -13,7 +94,7 @@ class Answer(msgspec.Struct, frozen=True):
 
     mutation_id: str
     seq: int
-    status: str  # applied | duplicate | rejected | conflict | key_reuse
+    status: one_of("applied", "duplicate", "rejected", "conflict", "key_reuse")
     reason: str = ""
     current: dict | None = None  # for a conflict: the record as the hub holds it
     result: str = ""  # for a duplicate: the stored answer's status
@@ -23,6 +104,15 @@ class PushReply(msgspec.Struct, frozen=True):
     results: list[Answer]
     last_mutation_seq: int
     stopped: str = ""  # "transient" when the batch ended early on a hub fault
+
+
+class OutOfOrderReply(msgspec.Struct, frozen=True):
+    """A push's 409: the hub expected ``expected_seq`` first; ``results`` answer what came
+    before it."""
+
+    error: one_of("out_of_order")
+    expected_seq: int
+    results: list[Answer]
 
 
 class Change(msgspec.Struct, frozen=True):
@@ -46,7 +136,7 @@ class PullPage(msgspec.Struct, frozen=True):
 class Verdict(msgspec.Struct, frozen=True):
     """The hub's decision on one verification attempt (or on a resumed call's)."""
 
-    status: str  # open | passed | locked
+    status: one_of("open", "passed", "locked")
     failed: list[str] = []
     missing: list[str] = []
     attempts_left: int = 0
@@ -60,6 +150,6 @@ class CodeSent(msgspec.Struct, frozen=True):
 
 
 class CodeChecked(msgspec.Struct, frozen=True):
-    result: str  # passed | wrong | expired | locked
+    result: one_of("passed", "wrong", "expired", "locked")
     tries_left: int = 0
     release: Revealed | None = None  # the full tier's values, on a pass
