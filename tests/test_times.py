@@ -56,9 +56,10 @@ def test_call_timer(delta, shown):
 _FORMATTING = re.compile(r"strftime|strptime|\[(?:5|11)?:16\]|\.replace\(\s*[\"']T[\"']")
 
 
-def test_screens_format_no_time_themselves():
+def test_screens_and_the_app_format_no_time_themselves():
     found = [f"{path.relative_to(ROOT)}:{number}"
-             for path in sorted((ROOT / "screens").rglob("*.py"))
+             for folder in ("screens", "agent_tui/app")
+             for path in sorted((ROOT / folder).rglob("*.py"))
              for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
              if _FORMATTING.search(line)]
     assert found == [], "use a function of agent_tui/domain/times.py"

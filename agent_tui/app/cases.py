@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import msgspec
 
+from agent_tui.domain.times import stamp
 from agent_tui.store import callbacks, drafts
 from agent_tui.store.cases import CaseDraft
 from agent_tui.store.customers import CustomerRepository
@@ -92,7 +93,7 @@ class CaseController:
             app.engine.link_case(case)
         app.customer_facts_changed(case.customer_id)  # a 360 behind counts it
         app.notify(app.t("case.opened", number=case.number,
-                         due=case.due_at.strftime("%Y-%m-%d %H:%M")))
+                         due=stamp(case.due_at)))
 
     # -- callbacks -------------------------------------------------------------------------------
 

@@ -14,6 +14,7 @@ import sqlite3
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
+from agent_tui.domain.times import time_of_day
 from agent_tui.sync import state
 from agent_tui.sync.describe import describe_error
 from agent_tui.sync.schedule import next_delay
@@ -158,7 +159,7 @@ class SyncController:
             return ""
         parts = [t("sync.online" if status.online else "sync.offline"),
                  t("sync.waiting", count=status.waiting),
-                 t("sync.last", time=status.last_sync[11:16]) if status.last_sync
+                 t("sync.last", time=time_of_day(status.last_sync)) if status.last_sync
                  else t("sync.never")]
         if status.conflicts:
             parts.append(t("sync.conflicts", count=status.conflicts))
