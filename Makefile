@@ -30,14 +30,14 @@ test: $(STAMP)
 
 ## bench-smoke: the bench end to end on a small store, every figure reported (CI's own step)
 bench-smoke: $(STAMP)
-	$(BIN)/python -m pytest -p no:cacheprovider -m bench_smoke tests/test_bench_smoke.py
+	$(BIN)/python -m pytest -p no:cacheprovider -m bench_smoke tests/functional/test_bench_smoke.py
 
 ## bench: the figures of DESIGN.md on a one-million-customer store (not part of make test)
 bench: $(STAMP)
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
 snapshots-update: $(STAMP)
-	$(BIN)/python -m pytest -p no:cacheprovider tests/test_snapshots.py tests/test_snapshots_screens.py \
+	$(BIN)/python -m pytest -p no:cacheprovider tests/functional/test_snapshots.py tests/functional/test_snapshots_screens.py \
 		--snapshot-update
 
 lint: $(STAMP)

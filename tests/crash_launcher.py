@@ -1,4 +1,4 @@
-"""`agent-tui run` with one fault planted, for tests/test_crash_report.py: showing a customer's
+"""`agent-tui run` with one fault planted, for tests/functional/test_crash_report.py: showing a customer's
 360 raises on the event loop once the customer has been read, with the record in the failing
 frame's locals (what Textual's own crash report printed, full name, resident ID and mobile
 included). On the event loop, not in the worker that reads it: a worker's failure no longer ends

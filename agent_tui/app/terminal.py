@@ -11,7 +11,7 @@ where: Textual's own report is a traceback with every frame's locals, customer r
 
 It leans on Textual's internals, through screens/widgets/textual_private.py (the one module
 that touches them); a Textual upgrade that changes them breaks there, and
-tests/test_terminal_guard.py and tests/test_textual_private.py say so:
+tests/functional/test_terminal_guard.py and tests/functional/test_textual_private.py say so:
 - line filters (``textual.filter.LineFilter``, returned by ``App.get_line_filters``) are Textual's
   own mechanism for post-processing rendered lines (NO_COLOR, dimming), documented as internal;
 - ``Strip.apply_filter`` is wrapped so a clean line skips the filter without Textual copying it;

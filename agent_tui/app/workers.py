@@ -7,7 +7,7 @@ is told, in their language, what did not finish and what was kept; the report (t
 without locals, ``agent_tui.crash_report``) goes to the file beside the store and to Textual's log.
 
 ``KINDS`` lists every kind of worker, by its group: what it does, and what a failure leaves as it
-was. A worker whose group is missing here is reported as "other" (tests/test_worker_policy.py
+was. A worker whose group is missing here is reported as "other" (tests/functional/test_worker_policy.py
 fails on any group in the code that is not listed).
 """
 

@@ -11,7 +11,7 @@ lines, and anything that moves lines (a line added, joined or re-wrapped, an und
 
 The highlight map, the theme and the selection's repaint are TextArea internals of the pinned
 Textual version, reached through ``HookedTextArea`` (screens/widgets/textual_private.py); the
-snapshot, the highlight test, the redraw test and tests/test_textual_private.py fail if a new
+snapshot, the highlight test, the redraw test and tests/functional/test_textual_private.py fail if a new
 version changes them.
 """
 

@@ -3,7 +3,7 @@
 Textual offers no public way to do these things, and each is worth doing (a terminal that never
 obeys data, a crash that shows no customer data, a notes box that redraws only what changed, a
 help screen that lists a dialog's keys). Textual is pinned exactly in pyproject.toml; an upgrade
-that moves or renames any of them fails tests/test_textual_private.py, which checks every name
+that moves or renames any of them fails tests/functional/test_textual_private.py, which checks every name
 used here still exists in Textual, and that no other module (app, screens, tests) uses one.
 
 Everything else imports what it needs from here: the app layer and the tests too.

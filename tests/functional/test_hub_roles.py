@@ -235,7 +235,7 @@ MUTATIONS = [
                other_supervisor="not_your_call")),
     Mutation("customer.flag", lambda w: {"id": f"flag-r{next(ids)}", "customer_id": w.customer,
                                          "flag": "suspected_fraud", "at": NOW}, _staff()),
-    # Without a one-time code, for every role; with one, tests/test_hub_trust.py.
+    # Without a one-time code, for every role; with one, tests/functional/test_hub_trust.py.
     Mutation("operation.perform", lambda w: {"operation": "reset_password",
                                              "customer_id": w.customer, "at": NOW},
              _staff("no_step_up")),

@@ -16,7 +16,7 @@ state with real data on it. What test_snapshots.py already holds is not taken tw
 | QueueScreen, CaseScreen                                    || both, 80x24 and 120x40        |
 | every other dialog                                         || both, 80x24                   |
 
-Update only when a change is intended, and look at each SVG first (tests/__snapshots__/).
+Update only when a change is intended, and look at each SVG first (tests/functional/__snapshots__/).
 """
 
 from __future__ import annotations
@@ -426,7 +426,7 @@ def test_first_run_sign_in_in_english(snap_compare, small_store, make_app):
 # -- every screen and dialog has its snapshots ------------------------------------------------------
 
 # The 80x24 snapshot that shows each screen in front, in English and in Chinese, by file under
-# tests/__snapshots__/ (test_snapshots.py's, then this file's). A new screen fails here until it
+# tests/functional/__snapshots__/ (test_snapshots.py's, then this file's). A new screen fails here until it
 # has its own.
 SHOWN_AT_80X24 = {
     "SearchScreen": ("test_snapshots/test_search_results_by_name[80x24]",

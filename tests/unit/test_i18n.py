@@ -26,7 +26,7 @@ from agent_tui.keymap import DEFAULT_KEYMAP
 from data import generator
 from data import reference as ref
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SOURCE_DIRS = (ROOT / "agent_tui", ROOT / "screens", ROOT / "data")
 
 EN = Catalog.load("en")

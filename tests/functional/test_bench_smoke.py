@@ -13,7 +13,7 @@ import pytest
 
 # Run by `make bench-smoke` (a CI step of its own), not by `make test`.
 pytestmark = pytest.mark.bench_smoke
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 FIGURES = (
     "seed_s",
     *(f"exact_p95_ms.{kind}" for kind in

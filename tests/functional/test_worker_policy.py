@@ -28,7 +28,7 @@ from screens.widgets.workers import work
 from tests.call_driver import a_caller
 from tests.screen import wait_for, wait_for_screen
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 LANGUAGES = ("en", "zh-CN")
 APP_KINDS = {"store", "quit", "call-draft", "case-form", "callback-load", "callback", "sync",
              "sync-status"}

@@ -16,7 +16,7 @@ from agent_tui.sync.reasons import FAMILIES, REASONS, catalog_entry, is_known
 from screens.conflicts import ConflictsScreen
 from tests.screen import screen_text, wait_for, wait_for_screen
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 HUB = ROOT / "agent_tui" / "hub"
 
 

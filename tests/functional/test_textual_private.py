@@ -15,7 +15,7 @@ from textual.widgets import Select, TextArea
 
 from screens.widgets import textual_private
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 ADAPTER = ROOT / "screens" / "widgets" / "textual_private.py"
 
 # Methods the adapter overrides or calls, by the Textual class that defines them.

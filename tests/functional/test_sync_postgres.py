@@ -13,9 +13,9 @@ from agent_tui.hub.auth import Principal
 from agent_tui.hub.database import connect, reading
 from agent_tui.hub.pull import read_feed
 from agent_tui.hub.schema import case_notes, change_log
+from tests.functional.test_hub_migrations import upgrade_from_v3
 from tests.hub_process import HubProcess, register_device
 from tests.postgres_cluster import PostgresCluster, unavailable_reason
-from tests.test_hub_migrations import upgrade_from_v3
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from tests.screen import screen_classes
 
-SCREENS = Path(__file__).resolve().parents[1] / "screens"
+SCREENS = Path(__file__).resolve().parents[2] / "screens"
 
 
 def _css_paths(cls: type) -> list[str]:

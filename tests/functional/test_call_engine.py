@@ -19,7 +19,7 @@ from agent_tui.store.customers import CustomerRepository
 from tests.call_driver import a_caller
 from tests.conftest import FROZEN_NOW, shipped_library
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 class Clock:

@@ -1,7 +1,7 @@
 """Two workstation windows on one store: the second is refused at start, before anything can be
 typed into it, and told which process has the store; the first keeps everything. The lock dies
 with the process: after a SIGKILL the next start takes the store and offers what was typed.
-The real `agent-tui` in pseudo-terminals (as tests/test_kill_pty.py)."""
+The real `agent-tui` in pseudo-terminals (as tests/functional/test_kill_pty.py)."""
 
 from __future__ import annotations
 

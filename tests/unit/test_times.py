@@ -12,7 +12,7 @@ import pytest
 from agent_tui.domain import times
 
 AT = datetime(2026, 12, 3, 7, 31, 59)
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.parametrize("at", [AT, "2026-12-03T07:31:59"], ids=["datetime", "stored text"])

@@ -120,7 +120,7 @@ def test_the_adapter_still_fits_textual():
     app = type("Guarded", (TerminalGuard, App), {})()
     assert VISIBLE_TEXT in app.get_line_filters()
     assert isinstance(App.get_line_filters(app), list)  # Textual's own filters still come first
-    # The private names it needs are checked by tests/test_textual_private.py.
+    # The private names it needs are checked by tests/functional/test_textual_private.py.
 
 
 @pytest.mark.parametrize("language", ["en", "zh-CN"])

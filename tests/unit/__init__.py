@@ -1,0 +1,1 @@
+"""Unit tests: pure and fast (no app on screen, no hub, no terminal, no subprocess)."""
