@@ -1,4 +1,7 @@
-"""Sync (issue 6): draining 10,000 queued changes to a real hub on loopback (SQLite and
+"""Over 400 lines: every sync figure shares one hub harness and one table of results; split, each
+part would repeat the harness.
+
+Sync (issue 6): draining 10,000 queued changes to a real hub on loopback (SQLite and
 PostgreSQL), 1,000 simulated agents against a PostgreSQL hub, what one sync cycle costs the
 workstation's event loop, and what a push of 1,000 refused mutations costs against 1,000 applied
 ones (and another device's push meanwhile).

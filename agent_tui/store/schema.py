@@ -1,5 +1,8 @@
 """The local store's schema, as numbered migrations.
 
+Over 400 lines, and one file on purpose: the migrations are the schema's history, read in order;
+split across files, a reader could not see what a table looks like after all of them.
+
 ``PRAGMA user_version`` holds the number of migrations applied; ``PRAGMA application_id`` marks the
 file as ours, so a foreign SQLite file is recognised and left untouched. A migration is a list of
 statements run in one transaction; tables and indexes are kept apart so the demo seeder can load
