@@ -145,3 +145,17 @@ def agent(hub, tmp_path):
     station = Workstation(tmp_path / "ws", "A1024", hub.token("A1024"))
     yield station
     station.close()
+
+
+@pytest.fixture
+def engine(tmp_path):
+    """A hub database on SQLite with 30 demo customers: the in-process hub tests' usual one."""
+    from agent_tui.hub.database import connect
+    from agent_tui.hub.seed import seed_hub
+    from data.generator import SeedPlan
+    from tests.hub_process import AS_OF
+
+    hub = connect(f"sqlite:///{tmp_path / 'hub.db'}")
+    seed_hub(hub, SeedPlan(30, 1, AS_OF))
+    yield hub
+    hub.dispose()

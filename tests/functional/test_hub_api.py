@@ -37,13 +37,6 @@ def _hub(folder: Path):
 
 
 @pytest.fixture
-def engine(tmp_path):
-    hub = _hub(tmp_path)
-    yield hub
-    hub.dispose()
-
-
-@pytest.fixture
 def client(engine):
     with TestClient(create_app(engine, SlaPolicy())) as test_client:
         yield test_client

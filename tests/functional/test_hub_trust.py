@@ -24,7 +24,7 @@ from agent_tui.domain.verification import RECENT_AMOUNT_WINDOW
 from agent_tui.hub.access import Limits
 from agent_tui.hub.api import create_app
 from agent_tui.hub.auth import create_token
-from agent_tui.hub.database import connect, reading
+from agent_tui.hub.database import reading
 from agent_tui.hub.schema import (
     accounts,
     cases,
@@ -34,10 +34,7 @@ from agent_tui.hub.schema import (
     disclosures,
     transactions,
 )
-from agent_tui.hub.seed import seed_hub
 from agent_tui.hub.settings import HubSettings
-from data.generator import SeedPlan
-from tests.hub_process import AS_OF
 
 NOW = datetime(2026, 11, 20, 12, 0)
 
@@ -48,14 +45,6 @@ class Clock:
 
     def __call__(self) -> datetime:
         return self.now
-
-
-@pytest.fixture
-def engine(tmp_path):
-    hub = connect(f"sqlite:///{tmp_path / 'hub.db'}")
-    seed_hub(hub, SeedPlan(30, 1, AS_OF))
-    yield hub
-    hub.dispose()
 
 
 @pytest.fixture
