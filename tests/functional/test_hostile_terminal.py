@@ -225,7 +225,9 @@ def _walk(walk: Walk, store: Path) -> None:
     walk.see_key("queue.count")
     walk.through(50)
     walk.press("ctrl+home", "enter")  # HK00, the case due first
-    walk.see("HK00")  # its head: the case has loaded
+    # The case's head, drawn once it has loaded ("escalated to", which the queue never shows):
+    # "HK00" alone is in the queue's rows too, and F7 pressed before the case loads opens nothing.
+    walk.see_key("case.escalated_to", 12)
     walk.press("f7")
     walk.see_key("case_action.title")
     walk.press("home", *["down"] * 3, "enter")  # after the three statuses: escalate
