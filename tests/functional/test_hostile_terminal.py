@@ -139,7 +139,7 @@ def _walk(walk: Walk, store: Path) -> None:
     walk.press("tab", "enter")
     walk.see_key("restore_drafts.title")
     walk.press("enter")
-    walk.see("HK00")  # the case screen: its head, notes, and the restored note's box
+    walk.see_key("case.escalated_to", 12)  # the case screen, loaded: its head, notes, the note box
     walk.press("f7")
     walk.see_key("case_action.title")
     walk.through(3)
