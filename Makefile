@@ -26,7 +26,7 @@ test: $(STAMP)
 	bash tests/setup/system-packages.sh
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
-	$(BIN)/python -m pytest -n 2 -p no:cacheprovider -m "not bench_smoke" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n 2 --dist loadgroup -p no:cacheprovider -m "not bench_smoke" $(PYTEST_ARGS)
 
 ## bench-smoke: the bench end to end on a small store, every figure reported (CI's own step)
 bench-smoke: $(STAMP)

@@ -7,7 +7,7 @@ import asyncio
 from textual.app import App
 from textual.widgets import DataTable
 
-from screens.widgets.textual_private import rendered_lines
+from screens.widgets.textual_private import rendered_lines, table_measured
 
 # What must never reach a terminal from data: escape/control characters and bidi overrides.
 FORBIDDEN_ON_SCREEN = (
@@ -102,17 +102,10 @@ def screen_classes() -> list[type]:
     return found
 
 
-def _measured(table: DataTable) -> bool:
-    """A DataTable measures rows just added when it is next idle; until then it draws them in
-    the columns' old widths (names cut to "王*…"). Its virtual height counts them once measured."""
-    header = table.header_height if table.show_header else 0
-    return table.virtual_size.height >= header + table.row_count
-
-
 async def settled(pilot) -> None:
     """Until the screen is drawn as it will stay (for a snapshot): every table has measured its
     rows, animations are over, and the app has had an idle turn."""
     tables = [table for screen in pilot.app.screen_stack for table in screen.query(DataTable)]
-    await wait_for(pilot, lambda: all(_measured(table) for table in tables))
+    await wait_for(pilot, lambda: all(table_measured(table) for table in tables))
     await pilot.wait_for_scheduled_animations()
     await pilot.pause()

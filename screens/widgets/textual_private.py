@@ -21,7 +21,7 @@ from textual.document._edit import Edit
 from textual.dom import DOMNode
 from textual.filter import LineFilter
 from textual.strip import Strip
-from textual.widgets import Select, TextArea
+from textual.widgets import DataTable, Select, TextArea
 
 # The open list of a Select: the wrap-up codes open on the first code, not the blank line.
 from textual.widgets._select import SelectOverlay
@@ -160,3 +160,10 @@ def notifications(app: App) -> list[Notification]:
 def rendered_lines(screen: Screen) -> list[Strip]:
     """The screen's lines as the compositor would send them, without a terminal."""
     return screen._compositor.render_strips()
+
+
+def table_measured(table: DataTable) -> bool:
+    """Whether a DataTable has measured what was added to it. It measures new rows and changed
+    cells when it is next idle; until then it draws them in the columns' old widths (a snapshot
+    taken then shows names cut to "王*…"). No public attribute says so."""
+    return not (table._require_update_dimensions or table._new_rows or table._updated_cells)

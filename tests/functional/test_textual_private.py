@@ -11,7 +11,7 @@ from textual.app import App
 from textual.binding import BindingsMap
 from textual.screen import Screen
 from textual.strip import Strip
-from textual.widgets import Select, TextArea
+from textual.widgets import DataTable, Select, TextArea
 
 from screens.widgets import textual_private
 
@@ -48,6 +48,12 @@ def test_the_attributes_the_adapter_reads_are_still_there():
     area = TextArea()
     assert isinstance(area._highlights, dict) and hasattr(area, "_theme")
     assert hasattr(Screen(), "_compositor")
+    table = DataTable()
+    assert textual_private.table_measured(table)
+    table._new_rows.add("row")  # a row added and not yet measured
+    assert not textual_private.table_measured(table)
+    assert isinstance(table._require_update_dimensions, bool)
+    assert isinstance(table._updated_cells, set)
 
 
 def test_the_private_modules_still_export_what_is_used():
