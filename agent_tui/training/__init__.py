@@ -1,0 +1,1 @@
+"""Training: simulated customers, scenario runs and their scoring (core: no textual, rich or screens)."""
