@@ -19,6 +19,7 @@ from agent_tui.sync.reasons import catalog_entry
 from screens.widgets.agent_screen import AgentScreen
 from screens.widgets.key_bar import KeyBar
 from screens.widgets.safe import cell, safe
+from screens.widgets.textual_private import MeasuredTable
 from screens.widgets.workers import work
 
 WHY_WIDTH = 48  # cells: the table shows the start of the hub's answer; the line below, all
@@ -36,7 +37,7 @@ class ConflictsScreen(AgentScreen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(id="conflicts-status")
-        yield DataTable(id="conflicts-table", cursor_type="row", zebra_stripes=True)
+        yield MeasuredTable(id="conflicts-table", cursor_type="row", zebra_stripes=True)
         yield Static(id="conflicts-detail")
         yield KeyBar()
 

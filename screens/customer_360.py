@@ -29,6 +29,7 @@ from screens.widgets.badges import (
 )
 from screens.widgets.key_bar import KeyBar
 from screens.widgets.safe import cell, safe
+from screens.widgets.textual_private import MeasuredTable
 from screens.widgets.workers import work
 
 _STATUS_STYLE = {
@@ -79,7 +80,7 @@ class Customer360Screen(AgentScreen[None]):
                 with TabPane(t(f"c360.tab.{name}"), id=f"tab-{name}"):
                     if name == "transactions":
                         yield Static(id="transactions-page")
-                    table: DataTable[object] = DataTable(
+                    table: DataTable[object] = MeasuredTable(
                         id=f"table-{name}", cursor_type="row", zebra_stripes=True
                     )
                     for column in columns:

@@ -12,7 +12,7 @@ from textual.widgets import DataTable, Static
 
 from agent_tui.keymap import ACTIONS_BY_ID
 from screens.widgets.safe import cell
-from screens.widgets.textual_private import bindings_of
+from screens.widgets.textual_private import MeasuredTable, bindings_of
 
 if TYPE_CHECKING:
     from screens.widgets.host import AgentHost
@@ -33,7 +33,7 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll(id="help-panel"):
             yield Static(Content(t("help.title")), id="help-title")
             yield Static(Content(t(help_key)), id="help-text")
-            table: DataTable[object] = DataTable(id="help-keys", cursor_type="row")
+            table: DataTable[object] = MeasuredTable(id="help-keys", cursor_type="row")
             table.add_columns(t("help.col_key"), t("help.col_action"), t("help.col_id"))
             # Textual holds one binding per key; group them back by action id, in keymap order.
             # Only the workstation's own actions: a text box's editing keys are not help.

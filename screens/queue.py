@@ -19,6 +19,7 @@ from screens.widgets.agent_screen import AgentScreen
 from screens.widgets.badges import damaged_part
 from screens.widgets.key_bar import KeyBar
 from screens.widgets.safe import cell
+from screens.widgets.textual_private import MeasuredTable
 from screens.widgets.workers import work
 
 
@@ -40,7 +41,7 @@ class QueueScreen(AgentScreen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(id="queue-status")
-        yield DataTable(id="queue-table", cursor_type="row", zebra_stripes=True)
+        yield MeasuredTable(id="queue-table", cursor_type="row", zebra_stripes=True)
         yield KeyBar()
 
     def on_mount(self) -> None:

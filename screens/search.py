@@ -21,6 +21,7 @@ from screens.widgets.badges import customer_badges, risk_badge
 from screens.widgets.key_bar import KeyBar
 from screens.widgets.safe import cell
 from screens.widgets.safe_input import SafeInput
+from screens.widgets.textual_private import MeasuredTable
 from screens.widgets.workers import work
 
 # Down from the box is a priority binding, resolved before the next key is delivered: with
@@ -45,7 +46,7 @@ class SearchScreen(AgentScreen[None]):
         yield SafeInput(placeholder=t("search.placeholder"), id="query", max_length=64)
         self._shown_status = t("search.hint")
         yield Static(Content(self._shown_status), id="search-status")
-        table: DataTable[object] = DataTable(id="results", cursor_type="row", zebra_stripes=True)
+        table: DataTable[object] = MeasuredTable(id="results", cursor_type="row", zebra_stripes=True)
         for key, column in (
             ("name", "search.col_name"),
             ("mobile", "search.col_mobile"),

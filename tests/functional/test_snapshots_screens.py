@@ -372,10 +372,6 @@ async def _until_search(pilot) -> SearchScreen:
     return screen
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "known bug, open: under CPU load the results table sometimes keeps its columns at the "
-    "headers' widths ('王*…', '185…'); seen in CI, never serially; see the closing note of "
-    "issue 14"))
 @both_sizes
 def test_search_results_in_chinese(snap_compare, small_store, make_app, size):
     async def run_before(pilot) -> None:
