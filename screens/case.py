@@ -117,6 +117,12 @@ class CaseScreen(AgentScreen[None]):
 
     # -- reading -----------------------------------------------------------------------------
 
+    def cases_changed(self, case_ids: set[str]) -> bool:
+        if self.case_id not in case_ids:
+            return False
+        self.load()
+        return True
+
     @work(thread=True, exclusive=True, group="case-load")
     def load(self) -> None:
         app, case_id = self.agent_app, self.case_id

@@ -13,7 +13,7 @@ from textual.content import Content
 from textual.widgets import DataTable, Header, Static, TabbedContent, TabPane
 
 from agent_tui.domain.masking import Disclosure
-from agent_tui.domain.models import AccountStatus, Customer360, Page, Transaction
+from agent_tui.domain.models import AccountStatus, Customer, Customer360, Page, Transaction
 from agent_tui.domain.operations import OPERATION_NAMES
 from agent_tui.domain.risk import RiskSignal
 from agent_tui.domain.times import short_stamp, stamp
@@ -92,6 +92,9 @@ class Customer360Screen(AgentScreen[None]):
         self.load()
         if self.agent_app.hub_configured:
             self.refresh_from_hub()
+
+    def customer_in_view(self) -> Customer | None:
+        return self.view.customer if self.view is not None else None
 
     @work(thread=True, exclusive=True, group="c360")
     def load(self, again: bool = False) -> None:

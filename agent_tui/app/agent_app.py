@@ -34,6 +34,8 @@ from agent_tui.i18n import Catalog
 from agent_tui.keymap import DEFAULT_KEYMAP
 from agent_tui.store import Store
 from screens.search import SearchScreen
+from screens.widgets.agent_modal import AgentModal
+from screens.widgets.agent_screen import AgentScreen
 from screens.widgets.keys import APP_SYSTEM_BINDINGS, FOCUS_BINDINGS, install_bindings
 
 if TYPE_CHECKING:
@@ -198,8 +200,8 @@ class AgentApp(TerminalGuard, App[None]):
             return False
         if (allowed := self.sync.allows(action)) is not None:
             return allowed
-        if action == "back" and not getattr(self.screen, "ALLOW_BACK", True) \
-                and not hasattr(self.screen, "go_back"):
+        if action == "back" and isinstance(self.screen, AgentScreen) \
+                and not self.screen.ALLOW_BACK and not isinstance(self.screen, AgentModal):
             return False  # nothing behind a sign-in or a store problem: F3 is not offered
         return super().check_action(action, parameters)
 
@@ -250,9 +252,10 @@ class AgentApp(TerminalGuard, App[None]):
             return
         if isinstance(self.screen, SearchScreen):
             self.screen.clear_or_stay()
-        elif hasattr(self.screen, "go_back"):  # a dialog: closing it is answering "cancel"
+        elif isinstance(self.screen, AgentModal):  # a dialog: closing it is answering "cancel"
             self.screen.go_back()
-        elif getattr(self.screen, "ALLOW_BACK", True) and len(self.screen_stack) > 1:
+        elif (not isinstance(self.screen, AgentScreen) or self.screen.ALLOW_BACK) \
+                and len(self.screen_stack) > 1:
             self.pop_screen()
 
     def action_help(self) -> None:

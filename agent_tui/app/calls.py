@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from agent_tui.call_engine import KIND, draft_key
 from agent_tui.store import drafts, sessions
+from screens.widgets.agent_screen import AgentScreen
 from screens.widgets.draft_keeper import DraftKeeper
 
 if TYPE_CHECKING:
@@ -31,8 +32,8 @@ class CallDesk:
         """ctrl+n: start a call for the customer in view (or an unknown caller); during a call,
         attach the customer in view if the caller was unknown, and go back to the workspace."""
         app = self.app
-        in_view = getattr(app.screen, "view", None)
-        customer = getattr(in_view, "customer", None)  # a 360 that has loaded
+        customer = (app.screen.customer_in_view() if isinstance(app.screen, AgentScreen)
+                    else None)
         if app.engine.call is None:
             self.start(customer)
         elif customer is not None and app.engine.attach(customer):

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from agent_tui.store import Store, StoreError, StoreMissing, sessions
 from screens.search import SearchScreen
+from screens.widgets.agent_screen import AgentScreen
 
 if TYPE_CHECKING:
     from textual.worker import Worker
@@ -66,7 +67,7 @@ class SessionController:
 
     def _store_ready(self) -> None:
         app = self.app
-        if getattr(app.screen, "CLOSES_WHEN_STORE_OPENS", False):  # seeded from there: to work
+        if isinstance(app.screen, AgentScreen) and app.screen.CLOSES_WHEN_STORE_OPENS:
             app.pop_screen()
         if isinstance(app.screen, SearchScreen):
             app.screen.store_ready()
@@ -103,8 +104,8 @@ class SessionController:
         app = self.app
         app.mask_all()
         app.stop_sync()
-        keepers = [app.call_draft, *(getattr(screen, "keeper", None)
-                                     for screen in app.screen_stack)]
+        keepers = [app.call_draft, *(screen.keeper for screen in app.screen_stack
+                                     if isinstance(screen, AgentScreen))]
         writes = [write for keeper in keepers if keeper is not None
                   and (write := keeper.last_write()) is not None]
         app.run_in_thread(lambda: self._quit(writes), "quit")

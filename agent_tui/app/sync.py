@@ -19,6 +19,7 @@ from agent_tui.sync import state
 from agent_tui.sync.describe import describe_error
 from agent_tui.sync.schedule import next_delay
 from agent_tui.sync.state import SyncStatus
+from screens.widgets.agent_screen import AgentScreen
 
 if TYPE_CHECKING:
     from textual.timer import Timer
@@ -122,8 +123,7 @@ class SyncController:
     def _announce_changed_cases(self, case_ids: set[str]) -> None:
         app = self.app
         for screen in app.screen_stack:
-            if getattr(screen, "case_id", None) in case_ids and hasattr(screen, "load"):
-                screen.load()
+            if isinstance(screen, AgentScreen) and screen.cases_changed(case_ids):
                 if screen is app.screen:
                     app.notify(app.t("sync.case_changed"), severity="warning", timeout=8)
 

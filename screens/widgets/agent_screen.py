@@ -14,6 +14,8 @@ from agent_tui.store.database import Connection, QueryError, failure
 from screens.widgets.keys import SCREEN_SYSTEM_BINDINGS, install_bindings
 
 if TYPE_CHECKING:
+    from agent_tui.domain.models import Customer
+    from screens.widgets.draft_keeper import DraftKeeper
     from screens.widgets.host import AgentHost
 
 ResultType = TypeVar("ResultType")
@@ -27,8 +29,13 @@ class AgentScreen(Screen[ResultType], Generic[ResultType]):
     EXTRA_BINDINGS: ClassVar[tuple[Binding, ...]] = ()
     # The catalog key of the F1 help text for this screen.
     HELP_KEY: ClassVar[str] = "help.general"
+    # -- what the app asks of a screen (the screens' side of the contract; nothing by name) --
     # Whether F3 may leave it: not a sign-in, nor a store problem (nothing works behind them).
     ALLOW_BACK: ClassVar[bool] = True
+    # Whether it closes by itself once the store opens (the store problem, seeded from there).
+    CLOSES_WHEN_STORE_OPENS: ClassVar[bool] = False
+    # What is being typed on it, kept as a draft (written at once when the workstation quits).
+    keeper: DraftKeeper | None = None
 
     def __init__(self) -> None:
         super().__init__()
@@ -46,6 +53,15 @@ class AgentScreen(Screen[ResultType], Generic[ResultType]):
         """Textual tells only the screen that ran a worker (the message does not bubble): the
         app's one worker policy hears of it here."""
         self.agent_app.worker_state_changed(event)
+
+    def customer_in_view(self) -> Customer | None:
+        """The customer this screen shows, once loaded (ctrl+n starts a call for them)."""
+        return None
+
+    def cases_changed(self, case_ids: set[str]) -> bool:
+        """Sync brought changes to ``case_ids``: a screen showing one of them reads it again and
+        returns True (the app then tells the agent, if it is the screen in front)."""
+        return False
 
     # -- what the app tells every screen in the stack ------------------------------------------
 

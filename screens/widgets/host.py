@@ -31,8 +31,8 @@ if TYPE_CHECKING:
     from agent_tui.sync.hub_client import HubClient
 
 
-class AgentHost(Protocol):
-    """The App as the screens see it."""
+class SessionHost(Protocol):
+    """The session every screen stands on: who, in which language, on which store."""
 
     config: Config
     catalog: Catalog
@@ -54,12 +54,18 @@ class AgentHost(Protocol):
     def leave(self) -> None: ...
     def worker_state_changed(self, event: Worker.StateChanged) -> None: ...
 
-    # -- what may be shown of a customer -------------------------------------------------------
+
+class DisclosureHost(Protocol):
+    """What may be shown of a customer: every screen that draws one asks."""
+
     def disclosure_for(self, customer_id: str) -> Disclosure: ...
     def set_disclosure(self, customer_id: str, disclosure: Disclosure | None) -> None: ...
     def customer_facts_changed(self, customer_id: str) -> None: ...
 
-    # -- the call ------------------------------------------------------------------------------
+
+class CallHost(Protocol):
+    """The call in progress (the call engine behind it is agent_tui.call_engine)."""
+
     @property
     def call(self) -> CallSession | None: ...
     def save_call(self, connection: Connection) -> int:
@@ -67,12 +73,18 @@ class AgentHost(Protocol):
     def phrase_guard(self) -> PhraseGuard: ...
     def end_call(self, saved: bool) -> None: ...
 
-    # -- cases ---------------------------------------------------------------------------------
+
+class CaseHost(Protocol):
+    """The case desk: forms, callbacks and what was being typed on them."""
+
     def open_case_form(self, customer: Customer) -> None: ...
     def start_callback(self, item: QueueItem) -> None: ...
     def kept_draft(self, key: str) -> dict | None: ...
 
-    # -- the hub -------------------------------------------------------------------------------
+
+class HubHost(Protocol):
+    """The hub, when one is configured: searches, fetches, identity, sync."""
+
     @property
     def hub_configured(self) -> bool: ...
     def action_sync_now(self) -> None: ...
@@ -80,7 +92,10 @@ class AgentHost(Protocol):
     def search_hub(self, connection: Connection, text: str) -> Any: ...
     def fetch_from_hub(self, connection: Connection, customer_id: str) -> bool: ...
 
-    # -- Textual's App, the part the screens use ----------------------------------------------
+
+class TextualHost(Protocol):
+    """Textual's App, the part the screens use."""
+
     @property
     def screen(self) -> Screen: ...
     @property
@@ -95,3 +110,8 @@ class AgentHost(Protocol):
     def get_key_display(self, binding: Binding) -> str: ...
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None: ...
     def exit(self, *args: Any, **kwargs: Any) -> None: ...
+
+
+class AgentHost(SessionHost, DisclosureHost, CallHost, CaseHost, HubHost, TextualHost, Protocol):
+    """The App as the screens see it: every area above. A host for another route (training's
+    simulated call, a supervisor's board) implements the areas its screens use."""
