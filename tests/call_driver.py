@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
+from datetime import datetime
 from pathlib import Path
 
 import msgspec
 
+from agent_tui.domain.cases import Case
+from agent_tui.domain.sla import SlaPolicy
+from agent_tui.store import Store
+from agent_tui.store.cases import CaseDraft, CaseStore
 from screens.call import CallScreen
+from screens.case import CaseScreen
 from screens.customer_360 import Customer360Screen
 from screens.queue import QueueScreen
 from screens.widgets.checklist import Checklist
@@ -21,6 +28,22 @@ class Caller(msgspec.Struct, frozen=True):
     mobile: str
     birth_date: str
     cards: tuple[str, ...]
+
+
+def call_draft(store: Path) -> dict | None:
+    """The call in progress as its autosave holds it in the store (None: no draft)."""
+    connection = sqlite3.connect(store)
+    try:
+        row = connection.execute("SELECT body FROM drafts WHERE kind = 'call'").fetchone()
+    finally:
+        connection.close()
+    return json.loads(row[0]) if row else None
+
+
+def drafted_notes(store: Path) -> str:
+    """The notes of the call's autosave ("" when there is none)."""
+    draft = call_draft(store)
+    return draft["notes"] if draft else ""
 
 
 def a_caller(store: Path, offset: int = 11) -> Caller:
@@ -181,3 +204,20 @@ async def type_answers(pilot, answers: dict[str, str]) -> None:
             await pilot.press("tab")
         await pilot.press(*answer)
     await pilot.press("enter")
+
+
+def a_case(store: Path, customer_id: str, title: str) -> Case:
+    """A case agent A1024 opened for ``customer_id`` (on 2026-11-23), written before the app runs."""
+    connection = Store.open(store).connection()
+    return CaseStore(connection, SlaPolicy(), "A1024", "1024").open(
+        CaseDraft(customer_id=customer_id, title=title), datetime(2026, 11, 23, 9, 0))
+
+
+async def show_case(pilot, case_id: str, loaded: bool = False) -> CaseScreen:
+    """The case's screen in front once the store is open; ``loaded``: and its case read."""
+    await wait_for(pilot, lambda: pilot.app.store is not None)
+    pilot.app.push_screen(CaseScreen(case_id))
+    screen = await wait_for_screen(pilot, CaseScreen)
+    if loaded:
+        await wait_for(pilot, lambda: screen.view is not None)
+    return screen

@@ -5,9 +5,6 @@ F3 brings each back to the front."""
 
 from __future__ import annotations
 
-import json
-import sqlite3
-
 from agent_tui.domain.masking import Tier
 from screens.call import CallScreen
 from screens.closing import ClosingScreen
@@ -19,6 +16,7 @@ from screens.search import SearchScreen
 from tests.call_driver import (
     a_caller,
     assert_stack_masked,
+    call_draft,
     freeze_a_card,
     search_and_open,
     verify,
@@ -114,13 +112,9 @@ async def test_quitting_with_the_call_saved_masks_every_screen_on_the_way_out(wr
 
 
 def _draft_verified(store) -> bool:
-    connection = sqlite3.connect(store)
-    try:
-        row = connection.execute("SELECT body FROM drafts WHERE kind = 'call'").fetchone()
-    finally:
-        connection.close()
-    return row is not None and any(event["kind"] == "verification"
-                                   for event in json.loads(row[0])["events"])
+    draft = call_draft(store)
+    return draft is not None and any(event["kind"] == "verification"
+                                     for event in draft["events"])
 
 
 async def test_a_resumed_call_ended_leaves_every_screen_masked(writable_store, make_app):

@@ -4,23 +4,13 @@ back at the next start, resumed exactly as it was, with no event stored twice; o
 
 from __future__ import annotations
 
-import json
 import sqlite3
 
 from screens.call import CallScreen
 from screens.restore_call import RestoreCallScreen
 from screens.widgets.textual_private import notifications
-from tests.call_driver import a_caller, do_step, focus, start_call
+from tests.call_driver import a_caller, do_step, drafted_notes, focus, start_call
 from tests.screen import screen_text, wait_for, wait_for_screen
-
-
-def _draft_notes(store) -> str:
-    connection = sqlite3.connect(store)
-    try:
-        row = connection.execute("SELECT body FROM drafts WHERE kind = 'call'").fetchone()
-    finally:
-        connection.close()
-    return json.loads(row[0])["notes"] if row else ""
 
 
 async def _interrupted_call(store, make_app, caller, typed: str):
@@ -32,7 +22,7 @@ async def _interrupted_call(store, make_app, caller, typed: str):
         await focus(pilot, "notes")
         await pilot.press("end", *typed)
         call = app.call
-        await wait_for(pilot, lambda: typed.strip() in _draft_notes(store))
+        await wait_for(pilot, lambda: typed.strip() in drafted_notes(store))
     return call
 
 
@@ -68,7 +58,7 @@ async def test_an_interrupted_call_can_be_left_unfinished(writable_store, make_a
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for_screen(pilot, RestoreCallScreen)
         await pilot.press("tab", "enter")
-        await wait_for(pilot, lambda: not _draft_notes(writable_store))
+        await wait_for(pilot, lambda: not drafted_notes(writable_store))
         assert app.call is None
     connection = sqlite3.connect(writable_store)
     ended_at = connection.execute("SELECT ended_at FROM calls WHERE id = ?",

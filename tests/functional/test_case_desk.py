@@ -18,6 +18,7 @@ from tests.call_driver import (
     focus,
     open_360,
     open_queue,
+    show_case,
     start_call,
 )
 from tests.screen import screen_text, wait_for, wait_for_screen, widget_text
@@ -148,10 +149,7 @@ async def test_hostile_notes_and_a_1_mb_paste_on_a_case(writable_store, make_app
             assert refused.key == "case.note_empty"
     app = make_app(writable_store)
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: app.store is not None)
-        app.push_screen(CaseScreen(case.id))
-        screen = await wait_for_screen(pilot, CaseScreen)
-        await wait_for(pilot, lambda: screen.view is not None)
+        screen = await show_case(pilot, case.id, loaded=True)
         assert unsafe_segments(app) == []
         # A 1 MB paste: refused with the reason, and nothing typed is lost.
         huge = "长" * (1024 * 1024)
@@ -255,10 +253,7 @@ async def test_escalation_goes_only_to_a_group_of_the_library(writable_store, ma
     groups = [group.id for group in shipped_library().escalation_groups]
     app = make_app(writable_store)
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: app.store is not None)
-        app.push_screen(CaseScreen(case.id))
-        screen = await wait_for_screen(pilot, CaseScreen)
-        await wait_for(pilot, lambda: screen.view is not None)
+        screen = await show_case(pilot, case.id, loaded=True)
         assert "Complaints team" in screen_text(app)  # the rule's suggestion, by its name
         await pilot.press("f7")
         dialog = await wait_for_screen(pilot, CaseActionScreen)

@@ -14,7 +14,7 @@ from screens.case import CaseScreen
 from screens.case_form import CaseFormScreen
 from screens.restore_drafts import RestoreDraftsScreen
 from screens.widgets.textual_private import notifications
-from tests.call_driver import a_caller, focus, open_360
+from tests.call_driver import a_caller, a_case, focus, open_360, show_case
 from tests.screen import screen_text, wait_for, wait_for_screen
 
 
@@ -35,9 +35,7 @@ async def test_an_unsent_case_note_survives_the_workstation_ending(writable_stor
     key = f"case-note:{case.id}"
     app = make_app(writable_store)
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: app.store is not None)
-        app.push_screen(CaseScreen(case.id))
-        await wait_for_screen(pilot, CaseScreen)
+        await show_case(pilot, case.id)
         await pilot.press(*"已致电客户卡片三日内寄出")
         await wait_for(pilot, lambda: (_draft(writable_store, key) or {}).get("text")
                        == "已致电客户卡片三日内寄出")
@@ -100,8 +98,7 @@ async def test_a_cleared_note_keeps_no_draft_and_nothing_empty_is_offered(writab
         await wait_for(pilot, lambda: app.store is not None)
         await app.workers.wait_for_complete()
         assert not isinstance(app.screen, RestoreDraftsScreen)
-        app.push_screen(CaseScreen(case.id))
-        await wait_for_screen(pilot, CaseScreen)
+        await show_case(pilot, case.id)
         await pilot.press(*"稍后回电")
         await wait_for(pilot, lambda: _draft(writable_store, key) is not None)
         await pilot.press(*["backspace"] * 4)
@@ -163,16 +160,12 @@ async def test_a_form_closed_with_text_in_it_is_kept_and_f11_brings_it_back(writ
 async def test_a_note_left_unsent_is_back_when_the_case_is_opened_again(writable_store,
                                                                         make_app):
     caller = a_caller(writable_store, offset=149)
-    case = CaseStore(Store.open(writable_store).connection(), SlaPolicy(), "A1024", "1024").open(
-        CaseDraft(customer_id=caller.id, title="挂失"), datetime(2026, 11, 23, 9, 0))
+    case = a_case(writable_store, caller.id, "挂失")
     app = make_app(writable_store)
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: app.store is not None)
-        app.push_screen(CaseScreen(case.id))
-        await wait_for_screen(pilot, CaseScreen)
+        await show_case(pilot, case.id)
         await pilot.press(*"客户说下午再来电", "f3")
         await wait_for(pilot, lambda: not isinstance(app.screen, CaseScreen))
         await wait_for(pilot, lambda: _draft(writable_store, f"case-note:{case.id}"))
-        app.push_screen(CaseScreen(case.id))
-        screen = await wait_for_screen(pilot, CaseScreen)
+        screen = await show_case(pilot, case.id)
         await wait_for(pilot, lambda: screen.query_one("#case-note").text == "客户说下午再来电")

@@ -7,16 +7,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from datetime import datetime
 
 from agent_tui.domain.rephrase import set_apart
-from agent_tui.domain.sla import SlaPolicy
-from agent_tui.store import Store
-from agent_tui.store.cases import CaseDraft, CaseStore
-from screens.case import CaseScreen
 from screens.case_form import CaseFormScreen
 from screens.widgets.notes_editor import NotesEditor
-from tests.call_driver import a_caller, do_step, focus, open_360, start_call
+from tests.call_driver import a_caller, a_case, do_step, focus, open_360, show_case, start_call
 from tests.screen import screen_text, wait_for, wait_for_screen
 
 
@@ -32,14 +27,10 @@ def _caught(store) -> list[dict]:
 
 async def test_a_case_note_is_guarded_counted_and_fixed_with_f8(writable_store, make_app):
     caller = a_caller(writable_store, offset=107)
-    case = CaseStore(Store.open(writable_store).connection(), SlaPolicy(), "A1024", "1024").open(
-        CaseDraft(customer_id=caller.id, title="补卡进度"), datetime(2026, 11, 23, 9, 0))
+    case = a_case(writable_store, caller.id, "补卡进度")
     app = make_app(writable_store)
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: app.store is not None)
-        app.push_screen(CaseScreen(case.id))
-        screen = await wait_for_screen(pilot, CaseScreen)
-        await wait_for(pilot, lambda: screen.view is not None)
+        screen = await show_case(pilot, case.id, loaded=True)
         await pilot.press(*"已告知客户您必须先补卡")
         await wait_for(pilot, lambda: "建议您" in screen_text(app))  # the guard line: => 建议您
         assert "F8" in screen_text(app)
@@ -73,13 +64,10 @@ async def test_a_new_case_s_description_is_guarded_and_fixed_with_f8(writable_st
 
 async def test_notes_boxes_grow_as_they_fill_then_scroll(writable_store, make_app):
     caller = a_caller(writable_store, offset=113)
-    case = CaseStore(Store.open(writable_store).connection(), SlaPolicy(), "A1024", "1024").open(
-        CaseDraft(customer_id=caller.id, title="挂失"), datetime(2026, 11, 23, 9, 0))
+    case = a_case(writable_store, caller.id, "挂失")
     app = make_app(writable_store)
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: app.store is not None)
-        app.push_screen(CaseScreen(case.id))
-        screen = await wait_for_screen(pilot, CaseScreen)
+        screen = await show_case(pilot, case.id)
         note = screen.query_one("#case-note", NotesEditor)
         await pilot.pause()
         empty = note.size.height

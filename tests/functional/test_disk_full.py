@@ -117,9 +117,8 @@ async def test_a_note_typed_on_a_full_disk_stays_and_is_kept_once_there_is_room(
         small_disk, small_store, make_app):
     from agent_tui.domain.sla import SlaPolicy
     from agent_tui.store.cases import CaseDraft, CaseStore
-    from screens.case import CaseScreen
-    from tests.call_driver import a_caller
-    from tests.screen import wait_for, wait_for_screen
+    from tests.call_driver import a_caller, show_case
+    from tests.screen import wait_for
 
     path = _store_on(small_disk, small_store)
     caller = a_caller(path, offset=67)
@@ -130,10 +129,7 @@ async def test_a_note_typed_on_a_full_disk_stays_and_is_kept_once_there_is_room(
     key = f"case-note:{case.id}"
     app = make_app(path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: app.store is not None)
-        app.push_screen(CaseScreen(case.id))
-        screen = await wait_for_screen(pilot, CaseScreen)
-        await wait_for(pilot, lambda: screen.view is not None)
+        screen = await show_case(pilot, case.id, loaded=True)
         small_disk.fill()
         await pilot.press(*"已致电客户")
         draft_full = f"{FULL['en']} {path}: what you are typing cannot be kept as a draft"

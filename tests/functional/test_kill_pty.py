@@ -9,11 +9,9 @@ kills. Bounded: three kills, a few seconds each.
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import sqlite3
-import sys
 import time
 from pathlib import Path
 from random import Random
@@ -22,32 +20,26 @@ import pytest
 
 pytest.importorskip("ptyprocess")
 
-from tests.pty_terminal import Terminal  # noqa: E402
+from tests.call_driver import drafted_notes  # noqa: E402
+from tests.pty_terminal import Terminal, workstation_command  # noqa: E402
 
 TRIALS = 3
 TEXT = "客户来电咨询信用卡年费减免事宜已解释收费标准 the customer asked about fees "
 ALLOWED_DELAY_S = 1.0  # DESIGN/issue 5: every character older than one second survives
 
 
-def _draft_notes(store: Path) -> str:
+def _intact(store: Path) -> bool:
     connection = sqlite3.connect(store)
     try:
-        assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        row = connection.execute("SELECT body FROM drafts WHERE kind = 'call'").fetchone()
+        return connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     finally:
         connection.close()
-    return json.loads(row[0])["notes"] if row else ""
 
 
 @pytest.mark.slow
 def test_a_killed_workstation_keeps_every_character_older_than_a_second(writable_store,
                                                                         tmp_path):
-    config = tmp_path / "config.toml"
-    config.write_text('[agent]\nid = "A1024"\nname = "李娜"\nstaff_number = "1024"\n'
-                      '[ui]\nlanguage = "en"\ncursor_blink = false\n', encoding="utf-8")
-    env = {**os.environ, "TERM": "xterm-256color", "AGENT_TUI_CONFIG": str(config)}
-    argv = [str(Path(sys.executable).with_name("agent-tui")), "run", "--store",
-            str(writable_store), "--no-mouse"]
+    argv, env = workstation_command(writable_store, tmp_path)
     rng = Random(20261123)
     kept = ""  # the notes the store held after the last kill
     position = 0  # where in TEXT the next key comes from
@@ -78,7 +70,8 @@ def test_a_killed_workstation_keeps_every_character_older_than_a_second(writable
             terminal.process.wait()
         finally:
             terminal.close()
-        notes = _draft_notes(writable_store)
+        assert _intact(writable_store)
+        notes = drafted_notes(writable_store)
         old_enough = "".join(char for at, char in typed if at <= killed_at - ALLOWED_DELAY_S)
         everything = "".join(char for _at, char in typed)
         assert notes.startswith(kept + old_enough), (trial, notes, kept, old_enough)

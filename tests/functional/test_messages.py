@@ -3,18 +3,13 @@ workstation ended"; F5 without a hub says how to set one up."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from agent_tui.domain.sla import SlaPolicy
-from agent_tui.store import Store
-from agent_tui.store.cases import CaseDraft, CaseStore
 from screens.case import CaseScreen
 from screens.quit_call import QuitCallScreen
 from screens.restore_call import RestoreCallScreen
 from screens.restore_drafts import RestoreDraftsScreen
 from screens.search import SearchScreen
 from screens.widgets.textual_private import notifications
-from tests.call_driver import a_caller, focus, start_call
+from tests.call_driver import a_caller, a_case, focus, show_case, start_call
 from tests.screen import screen_text, wait_for, wait_for_screen
 
 
@@ -49,13 +44,10 @@ async def test_a_call_quit_on_purpose_is_offered_back_as_quit_not_ended(writable
 async def test_a_note_typed_when_quitting_is_kept_to_the_last_key_and_offered_as_kept(
         writable_store, make_app):
     caller = a_caller(writable_store, offset=157)
-    case = CaseStore(Store.open(writable_store).connection(), SlaPolicy(), "A1024", "1024").open(
-        CaseDraft(customer_id=caller.id, title="挂失"), datetime(2026, 11, 23, 9, 0))
+    case = a_case(writable_store, caller.id, "挂失")
     app = make_app(writable_store)
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: app.store is not None)
-        app.push_screen(CaseScreen(case.id))
-        await wait_for_screen(pilot, CaseScreen)
+        await show_case(pilot, case.id)
         await pilot.press(*"已寄出新卡", "ctrl+q")  # before any autosave
         await wait_for(pilot, lambda: app.return_code is not None)
     app = make_app(writable_store)

@@ -58,6 +58,7 @@ from tests.call_driver import (
     Caller,
     a_caller,
     do_step,
+    drafted_notes,
     focus,
     open_360,
     open_queue,
@@ -345,7 +346,7 @@ def test_restore_call(snap_compare, writable_store, make_app, language):
             await do_step(pilot, "greeting.greet")
             await focus(pilot, "notes")
             await pilot.press("end", "enter", *"客户询问年费减免")
-            await wait_for(pilot, lambda: _draft_notes(writable_store).endswith("年费减免"))
+            await wait_for(pilot, lambda: drafted_notes(writable_store).endswith("年费减免"))
 
     asyncio.run(interrupted())
 
@@ -353,15 +354,6 @@ def test_restore_call(snap_compare, writable_store, make_app, language):
         await wait_for_screen(pilot, RestoreCallScreen)
 
     _snap(snap_compare, make_app(writable_store, language), SMALL, run_before)
-
-
-def _draft_notes(store: Path) -> str:
-    connection = sqlite3.connect(store)
-    try:
-        row = connection.execute("SELECT body FROM drafts WHERE kind = 'call'").fetchone()
-    finally:
-        connection.close()
-    return json.loads(row[0])["notes"] if row else ""
 
 
 # -- the rest, in the language test_snapshots.py does not take ------------------------------------

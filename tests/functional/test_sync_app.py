@@ -12,9 +12,9 @@ from agent_tui.config import AgentSection, Config, HubSection, StoreSection, UIS
 from agent_tui.domain.sla import SlaPolicy
 from agent_tui.store import Store
 from agent_tui.store.cases import CaseDraft, CaseStore
-from screens.case import CaseScreen
 from screens.conflicts import ConflictsScreen
 from screens.widgets.textual_private import notifications
+from tests.call_driver import show_case
 from tests.conftest import FROZEN_NOW
 from tests.hub_process import raw_push, register_device
 from tests.screen import screen_text, wait_for, wait_for_screen
@@ -96,8 +96,7 @@ async def test_a_supervisor_change_reaches_the_case_on_screen(hub, station, make
     case = _open_case(station)
     async with app.run_test(size=(120, 30)) as pilot:
         await wait_for(pilot, lambda: _waiting(station) == 0, 20)
-        app.push_screen(CaseScreen(case.id))
-        await wait_for_screen(pilot, CaseScreen)
+        await show_case(pilot, case.id)
         # A supervisor outside the case's team may not touch it: it is refused, not applied.
         assert _escalate_as(hub, hub.token("S0001", "supervisor", "T9"), case.id) == "rejected"
         lead = hub.token("S0003", "supervisor", "T1")
