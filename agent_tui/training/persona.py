@@ -51,6 +51,7 @@ class PersonaBrain:
         self._told: set[int] = set()  # reveals said
         self._seen: set[str] = set()  # call events noticed
         self._calmed: set[str] = set()
+        self._said_calmed = False
         self._cared = False
         self._said_goodbye = False
         self._quiet_since = 0.0
@@ -97,7 +98,10 @@ class PersonaBrain:
             if intent in intents and intent not in self._calmed:
                 self._calmed.add(intent)
                 self._patience = min(1.0, self._patience + GAIN_CALMER)
-                if self.persona.mood in ("angry", "worried") and not heard.forbidden:
+                # Said once: a customer who thanked you for understanding does not again.
+                if self.persona.mood in ("angry", "worried") and not heard.forbidden \
+                        and not self._said_calmed:
+                    self._said_calmed = True
                     replies.append(self._line("calmed"))
         if self.persona.repeats and long_line and not self._cared:
             replies.append(self._line("pardon"))
