@@ -17,6 +17,7 @@ from agent_tui.toml_text import TooDeep, parse, read_text
 T = TypeVar("T")
 LANGUAGES = ("zh-CN", "en")
 _AT_PATH = re.compile(r" - at `\$(?P<path>[^`]*)`$")
+_UNKNOWN = re.compile(r"unknown field `([^`]+)`")
 
 
 class FileProblems:
@@ -85,8 +86,9 @@ def _line_of_error(message: str, lines: Lines) -> int | None:
     if not names or names[0][0] == "":
         return None
     table = names[0][0]
+    unknown = _UNKNOWN.search(message)  # an unknown key: its own line, not its entry's
     if len(names) > 1 and names[1][1] is not None:
-        key = names[2][0] if len(names) > 2 else None
+        key = names[2][0] if len(names) > 2 else (unknown[1] if unknown else None)
         return lines.key(table, names[1][1], key) if key else lines.entry(table, names[1][1])
     keys = [name for name, index in names if index is None and name]
     return lines.setting(tuple(keys[:2])) or lines.tables.get(table)
