@@ -106,10 +106,21 @@ class _Clock:
 
 def replay(golden: Golden, scenario: Scenario, library: ScriptsLibrary) -> Attempt:
     """The golden transcript played through the call engine and the simulator, scored."""
+    run, clock = start(golden, scenario, library)
+    return play(golden, run, clock)
+
+
+def start(golden: Golden, scenario: Scenario, library: ScriptsLibrary
+          ) -> tuple[TrainingRun, _Clock]:
+    """The training call of ``golden``, begun, on a clock of its own."""
     clock = _Clock()
     controller = CallController(library, lambda: TRAINEE, clock)
-    run = TrainingRun(scenario, golden.language, golden.difficulty, golden.seed, controller,
-                      TRAINEE, clock.now)
+    return TrainingRun(scenario, golden.language, golden.difficulty, golden.seed, controller,
+                       TRAINEE, clock.now), clock
+
+
+def play(golden: Golden, run: TrainingRun, clock: _Clock) -> Attempt:
+    """Every action of ``golden`` done in ``run``, and the attempt finished."""
     for number, action in golden.actions:
         try:
             _act(run, action, clock, golden.language)
