@@ -106,6 +106,17 @@ def test_a_hard_customer_interrupts_a_long_line_and_the_seed_decides_when(shippe
         == attempt.transcript
 
 
+def test_an_approved_phrase_is_said_filled_in_and_recorded(shipped):
+    scenarios, library = shipped
+    golden = read_golden(GOLDEN / "vip_service.pass.en.txt")
+    attempt = replay(golden, find_scenario(scenarios, golden.scenario), library)
+    first = attempt.transcript[0]
+    assert first.speaker == "agent" and "Mr Zhao" in first.text and "{" not in first.text
+    assert "vip_welcome" in first.intents
+    assert [e.detail["phrase"] for e in attempt.events if e.kind == "phrase_used"] == [
+        "greeting.vip"]
+
+
 def test_train_replay_prints_the_score_as_json():
     result = CliRunner().invoke(main, ["train", "replay", "--json",
                                        str(GOLDEN / "suitability_trap.fail.zh-CN.txt")])
