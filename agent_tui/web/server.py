@@ -1,0 +1,259 @@
+"""The browser route's HTTP side (aiohttp, as textual-serve is): the sign-in in front of every
+page, static file and the websocket; then, per websocket, one workstation process for the agent
+who signed in, run by textual-serve's ``AppService``.
+
+textual-serve's own ``Server`` is not used: it has no sign-in, serves a page that fetches fonts
+from another site, and builds its websocket address from its own host and port (wrong behind a
+TLS proxy). Its ``AppService`` (the process and its protocol) and its static files are.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from aiohttp import WSMsgType, web
+
+from agent_tui.i18n import SUPPORTED, Catalog
+from agent_tui.web import pages
+from agent_tui.web.cookies import COOKIE_NAME, CookieSigner, SessionClaim, cookie_options
+from agent_tui.web.sign_in import Refused, SignInDesk
+from agent_tui.web.workstations import Workstation, Workstations
+
+log = logging.getLogger("agent_tui.web")
+PUBLIC = frozenset({"/sign-in", "/sign-out"})
+_HEADERS = {"X-Frame-Options": "DENY", "Referrer-Policy": "no-referrer",
+            "X-Content-Type-Options": "nosniff", "Cache-Control": "no-store"}
+
+
+@dataclass
+class WebSettings:
+    max_sessions: int = 20          # workstations running at once: each is a process
+    session_hours: float = 12       # a cookie older than this is refused: sign in again
+    secure_cookie: bool = False     # set when agents reach it over https (a TLS proxy)
+    title: str = "agent-tui"
+
+
+@dataclass
+class Session:
+    session_id: str
+    agent_id: str
+    station: Workstation
+    running: int = 0                # this session's workstations now open
+
+
+def _static_dir() -> Path:
+    import textual_serve
+
+    return Path(textual_serve.__file__).parent / "static"
+
+
+def _language(request: web.Request, default: str) -> str:
+    """The page's language: ?lang=, else the browser's first choice we speak, else ours."""
+    asked = request.query.get("lang", "")
+    if asked in SUPPORTED:
+        return asked
+    for part in request.headers.get("Accept-Language", "").split(","):
+        tag = part.split(";")[0].strip().lower()
+        if tag.startswith("zh"):
+            return "zh-CN"
+        if tag.startswith("en"):
+            return "en"
+    return default
+
+
+class WebServer:
+    def __init__(self, settings: WebSettings, signer: CookieSigner, desk: SignInDesk,
+                 workstations: Workstations, language: str) -> None:
+        self.settings = settings
+        self.signer = signer
+        self.desk = desk
+        self.workstations = workstations
+        self.language = language        # the server's, for a browser that says nothing
+        self.sessions: dict[str, Session] = {}
+        self._sockets: set[web.WebSocketResponse] = set()
+
+    @property
+    def running(self) -> int:
+        return sum(session.running for session in self.sessions.values())
+
+    def application(self) -> web.Application:
+        app = web.Application(middlewares=[self._guard], client_max_size=16 * 1024)
+        app.add_routes([
+            web.get("/sign-in", self.sign_in_form),
+            web.post("/sign-in", self.sign_in),
+            web.get("/sign-out", self.sign_out),
+            web.get("/", self.workstation),
+            web.get("/ws", self.websocket),
+            web.static("/static", _static_dir()),
+        ])
+        app.on_shutdown.append(self._close_sockets)
+        return app
+
+    def session_of(self, request: web.Request) -> Session | None:
+        claim = self.signer.load(request.cookies.get(COOKIE_NAME))
+        if claim is None:
+            return None
+        session = self.sessions.get(claim.session_id)
+        if session is None or session.agent_id != claim.agent_id:
+            return None  # signed out, or from before a restart
+        return session
+
+    @web.middleware
+    async def _guard(self, request: web.Request, handler):
+        """Nothing but the sign-in without a live session: pages go to the sign-in, the
+        websocket is refused before it is opened."""
+        if request.path not in PUBLIC:
+            session = self.session_of(request)
+            if session is None:
+                if request.path == "/ws":
+                    return web.Response(status=401, text="sign in first\n")
+                raise web.HTTPSeeOther("/sign-in")
+            request["session"] = session
+        try:
+            response = await handler(request)
+        except web.HTTPException as redirect:  # the sign-in's and sign-out's See Other
+            redirect.headers.update(_HEADERS)
+            raise
+        if not isinstance(response, web.WebSocketResponse):
+            response.headers.update(_HEADERS)
+        return response
+
+    def _catalog(self, request: web.Request, language: str | None = None) -> Catalog:
+        return Catalog.load(language if language in SUPPORTED else
+                            _language(request, self.language))
+
+    async def sign_in_form(self, request: web.Request) -> web.Response:
+        return self._sign_in_page(self._catalog(request))
+
+    def _sign_in_page(self, catalog: Catalog, status: int = 200, **values: str) -> web.Response:
+        response = web.Response(status=status, text=pages.sign_in_page(catalog, **values),
+                                content_type="text/html")
+        response.headers["Content-Security-Policy"] = pages.SIGN_IN_POLICY
+        return response
+
+    async def sign_in(self, request: web.Request) -> web.Response:
+        form = await request.post()
+        agent, secret = str(form.get("agent", ""))[:64], str(form.get("secret", ""))[:512]
+        catalog = self._catalog(request, str(form.get("lang", "")))
+        outcome = await self.desk.sign_in(agent, secret, request.remote or "")
+        if isinstance(outcome, Refused):
+            if outcome.key == "web.too_many":
+                return self._notice(catalog, 429, "web.too_many_title",
+                                    catalog.text(outcome.key, minutes=outcome.wait_minutes))
+            return self._sign_in_page(catalog, 401, agent=agent[:16],
+                                      problem=catalog.text(outcome.key))
+        session_id = secrets.token_urlsafe(24)
+        station = Workstation(outcome.agent_id, outcome.name, outcome.staff_number,
+                              catalog.language, outcome.hub_token)
+        self.sessions[session_id] = Session(session_id, outcome.agent_id, station)
+        log.info("signed in: %s", outcome.agent_id)
+        response = web.HTTPSeeOther("/")
+        max_age = int(self.settings.session_hours * 3600)
+        response.set_cookie(COOKIE_NAME, self.signer.sign(SessionClaim(session_id, outcome.agent_id)),
+                            **cookie_options(max_age, self.settings.secure_cookie))
+        raise response
+
+    async def sign_out(self, request: web.Request) -> web.Response:
+        session = self.session_of(request)
+        if session is not None:
+            self.sessions.pop(session.session_id, None)
+        response = web.HTTPSeeOther("/sign-in")
+        response.del_cookie(COOKIE_NAME, path="/")
+        raise response
+
+    def _notice(self, catalog: Catalog, status: int, title_key: str,
+                message: str) -> web.Response:
+        return web.Response(status=status, text=pages.notice_page(catalog, title_key, message),
+                            content_type="text/html")
+
+    def _full(self, request: web.Request) -> web.Response:
+        catalog = self._catalog(request, request["session"].station.language)
+        return self._notice(catalog, 503, "web.full_title",
+                            catalog.text("web.full", limit=self.settings.max_sessions))
+
+    async def workstation(self, request: web.Request) -> web.Response:
+        if self.running >= self.settings.max_sessions:
+            return self._full(request)
+        session: Session = request["session"]
+        catalog = Catalog.load(session.station.language)
+        return web.Response(text=pages.workstation_page(catalog, self.settings.title),
+                            content_type="text/html")
+
+    def _same_origin(self, request: web.Request) -> bool:
+        """A websocket is not bound by the same-origin rule: a page elsewhere could open one.
+        The session cookie is SameSite=Strict, and the Origin must be this host as well."""
+        origin = request.headers.get("Origin")
+        return origin is None or urlsplit(origin).netloc == request.host
+
+    async def websocket(self, request: web.Request) -> web.StreamResponse:
+        if not self._same_origin(request):
+            return web.Response(status=403, text="cross-site websocket refused\n")
+        if self.running >= self.settings.max_sessions:
+            return web.Response(status=503, text="all sessions in use\n")
+        session: Session = request["session"]
+        session.running += 1
+        try:
+            return await self._serve(request, session)
+        finally:
+            session.running -= 1
+
+    async def _serve(self, request: web.Request, session: Session) -> web.WebSocketResponse:
+        from textual_serve.app_service import AppService
+        from textual_serve.download_manager import DownloadManager
+
+        socket = web.WebSocketResponse(heartbeat=15, max_msg_size=64 * 1024)
+        await socket.prepare(request)
+        self._sockets.add(socket)
+        command = self.workstations.command(session.station)
+        service = AppService(command, write_bytes=socket.send_bytes, write_str=socket.send_str,
+                             close=socket.close, download_manager=DownloadManager())
+        try:
+            await service.start(_size(request, "width", 80), _size(request, "height", 24))
+            await _relay(socket, service)
+        finally:
+            self._sockets.discard(socket)
+            await service.stop()
+            await socket.close()
+        return socket
+
+    async def _close_sockets(self, _app: web.Application) -> None:
+        for socket in list(self._sockets):
+            await socket.close(code=1001)
+
+
+def _size(request: web.Request, name: str, default: int) -> int:
+    try:
+        return min(max(int(request.query.get(name, default)), 10), 500)
+    except ValueError:
+        return default
+
+
+async def _relay(socket: web.WebSocketResponse, service) -> None:
+    """The browser's messages to the workstation (textual-serve's protocol); anything malformed
+    is dropped, never raised."""
+    async for message in socket:
+        if message.type != WSMsgType.TEXT:
+            continue
+        try:
+            envelope = json.loads(message.data)
+            kind, data = envelope[0], envelope[1] if len(envelope) > 1 else None
+        except (ValueError, TypeError, IndexError, KeyError):
+            continue
+        if kind == "stdin" and isinstance(data, str):
+            await service.send_bytes(data.encode("utf-8"))
+        elif kind == "resize" and isinstance(data, dict):
+            width, height = data.get("width"), data.get("height")
+            if isinstance(width, int) and isinstance(height, int):
+                await service.set_terminal_size(min(max(width, 10), 500),
+                                                min(max(height, 5), 500))
+        elif kind == "ping":
+            await socket.send_json(["pong", data])
+        elif kind == "blur":
+            await service.blur()
+        elif kind == "focus":
+            await service.focus()
