@@ -9,10 +9,11 @@ TLS proxy). Its ``AppService`` (the process and its protocol) and its static fil
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -25,6 +26,7 @@ from agent_tui.web.sign_in import Refused, SignInDesk
 from agent_tui.web.workstations import Workstation, Workstations
 
 log = logging.getLogger("agent_tui.web")
+STOP_TIMEOUT_S = 20.0
 PUBLIC = frozenset({"/sign-in", "/sign-out"})
 _HEADERS = {"X-Frame-Options": "DENY", "Referrer-Policy": "no-referrer",
             "X-Content-Type-Options": "nosniff", "Cache-Control": "no-store"}
@@ -43,7 +45,13 @@ class Session:
     session_id: str
     agent_id: str
     station: Workstation
-    running: int = 0                # this session's workstations now open
+
+
+@dataclass
+class OpenStation:
+    """An agent's workstation now running, and its websocket."""
+    socket: web.WebSocketResponse
+    closed: asyncio.Event = field(default_factory=asyncio.Event)
 
 
 def _static_dir() -> Path:
@@ -75,11 +83,12 @@ class WebServer:
         self.workstations = workstations
         self.language = language        # the server's, for a browser that says nothing
         self.sessions: dict[str, Session] = {}
-        self._sockets: set[web.WebSocketResponse] = set()
+        # One workstation per agent (its store is locked by the one that has it): a new window
+        # of the same agent (a reload, a second tab) takes over from the one before.
+        self.open: dict[str, OpenStation] = {}
 
-    @property
-    def running(self) -> int:
-        return sum(session.running for session in self.sessions.values())
+    def _full_for(self, agent_id: str) -> bool:
+        return agent_id not in self.open and len(self.open) >= self.settings.max_sessions
 
     def application(self) -> web.Application:
         app = web.Application(middlewares=[self._guard], client_max_size=16 * 1024)
@@ -91,7 +100,7 @@ class WebServer:
             web.get("/ws", self.websocket),
             web.static("/static", _static_dir()),
         ])
-        app.on_shutdown.append(self._close_sockets)
+        app.on_shutdown.append(self._close_all)
         return app
 
     def session_of(self, request: web.Request) -> Session | None:
@@ -177,9 +186,9 @@ class WebServer:
                             catalog.text("web.full", limit=self.settings.max_sessions))
 
     async def workstation(self, request: web.Request) -> web.Response:
-        if self.running >= self.settings.max_sessions:
-            return self._full(request)
         session: Session = request["session"]
+        if self._full_for(session.agent_id):
+            return self._full(request)
         catalog = Catalog.load(session.station.language)
         return web.Response(text=pages.workstation_page(catalog, self.settings.title),
                             content_type="text/html")
@@ -193,22 +202,32 @@ class WebServer:
     async def websocket(self, request: web.Request) -> web.StreamResponse:
         if not self._same_origin(request):
             return web.Response(status=403, text="cross-site websocket refused\n")
-        if self.running >= self.settings.max_sessions:
-            return web.Response(status=503, text="all sessions in use\n")
         session: Session = request["session"]
-        session.running += 1
+        agent = session.agent_id
+        if self._full_for(agent):
+            return web.Response(status=503, text="all sessions in use\n")
+        previous = self.open.get(agent)
+        if previous is not None:  # this window takes over: the one before ends first
+            await previous.socket.close(code=4001, message=b"opened in another window")
+            await asyncio.wait_for(previous.closed.wait(), 60)
+            if self._full_for(agent):  # another agent came in meanwhile
+                return web.Response(status=503, text="all sessions in use\n")
+        socket = web.WebSocketResponse(heartbeat=15, max_msg_size=64 * 1024)
+        station = self.open[agent] = OpenStation(socket)
         try:
-            return await self._serve(request, session)
+            await socket.prepare(request)
+            await self._serve(request, session, socket)
         finally:
-            session.running -= 1
+            if self.open.get(agent) is station:
+                del self.open[agent]
+            station.closed.set()
+        return socket
 
-    async def _serve(self, request: web.Request, session: Session) -> web.WebSocketResponse:
+    async def _serve(self, request: web.Request, session: Session,
+                     socket: web.WebSocketResponse) -> None:
         from textual_serve.app_service import AppService
         from textual_serve.download_manager import DownloadManager
 
-        socket = web.WebSocketResponse(heartbeat=15, max_msg_size=64 * 1024)
-        await socket.prepare(request)
-        self._sockets.add(socket)
         command = self.workstations.command(session.station)
         service = AppService(command, write_bytes=socket.send_bytes, write_str=socket.send_str,
                              close=socket.close, download_manager=DownloadManager())
@@ -216,14 +235,25 @@ class WebServer:
             await service.start(_size(request, "width", 80), _size(request, "height", 24))
             await _relay(socket, service)
         finally:
-            self._sockets.discard(socket)
-            await service.stop()
+            await _stop(service)
             await socket.close()
-        return socket
 
-    async def _close_sockets(self, _app: web.Application) -> None:
-        for socket in list(self._sockets):
-            await socket.close(code=1001)
+    async def _close_all(self, _app: web.Application) -> None:
+        for station in list(self.open.values()):
+            await station.socket.close(code=1001)
+
+
+async def _stop(service) -> None:
+    """The workstation asked to quit (its draft is kept as it goes), and waited for; killed if
+    it has not gone in time, so a window never stays locked out of its store."""
+    try:
+        await asyncio.wait_for(service.stop(), STOP_TIMEOUT_S)
+    except TimeoutError:
+        process = getattr(service, "_process", None)  # textual-serve keeps it private
+        if process is not None and process.returncode is None:
+            log.warning("workstation %s did not quit: killed", process.pid)
+            process.kill()
+            await process.wait()
 
 
 def _size(request: web.Request, name: str, default: int) -> int:

@@ -26,6 +26,7 @@ NOTES = "客户来电咨询挂失"
 def server(tmp_path, writable_store):
     process = WebProcess(tmp_path, "--store", str(writable_store), "--max-sessions", "1")
     process.add_user("A1024", "李娜", "1024")
+    process.add_user("A2048", "王芳", "2048")
     yield process
     process.stop()
 
@@ -139,7 +140,7 @@ def test_past_the_session_cap_the_next_agent_is_told(server, playwright, tmp_pat
         _sign_in(page, server, PageTerminal(page))
         other = second.new_page()
         other.goto(server.url + "/")
-        other.fill("#agent", "A1024")
+        other.fill("#agent", "A2048")
         other.fill("#secret", PASSWORD)
         other.click("#submit")
         other.wait_for_selector("#notice")

@@ -23,6 +23,7 @@ pytestmark = pytest.mark.slow
 def server(tmp_path, writable_store):
     process = WebProcess(tmp_path, "--store", str(writable_store), "--max-sessions", "1")
     process.add_user("A1024", "李娜", "1024")
+    process.add_user("A2048", "王芳", "2048")
     yield process
     process.stop()
 
@@ -97,15 +98,39 @@ async def test_a_websocket_from_another_site_is_refused(server):
 
 async def test_the_session_cap_refuses_one_more_workstation(server):
     cookie = _cookie(server.sign_in("A1024"))
-    headers = {"Cookie": f"{COOKIE_NAME}={cookie}"}
+    other = _cookie(server.sign_in("A2048"))
     async with aiohttp.ClientSession() as session:
-        first = await session.ws_connect(server.url.replace("http", "ws") + "/ws", headers=headers)
+        first = await session.ws_connect(server.url.replace("http", "ws") + "/ws",
+                                         headers={"Cookie": f"{COOKIE_NAME}={cookie}"})
         async with first:
             assert (await first.receive(timeout=60)).type == aiohttp.WSMsgType.BINARY
-            assert (await _open_socket(server.url, cookie))[0] == 503
-            full = httpx.get(server.url + "/", cookies={COOKIE_NAME: cookie})
-            assert full.status_code == 503 and "1" in full.text
+            assert (await _open_socket(server.url, other))[0] == 503
+            full = httpx.get(server.url + "/", cookies={COOKIE_NAME: other})
+            assert full.status_code == 503 and "at most 1 workstations" in full.text
             assert "All workstations are in use" in full.text
+            # The agent who has the one workstation may still open its page.
+            assert httpx.get(server.url + "/", cookies={COOKIE_NAME: cookie}).status_code == 200
+
+
+async def test_a_second_window_of_the_same_agent_takes_over(server):
+    """One workstation per agent (its store is locked by the one that has it): a reload or a
+    second tab ends the one before, then starts (the cap of 1 is not passed)."""
+    cookie = _cookie(server.sign_in("A1024"))
+    headers = {"Cookie": f"{COOKIE_NAME}={cookie}"}
+    address = server.url.replace("http", "ws") + "/ws?width=80&height=24"
+    async with aiohttp.ClientSession() as session:
+        first = await session.ws_connect(address, headers=headers)
+        assert (await first.receive(timeout=60)).type == aiohttp.WSMsgType.BINARY
+        second = await session.ws_connect(address, headers=headers)
+        async with second:
+            while (message := await first.receive(timeout=60)).type == aiohttp.WSMsgType.BINARY:
+                pass  # the first window's last frames, then its close
+            assert message.type == aiohttp.WSMsgType.CLOSE and message.data == 4001, message
+            received = b""
+            while b"F2" not in received:  # the second window's workstation: its key bar
+                message = await second.receive(timeout=60)
+                assert message.type == aiohttp.WSMsgType.BINARY, message
+                received += message.data
 
 
 def test_signing_out_ends_the_session(server):
