@@ -55,6 +55,7 @@ class WebProcess:
     def __init__(self, workdir: Path, *options: str) -> None:
         self.port = free_port()
         self.workdir = workdir
+        workdir.mkdir(parents=True, exist_ok=True)
         self.log = workdir / "web.log"
         self.env = {name: value for name, value in os.environ.items()
                     if not name.startswith("AGENT_TUI_")}

@@ -184,3 +184,30 @@ def test_user_add_list_remove(server):
     assert missing.returncode == 1 and "has no password" in missing.stderr
     bad = web_user("add", "../x", "--password-stdin")
     assert bad.returncode == 2 and "cannot be an agent id" in bad.stderr
+
+
+async def test_a_hub_token_signs_in_as_the_agent_the_hub_names(tmp_path, writable_store):
+    """With a hub configured, an agent's hub token is a sign-in too: the hub says whose it is
+    (GET /v1/me), and that agent's workstation syncs with it."""
+    from tests.hub_process import started_hub
+
+    hub = started_hub(tmp_path / "hub")
+    config = tmp_path / "server.toml"
+    config.write_text(f'[hub]\nurl = "{hub.url}"\n', encoding="utf-8")
+    server = WebProcess(tmp_path / "web", "--config", str(config), "--store",
+                        str(writable_store))
+    try:
+        token = hub.token("A2048")
+        assert server.sign_in("A1024", token).status_code == 401  # not A1024's token
+        assert server.sign_in("", "atk_not-a-token").status_code == 401
+        cookie = _cookie(server.sign_in("", token))
+        status, first_bytes = await _open_socket(server.url, cookie)
+        assert status == 101 and first_bytes
+        station = server.workdir / "data" / "agent-tui" / "web" / "agents" / "A2048"
+        written = (station / "config.toml").read_text(encoding="utf-8")
+        assert token in written and hub.url in written and 'id = "A2048"' in written
+        assert (station / "config.toml").stat().st_mode & 0o777 == 0o600
+        assert station.stat().st_mode & 0o777 == 0o700
+    finally:
+        server.stop()
+        hub.close()
