@@ -71,14 +71,14 @@ def notice_page(catalog: Catalog, title_key: str, message: str) -> str:
     return _page(catalog, t(title_key), body)
 
 
-def workstation_page(catalog: Catalog, title: str) -> str:
+def workstation_page(catalog: Catalog) -> str:
     """textual-serve's terminal (its own script and styles, served from here) without its page's
     web fonts from another site; the websocket's address is this page's own host, so the page
     works unchanged behind a TLS proxy (wss://)."""
     t = catalog.text
     lang = escape(catalog.language)
     return f"""<!DOCTYPE html>
-<html lang="{lang}"><head><meta charset="utf-8"><title>{escape(title)}</title>
+<html lang="{lang}"><head><meta charset="utf-8"><title>{escape(t("app.title"))}</title>
 <link rel="stylesheet" href="/static/css/xterm.css">
 <script src="/static/js/textual.js"></script>
 <script>

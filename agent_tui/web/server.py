@@ -37,7 +37,6 @@ class WebSettings:
     max_sessions: int = 20          # workstations running at once: each is a process
     session_hours: float = 12       # a cookie older than this is refused: sign in again
     secure_cookie: bool = False     # set when agents reach it over https (a TLS proxy)
-    title: str = "agent-tui"
 
 
 @dataclass
@@ -190,7 +189,7 @@ class WebServer:
         if self._full_for(session.agent_id):
             return self._full(request)
         catalog = Catalog.load(session.station.language)
-        return web.Response(text=pages.workstation_page(catalog, self.settings.title),
+        return web.Response(text=pages.workstation_page(catalog),
                             content_type="text/html")
 
     def _same_origin(self, request: web.Request) -> bool:

@@ -35,15 +35,16 @@ def _cookie(response: httpx.Response) -> str:
     return response.cookies[COOKIE_NAME]
 
 
-async def _open_socket(url: str, cookie: str | None, origin: str | None = None):
+async def _open_socket(url: str, cookie: str | None, origin: str | None = None,
+                       query: str = ""):
     """The websocket's handshake status and, once open, the workstation's first bytes."""
     headers = {"Cookie": f"{COOKIE_NAME}={cookie}"} if cookie else {}
     if origin:
         headers["Origin"] = origin
     async with aiohttp.ClientSession() as session:
         try:
-            socket = await session.ws_connect(url.replace("http", "ws") + "/ws?width=80&height=24",
-                                              headers=headers)
+            socket = await session.ws_connect(
+                url.replace("http", "ws") + "/ws?width=80&height=24" + query, headers=headers)
         except aiohttp.WSServerHandshakeError as refused:
             return refused.status, b""
         async with socket:
@@ -87,8 +88,11 @@ async def test_a_forged_or_expired_cookie_is_refused_and_the_genuine_one_works(s
 
     page = httpx.get(server.url + "/", cookies={COOKIE_NAME: genuine})
     assert page.status_code == 200 and 'id="terminal"' in page.text
-    status, first_bytes = await _open_socket(server.url, genuine)
-    assert status == 101 and first_bytes  # the workstation itself answered
+    # The workstation itself answers, as the cookie's agent whatever the address asks for.
+    status, first_bytes = await _open_socket(server.url, genuine, query="&agent=A9999")
+    assert status == 101 and first_bytes
+    agents = server.workdir / "data" / "agent-tui" / "web" / "agents"
+    assert [folder.name for folder in agents.iterdir()] == ["A1024"]
 
 
 async def test_a_websocket_from_another_site_is_refused(server):
