@@ -13,6 +13,7 @@ import asyncio
 import json
 import logging
 import secrets
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -27,6 +28,7 @@ from agent_tui.web.workstations import Workstation, Workstations
 
 log = logging.getLogger("agent_tui.web")
 STOP_TIMEOUT_S = 20.0
+SESSIONS_PER_AGENT = 5  # signed in on this many browsers at most: the oldest is signed out
 PUBLIC = frozenset({"/sign-in", "/sign-out"})
 _HEADERS = {"X-Frame-Options": "DENY", "Referrer-Policy": "no-referrer",
             "X-Content-Type-Options": "nosniff", "Cache-Control": "no-store"}
@@ -44,6 +46,7 @@ class Session:
     session_id: str
     agent_id: str
     station: Workstation
+    started: float = field(default_factory=time.monotonic)
 
 
 @dataclass
@@ -115,16 +118,16 @@ class WebServer:
     async def _guard(self, request: web.Request, handler):
         """Nothing but the sign-in without a live session: pages go to the sign-in, the
         websocket is refused before it is opened."""
-        if request.path not in PUBLIC:
-            session = self.session_of(request)
-            if session is None:
-                if request.path == "/ws":
-                    return web.Response(status=401, text="sign in first\n")
-                raise web.HTTPSeeOther("/sign-in")
-            request["session"] = session
         try:
+            if request.path not in PUBLIC:
+                session = self.session_of(request)
+                if session is None:
+                    if request.path == "/ws":
+                        return web.Response(status=401, text="sign in first\n")
+                    raise web.HTTPSeeOther("/sign-in")
+                request["session"] = session
             response = await handler(request)
-        except web.HTTPException as redirect:  # the sign-in's and sign-out's See Other
+        except web.HTTPException as redirect:  # to the sign-in, or from it
             redirect.headers.update(_HEADERS)
             raise
         if not isinstance(response, web.WebSocketResponse):
@@ -158,6 +161,7 @@ class WebServer:
         session_id = secrets.token_urlsafe(24)
         station = Workstation(outcome.agent_id, outcome.name, outcome.staff_number,
                               catalog.language, outcome.hub_token)
+        self._forget_old_sessions(outcome.agent_id)
         self.sessions[session_id] = Session(session_id, outcome.agent_id, station)
         log.info("signed in: %s", outcome.agent_id)
         response = web.HTTPSeeOther("/")
@@ -165,6 +169,18 @@ class WebServer:
         response.set_cookie(COOKIE_NAME, self.signer.sign(SessionClaim(session_id, outcome.agent_id)),
                             **cookie_options(max_age, self.settings.secure_cookie))
         raise response
+
+    def _forget_old_sessions(self, agent_id: str) -> None:
+        """Sessions past their time go (their cookies are refused anyway), and an agent keeps
+        at most SESSIONS_PER_AGENT: the server's memory never grows with sign-ins."""
+        cutoff = time.monotonic() - self.settings.session_hours * 3600
+        for session_id, session in list(self.sessions.items()):
+            if session.started < cutoff:
+                del self.sessions[session_id]
+        own = sorted((s for s in self.sessions.values() if s.agent_id == agent_id),
+                     key=lambda session: session.started)
+        for session in own[:max(0, len(own) - SESSIONS_PER_AGENT + 1)]:
+            del self.sessions[session.session_id]
 
     async def sign_out(self, request: web.Request) -> web.Response:
         session = self.session_of(request)

@@ -204,3 +204,17 @@ def test_users_json_holds_names_for_the_header(tmp_path):
     store = PasswordStore(tmp_path / "users.json")
     store.add("A1", "long-enough-pw", "王芳", "77")
     assert json.loads(store.path.read_text(encoding="utf-8"))["A1"]["name"] == "王芳"
+
+
+def test_the_server_forgets_sessions_past_their_time_and_beyond_five_an_agent(tmp_path):
+    from agent_tui.web.server import SESSIONS_PER_AGENT, Session, WebServer, WebSettings
+
+    server = WebServer(WebSettings(session_hours=1), CookieSigner(SECRET, 3600), None, None, "en")
+    station = Workstation("A1", "N", "1", "en")
+    server.sessions["old"] = Session("old", "A2", station, started=-7200.0)
+    for number in range(SESSIONS_PER_AGENT):
+        server.sessions[f"s{number}"] = Session(f"s{number}", "A1", station,
+                                                started=1e9 + number)
+    server._forget_old_sessions("A1")
+    assert "old" not in server.sessions and "s0" not in server.sessions
+    assert len(server.sessions) == SESSIONS_PER_AGENT - 1  # room for the one signing in
