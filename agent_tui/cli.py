@@ -206,10 +206,12 @@ def _register_groups() -> None:
     from agent_tui.hub_cli import hub
     from agent_tui.sync_cli import sync
     from agent_tui.train_cli import train
+    from agent_tui.web_cli import web
 
     main.add_command(hub)
     main.add_command(sync)
     main.add_command(train)
+    main.add_command(web)
 
 
 _register_groups()

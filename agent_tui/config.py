@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 from collections.abc import Mapping, MutableMapping
 from pathlib import Path
 from typing import Annotated, Literal
@@ -20,6 +19,7 @@ from agent_tui.disk import is_disk_full
 from agent_tui.domain.localized import in_language
 from agent_tui.i18n import SUPPORTED, TranslatableError
 from agent_tui.keymap import ACTIONS_BY_ID, is_valid_key_list
+from agent_tui.private_files import replace_private
 from agent_tui.toml_lines import Lines
 from agent_tui.toml_text import TooDeep, parse, read_text
 
@@ -278,17 +278,6 @@ def edit_config(path: Path, changes: Mapping[str, Mapping[str, object]]) -> None
 
 
 def _replace(path: Path, text: str) -> None:
-    """A private (0600, mkstemp's mode, kept by the rename) temporary file, written to disk, then an atomic rename: a crash or a full disk
-    never leaves half a config behind (nor the temporary), and two sign-ins at once cannot write
-    into each other's file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".config-", suffix=".tmp")
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as file:
-            file.write(text)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    """Atomically, privately (private_files.replace_private): a crash or a full disk never
+    leaves half a config behind, and two sign-ins at once cannot write into each other's file."""
+    replace_private(path, text.encode("utf-8"))

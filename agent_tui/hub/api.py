@@ -34,6 +34,7 @@ from agent_tui.hub.settings import HubSettings
 from agent_tui.sync.protocol import (
     DeviceReply,
     DeviceRequest,
+    Identity,
     OutOfOrderReply,
     PullPage,
     PullRequest,
@@ -103,6 +104,11 @@ def create_app(engine: Engine, policy: SlaPolicy,
     @app.get("/v1/health", responses={200: wire.content(Health), **wire.errors(400)})
     def health() -> Response:
         return wire.reply(Health(status="ok"))
+
+    @app.get("/v1/me", responses={200: wire.content(Identity), **_ERRORS})
+    def identity(caller: Caller) -> Response:
+        """Whose token this is: the browser route's sign-in asks before it lets an agent in."""
+        return wire.reply(Identity(caller.agent_id, caller.role, caller.team or ""))
 
     @app.post("/v1/devices", responses={200: wire.content(DeviceReply), **_ERRORS},
               openapi_extra=wire.request(DeviceRequest))

@@ -23,6 +23,7 @@ from agent_tui.sync.protocol import (
     CodeSent,
     DeviceReply,
     DeviceRequest,
+    Identity,
     MutationIn,
     PullPage,
     PullRequest,
@@ -108,6 +109,10 @@ class HubClient:
     def pull(self, device_id: str, cursor: str, limit: int) -> PullPage:
         return self._call("POST", "/v1/sync/pull", PullPage,
                           body=PullRequest(device_id, cursor, limit))
+
+    def identity(self) -> Identity:
+        """Whose this client's token is (HubRefused 401 for one the hub does not take)."""
+        return self._call("GET", "/v1/me", Identity)
 
     def search(self, query: str) -> list[dict]:
         return self._call("GET", "/v1/customers", SearchReply, params={"q": query}).customers

@@ -153,3 +153,11 @@ class CodeChecked(msgspec.Struct, frozen=True):
     result: one_of("passed", "wrong", "expired", "locked")
     tries_left: int = 0
     release: Revealed | None = None  # the full tier's values, on a pass
+
+
+class Identity(msgspec.Struct, frozen=True):
+    """Whose token this is (GET /v1/me): the browser route's sign-in with a hub token asks."""
+
+    agent_id: str
+    role: str
+    team: str = ""
