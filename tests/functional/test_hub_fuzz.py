@@ -25,6 +25,10 @@ from agent_tui.sync.reasons import is_known
 from data.generator import SeedPlan
 from tests.hub_process import AS_OF
 
+# One worker for the module: the last test reads what the fuzz reached in the module's hub, which
+# another xdist worker (--dist loadgroup) would build afresh and find empty.
+pytestmark = pytest.mark.xdist_group("hub_fuzz")
+
 NOW = "2026-11-23T10:00:00"
 STATUSES = ("new", "in_progress", "pending_customer", "escalated", "resolved", "closed")
 
