@@ -74,6 +74,7 @@ class AgentApp(TerminalGuard, App[None]):
         clock: Clock = datetime.now,
         demo_customers: int = 5000,
         library: ScriptsLibrary | None = None,
+        idle_lock_minutes: float | None = None,
     ) -> None:
         super().__init__()
         self.config = config
@@ -105,6 +106,9 @@ class AgentApp(TerminalGuard, App[None]):
         if not self._unknown_theme:
             self.theme = config.ui.theme
         self.cursor_blink = config.ui.cursor_blink
+        # Over SSH (``ssh-session``): the agent is the key's, and an idle screen locks.
+        self.agent_fixed = idle_lock_minutes is not None
+        self.idle_lock_minutes = idle_lock_minutes
 
     # -- services the screens use -------------------------------------------------------------
 
