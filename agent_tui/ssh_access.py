@@ -113,6 +113,99 @@ def check_session(environ: Mapping[str, str], has_terminal: bool) -> None:
         raise SshAccessError("ssh.needs_terminal")
 
 
+def key_of_session(auth_info: str) -> tuple[str, str] | None:
+    """The public key (type, base64) sshd says this session signed in with: the
+    ``publickey`` line of the file ``SSH_USER_AUTH`` names (``ExposeAuthInfo yes``)."""
+    for line in auth_info.splitlines():
+        parts = line.split()
+        if len(parts) >= 3 and parts[0] == "publickey":
+            return parts[1], parts[2]
+    return None
+
+
+def key_agents(authorized_keys: str) -> dict[tuple[str, str], str]:
+    """Each key of an authorized_keys file that forces ``ssh-session --agent ID``, with its ID.
+    A key whose line runs anything else (or nothing: a shell) is not an agent's key."""
+    agents: dict[tuple[str, str], str] = {}
+    for line in authorized_keys.splitlines():
+        try:
+            options, kind, blob = _split_authorized_line(line.strip())
+        except ValueError:
+            continue
+        command = options.get("command", "")
+        try:
+            argv = shlex.split(command)
+        except ValueError:
+            continue
+        if len(argv) == 4 and Path(argv[0]).name == "agent-tui" \
+                and argv[1:3] == ["ssh-session", "--agent"]:
+            agents[(kind, blob)] = argv[3]
+    return agents
+
+
+def _split_authorized_line(line: str) -> tuple[dict[str, str], str, str]:
+    """(options, key type, base64) of one authorized_keys line; options may hold quoted text
+    with spaces and escaped quotes (sshd(8), AUTHORIZED_KEYS FILE FORMAT)."""
+    if not line or line.startswith("#"):
+        raise ValueError("no key")
+    options: dict[str, str] = {}
+    position = 0
+    if line.split(None, 1)[0] not in KEY_TYPES:
+        quoted, start = False, 0
+        while position < len(line) and (quoted or not line[position].isspace()):
+            char = line[position]
+            if char == "\\" and quoted:
+                position += 1
+            elif char == '"':
+                quoted = not quoted
+            elif char == "," and not quoted:
+                _option(options, line[start:position])
+                start = position + 1
+            position += 1
+        _option(options, line[start:position])
+    parts = line[position:].split()
+    if len(parts) < 2 or parts[0] not in KEY_TYPES:
+        raise ValueError("no key")
+    return options, parts[0], parts[1]
+
+
+def _option(options: dict[str, str], text: str) -> None:
+    name, _, value = text.partition("=")
+    if value.startswith('"') and value.endswith('"'):
+        value = value[1:-1].replace('\\"', '"')
+    options[name.lower()] = value
+
+
+def check_key_is_the_agents(auth_info: str, authorized_keys: str, agent_id: str) -> None:
+    """The session signed in with a key whose own line forces this agent's session: a key
+    without that line (a shell account's, another agent's) cannot open this agent's
+    workstation, whatever it runs."""
+    key = key_of_session(auth_info)
+    if key is None or key_agents(authorized_keys).get(key) != agent_id:
+        raise SshAccessError("ssh.not_agents_key", agent=agent_id)
+
+
+def check_session_key(environ: Mapping[str, str], agent_id: str) -> None:
+    """``check_key_is_the_agents`` on the files sshd and the host name: ``SSH_USER_AUTH``
+    (``ExposeAuthInfo yes`` in the drop-in), and the account's authorized_keys
+    (``AGENT_TUI_AUTHORIZED_KEYS``, set by the drop-in's SetEnv, when it is not the default)."""
+    exposed = environ.get("SSH_USER_AUTH", "")
+    keys = Path(environ.get("AGENT_TUI_AUTHORIZED_KEYS")
+                or Path(environ.get("HOME", "~")).expanduser() / ".ssh" / "authorized_keys")
+    try:
+        auth_info = Path(exposed).read_text(encoding="utf-8") if exposed else ""
+    except (OSError, UnicodeDecodeError):
+        auth_info = ""
+    if not auth_info:
+        raise SshAccessError("ssh.no_auth_info")
+    try:
+        authorized_keys = keys.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise SshAccessError("ssh.keys_unreadable", path=str(keys),
+                             reason=getattr(error, "strerror", None) or str(error)) from None
+    check_key_is_the_agents(auth_info, authorized_keys, agent_id)
+
+
 def agent_home(root: Path, agent_id: str) -> Path:
     """The agent's own folder under ``root`` (config, store, drafts, PIN), and root itself,
     mode 0700: on a host shared by every agent's sessions no agent reads another's."""

@@ -27,6 +27,7 @@ from agent_tui.ssh_access import (
     authorized_key_line,
     check_agent_id,
     check_session,
+    check_session_key,
     read_public_key,
     session_environment,
 )
@@ -77,6 +78,7 @@ def ssh_session(agent_id: str) -> None:
     try:
         check_agent_id(agent_id)
         check_session(os.environ, sys.stdin.isatty() and sys.stdout.isatty())
+        check_session_key(os.environ, agent_id)
         home = agent_home(agents_root(), agent_id)
     except SshAccessError as error:
         _fail(error, language)

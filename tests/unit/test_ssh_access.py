@@ -116,3 +116,24 @@ def test_the_session_environment_names_no_other_agent_nor_their_files(tmp_path):
     assert (environment["LANG"], environment["TERM"]) == ("zh_CN.UTF-8", "linux")
     assert environment["AGENT_TUI_HUB_URL"] == "http://hub:8750"  # the host's, kept
     assert environment["TEXTUAL_ANIMATIONS"] == "none"
+
+
+OTHER = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEslvuvX3ziHjZJU+s98SoPh8M6ddNSTqaslc9VOpdId"
+
+
+def test_only_a_key_whose_line_forces_this_agent_opens_their_workstation():
+    from agent_tui.ssh_access import check_key_is_the_agents, key_agents
+
+    authorized = "\n".join([
+        "# agents",
+        authorized_key_line("/opt/agent-tui/bin/agent-tui", "A1024", f"{ED25519} li na"),
+        OTHER + " a shell account",
+        'restrict,pty,command="/bin/echo \\"x y\\" ssh-session --agent B2" ' + OTHER + "x",
+    ])
+    assert key_agents(authorized) == {tuple(ED25519.split()): "A1024"}
+    check_key_is_the_agents(f"publickey {ED25519}\n", authorized, "A1024")
+    for auth_info, agent in ((f"publickey {ED25519}\n", "B2"), (f"publickey {OTHER}\n", "A1024"),
+                             ("password\n", "A1024"), ("", "A1024")):
+        with pytest.raises(SshAccessError) as caught:
+            check_key_is_the_agents(auth_info, authorized, agent)
+        assert caught.value.key == "ssh.not_agents_key"
