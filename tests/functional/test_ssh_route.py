@@ -88,6 +88,18 @@ def _connect(host, key: Path, tmp_path: Path, name: str, language: str = "en_US.
     return tmux_screen.TmuxScreen(tmp_path / f"tmux-{name}", argv)
 
 
+PIN = "482913"
+
+
+def _choose_pin(screen: tmux_screen.TmuxScreen) -> None:
+    """The first session's PIN (the idle lock's), typed in both boxes."""
+    screen.type(PIN)
+    screen.press("Tab")
+    screen.type(PIN)
+    screen.press("Enter")
+    screen.wait_until_gone("Choose a PIN")
+
+
 def test_an_agent_signs_in_by_key_works_and_a_dropped_line_keeps_the_notes(host, tmp_path,
                                                                            small_store):
     key = provision(host, "A1024", small_store, tmp_path)
@@ -96,8 +108,10 @@ def test_an_agent_signs_in_by_key_works_and_a_dropped_line_keeps_the_notes(host,
     mobile, name = _customer(store)
     screen = _connect(host, key, tmp_path, "first")
     try:
-        shown = screen.wait_for("Type to search", "李娜 · staff no. 1024")
+        shown = screen.wait_for("Choose a PIN", "李娜 · staff no. 1024")
         assert "王芳" not in shown  # the key's agent, not the other one on this host
+        _choose_pin(screen)
+        screen.wait_for("Type to search")
         screen.type(mobile)
         screen.wait_for("1 found")
         screen.press("Down")
@@ -179,15 +193,42 @@ def test_over_ssh_no_mouse_the_terminals_colours_and_the_clients_language(host, 
                                                                          small_store):
     key = provision(host, "A1024", small_store, tmp_path)
     english = ("-o", "SetEnv=LANG=en_US.UTF-8")
-    xterm = _session_bytes(host, key, "xterm-256color", *english, wait_for="Type to search")
+    xterm = _session_bytes(host, key, "xterm-256color", *english, wait_for="Choose a PIN")
     assert "38;5;" in xterm and "38;2;" not in xterm  # 256 colours, as the terminal said
     for mouse_on in ("\x1b[?1000h", "\x1b[?1002h", "\x1b[?1003h", "\x1b[?1006h"):
         assert mouse_on not in xterm  # no mouse tracking: no movement reports upstream
     truecolor = _session_bytes(host, key, "xterm-256color", "-o", "SetEnv=LANG=en_US.UTF-8 COLORTERM=truecolor",
-                               wait_for="Type to search")
+                               wait_for="Choose a PIN")
     assert "38;2;" in truecolor
-    linux = _session_bytes(host, key, "linux", *english, wait_for="Type to search")
+    linux = _session_bytes(host, key, "linux", *english, wait_for="Choose a PIN")
     assert "38;5;" not in linux and "38;2;" not in linux and "\x1b[3" in linux  # 16 colours
     chinese = _session_bytes(host, key, "xterm-256color", "-o", "SetEnv=LANG=zh_CN.UTF-8",
                              wait_for="李娜 · 工号 1024")
-    assert "Type to search" not in chinese
+    assert "Choose a PIN" not in chinese
+
+
+def test_an_idle_session_locks_and_the_staff_number_and_pin_unlock_it(host, tmp_path,
+                                                                      small_store):
+    key = provision(host, "A1024", small_store, tmp_path,
+                    config="[ssh]\nidle_lock_minutes = 0.05\n")  # 3 s, for the test
+    screen = _connect(host, key, tmp_path, "idle")
+    try:
+        screen.wait_for("Choose a PIN")
+        _choose_pin(screen)
+        screen.press("C-n")
+        screen.wait_for("Notes")
+        screen.press("Tab")
+        screen.press("Tab")
+        screen.type("Card swallowed at the ATM")
+        locked = screen.wait_for("Locked after a while")
+        assert "Card swallowed" not in locked and "Notes" not in locked  # nothing beneath shows
+        screen.type("1024")
+        screen.press("Tab")
+        screen.type("0000")
+        screen.press("Enter")
+        screen.wait_for("4 tries left")
+        screen.type(PIN)  # the PIN box has the focus again, emptied
+        screen.press("Enter")
+        screen.wait_for("Notes", "Card swallowed at the ATM")  # the call as it was left
+    finally:
+        screen.close()
