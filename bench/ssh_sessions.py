@@ -117,6 +117,7 @@ def _memory(processes) -> tuple[float, float]:
 
 
 def run_sessions(count: int, folder: Path, log: Callable[[str], None]) -> SessionsResult:
+    from agent_tui.pin_lock import PinFile
     from agent_tui.ssh_access import agent_home, authorized_key_line, read_public_key
     from bench.processes import clean_env
     from data.generator import SeedPlan
@@ -151,6 +152,8 @@ def run_sessions(count: int, folder: Path, log: Callable[[str], None]) -> Sessio
                 f'[hub]\nurl = "{hub.url}"\ntoken = "{hub.token(agent)}"\n', encoding="utf-8")
             (home / "data" / "agent-tui").mkdir(parents=True, exist_ok=True)
             shutil.copyfile(store, home / "data" / "agent-tui" / "store.db")
+            # The idle lock's PIN, chosen in an earlier session: the search comes up first.
+            PinFile(home / "data" / "agent-tui" / "unlock-pin.json").set("2468", "2468")
             keys.append(key)
         env = clean_env(folder / "client-home", "en", TERM="xterm-256color")
         result = SessionsResult(sessions=count)
