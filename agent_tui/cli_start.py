@@ -47,6 +47,6 @@ def start_workstation(config: Config, language: str, *, mouse: bool,
         from agent_tui.app import AgentApp  # the UI loads only when it is asked for
 
         app = AgentApp(config, language, library=library, idle_lock_minutes=idle_lock_minutes)
-        app.run(mouse=mouse)
+        app.run(mouse=mouse and not config.ui.low_bandwidth)
     if app.return_code:  # a crash: its report is written, and whoever started us is told
         sys.exit(app.return_code)

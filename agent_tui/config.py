@@ -57,6 +57,9 @@ class UISection(_Section):
     language: Literal["", "zh-CN", "en"] = ""  # empty: follow the terminal's locale
     mouse: bool = True  # turn off over SSH: mouse tracking reports every movement upstream
     cursor_blink: bool = True  # off over SSH: each blink is a screen update sent down the line
+    # A slow line (always on over SSH): only the cells that changed are sent, no mouse, no
+    # cursor blink, no animation.
+    low_bandwidth: bool = False
     theme: str = "textual-dark"
 
 

@@ -87,7 +87,8 @@ def ssh_session(agent_id: str) -> None:
     os.environ.update(environment)
     try:
         config = load_config(overrides={"agent": {"id": agent_id},
-                                        "ui": {"mouse": False, "cursor_blink": False}})
+                                        "ui": {"mouse": False, "cursor_blink": False,
+                                               "low_bandwidth": True}})
     except ConfigError as error:
         _fail(error, language)
     start_workstation(config, _resolve_language(config), mouse=False,

@@ -77,7 +77,7 @@ class AgentApp(IdleWatch, TerminalGuard, App[None]):
         library: ScriptsLibrary | None = None,
         idle_lock_minutes: float | None = None,
     ) -> None:
-        super().__init__()
+        super().__init__(low_bandwidth=config.ui.low_bandwidth)
         self.config = config
         self.catalog = Catalog.load(language)
         self.language = language
@@ -106,7 +106,7 @@ class AgentApp(IdleWatch, TerminalGuard, App[None]):
         self._unknown_theme = "" if config.ui.theme in self.available_themes else config.ui.theme
         if not self._unknown_theme:
             self.theme = config.ui.theme
-        self.cursor_blink = config.ui.cursor_blink
+        self.cursor_blink = config.ui.cursor_blink and not config.ui.low_bandwidth
         self.idle_lock = IdleLock(self, idle_lock_minutes) if idle_lock_minutes else None  # SSH
 
     # -- services the screens use -------------------------------------------------------------
