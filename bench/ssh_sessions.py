@@ -116,6 +116,21 @@ def _memory(processes) -> tuple[float, float]:
     return rss, uss
 
 
+def _settle(apps: list, log: Callable[[str], None], quiet_s: float = 3.0,
+            timeout: float = 90.0) -> None:
+    """Until the sessions' memory stops growing (each has synced with the hub, loaded what
+    start-up loads and frozen it): less than 1 MB more in all of them over ``quiet_s``."""
+    deadline = time.monotonic() + timeout
+    last = _memory(apps)[0]
+    while time.monotonic() < deadline:
+        time.sleep(quiet_s)  # a bench's sampling interval, not a wait for an event
+        now = _memory(apps)[0]
+        if now - last < 1.0:
+            return
+        last = now
+    log(f"ssh sessions: memory still growing after {timeout:.0f} s; measured as it is")
+
+
 def run_sessions(count: int, folder: Path, log: Callable[[str], None]) -> SessionsResult:
     from agent_tui.pin_lock import PinFile
     from agent_tui.ssh_access import agent_home, authorized_key_line, read_public_key
@@ -164,6 +179,7 @@ def run_sessions(count: int, folder: Path, log: Callable[[str], None]) -> Sessio
                 log(f"ssh sessions: {number} of {count} on screen "
                     f"({result.first_screen_s[-1]:.1f} s for the last)")
         sessions = _session_processes(host.process.pid)
+        _settle([app for app, _ in sessions], log)
         if len(sessions) != count:
             raise RuntimeError(f"{len(sessions)} workstation processes under sshd, not {count}")
         for app, sshd_processes in sessions:

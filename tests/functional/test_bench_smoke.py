@@ -51,12 +51,18 @@ FIGURES = (
     "trust_offline_verify_ms",
     "trust_guess_ms",
 )
+SSH_FIGURES = ("ssh_session_rss_mb", "ssh_session_uss_mb", "ssh_sessions_total_mb",
+               "ssh_first_screen_last_s")
 
 
 @pytest.mark.slow
 def test_bench_reports_every_figure(tmp_path):
+    from tests.ssh_host import unavailable_reason
+
+    no_sshd = unavailable_reason() is not None  # then the SSH sessions are left out, loudly
     completed = subprocess.run(
         [sys.executable, "-m", "bench", "--customers", "3000", "--quick", "--skip", "sync",
+         *(["--skip", "ssh"] if no_sshd else ["--ssh-sessions", "2"]),
          "--store", str(tmp_path / "store.db"), "--results-dir", str(tmp_path)],
         cwd=ROOT, capture_output=True, text=True, timeout=180,
     )
@@ -65,7 +71,7 @@ def test_bench_reports_every_figure(tmp_path):
     assert report["customers"] == 3000
     assert report["store_seeded_this_run"] is True
     measured = {figure["name"]: figure["measured"] for figure in report["figures"]}
-    for name in FIGURES:
+    for name in FIGURES + (() if no_sshd else SSH_FIGURES):
         assert name in measured, f"{name} missing from the report"
         value = measured[name]
         assert isinstance(value, int | float) and not isinstance(value, bool), (name, value)
@@ -82,7 +88,7 @@ def test_bench_sync_group_reports_its_figures(tmp_path):
     from tests.postgres_cluster import unavailable_reason
 
     others = ("search", "c360", "screen", "cold-start", "memory", "terminal", "phrasing",
-              "library", "call", "cases", "trust")
+              "library", "call", "cases", "trust", "ssh")
     completed = subprocess.run(
         [sys.executable, "-m", "bench", "--customers", "3000", "--quick",
          *(argument for group in others for argument in ("--skip", group)),

@@ -114,3 +114,25 @@ def test_lock_screen(snap_compare, writable_store, signed_in_config, language, c
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
 
 
+
+
+async def test_over_ssh_the_sign_in_keeps_the_keys_agent_then_asks_for_the_pin(writable_store):
+    from agent_tui.app import AgentApp
+    from agent_tui.config import AgentSection, Config, StoreSection, UISection
+    from screens.sign_in import SignInScreen
+
+    config = Config(agent=AgentSection(id="A1024"), store=StoreSection(path=str(writable_store)),
+                    ui=UISection(mouse=False, cursor_blink=False))
+    config.source = writable_store.with_name("agent-config.toml")
+    app = AgentApp(config, "en", clock=lambda: FROZEN_NOW, library=shipped_library(),
+                   idle_lock_minutes=10)
+    async with app.run_test(size=(80, 24)) as pilot:
+        sign_in = await wait_for_screen(pilot, SignInScreen)
+        agent_id = sign_in.query_one("#agent-id")
+        assert agent_id.disabled and agent_id.value == "A1024"
+        agent_id.value = "B2"  # however it got there, the key's agent it stays
+        sign_in.query_one("#agent-name").value = "李娜"
+        sign_in.query_one("#staff-number").value = "1024"
+        sign_in.query_one("#sign-in-submit").press()
+        lock = await wait_for_screen(pilot, LockScreen)
+        assert lock.choosing and app.config.agent.id == "A1024"
