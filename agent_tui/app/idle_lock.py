@@ -39,6 +39,7 @@ class IdleLock:
         self.last_key = clock()
         self.locked = False
         self.choosing = False  # the first PIN is being chosen: nothing else until it is
+        self._known_set = False
         self._hidden: dict[str, Disclosure] = {}
 
     def start(self) -> None:
@@ -65,9 +66,15 @@ class IdleLock:
         self.last_key = self.clock()
 
     def check(self) -> None:
-        if not self.locked and self.clock() - self.last_key >= self.minutes * 60 \
-                and self.app.config.agent.is_signed_in and self.pins.is_set():
+        if not self.locked and not self.choosing \
+                and self.clock() - self.last_key >= self.minutes * 60 \
+                and self.app.config.agent.is_signed_in and self._pin_set():
             self.lock()
+
+    def _pin_set(self) -> bool:
+        """Read once it is there (the file, every 15 s on the event loop, is not read again)."""
+        self._known_set = self._known_set or self.pins.is_set()
+        return self._known_set
 
     def lock(self) -> None:
         from screens.lock import LockScreen

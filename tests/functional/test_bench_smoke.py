@@ -36,6 +36,7 @@ FIGURES = (
     "term_start_kb",
     "term_key_kb",
     "term_typing_kb",
+    "term_typing_max_kb",
     "term_idle_kb_s",
     "term_note_kb",
     "term_note_idle_kb_s",
