@@ -65,7 +65,7 @@ def test_bench_reports_every_figure(tmp_path):
         [sys.executable, "-m", "bench", "--customers", "3000", "--quick", "--skip", "sync",
          *(["--skip", "ssh"] if no_sshd else ["--ssh-sessions", "2"]),
          "--store", str(tmp_path / "store.db"), "--results-dir", str(tmp_path)],
-        cwd=ROOT, capture_output=True, text=True, timeout=180,
+        cwd=ROOT, capture_output=True, text=True, timeout=300,  # two SSH sessions and their hub too
     )
     assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr[-5000:]
     report = json.loads((tmp_path / "latest.json").read_text(encoding="utf-8"))
