@@ -57,6 +57,9 @@ class UISection(_Section):
     language: Literal["", "zh-CN", "en"] = ""  # empty: follow the terminal's locale
     mouse: bool = True  # turn off over SSH: mouse tracking reports every movement upstream
     cursor_blink: bool = True  # off over SSH: each blink is a screen update sent down the line
+    # A slow line (always on over SSH): only the cells that changed are sent, no mouse, no
+    # cursor blink, no animation.
+    low_bandwidth: bool = False
     theme: str = "textual-dark"
 
 
@@ -93,6 +96,11 @@ class HubSection(_Section):
         return bool(self.url and self.token)
 
 
+class SshSection(_Section):
+    # An SSH session left without a key this long locks: customer data hidden, the call kept.
+    idle_lock_minutes: Annotated[float, msgspec.Meta(gt=0, le=480)] = 10
+
+
 # dict=True: besides its fields, a Config remembers ``source``, the file it came from (for
 # messages and for remembering the agent's sign-in), which no TOML key can set.
 class Config(_Section, dict=True):
@@ -103,6 +111,7 @@ class Config(_Section, dict=True):
     scripts: ScriptsSection = msgspec.field(default_factory=ScriptsSection)
     call: CallSection = msgspec.field(default_factory=CallSection)
     hub: HubSection = msgspec.field(default_factory=HubSection)
+    ssh: SshSection = msgspec.field(default_factory=SshSection)
     keymap: dict[str, str] = msgspec.field(default_factory=dict)
 
     def __post_init__(self) -> None:

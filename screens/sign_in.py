@@ -27,7 +27,8 @@ class SignInScreen(AgentScreen[bool]):
         with Vertical(id="sign-in"):
             yield Static(Content(t("sign_in.intro")), id="sign-in-intro")
             yield Label(t("sign_in.agent_id"))
-            yield SafeInput(value=agent.id, id="agent-id", max_length=16)
+            yield SafeInput(value=agent.id, id="agent-id", max_length=16,
+                            disabled=app.agent_fixed)
             yield Label(t("sign_in.name"))
             yield SafeInput(value=agent.name, id="agent-name", max_length=32)
             yield Label(t("sign_in.staff_number"))
@@ -44,6 +45,8 @@ class SignInScreen(AgentScreen[bool]):
             sanitize(self.query_one(f"#{field}", Input).value).strip()
             for field in ("agent-id", "agent-name", "staff-number")
         ]
+        if app.agent_fixed:
+            values[0] = app.config.agent.id
         if not all(values):
             self.query_one("#sign-in-error", Static).update(Content(app.t("sign_in.missing")))
             return

@@ -23,6 +23,7 @@ from agent_tui.app import workers
 from agent_tui.app.calls import CallDesk
 from agent_tui.app.cases import CaseController
 from agent_tui.app.disclosures import ShownCustomers
+from agent_tui.app.idle_lock import IdleLock, IdleWatch
 from agent_tui.app.session import SessionController
 from agent_tui.app.sync import SyncController
 from agent_tui.app.terminal import TerminalGuard
@@ -58,7 +59,7 @@ _NEEDS_SIGN_IN = frozenset(entry.action for entry in DEFAULT_KEYMAP if entry.app
 Clock = Callable[[], datetime]
 
 
-class AgentApp(TerminalGuard, App[None]):
+class AgentApp(IdleWatch, TerminalGuard, App[None]):
     # The search is the default screen, whose own CSS_PATH Textual does not load: its styles are
     # the app's. Every other screen brings its own .tcss when first shown.
     # An absolute path: Textual reads a relative one from the file of the most derived class.
@@ -76,8 +77,9 @@ class AgentApp(TerminalGuard, App[None]):
         clock: Clock = datetime.now,
         demo_customers: int = 5000,
         library: ScriptsLibrary | None = None,
+        idle_lock_minutes: float | None = None,
     ) -> None:
-        super().__init__()
+        super().__init__(low_bandwidth=config.ui.low_bandwidth)
         self.config = config
         self.catalog = Catalog.load(language)
         self.language = language
@@ -106,7 +108,8 @@ class AgentApp(TerminalGuard, App[None]):
         self._unknown_theme = "" if config.ui.theme in self.available_themes else config.ui.theme
         if not self._unknown_theme:
             self.theme = config.ui.theme
-        self.cursor_blink = config.ui.cursor_blink
+        self.cursor_blink = config.ui.cursor_blink and not config.ui.low_bandwidth
+        self.idle_lock = IdleLock(self, idle_lock_minutes) if idle_lock_minutes else None  # SSH
 
     # -- services the screens use -------------------------------------------------------------
 
@@ -122,8 +125,7 @@ class AgentApp(TerminalGuard, App[None]):
 
     def run_in_thread(self, work: Callable[[], object], group: str, *,
                       exclusive: bool = False) -> Worker:
-        """Every worker of the App's: a thread, and a failure that reaches the agent
-        (``on_worker_state_changed``) instead of ending the session."""
+        """Every worker of the App's: a thread whose failure reaches the agent, not the end."""
         return self.run_worker(work, thread=True, group=group, exclusive=exclusive,
                                exit_on_error=False)
 

@@ -443,6 +443,8 @@ SHOWN_AT_80X24 = {
                            "test_snapshots_screens/test_store_problem_in_chinese"),
     "SignInScreen": ("test_snapshots_screens/test_first_run_sign_in_in_english",
                      "test_snapshots/test_first_run_sign_in_in_chinese"),
+    "LockScreen": tuple(f"test_idle_lock/test_lock_screen[{state}-{language}]"
+                        for state in ("choose-pin", "locked") for language in LANGUAGES),
     **{name: tuple(f"test_snapshots_screens/{test}[{language}-80x24]" for language in LANGUAGES)
        for name, test in [("QueueScreen", "test_queue"), ("CaseScreen", "test_case")]},
     **{name: tuple(f"test_snapshots_screens/{test}[{language}]" for language in LANGUAGES)
