@@ -248,7 +248,13 @@ class WebServer:
                              close=socket.close, download_manager=DownloadManager())
         try:
             await service.start(_size(request, "width", 80), _size(request, "height", 24))
-            await _relay(socket, service)
+            # The window ends when the browser goes or when the workstation does (it quit, or
+            # could not start): a socket left open on a dead workstation shows a frozen screen.
+            relay = asyncio.ensure_future(_relay(socket, service))
+            running = service._task  # textual-serve keeps its task private
+            await asyncio.wait({relay, running} if running else {relay},
+                               return_when=asyncio.FIRST_COMPLETED)
+            relay.cancel()
         finally:
             await _stop(service)
             await socket.close()
@@ -261,10 +267,14 @@ class WebServer:
 async def _stop(service) -> None:
     """The workstation asked to quit (its draft is kept as it goes), and waited for; killed if
     it has not gone in time, so a window never stays locked out of its store."""
+    process = getattr(service, "_process", None)  # textual-serve keeps it private
     try:
         await asyncio.wait_for(service.stop(), STOP_TIMEOUT_S)
+        # stop() returns when the workstation's output ends; the store's lock goes only with the
+        # process, and a window taking over must not start before it has (it would be refused).
+        if process is not None:
+            await asyncio.wait_for(process.wait(), STOP_TIMEOUT_S)
     except TimeoutError:
-        process = getattr(service, "_process", None)  # textual-serve keeps it private
         if process is not None and process.returncode is None:
             log.warning("workstation %s did not quit: killed", process.pid)
             process.kill()
