@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from agent_tui.cli_config import _fail, _load
+from agent_tui.cli_config import _fail, _load, _load_library, _workstation_lock
 from agent_tui.i18n import Catalog, TranslatableError, language_from_environment
 
 LANGUAGES = click.Choice(["zh-CN", "en"])
@@ -85,16 +85,10 @@ def run(
         app.run(mouse=config.ui.mouse if mouse is None else mouse)
     if app.return_code:  # a crash: its report is written, and whoever started us is told
         sys.exit(app.return_code)
+    if app.training_next:  # "Training" in the palette: the live session is closed, train now
+        from agent_tui.train_cli import start_training
 
-
-def _workstation_lock(path: Path, language: str):
-    from agent_tui.store import StoreError
-    from agent_tui.store.workstation_lock import WorkstationLock
-
-    try:
-        return WorkstationLock.take(path)
-    except StoreError as error:
-        _fail(error, language)
+        start_training(config_file, lang, agent, mouse)
 
 
 @main.command()
@@ -146,17 +140,6 @@ def seed(
     ))
 
 
-def _load_library(folder: Path, language: str):
-    """The scripts library, or its problems printed as file:line and exit status 2."""
-    from agent_tui.library import LibraryError, load_library
-
-    try:
-        return load_library(folder)
-    except LibraryError as error:
-        click.echo(error.report(Catalog.load(language)), err=True)
-        sys.exit(2)
-
-
 @main.group()
 def scripts() -> None:
     """The scripts library: stages, procedures, phrases, forbidden words, verification."""
@@ -191,10 +174,15 @@ def show_config(config_file: Path | None) -> None:
 
 def _register_groups() -> None:
     from agent_tui.hub_cli import hub
+    from agent_tui.hub_training_cli import training
     from agent_tui.sync_cli import sync
+    from agent_tui.train_cli import train
+
+    hub.add_command(training)
 
     main.add_command(hub)
     main.add_command(sync)
+    main.add_command(train)
 
 
 _register_groups()

@@ -1,5 +1,6 @@
 """The config as every ``agent-tui`` command loads it: the file, the command line's overrides, the
-language, and a translated message (exit status 2) when the config cannot be used. Its own module
+language, and a translated message (exit status 2) when the config cannot be used; the scripts
+library and the store's one-window lock, as ``run`` and ``train`` take them. Its own module
 so the sub-command groups (``sync_cli``, ``hub_cli``) use it without importing ``cli``, which
 imports them."""
 
@@ -33,3 +34,24 @@ def _load(config_file: Path | None, store: Path | None, lang: str | None, agent:
     except ConfigError as error:
         _fail(error, lang or language_from_environment())
     return config, _resolve_language(config)
+
+
+def _workstation_lock(path: Path, language: str):
+    from agent_tui.store import StoreError
+    from agent_tui.store.workstation_lock import WorkstationLock
+
+    try:
+        return WorkstationLock.take(path)
+    except StoreError as error:
+        _fail(error, language)
+
+
+def _load_library(folder: Path, language: str):
+    """The scripts library, or its problems printed as file:line and exit status 2."""
+    from agent_tui.library import LibraryError, load_library
+
+    try:
+        return load_library(folder)
+    except LibraryError as error:
+        click.echo(error.report(Catalog.load(language)), err=True)
+        sys.exit(2)

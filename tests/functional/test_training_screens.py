@@ -1,0 +1,195 @@
+"""The training screens under Pilot (issue 15): the trainee's progress (attempts, sparkline,
+certified), the replay stepping through an attempt, the trainer's report from a real hub (and
+what any other token, or no hub, is told); each at 80x24 in both languages."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import DataTable, Sparkline, Static
+
+from agent_tui.config import HubSection
+from agent_tui.store import Store
+from agent_tui.sync.hub_client import HubClient
+from agent_tui.sync.protocol import TrainingReportRow
+from agent_tui.sync.training import run_training_sync
+from agent_tui.training import attempts
+from agent_tui.training.attempt import TranscriptLine
+from screens.search import SearchScreen
+from screens.training_progress import TrainingProgressScreen
+from screens.training_replay import TrainingReplayScreen, steps_of
+from screens.training_report import TrainingReportScreen
+from tests.conftest import FROZEN_NOW
+from tests.screen import settled, unsafe_segments, wait_for, wait_for_screen, widget_text
+from tests.training_attempts import an_attempt
+from tests.training_session import training_app
+
+pytestmark = pytest.mark.xdist_group("snapshots")
+CORE = frozenset({"balance_enquiry", "lost_card"})
+TITLES = {"balance_enquiry": "Balance enquiry", "lost_card": "Lost card"}
+
+
+def _with_attempts(tmp_path, language="en", scores=((55.0, 82.0, 71.0), (48.0,)), **options):
+    app = training_app(tmp_path, language, **options)
+    connection = Store.open(app.config.store_path()).connection()
+    made = []
+    for scenario_id, scenario_scores in zip(("balance_enquiry", "lost_card"), scores,
+                                            strict=False):
+        for minute, score in enumerate(scenario_scores):
+            made.append(an_attempt("T0001", scenario_id, score=score,
+                                   ended_at=f"2026-11-23T09:{10 + minute:02d}:00"))
+    for attempt in made:
+        attempts.save(connection, attempt)
+    connection.close()
+    return app, made
+
+
+async def _progress(pilot, core=CORE) -> TrainingProgressScreen:
+    await wait_for_screen(pilot, SearchScreen)
+    pilot.app.push_screen(TrainingProgressScreen(core, TITLES))
+    screen = await wait_for_screen(pilot, TrainingProgressScreen)
+    await wait_for(pilot, lambda: screen.query_one(DataTable).row_count > 0)
+    return screen
+
+
+async def test_progress_counts_scores_and_is_not_certified_until_every_core_pass(tmp_path):
+    app, made = _with_attempts(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _progress(pilot)
+        text = widget_text(screen)
+        assert "Balance enquiry" in text and "Not certified yet: 1 of 2" in text
+        assert screen.query_one(Sparkline).data == [55.0, 82.0, 71.0]
+        await pilot.press("down")
+        await wait_for(pilot, lambda: screen.query_one(Sparkline).data == [48.0])
+        await pilot.press("up", "enter")
+        replay = await wait_for_screen(pilot, TrainingReplayScreen)
+        assert replay.attempt == made[2]  # the scenario's last attempt
+
+
+async def test_certified_once_every_core_scenario_is_passed(tmp_path):
+    app, _made = _with_attempts(tmp_path, scores=((85.0,), (40.0, 90.0)))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _progress(pilot)
+        status = screen.query_one("#progress-status", Static)
+        assert "Certified" in str(status.content)
+
+
+async def test_the_replay_steps_forward_and_back_through_lines_and_events(tmp_path):
+    hostile = TranscriptLine(40.0, "customer", "\x1b[31mred[/] \u202eevil", "")
+    attempt = an_attempt()
+    attempt = type(attempt)(**{**{f: getattr(attempt, f) for f in attempt.__struct_fields__},
+                               "transcript": (*attempt.transcript, hostile)})
+    steps = steps_of(attempt)
+    assert [step.at for step in steps] == sorted(step.at for step in steps)
+    app = training_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_screen(pilot, SearchScreen)
+        app.push_screen(TrainingReplayScreen(attempt, "Balance enquiry"))
+        screen = await wait_for_screen(pilot, TrainingReplayScreen)
+        position = screen.query_one("#replay-position", Static)
+        assert screen.position == 1 and f"Step 1 of {len(steps)}" in str(position.content)
+        await pilot.press("right", "right", "space")
+        assert screen.position == 4
+        assert "May I have your full name" in str(screen.query_one("#replay-lines").content)
+        await pilot.press("left")
+        assert screen.position == 3
+        for _ in steps:
+            await pilot.press("right")
+        assert screen.position == len(steps)  # no further than the end
+        await settled(pilot)
+        assert unsafe_segments(app) == []
+        assert "red[/]" in str(screen.query_one("#replay-lines").content)
+
+
+async def _report(pilot) -> TrainingReportScreen:
+    await wait_for_screen(pilot, SearchScreen)
+    pilot.app.push_screen(TrainingReportScreen())
+    return await wait_for_screen(pilot, TrainingReportScreen)
+
+
+def _status(screen) -> str:
+    return str(screen.query_one("#report-status", Static).content)
+
+
+@pytest.mark.slow
+async def test_a_trainers_token_opens_the_report_and_an_attempts_replay(hub, tmp_path):
+    trainee_app, made = _with_attempts(tmp_path / "trainee")
+    connection = Store.open(trainee_app.config.store_path()).connection()
+    run_training_sync(connection, HubClient(hub.url, hub.token("T0001")), lambda: FROZEN_NOW)
+    app = training_app(tmp_path / "trainer", trainee="R0001", hub=HubSection(
+        url=hub.url, token=hub.token("R0001", "trainer", "T1")))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _report(pilot)
+        await wait_for(pilot, lambda: screen.query_one(DataTable).row_count == 2)
+        assert "Trainees' report" in _status(screen)
+        await pilot.press("enter")
+        replay = await wait_for_screen(pilot, TrainingReplayScreen)
+        assert replay.attempt == made[2]
+
+
+@pytest.mark.slow
+async def test_any_other_token_is_told_the_report_is_a_trainers(hub, tmp_path):
+    app = training_app(tmp_path, hub=HubSection(url=hub.url, token=hub.token("A1024")))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _report(pilot)
+        await wait_for(pilot, lambda: "trainer's token only" in _status(screen))
+        assert screen.query_one(DataTable).row_count == 0
+
+
+async def test_without_a_hub_the_report_says_how_to_set_one_up(tmp_path):
+    app = training_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _report(pilot)
+        await wait_for(pilot, lambda: "No hub is set up" in _status(screen))
+
+
+# -- snapshots at 80x24 ---------------------------------------------------------------------
+
+LANGUAGES = ["en", "zh-CN"]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_progress_snapshot(snap_compare, tmp_path, language):
+    app, _made = _with_attempts(tmp_path, language)
+
+    async def run_before(pilot) -> None:
+        await _progress(pilot)
+        await settled(pilot)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_replay_snapshot(snap_compare, tmp_path, language):
+    app = training_app(tmp_path, language)
+
+    async def run_before(pilot) -> None:
+        await wait_for_screen(pilot, SearchScreen)
+        pilot.app.push_screen(TrainingReplayScreen(an_attempt(attempt_id="snapshot-attempt",
+                                                              fatal=("guaranteed_return",),
+                                                              score=35.0)))
+        await wait_for_screen(pilot, TrainingReplayScreen)
+        await pilot.press("right", "right", "right")
+        await settled(pilot)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_report_snapshot(snap_compare, tmp_path, language):
+    """The report's rows as the hub sends them (the real hub's are in the tests above)."""
+    app = training_app(tmp_path, language)
+    rows = [TrainingReportRow("T0001", "T1", "balance_enquiry", 3, 71.0, 82.0,
+                              "2026-11-23T09:12:00", True, "a1"),
+            TrainingReportRow("T0001", "T1", "lost_card", 1, 48.0, 48.0,
+                              "2026-11-23T09:10:00", False, "a2"),
+            TrainingReportRow("T0002", "T2", "impostor", 2, 90.0, 90.0,
+                              "2026-11-23T09:40:00", True, "a3")]
+
+    async def run_before(pilot) -> None:
+        screen = await _report(pilot)
+        await wait_for(pilot, lambda: "training_report" not in _status(screen)
+                       and _status(screen) != app.t("training_report.loading"))
+        screen.show(rows)
+        await settled(pilot)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
