@@ -150,14 +150,27 @@ def scripts() -> None:
 @_config_option
 def scripts_check(path: Path | None, config_file: Path | None) -> None:
     """Validate a scripts library (default: the one in use) and report problems as file:line."""
+    from agent_tui.library import LibraryError
+    from agent_tui.library.check import check_all
+
     config, language = _load(config_file, None, None, None)
     folder = path or config.scripts_path()
-    library = _load_library(folder, language)
-    click.echo(Catalog.load(language).text(
+    catalog = Catalog.load(language)
+    try:
+        checked = check_all(folder)
+    except LibraryError as error:
+        click.echo(error.report(catalog), err=True)
+        sys.exit(2)
+    library = checked.library
+    click.echo(catalog.text(
         "library.ok", path=str(folder), stages=len(library.stages),
         procedures=len(library.procedures), phrases=len(library.phrases),
         rules=len(library.forbidden), groups=len(library.escalation_groups),
     ))
+    if checked.rubric is not None or checked.scenarios:
+        click.echo(catalog.text(
+            "library.training.ok", items=len(checked.rubric.items) if checked.rubric else 0,
+            scenarios=len(checked.scenarios)))
 
 
 @main.command("config")

@@ -51,7 +51,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="interface language of the app under test (default: zh-CN)")
     parser.add_argument("--skip", action="append", default=[],
                         choices=("search", "c360", "screen", "cold-start", "memory", "terminal",
-                                 "phrasing", "library", "call", "cases", "sync", "trust"),
+                                 "phrasing", "library", "call", "cases", "sync", "trust",
+                                 "training"),
                         help="leave a group of figures out (repeatable)")
     args = parser.parse_args(argv)
     if args.customers < 1:
@@ -345,6 +346,12 @@ def main(argv: list[str] | None = None) -> int:
 
     figures, measure_trust = trust_figures(quick)
     run.group("trust", figures, measure_trust, skip="trust" in args.skip)
+
+    # 13. training ----------------------------------------------------------------------------
+    from bench.training import training_figures
+
+    figures, measure_training = training_figures(quick)
+    run.group("training", figures, measure_training, skip="training" in args.skip)
 
     # -- report ---------------------------------------------------------------------------
     elapsed = time.perf_counter() - began

@@ -50,6 +50,8 @@ FIGURES = (
     "trust_verify_ms",
     "trust_offline_verify_ms",
     "trust_guess_ms",
+    "sim_reply_p95_ms",
+    "sim_reply_baseline_p95_ms",
 )
 
 
@@ -82,7 +84,7 @@ def test_bench_sync_group_reports_its_figures(tmp_path):
     from tests.postgres_cluster import unavailable_reason
 
     others = ("search", "c360", "screen", "cold-start", "memory", "terminal", "phrasing",
-              "library", "call", "cases", "trust")
+              "library", "call", "cases", "trust", "training")
     completed = subprocess.run(
         [sys.executable, "-m", "bench", "--customers", "3000", "--quick",
          *(argument for group in others for argument in ("--skip", group)),
