@@ -134,15 +134,17 @@ def start_training(config_file: Path | None, lang: str | None, agent: str | None
 
     config, language, real_store = training_config(config_file, lang, agent)
     library = _load_library(config.scripts_path(), language)
+    scenarios = _scenarios(config.scripts_path(), language)
     path = config.store_path()
     with _workstation_lock(path, language):
         try:
-            open_training_store(path, real_store)
+            open_training_store(path, real_store, scenarios)
         except TranslatableError as error:  # not the real store, not made, not ours: said
             _fail(error, language)
         from agent_tui.app.training_app import TrainingApp
 
-        app = TrainingApp(config, language, real_store=real_store, library=library)
+        app = TrainingApp(config, language, real_store=real_store, library=library,
+                          scenarios=scenarios)
         app.run(mouse=config.ui.mouse if mouse is None else mouse)
     if app.return_code:
         sys.exit(app.return_code)

@@ -3,6 +3,7 @@ TrainingApp on it, as ``agent-tui train`` makes them (frozen clock, no blink, no
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from agent_tui.config import AgentSection, Config, HubSection, StoreSection, UISection
@@ -10,6 +11,14 @@ from agent_tui.training.training_store import open_training_store, training_stor
 from tests.conftest import FROZEN_NOW, shipped_library
 
 _made: dict[Path, bytes] = {}
+
+
+@functools.cache
+def shipped_scenarios() -> tuple:
+    from agent_tui.training.catalog import load_scenarios
+    from scripts_library import LIBRARY_DIR
+
+    return tuple(load_scenarios(LIBRARY_DIR))
 
 
 def training_store(folder: Path) -> tuple[Path, Path]:
@@ -22,7 +31,7 @@ def training_store(folder: Path) -> tuple[Path, Path]:
         path.write_bytes(next(iter(_made.values())))
         path.chmod(0o600)
     else:
-        open_training_store(path, real).close()
+        open_training_store(path, real, shipped_scenarios()).close()
         _made[path] = path.read_bytes()
     return real, path
 
@@ -36,4 +45,4 @@ def training_app(folder: Path, language: str = "en", *, trainee: str = "T0001",
                     store=StoreSection(path=str(path)), hub=hub or HubSection(),
                     ui=UISection(mouse=False, cursor_blink=False))
     return TrainingApp(config, language, real_store=real, library=shipped_library(),
-                       clock=lambda: FROZEN_NOW)
+                       scenarios=shipped_scenarios(), clock=lambda: FROZEN_NOW)

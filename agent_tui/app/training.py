@@ -23,9 +23,15 @@ def training_commands(app: AppHost) -> Iterator[SystemCommand]:
         return
     from screens.training_progress import TrainingProgressScreen
     from screens.training_report import TrainingReportScreen
+    from screens.training_scenarios import TrainingScenariosScreen
 
+    scenarios = app.scenarios  # type: ignore[attr-defined]  (the TrainingApp's)
+    yield SystemCommand(t("training_palette.scenarios"), t("training_palette.scenarios_tip"),
+                        lambda: app.push_screen(TrainingScenariosScreen(scenarios)))
     yield SystemCommand(t("training_palette.progress"), t("training_palette.progress_tip"),
-                        lambda: app.push_screen(TrainingProgressScreen()))
+                        lambda: app.push_screen(TrainingProgressScreen(
+                            app.core_scenarios,  # type: ignore[attr-defined]
+                            app.scenario_titles())))  # type: ignore[attr-defined]
     yield SystemCommand(t("training_palette.report"), t("training_palette.report_tip"),
                         lambda: app.push_screen(TrainingReportScreen()))
 

@@ -11,12 +11,14 @@ training store, marked as training on every screen, and sending the hub nothing 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from agent_tui.app.agent_app import AgentApp
 from agent_tui.app.sync import SyncController
 from agent_tui.config import Config
+from agent_tui.domain.scenario import Scenario
 from agent_tui.store import StoreError
 
 if TYPE_CHECKING:
@@ -60,9 +62,11 @@ class TrainingSync(SyncController):
 class TrainingApp(AgentApp):
     in_training = True
 
-    def __init__(self, config: Config, language: str, *, real_store: Path, **options) -> None:
+    def __init__(self, config: Config, language: str, *, real_store: Path,
+                 scenarios: Sequence[Scenario] = (), **options) -> None:
         super().__init__(config, language, **options)
         self.real_store = real_store
+        self.scenarios = tuple(scenarios)
         self.sync = TrainingSync(self)
         self.add_class("-training")
         self.title = self.t("training.banner")
@@ -81,3 +85,10 @@ class TrainingApp(AgentApp):
 
     def training_client(self) -> HubClient | None:
         return self.sync.training_client()
+
+    def scenario_titles(self) -> dict[str, str]:
+        return {scenario.id: scenario.title(self.language) for scenario in self.scenarios}
+
+    @property
+    def core_scenarios(self) -> frozenset[str]:
+        return frozenset(scenario.id for scenario in self.scenarios if scenario.core)

@@ -136,3 +136,18 @@ def waiting(connection: sqlite3.Connection) -> int:
     """Attempts the hub has not answered for yet."""
     return connection.execute(
         "SELECT count(*) FROM training_attempts WHERE synced_at IS NULL").fetchone()[0]
+
+
+CUSTOMER_COLUMNS = ("id", "name", "name_pinyin", "name_initials", "gender", "birth_date",
+                    "id_number", "id_last6", "mobile", "segment", "is_elderly", "is_disabled",
+                    "risk_level", "customer_since")
+
+
+def add_customers(connection: sqlite3.Connection, rows: list[tuple]) -> int:
+    """Synthetic customers (``CUSTOMER_COLUMNS``, the scenarios' personas) into a training store;
+    one already there is left as it is. Returns how many were added."""
+    with transaction(connection):
+        cursor = connection.executemany(
+            f"INSERT OR IGNORE INTO customers ({', '.join(CUSTOMER_COLUMNS)}) "
+            f"VALUES ({', '.join('?' for _ in CUSTOMER_COLUMNS)})", rows)
+    return cursor.rowcount

@@ -472,7 +472,8 @@ SHOWN_AT_80X24 = {
     **{name: tuple(f"test_training_screens/{test}[{language}]" for language in LANGUAGES)
        for name, test in [("TrainingProgressScreen", "test_progress_snapshot"),
                           ("TrainingReplayScreen", "test_replay_snapshot"),
-                          ("TrainingReportScreen", "test_report_snapshot")]},
+                          ("TrainingReportScreen", "test_report_snapshot"),
+                          ("TrainingScenariosScreen", "test_scenarios_snapshot")]},
 }
 
 

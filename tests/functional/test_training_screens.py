@@ -18,10 +18,11 @@ from screens.search import SearchScreen
 from screens.training_progress import TrainingProgressScreen
 from screens.training_replay import TrainingReplayScreen, steps_of
 from screens.training_report import TrainingReportScreen
+from screens.training_scenarios import TrainingScenariosScreen
 from tests.conftest import FROZEN_NOW
 from tests.screen import settled, unsafe_segments, wait_for, wait_for_screen, widget_text
 from tests.training_attempts import an_attempt
-from tests.training_session import training_app
+from tests.training_session import shipped_scenarios, training_app
 
 pytestmark = pytest.mark.xdist_group("snapshots")
 CORE = frozenset({"balance_enquiry", "lost_card"})
@@ -142,6 +143,39 @@ async def test_without_a_hub_the_report_says_how_to_set_one_up(tmp_path):
         await wait_for(pilot, lambda: "No hub is set up" in _status(screen))
 
 
+async def _scenarios(pilot) -> TrainingScenariosScreen:
+    await wait_for_screen(pilot, SearchScreen)
+    commands = {command.title: command
+                for command in pilot.app.get_system_commands(pilot.app.screen)}
+    commands[pilot.app.t("training_palette.scenarios")].callback()  # as chosen in the palette
+    screen = await wait_for_screen(pilot, TrainingScenariosScreen)
+    await wait_for(pilot, lambda: screen.query_one(DataTable).row_count > 0)
+    return screen
+
+
+async def test_the_scenarios_with_the_trainees_best_scores(tmp_path):
+    app, _made = _with_attempts(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _scenarios(pilot)
+        table = screen.query_one(DataTable)
+        assert table.row_count == len(shipped_scenarios()) >= 12
+        balance = [str(value) for value in table.get_row("balance_enquiry")]
+        assert balance[-2:] == ["82", "3"]  # best of 55, 82, 71; three attempts
+        assert [str(value) for value in table.get_row("impostor")][-2:] == ["-", "0"]
+        summary = str(screen.query_one("#scenarios-summary", Static).content)
+        assert summary == shipped_scenarios()[0].summary("en")
+
+
+async def test_the_training_palette_offers_scenarios_progress_and_report(tmp_path):
+    app = training_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_screen(pilot, SearchScreen)
+        titles = {command.title for command in app.get_system_commands(app.screen)}
+        assert {app.t(f"training_palette.{key}") for key in ("scenarios", "progress",
+                                                              "report")} <= titles
+        assert app.t("training_palette.training") not in titles  # already training
+
+
 # -- snapshots at 80x24 ---------------------------------------------------------------------
 
 LANGUAGES = ["en", "zh-CN"]
@@ -190,6 +224,17 @@ def test_report_snapshot(snap_compare, tmp_path, language):
         await wait_for(pilot, lambda: "training_report" not in _status(screen)
                        and _status(screen) != app.t("training_report.loading"))
         screen.show(rows)
+        await settled(pilot)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_scenarios_snapshot(snap_compare, tmp_path, language):
+    app, _made = _with_attempts(tmp_path, language)
+
+    async def run_before(pilot) -> None:
+        await _scenarios(pilot)
         await settled(pilot)
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)

@@ -114,3 +114,19 @@ def test_a_store_without_the_training_mark_is_refused(tmp_path):
     with pytest.raises(StoreError) as refused:
         open_training_store(other, tmp_path / "store.db")
     assert refused.value.key == "training.not_training_store"
+
+
+def test_the_scenarios_personas_are_the_training_stores_customers(tmp_path):
+    from agent_tui.training.catalog import load_scenarios
+    from scripts_library import LIBRARY_DIR
+
+    scenarios = load_scenarios(LIBRARY_DIR)
+    real = tmp_path / "store.db"
+    connection = open_training_store(training_store_path(real), real, scenarios).connection()
+    balance = next(s for s in scenarios if s.id == "balance_enquiry").customer_record
+    assert connection.execute(
+        "SELECT name, name_pinyin, mobile FROM customers WHERE id = ?", (balance.id,)
+    ).fetchone() == (balance.name("zh-CN"), "zhangwei", balance.mobile)
+    personas = connection.execute(
+        "SELECT count(*) FROM customers WHERE id LIKE 'TRN-%'").fetchone()[0]
+    assert personas == len({s.customer_record.id for s in scenarios})
