@@ -1,7 +1,7 @@
 """The scenarios a trainee can practise (issue 15): title, suggested difficulty, minutes, whether
 it counts toward certification, and the trainee's best score and attempts so far (from the
-training store); the highlighted scenario's summary below. Read only: starting a run from here
-waits for the call workspace's transcript (the trainee's lines and the simulated customer's)."""
+training store); the highlighted scenario's summary below. Enter starts a training call of the
+highlighted scenario at its suggested difficulty."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from agent_tui.store.training import ScenarioProgress, progress
 from screens.widgets.agent_screen import AgentScreen
 from screens.widgets.key_bar import KeyBar
 from screens.widgets.safe import cell, safe
+from screens.widgets.training_host import TrainingHost
 from screens.widgets.workers import work
 
 TITLE_WIDTH = 30  # cells: the rest of the row fits 80 columns; the summary below is whole
@@ -23,6 +24,7 @@ COLUMNS = ("title", "difficulty", "minutes", "core", "best", "attempts")
 
 
 class TrainingScenariosScreen(AgentScreen[None]):
+    ACTION_IDS = ("open",)
     HELP_KEY = "training_scenarios.help"
     CSS_PATH = "training_scenarios.tcss"
 
@@ -79,3 +81,14 @@ class TrainingScenariosScreen(AgentScreen[None]):
 
     def on_data_table_row_highlighted(self, _event: DataTable.RowHighlighted) -> None:
         self._show_summary()
+
+    def on_data_table_row_selected(self, _event: DataTable.RowSelected) -> None:
+        self.action_open()  # Enter on the table (its own key): the same as the screen's
+
+    def action_open(self) -> None:
+        """Enter: a training call of the highlighted scenario, at its suggested difficulty."""
+        if self.scenarios:
+            row = min(max(self.query_one(DataTable).cursor_row, 0), len(self.scenarios) - 1)
+            scenario = self.scenarios[row]
+            host: TrainingHost = self.app  # type: ignore[assignment]
+            host.start_run(scenario, scenario.difficulty)

@@ -25,6 +25,8 @@ if TYPE_CHECKING:
     from agent_tui.sync.hub_client import HubClient
     from agent_tui.sync.runner import SyncReport
     from agent_tui.sync.state import SyncStatus
+    from agent_tui.training.attempt import Attempt
+    from agent_tui.training.run import TrainingRun
 
 
 class TrainingSync(SyncController):
@@ -67,6 +69,8 @@ class TrainingApp(AgentApp):
         super().__init__(config, language, **options)
         self.real_store = real_store
         self.scenarios = tuple(scenarios)
+        # The training call in progress (not ``run``: that is App.run, which starts the app).
+        self.training_run: TrainingRun | None = None
         self.sync = TrainingSync(self)
         self.add_class("-training")
         self.title = self.t("training.banner")
@@ -92,3 +96,69 @@ class TrainingApp(AgentApp):
     @property
     def core_scenarios(self) -> frozenset[str]:
         return frozenset(scenario.id for scenario in self.scenarios if scenario.core)
+
+    # -- a training call -----------------------------------------------------------------------
+
+    def start_run(self, scenario: Scenario, difficulty: str) -> None:
+        """The training call of ``scenario`` over the App's own call engine (the workspace is
+        the live one), on its screen. The seed is the moment it starts: each attempt differs,
+        and its record says how to replay it."""
+        from agent_tui.training.run import TrainingRun
+        from screens.training_call import TrainingCallScreen
+
+        if self.engine.call is not None:
+            self.notify(self.t("training_call.finish_call_first"), severity="warning")
+            return
+        now = self.now()
+        language = self.language if self.language in scenario.languages else scenario.languages[0]
+        self.training_run = TrainingRun(scenario, language, difficulty, int(now.timestamp()), self.engine,
+                               self.trainee, now)
+        self.sub_title = self.agent_line()
+        self.push_screen(TrainingCallScreen(self.training_run))
+
+    def end_call(self, saved: bool) -> None:
+        """The workspace closed the call (saved or not): a training call is scored too."""
+        attempt = self._finish_run() if self.engine.call is not None else None
+        super().end_call(saved)
+        if attempt is not None:
+            self._keep(attempt)
+
+    def end_run(self) -> None:
+        """F12, or the customer hung up: the training call ends where it is."""
+        attempt = self._finish_run()
+        if attempt is None:
+            return
+        self.mask_all()
+        self.sub_title = self.agent_line()
+        self._keep(attempt)
+
+    def _finish_run(self) -> Attempt | None:
+        run, self.training_run = self.training_run, None
+        if run is None or run.controller.call is None:
+            return None
+        return run.finish(self.now())
+
+    def _keep(self, attempt: Attempt) -> None:
+        """Keep the attempt in the training store (a thread), then its replay in front, and the
+        score said; the training sync takes it to the hub."""
+        from agent_tui.training import attempts
+
+        def keep() -> None:
+            attempts.save(self.wait_for_store().connection(), attempt)
+            self.call_from_thread(self._kept, attempt)
+
+        self.run_in_thread(keep, "training-attempt")
+
+    def _kept(self, attempt: Attempt) -> None:
+        from screens.training_call import TrainingCallScreen
+        from screens.training_replay import TrainingReplayScreen
+
+        while any(isinstance(screen, TrainingCallScreen) for screen in self.screen_stack):
+            self.pop_screen()
+        titles = self.scenario_titles()
+        self.push_screen(TrainingReplayScreen(attempt, titles.get(attempt.scenario_id, "")))
+        verdict = self.t("training_replay.passed" if attempt.passed else "training_replay.failed")
+        self.notify(self.t("training_call.done", score=f"{attempt.score:.0f}", verdict=verdict),
+                    timeout=8)
+        if self.hub_configured:
+            self.action_sync_now()

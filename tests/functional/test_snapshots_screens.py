@@ -473,7 +473,8 @@ SHOWN_AT_80X24 = {
        for name, test in [("TrainingProgressScreen", "test_progress_snapshot"),
                           ("TrainingReplayScreen", "test_replay_snapshot"),
                           ("TrainingReportScreen", "test_report_snapshot"),
-                          ("TrainingScenariosScreen", "test_scenarios_snapshot")]},
+                          ("TrainingScenariosScreen", "test_scenarios_snapshot"),
+                          ("TrainingCallScreen", "test_training_call_snapshot")]},
 }
 
 

@@ -238,3 +238,56 @@ def test_scenarios_snapshot(snap_compare, tmp_path, language):
         await settled(pilot)
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+async def test_a_training_call_is_played_through_the_real_screens(tmp_path):
+    """From the scenario list: the trainee speaks, the simulated customer answers, the call's
+    workspace opens (F7) and is left (F3), and F12 ends the call: scored, kept, replayed."""
+    from screens.call import CallScreen
+    from screens.training_call import TrainingCallScreen
+
+    app = training_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _scenarios(pilot)
+        table = screen.query_one(DataTable)
+        table.move_cursor(row=table.get_row_index("balance_enquiry"))
+        await pilot.press("enter")
+        call = await wait_for_screen(pilot, TrainingCallScreen)
+        assert app.call is not None and app.training_run is not None
+        await pilot.press(*"Good morning, XX Bank, Wang Fang speaking, how can I help you?")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: any(line.speaker == "customer"
+                                          for line in call.run.transcript))
+        assert "Customer:" in str(call.query_one("#run-lines", Static).content)
+        await pilot.press("f7")
+        await wait_for_screen(pilot, CallScreen)
+        await pilot.press("f3")
+        await wait_for_screen(pilot, TrainingCallScreen)
+        await pilot.press("f12")
+        replay = await wait_for_screen(pilot, TrainingReplayScreen)
+        assert app.call is None and app.training_run is None
+        assert replay.attempt.scenario_id == "balance_enquiry"
+        assert replay.attempt.outcome == "abandoned" and replay.attempt.trainee == "T0001"
+        connection = Store.open(app.config.store_path()).connection()
+        assert attempts.load(connection, replay.attempt.attempt_id) == replay.attempt
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_training_call_snapshot(snap_compare, tmp_path, language):
+    from screens.training_call import TrainingCallScreen
+
+    app = training_app(tmp_path, language)
+    greeting = {"en": "Good morning, XX Bank, Wang Fang speaking, how can I help you?",
+                "zh-CN": "您好，XX银行，我是王芳，请问有什么可以帮您？"}[language]
+
+    async def run_before(pilot) -> None:
+        await wait_for_screen(pilot, SearchScreen)
+        scenario = next(s for s in shipped_scenarios() if s.id == "balance_enquiry")
+        app.start_run(scenario, "normal")
+        call = await wait_for_screen(pilot, TrainingCallScreen)
+        call.query_one("#run-say").value = greeting
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: len(call.run.transcript) >= 2)
+        await settled(pilot)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
