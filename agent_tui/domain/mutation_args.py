@@ -213,7 +213,8 @@ class TrainingAttemptRecord(MutationArgs, frozen=True, kw_only=True):
     compliance: Score
     passed: bool
     record: dict[str, Any]
-    reasons: ClassVar[dict[str, str]] = {"score": "bad_score", "compliance": "bad_score"}
+    reasons: ClassVar[dict[str, str]] = {"score": "bad_field", "compliance": "bad_field",
+                                         "started_at": "bad_time", "ended_at": "bad_time"}
 
 
 ARGS: dict[str, type[MutationArgs]] = {

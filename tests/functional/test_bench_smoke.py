@@ -52,6 +52,9 @@ FIGURES = (
     "trust_guess_ms",
     "sim_reply_p95_ms",
     "sim_reply_baseline_p95_ms",
+    "start_normal_s",
+    "start_training_s",
+    "start_training_ratio",
 )
 
 
