@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from agent_tui.cli_config import _fail, _load, _load_library, _workstation_lock
+from agent_tui.domain.text import sanitize
 
 LANGUAGES = click.Choice(["zh-CN", "en"])
 
@@ -61,7 +62,7 @@ def train_list(config_file: Path | None) -> None:
     catalog = Catalog.load(language)
     click.echo(catalog.text("train.list_header"))
     for scenario in _scenarios(folder, language):
-        click.echo("\t".join((
+        click.echo("\t".join(sanitize(field) for field in (
             scenario.id, scenario.title(language), ",".join(scenario.languages),
             scenario.difficulty, str(scenario.duration_minutes), "core" if scenario.core else "-",
         )))
@@ -107,8 +108,8 @@ def train_replay(path: Path, as_json: bool, config_file: Path | None) -> None:
         verdict=catalog.text("train.passed" if attempt.passed else "train.failed")))
     if attempt.fatal:
         click.echo(catalog.text("train.fatal", items=", ".join(attempt.fatal)))
-    for line in attempt.transcript:
-        click.echo(f"{line.at:6.0f}  {line.speaker:8}  {line.text}")
+    for line in attempt.transcript:  # what the golden file says, made safe for the terminal
+        click.echo(f"{line.at:6.0f}  {line.speaker:8}  {sanitize(line.text)}")
 
 
 def training_config(config_file: Path | None, lang: str | None, agent: str | None):

@@ -12,7 +12,7 @@ from agent_tui.domain.scenario import Scenario
 from agent_tui.domain.scripts import ScriptsLibrary
 from agent_tui.library.loader import QA_FILE, LibraryError, Problem, load_library
 from agent_tui.library.qa import read_rubric
-from agent_tui.library.scenarios import read_training
+from agent_tui.library.scenarios import INTENTS_FILE, TRAINING_DIR, read_intents, read_training
 
 
 class Checked(msgspec.Struct, frozen=True):
@@ -29,12 +29,16 @@ def check_all(folder: Path) -> Checked:
         library: ScriptsLibrary | None = load_library(folder)
     except LibraryError as error:
         library, problems = None, list(error.problems)
+    intents, found = read_intents(folder / TRAINING_DIR / INTENTS_FILE) \
+        if (folder / TRAINING_DIR).is_dir() else (None, [])
     rubric = None
     if (folder / QA_FILE).exists():
-        rubric, found = read_rubric(folder / QA_FILE)
+        steps = {step.id for group in (*library.stages, *library.procedures)
+                 for step in group.steps} if library else None
+        rubric, found = read_rubric(folder / QA_FILE, steps, intents.ids if intents else None)
         problems += found
     _intents, scenarios, found = read_training(folder, library, rubric)
-    problems += found
+    problems += [problem for problem in found if problem not in problems]
     if problems or library is None:
         raise LibraryError(problems)
     return Checked(library, rubric, tuple(scenarios))

@@ -18,7 +18,10 @@ def _text(raw: dict[str, str]) -> Localized:
     return Localized(zh=raw.get("zh-CN", ""), en=raw.get("en", ""))
 
 
-def read_rubric(path: Path) -> tuple[Rubric | None, list[Problem]]:
+def read_rubric(path: Path, steps: set[str] | None = None, intents: set[str] | None = None
+                ) -> tuple[Rubric | None, list[Problem]]:
+    """The rubric, or None and its problems; ``steps`` and ``intents``, when known (the library's
+    steps, the training intents), are what an item may name."""
     problems = FileProblems(path)
     raw = read_file(path, RawRubric, problems)
     if raw is None:
@@ -61,6 +64,13 @@ def read_rubric(path: Path) -> tuple[Rubric | None, list[Problem]]:
             problems.add(line("mode"), "library.qa.unknown_mode", id=item.id, mode=item.mode)
         if item.check == "done" and not (item.steps or item.intents):
             problems.add(line("check"), "library.qa.nothing_to_do", id=item.id)
+        for step in item.steps if steps is not None else ():
+            if step not in steps:
+                problems.add(line("steps"), "library.qa.unknown_step", id=item.id, step=step)
+        for intent in item.intents if intents is not None else ():
+            if intent not in intents:
+                problems.add(line("intents"), "library.qa.unknown_intent", id=item.id,
+                             intent=intent)
         if item.check == "no_words" and not [word for word in item.words if word.strip()]:
             problems.add(line("words"), "library.qa.no_words", id=item.id)
         if item.stage and item.stage not in STAGE_ORDER:

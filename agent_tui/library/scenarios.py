@@ -29,6 +29,8 @@ from agent_tui.domain.scripts import ScriptsLibrary
 from agent_tui.library.loader import LibraryError, Problem
 from agent_tui.library.raw_training import RawIntent, RawIntents, RawScenario
 from agent_tui.library.reading import FileProblems, read_file
+from agent_tui.toml_lines import Lines
+from agent_tui.toml_text import read_text
 
 TRAINING_DIR = "training"
 INTENTS_FILE = "intents.toml"
@@ -240,9 +242,9 @@ def read_training(library_folder: Path, library: ScriptsLibrary | None,
         if scenario is None:
             continue
         if scenario.id in first:
-            problems.append(Problem(str(path), FileProblems(path).setting("id"),
-                                    "library.duplicate_id", {"id": scenario.id,
-                                                             "first": first[scenario.id]}))
+            line = Lines(read_text(path)).setting(("id",))
+            problems.append(Problem(str(path), line, "library.duplicate_id",
+                                    {"id": scenario.id, "first": first[scenario.id]}))
             continue
         first[scenario.id] = path.name
         scenarios.append(_with_shared(scenario, intents))

@@ -191,12 +191,15 @@ def _last_code(run: TrainingRun) -> str:
 
 def _phrase_values(run: TrainingRun, language: str) -> dict[str, str]:
     customer = run.call.customer
-    surname = customer.name[:1] if customer else ""
+    name = customer.name if customer else ""
+    male = customer is not None and customer.gender == "M"
+    title = in_language(language, name[:1] + ("先生" if male else "女士"),
+                        ("Mr " if male else "Ms ") + (name.split() or [""])[0])
     return {
         "greeting": in_language(language, "您好", "Good morning"),
         "bank_name": in_language(language, "XX银行", "XX Bank"),
         "agent_name": in_language(language, "王芳", "Wang Fang"),
         "staff_number": "1024",
-        "customer_title": in_language(language, f"{surname}先生/女士", "Sir or Madam"),
+        "customer_title": title,
         "case_number": "C-0001", "due_time": "2026-11-24 10:00", "summary": "",
     }

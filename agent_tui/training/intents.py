@@ -25,6 +25,9 @@ _EN_WORD = re.compile(r"[a-z0-9']+")
 _FUZZY_CUTOFF = 86.0
 _MIN_FUZZY = {"zh-CN": 4, "en": 8}  # shorter examples only match exactly: too many near misses
 _WINDOW = {"zh-CN": 5, "en": 5}  # words per candidate span
+# A spoken line is a sentence or two; a pasted page is matched exactly only past this many words,
+# so its reply stays as quick as any other.
+MAX_FUZZY_WORDS = 200
 
 
 def normalise(text: str) -> str:
@@ -80,7 +83,7 @@ class Recogniser:
         """Examples said nearly: each span of a few words against every longer example."""
         if not self._fuzzy:
             return
-        words = self._words(line)
+        words = self._words(line)[:MAX_FUZZY_WORDS]
         joiner = "" if self._chinese else " "
         for start in range(len(words)):
             for end in range(start + 1, min(len(words), start + _WINDOW[self.language]) + 1):

@@ -42,6 +42,7 @@ EXPECTED = [
     ("lost_card.pass.en.txt", 100.0, 100.0, True, (), "completed"),
     ("lost_card.pass.zh-CN.txt", 100.0, 100.0, True, (), "completed"),
     ("media_threat.fail.zh-CN.txt", 64.6, 87.5, False, (), "completed"),
+    ("media_threat.pass-hard.zh-CN.txt", 100.0, 100.0, True, (), "completed"),
     ("media_threat.pass.en.txt", 100.0, 100.0, True, (), "completed"),
     ("media_threat.pass.zh-CN.txt", 100.0, 100.0, True, (), "completed"),
     ("password_reset.fail.en.txt", 45.9, 37.5, False, (), "completed"),
@@ -93,6 +94,27 @@ def test_golden_transcript_scores_exactly(shipped, name, score, compliance, pass
     if not passed:
         assert attempt.misses and all(miss.at >= 0 for miss in attempt.misses)
         assert all(miss.model for miss in attempt.misses), "every miss has its model line"
+
+
+def test_a_hard_customer_interrupts_a_long_line_and_the_seed_decides_when(shipped):
+    scenarios, library = shipped
+    golden = read_golden(GOLDEN / "media_threat.pass-hard.zh-CN.txt")
+    attempt = replay(golden, find_scenario(scenarios, golden.scenario), library)
+    assert golden.difficulty == "hard"
+    assert [line.intent for line in attempt.transcript].count("interrupt") == 1
+    assert replay(golden, find_scenario(scenarios, golden.scenario), library).transcript \
+        == attempt.transcript
+
+
+def test_an_approved_phrase_is_said_filled_in_and_recorded(shipped):
+    scenarios, library = shipped
+    golden = read_golden(GOLDEN / "vip_service.pass.en.txt")
+    attempt = replay(golden, find_scenario(scenarios, golden.scenario), library)
+    first = attempt.transcript[0]
+    assert first.speaker == "agent" and "Mr Zhao" in first.text and "{" not in first.text
+    assert "vip_welcome" in first.intents
+    assert [e.detail["phrase"] for e in attempt.events if e.kind == "phrase_used"] == [
+        "greeting.vip"]
 
 
 def test_train_replay_prints_the_score_as_json():

@@ -103,3 +103,33 @@ def test_the_workstation_still_starts_without_reading_the_rubric(library_copy):
     (library_copy / "qa.toml").write_text("[[section]]\nnonsense = 1\n", encoding="utf-8")
     assert load_library(library_copy).stages  # qa.toml is not part of the scripts library
     assert any("qa.toml:2:" in p for p in _problems(library_copy))
+
+
+def test_rubric_items_name_steps_and_intents_that_exist(library_copy):
+    qa = library_copy / "qa.toml"
+    step_line = _edit(qa, 'steps = ["greeting.greet"]', 'steps = ["greeting.gret"]')
+    intent_line = _edit(qa, 'intents = ["risk_warning"]', 'intents = ["risk_warnin"]')
+    problems = _problems(library_copy)
+    assert any(f"{qa}:{step_line}:" in p and "'greeting.gret'" in p for p in problems)
+    assert any(f"{qa}:{intent_line}:" in p and "'risk_warnin'" in p for p in problems)
+
+
+def test_two_scenarios_with_one_id_are_refused(library_copy):
+    training = library_copy / "training"
+    copy = training / "zz_copy.toml"
+    copy.write_text((training / "lost_card.toml").read_text(encoding="utf-8"), encoding="utf-8")
+    line = copy.read_text(encoding="utf-8").splitlines().index('id = "lost_card"') + 1
+    assert any(f"{copy}:{line}:" in p and "already used at lost_card.toml" in p
+               for p in _problems(library_copy))
+
+
+def test_the_readme_s_complete_example_is_a_valid_scenario(library_copy):
+    readme = (LIBRARY_DIR / "README.md").read_text(encoding="utf-8")
+    start = readme.index("```toml", readme.index("A complete scenario:")) + len("```toml")
+    example = readme[start: readme.index("```", start)]
+    (library_copy / "training" / "balance_enquiry.toml").unlink()
+    (library_copy / "training" / "example.toml").write_text(example, encoding="utf-8")
+    [scenario] = [s for s in check_all(library_copy).scenarios if s.id == "balance_enquiry"]
+    assert scenario.persona.lines["repeat"].en == "I just told you."
+    assert scenario.reveals[0].volunteer == ("easy",)
+    assert "ask_pension" in {intent.id for intent in scenario.intents}

@@ -149,3 +149,14 @@ def test_another_brain_can_drive_the_persona():
     run.call.verify({"name": "Zhang Wei", "id_last6": "141234", "mobile": "13800138001"},
                     _at(4))
     assert [line.text for line in run.wait(_at(5))] == ["saw verification.passed"]
+
+
+def test_hostile_lines_are_heard_without_harm(hostile_strings):
+    run = _run("balance_enquiry", "en", "hard", seed=3)
+    for second, entry in enumerate(hostile_strings):
+        replies = run.say(entry["text"], _at(second))
+        assert all(line.speaker in ("customer", "system") for line in replies)
+        if run.hung_up:
+            break
+    attempt = run.finish(_at(500))
+    assert attempt.transcript[0].text == hostile_strings[0]["text"]  # kept as said; drawn safe
