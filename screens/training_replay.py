@@ -15,19 +15,28 @@ from textual.content import Content
 from textual.widgets import Header, Static
 
 from agent_tui.domain.times import call_timer
-from agent_tui.training.attempt import Attempt, AttemptEvent, TranscriptLine
+from agent_tui.training.attempt import (
+    Attempt,
+    AttemptCatch,
+    AttemptEvent,
+    AttemptMiss,
+    TranscriptLine,
+)
 from screens.widgets.agent_screen import AgentScreen
 from screens.widgets.key_bar import KeyBar
 from screens.widgets.safe import safe
 
-Step = TranscriptLine | AttemptEvent
+Step = TranscriptLine | AttemptEvent | AttemptCatch | AttemptMiss
 
 
 def steps_of(attempt: Attempt) -> list[Step]:
-    """The transcript's lines and the call's events, by time; at the same moment the line said
-    comes before what the call recorded of it."""
+    """The transcript's lines, the call's events, the forbidden phrases caught and the steps
+    missed (at the moment they should have happened, with the model line), by time; at the same
+    moment the line said comes first, then what the call recorded, then the feedback."""
     timed = [(line.at, 0, index, line) for index, line in enumerate(attempt.transcript)]
     timed += [(event.at, 1, index, event) for index, event in enumerate(attempt.events)]
+    timed += [(catch.at, 2, index, catch) for index, catch in enumerate(attempt.caught)]
+    timed += [(miss.at, 3, index, miss) for index, miss in enumerate(attempt.misses)]
     return [step for *_order, step in sorted(timed, key=lambda item: item[:3])]
 
 
@@ -79,6 +88,12 @@ class TrainingReplayScreen(AgentScreen[None]):
         if isinstance(step, TranscriptLine):
             who = t(f"training_replay.speaker.{step.speaker}")
             text = Content.assemble((f"{at}  ", "dim"), (f"{who}: ", "bold"), safe(step.text))
+        elif isinstance(step, AttemptMiss):
+            text = Content.assemble((f"{at}  ", "dim"), safe(t(
+                "training_replay.missed", item=step.item, model=step.model), "$text-warning"))
+        elif isinstance(step, AttemptCatch):
+            text = Content.assemble((f"{at}  ", "dim"), safe(t(
+                "training_replay.caught", word=step.word), "$text-error"))
         else:
             text = Content.assemble((f"{at}  · ", "dim"), safe(t(
                 "training_replay.event", stage=step.stage, kind=step.kind, step=step.step),

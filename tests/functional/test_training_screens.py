@@ -4,6 +4,7 @@ what any other token, or no hub, is told); each at 80x24 in both languages."""
 
 from __future__ import annotations
 
+import msgspec
 import pytest
 from textual.widgets import DataTable, Sparkline, Static
 
@@ -72,6 +73,27 @@ async def test_certified_once_every_core_scenario_is_passed(tmp_path):
         screen = await _progress(pilot)
         status = screen.query_one("#progress-status", Static)
         assert "Certified" in str(status.content)
+
+
+async def test_the_replay_shows_each_miss_with_its_model_line_and_each_phrase_caught(tmp_path):
+    from agent_tui.training.attempt import AttemptCatch, AttemptMiss
+
+    attempt = msgspec.structs.replace(
+        an_attempt(), misses=(AttemptMiss("verify_identity", "verification", 10.0,
+                                          "May I have your ID number, please?"),),
+        caught=(AttemptCatch(9.5, "guarantee", "guaranteed"),))
+    steps = steps_of(attempt)
+    app = training_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_screen(pilot, SearchScreen)
+        app.push_screen(TrainingReplayScreen(attempt))
+        screen = await wait_for_screen(pilot, TrainingReplayScreen)
+        for _ in steps:
+            await pilot.press("right")
+        shown = str(screen.query_one("#replay-lines").content)
+        assert "Missed: verify_identity. Model line: May I have your ID number" in shown
+        assert "Forbidden phrase: guaranteed" in shown
+        assert shown.index("guaranteed") < shown.index("Missed")  # by time: 9.5 s, then 10 s
 
 
 async def test_the_replay_steps_forward_and_back_through_lines_and_events(tmp_path):
