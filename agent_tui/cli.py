@@ -76,7 +76,11 @@ def run(
 ) -> None:
     """Start the workstation (the default command)."""
     config, language = _load(config_file, store, lang, agent)
-    start_workstation(config, language, mouse=config.ui.mouse if mouse is None else mouse)
+    app = start_workstation(config, language, mouse=config.ui.mouse if mouse is None else mouse)
+    if app.training_next:  # "Training" in the palette: the live session is closed, train now
+        from agent_tui.train_cli import start_training
+
+        start_training(config_file, lang, agent, mouse)
 
 
 @main.command()
@@ -175,10 +179,13 @@ def show_config(config_file: Path | None) -> None:
 
 def _register_groups() -> None:
     from agent_tui.hub_cli import hub
+    from agent_tui.hub_training_cli import training
     from agent_tui.ssh_cli import ssh, ssh_session
     from agent_tui.sync_cli import sync
     from agent_tui.train_cli import train
     from agent_tui.web_cli import web
+
+    hub.add_command(training)
 
     main.add_command(hub)
     main.add_command(ssh)

@@ -37,8 +37,9 @@ def workstation_lock(path: Path, language: str):
 
 
 def start_workstation(config: Config, language: str, *, mouse: bool,
-                      idle_lock_minutes: float | None = None) -> None:
-    """Run the App until the agent quits; a crash's status is passed on to whoever started it.
+                      idle_lock_minutes: float | None = None):
+    """Run the App until the agent quits, and return it; a crash's status is passed on to
+    whoever started it.
     ``idle_lock_minutes``: lock the screen after that long without a key (over SSH)."""
     library = load_library(config.scripts_path(), language)
     # Before the first frame: a second window on this store is refused before anything can be
@@ -50,3 +51,4 @@ def start_workstation(config: Config, language: str, *, mouse: bool,
         app.run(mouse=mouse and not config.ui.low_bandwidth)
     if app.return_code:  # a crash: its report is written, and whoever started us is told
         sys.exit(app.return_code)
+    return app

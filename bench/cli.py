@@ -355,6 +355,11 @@ def main(argv: list[str] | None = None) -> int:
 
     figures, measure_training = training_figures(quick)
     run.group("training", figures, measure_training, skip="training" in args.skip)
+    from bench.training_start import training_start_figures
+
+    figures, measure_start = training_start_figures(quick, bench_store.path, args.lang,
+                                                    scratch / "training-start")
+    run.group("training start", figures, measure_start, skip="training" in args.skip)
 
     from bench.ssh_sessions import ssh_figures
 

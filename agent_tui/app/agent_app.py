@@ -27,6 +27,7 @@ from agent_tui.app.idle_lock import IdleLock, IdleWatch
 from agent_tui.app.session import SessionController
 from agent_tui.app.sync import SyncController
 from agent_tui.app.terminal import TerminalGuard
+from agent_tui.app.training import training_commands
 from agent_tui.call_engine import CallController
 from agent_tui.config import Config
 from agent_tui.domain.masking import Disclosure
@@ -61,9 +62,10 @@ Clock = Callable[[], datetime]
 
 class AgentApp(IdleWatch, TerminalGuard, App[None]):
     # The search is the default screen, whose own CSS_PATH Textual does not load: its styles are
-    # the app's. Every other screen brings its own .tcss when first shown.
-    # An absolute path: Textual reads a relative one from the file of the most derived class.
-    CSS_PATH = Path(__file__).resolve().parents[2] / "screens" / "search.tcss"
+    # the app's, with a training session's colours (under its "-training" class). Every other
+    # screen brings its own .tcss. Absolute: Textual reads a relative path from the subclass's file.
+    CSS_PATH = [Path(__file__).resolve().parents[2] / "screens" / name
+                for name in ("search.tcss", "training_session.tcss")]
     ENABLE_COMMAND_PALETTE = True
     # F10 and ctrl+p both open the palette through the keymap; Textual's own binding would be a
     # second, unremappable ctrl+p.
@@ -110,6 +112,7 @@ class AgentApp(IdleWatch, TerminalGuard, App[None]):
             self.theme = config.ui.theme
         self.cursor_blink = config.ui.cursor_blink and not config.ui.low_bandwidth
         self.idle_lock = IdleLock(self, idle_lock_minutes) if idle_lock_minutes else None  # SSH
+        self.training_next = False  # "Training" chosen: the CLI starts it once this session ends
 
     # -- services the screens use -------------------------------------------------------------
 
@@ -298,9 +301,9 @@ class AgentApp(IdleWatch, TerminalGuard, App[None]):
             else:
                 continue
             yield SystemCommand(self.t(entry.label_key), self.t(entry.help_key), callback)
-        yield SystemCommand(
-            self.t("palette.theme"), self.t("palette.theme_tip"), self.action_change_theme
-        )
+        yield SystemCommand(self.t("palette.theme"), self.t("palette.theme_tip"),
+                            self.action_change_theme)
+        yield from training_commands(self)
 
     # -- the controllers' parts, as the screens and the tests reach them --------------------------
 

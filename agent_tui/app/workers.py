@@ -57,6 +57,11 @@ KINDS: dict[str, str] = {
     "guard-record": "call",
     "closing-callback": "call",
     "seed": "nothing",
+    # training (issue 15)
+    "training-progress": "nothing",
+    "training-report": "nothing",
+    "training-scenarios": "nothing",
+    "training-attempt": "nothing",
 }
 OTHER = "other"
 

@@ -138,8 +138,15 @@ def _v4_ownership(connection: Connection) -> None:
                 f"ALTER TABLE {table} ALTER COLUMN {column} TYPE VARCHAR(64)"))
 
 
+def _v5_training(connection: Connection) -> None:
+    """Training attempts (issue 15): a table of their own, apart from every real record."""
+    from agent_tui.hub.training_schema import training_attempts
+
+    training_attempts.create(connection, checkfirst=True)
+
+
 MIGRATIONS: tuple[Callable[[Connection], None], ...] = (
-    _v1_tables, _trust_tables, _callback_attempts, _v4_ownership)
+    _v1_tables, _trust_tables, _callback_attempts, _v4_ownership, _v5_training)
 LATEST = len(MIGRATIONS)
 
 

@@ -31,6 +31,8 @@ from agent_tui.sync.protocol import (
     PushRequest,
     SearchReply,
     StepUpRequest,
+    TrainingAttemptReply,
+    TrainingReport,
     Verdict,
     VerifyRequest,
 )
@@ -146,6 +148,16 @@ class HubClient:
             if str(error) == "HTTP 404":
                 return None
             raise
+
+    # -- training data: a trainer's token reads it (403 ``trainers_only`` for any other) ------
+
+    def training_report(self, team: str | None = None) -> TrainingReport:
+        return self._call("GET", "/v1/training/report", TrainingReport,
+                          params={"team": team} if team else None)
+
+    def training_attempt(self, attempt_id: str) -> TrainingAttemptReply:
+        return self._call("GET", f"/v1/training/attempts/{attempt_id}", TrainingAttemptReply,
+                          refusing=(404,))
 
 
 def _error_code(response: httpx.Response) -> str:

@@ -161,3 +161,29 @@ class Identity(msgspec.Struct, frozen=True):
     agent_id: str
     role: str
     team: str = ""
+
+
+# -- training (issue 15): read by a trainer's token only -------------------------------------
+
+class TrainingReportRow(msgspec.Struct, frozen=True):
+    """One trainee at one scenario: how many attempts, the last and the best score."""
+
+    trainee: str
+    team: str
+    scenario_id: str
+    attempts: int
+    last_score: float
+    best_score: float
+    last_at: str
+    passed: bool
+    last_attempt_id: str
+
+
+class TrainingReport(msgspec.Struct, frozen=True):
+    rows: list[TrainingReportRow]
+
+
+class TrainingAttemptReply(msgspec.Struct, frozen=True):
+    trainee: str
+    team: str
+    record: dict[str, Any]

@@ -53,6 +53,9 @@ FIGURES = (
     "trust_guess_ms",
     "sim_reply_p95_ms",
     "sim_reply_baseline_p95_ms",
+    "start_normal_s",
+    "start_training_s",
+    "start_training_ratio",
 )
 SSH_FIGURES = ("ssh_session_rss_mb", "ssh_session_uss_mb", "ssh_sessions_total_mb",
                "ssh_first_screen_last_s")

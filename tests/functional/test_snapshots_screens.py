@@ -458,6 +458,13 @@ SHOWN_AT_80X24 = {
                    for language in LANGUAGES)
        for name, dialog in [("OverrideScreen", "override"), ("QuitCallScreen", "quit"),
                             ("RequestTypeScreen", "request_type"), ("StepUpScreen", "step_up")]},
+    # Training (issue 15): tests/functional/test_training_screens.py
+    **{name: tuple(f"test_training_screens/{test}[{language}]" for language in LANGUAGES)
+       for name, test in [("TrainingProgressScreen", "test_progress_snapshot"),
+                          ("TrainingReplayScreen", "test_replay_snapshot"),
+                          ("TrainingReportScreen", "test_report_snapshot"),
+                          ("TrainingScenariosScreen", "test_scenarios_snapshot"),
+                          ("TrainingCallScreen", "test_training_call_snapshot")]},
 }
 
 
