@@ -18,7 +18,9 @@ from agent_tui.store import QueryError
 from agent_tui.store.customers import SEARCH_LIMIT
 from screens.widgets.agent_screen import AgentScreen
 from screens.widgets.badges import customer_badges, risk_badge
+from screens.widgets.columns import add_columns, fit_columns
 from screens.widgets.key_bar import KeyBar
+from screens.widgets.line_broken import Prose
 from screens.widgets.safe import cell
 from screens.widgets.safe_input import SafeInput
 from screens.widgets.workers import work
@@ -44,17 +46,11 @@ class SearchScreen(AgentScreen[None]):
         yield Header()
         yield SafeInput(placeholder=t("search.placeholder"), id="query", max_length=64)
         self._shown_status = t("search.hint")
-        yield Static(Content(self._shown_status), id="search-status")
+        yield Prose(Content(self._shown_status), id="search-status")
         table: DataTable[object] = DataTable(id="results", cursor_type="row", zebra_stripes=True)
-        for key, column in (
-            ("name", "search.col_name"),
-            ("mobile", "search.col_mobile"),
-            ("id", "search.col_id"),
-            ("segment", "search.col_segment"),
-            ("risk", "search.col_risk"),
-            ("card", "search.col_card"),
-        ):
-            table.add_column(t(column), key=key)
+        add_columns(table, [(key, t(f"search.col_{key}")) for key in
+                            ("name", "mobile", "id", "segment", "risk", "card")],
+                    essential=("name", "mobile", "id", "segment", "risk"))
         yield table
         yield KeyBar()
 
@@ -153,6 +149,7 @@ class SearchScreen(AgentScreen[None]):
                 cell(disclosure.card(hit.matched_card)),
                 key=hit.customer_id,
             )
+        fit_columns(table)
         if 0 < cursor < table.row_count:  # redrawn masked or unmasked: the same row
             table.move_cursor(row=cursor, animate=False)
 

@@ -16,10 +16,11 @@ from typing import TYPE_CHECKING
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.content import Content
 from textual.screen import Screen
 from textual.worker import Worker
 
-from agent_tui.app import workers
+from agent_tui.app import header, workers
 from agent_tui.app.calls import CallDesk
 from agent_tui.app.cases import CaseController
 from agent_tui.app.disclosures import ShownCustomers
@@ -158,15 +159,13 @@ class AgentApp(TerminalGuard, App[None]):
     def customer_facts_changed(self, customer_id: str) -> None:
         self.shown.facts_changed(customer_id)
 
-    def agent_line(self) -> str:
-        agent = self.config.agent
-        if not agent.is_signed_in:
-            return ""
-        line = self.t("app.agent_line", name=agent.name, staff_number=agent.staff_number)
-        if self.engine.call is not None:
-            line += self.t("app.on_call")
-        sync = self.sync.line()
-        return f"{line} · {sync}" if sync else line
+    def agent_line(self, short: bool = False) -> str:
+        return header.agent_line(self.t, self.config.agent, self.engine.call is not None,
+                                 self.sync.line(short), short)
+
+    def format_title(self, title: str, sub_title: str) -> Content:
+        return header.fitted_title(self.size.width, title, sub_title,
+                                   lambda: self.agent_line(short=True))
 
     # -- start-up ----------------------------------------------------------------------------
 
