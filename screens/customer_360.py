@@ -71,6 +71,10 @@ class Customer360Screen(AgentScreen[None]):
     def disclosure(self) -> Disclosure:
         return self.agent_app.disclosure_for(self.customer_id)
 
+    def ready_for_keys(self) -> bool:
+        """Keys typed while the 360 loads (a PgDn, ctrl+n) are for the customer once shown."""
+        return self.view is not None
+
     def compose(self) -> ComposeResult:
         t = self.agent_app.t
         yield Header()

@@ -38,6 +38,9 @@ class SearchScreen(AgentScreen[None]):
     def __init__(self) -> None:
         super().__init__()
         self._hits: list[SearchHit] = []
+        self._hits_for = ""  # the box's text the results shown are for
+        # Enter came before the results of what was typed: open when they come (type-ahead).
+        self._open_pending = False
         self._shown_status = ""
         self._shown_rows: list[tuple[str, object]] = []
 
@@ -114,11 +117,19 @@ class SearchScreen(AgentScreen[None]):
         t = self.agent_app.t
         more = len(hits) > SEARCH_LIMIT
         self._hits = hits[:SEARCH_LIMIT]
+        self._hits_for = text
         status = self._status(kind, more, t) + (f"  {note}" if note else "")
         if status != self._shown_status:  # each repaint is bytes down an agent's SSH link
             self._shown_status = status
             self.query_one("#search-status", Static).update(Content(status))
         self._show_rows()
+        if self._open_pending:
+            self._open_pending = False
+            self.action_open()
+
+    def ready_for_keys(self) -> bool:
+        """The keys typed after an early Enter are for the 360 it opens: they wait for it."""
+        return not self._open_pending
 
     def disclosure_changed(self, customer_id: str) -> None:
         """A customer in the list verified, or masked again: the list redrawn at once, so F3
@@ -169,6 +180,9 @@ class SearchScreen(AgentScreen[None]):
 
     @on(Input.Submitted, "#query")
     def _submitted(self) -> None:
+        if self.query_one("#query", Input).value != self._hits_for:
+            self._open_pending = True  # typed ahead of the results: open them when they come
+            return
         self.action_open()
 
     @on(DataTable.RowSelected, "#results")

@@ -27,6 +27,7 @@ from agent_tui.app.disclosures import ShownCustomers
 from agent_tui.app.session import SessionController
 from agent_tui.app.sync import SyncController
 from agent_tui.app.terminal import TerminalGuard
+from agent_tui.app.type_ahead import TypeAhead
 from agent_tui.call_engine import CallController
 from agent_tui.config import Config
 from agent_tui.domain.masking import Disclosure
@@ -57,7 +58,7 @@ _NEEDS_SIGN_IN = frozenset(entry.action for entry in DEFAULT_KEYMAP if entry.app
 Clock = Callable[[], datetime]
 
 
-class AgentApp(TerminalGuard, App[None]):
+class AgentApp(TypeAhead, TerminalGuard, App[None]):
     # The search is the default screen, whose own CSS_PATH Textual does not load: its styles are
     # the app's. Every other screen brings its own .tcss when first shown.
     # An absolute path: Textual reads a relative one from the file of the most derived class.

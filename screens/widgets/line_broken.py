@@ -29,6 +29,9 @@ class LineBroken(Visual):
     def plain(self) -> str:
         return self.content.plain
 
+    def __str__(self) -> str:
+        return self.content.plain
+
     def at(self, width: int) -> Content:
         """The content with its lines broken for ``width`` cells."""
         if self._cache is not None and self._cache[0] == width:
