@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
@@ -181,3 +182,13 @@ async def type_answers(pilot, answers: dict[str, str]) -> None:
             await pilot.press("tab")
         await pilot.press(*answer)
     await pilot.press("enter")
+
+
+def call_draft(store: Path) -> dict:
+    """The call's autosaved draft in ``store`` as the workstation left it ({} when none)."""
+    connection = sqlite3.connect(store)
+    try:
+        row = connection.execute("SELECT body FROM drafts WHERE kind = 'call'").fetchone()
+    finally:
+        connection.close()
+    return json.loads(row[0]) if row else {}

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import codecs
+import os
 import select
+import sys
 import time
+from pathlib import Path
 
 import ptyprocess
 
@@ -91,3 +94,15 @@ class _Process(ptyprocess.PtyProcess):
         data = super().read(size)
         self.raw.extend(data)
         return self._decoder.decode(data)
+
+
+def workstation(store: Path, folder: Path, language: str = "en") -> tuple[list[str], dict[str, str]]:
+    """The argv and environment of the real `agent-tui run` on ``store``, signed in as agent
+    A1024 by a config file written in ``folder`` (no mouse, no blink), for a ``Terminal``."""
+    config = folder / "config.toml"
+    config.write_text('[agent]\nid = "A1024"\nname = "李娜"\nstaff_number = "1024"\n'
+                      f'[ui]\nlanguage = "{language}"\ncursor_blink = false\n', encoding="utf-8")
+    env = {**os.environ, "TERM": "xterm-256color", "AGENT_TUI_CONFIG": str(config)}
+    argv = [str(Path(sys.executable).with_name("agent-tui")), "run", "--store", str(store),
+            "--no-mouse"]
+    return argv, env

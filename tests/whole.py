@@ -116,6 +116,16 @@ def _cut_text(widget: Widget) -> list[str]:
             f" (not shown: {want[common:common + 24]!r})"]
 
 
+def _placeholder_cut(widget: Widget) -> list[str]:
+    """An empty box shows its placeholder, the hint of what to type: whole, or cut mid-word."""
+    if not isinstance(widget, Input) or widget.value or not widget.placeholder:
+        return []
+    room = widget.scrollable_content_region.width - 1  # the cursor's cell
+    if cell_len(widget.placeholder) <= room:
+        return []
+    return [f"{_name(widget)}: placeholder cut after {widget.placeholder[:room][-12:]!r}"]
+
+
 def _hidden(widget: Widget) -> list[str]:
     """A widget drawn partly outside what its containers show (and no scrollbar to reach it)."""
     try:
@@ -207,5 +217,5 @@ def defects(app) -> list[str]:
                if isinstance(ancestor, Widget)):
             continue
         found += _hidden(widget) + _cut_text(widget) + _tables(widget) + _chinese_lines(widget)
-        found += _broken_by_the_rules(widget)
+        found += _broken_by_the_rules(widget) + _placeholder_cut(widget)
     return found

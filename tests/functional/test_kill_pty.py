@@ -13,7 +13,6 @@ import json
 import os
 import signal
 import sqlite3
-import sys
 import time
 from pathlib import Path
 from random import Random
@@ -22,7 +21,7 @@ import pytest
 
 pytest.importorskip("ptyprocess")
 
-from tests.pty_terminal import Terminal  # noqa: E402
+from tests.pty_terminal import Terminal, workstation  # noqa: E402
 
 TRIALS = 3
 TEXT = "客户来电咨询信用卡年费减免事宜已解释收费标准 the customer asked about fees "
@@ -42,12 +41,7 @@ def _draft_notes(store: Path) -> str:
 @pytest.mark.slow
 def test_a_killed_workstation_keeps_every_character_older_than_a_second(writable_store,
                                                                         tmp_path):
-    config = tmp_path / "config.toml"
-    config.write_text('[agent]\nid = "A1024"\nname = "李娜"\nstaff_number = "1024"\n'
-                      '[ui]\nlanguage = "en"\ncursor_blink = false\n', encoding="utf-8")
-    env = {**os.environ, "TERM": "xterm-256color", "AGENT_TUI_CONFIG": str(config)}
-    argv = [str(Path(sys.executable).with_name("agent-tui")), "run", "--store",
-            str(writable_store), "--no-mouse"]
+    argv, env = workstation(writable_store, tmp_path)
     rng = Random(20261123)
     kept = ""  # the notes the store held after the last kill
     position = 0  # where in TEXT the next key comes from

@@ -57,6 +57,7 @@ from screens.verify import VerifyScreen
 from tests.call_driver import (
     Caller,
     a_caller,
+    call_draft,
     do_step,
     focus,
     open_360,
@@ -356,13 +357,7 @@ def test_restore_call(snap_compare, writable_store, make_app, language):
 
 
 def _draft_notes(store: Path) -> str:
-    connection = sqlite3.connect(store)
-    try:
-        row = connection.execute("SELECT body FROM drafts WHERE kind = 'call'").fetchone()
-    finally:
-        connection.close()
-    return json.loads(row[0])["notes"] if row else ""
-
+    return call_draft(store).get("notes", "")
 
 # -- the rest, in the language test_snapshots.py does not take ------------------------------------
 

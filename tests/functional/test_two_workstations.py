@@ -5,11 +5,8 @@ The real `agent-tui` in pseudo-terminals (as tests/functional/test_kill_pty.py).
 
 from __future__ import annotations
 
-import json
 import os
 import signal
-import sqlite3
-import sys
 import time
 from pathlib import Path
 
@@ -20,18 +17,14 @@ pytest.importorskip("ptyprocess")
 
 from agent_tui.cli import main  # noqa: E402
 from agent_tui.store.workstation_lock import WorkstationLock  # noqa: E402
-from tests.pty_terminal import Terminal  # noqa: E402
+from tests.call_driver import call_draft  # noqa: E402
+from tests.pty_terminal import Terminal, workstation  # noqa: E402
 
 NOTE = "客户要求暂停自动扣款 paused"
 
 
 def _call_notes(store: Path) -> str:
-    connection = sqlite3.connect(store)
-    try:
-        row = connection.execute("SELECT body FROM drafts WHERE kind = 'call'").fetchone()
-    finally:
-        connection.close()
-    return json.loads(row[0])["notes"] if row else ""
+    return call_draft(store).get("notes", "")
 
 
 def _exit_status(terminal: Terminal, timeout: float = 30.0) -> int:
@@ -48,12 +41,7 @@ def _exit_status(terminal: Terminal, timeout: float = 30.0) -> int:
 @pytest.mark.slow
 def test_a_second_window_on_one_store_is_refused_and_nothing_typed_is_lost(writable_store,
                                                                            tmp_path):
-    config = tmp_path / "config.toml"
-    config.write_text('[agent]\nid = "A1024"\nname = "李娜"\nstaff_number = "1024"\n'
-                      '[ui]\nlanguage = "en"\ncursor_blink = false\n', encoding="utf-8")
-    env = {**os.environ, "TERM": "xterm-256color", "AGENT_TUI_CONFIG": str(config)}
-    argv = [str(Path(sys.executable).with_name("agent-tui")), "run", "--store",
-            str(writable_store), "--no-mouse"]
+    argv, env = workstation(writable_store, tmp_path)
 
     first = Terminal(argv, env)
     try:

@@ -6,11 +6,7 @@ before any of those screens has drawn; every key lands where it would have lande
 from __future__ import annotations
 
 import json
-import os
-import sqlite3
-import sys
 import time
-from pathlib import Path
 
 import pytest
 from textual import events
@@ -18,7 +14,7 @@ from textual import events
 from screens.call import CallScreen
 from screens.customer_360 import Customer360Screen
 from screens.search import SearchScreen
-from tests.call_driver import a_caller
+from tests.call_driver import a_caller, call_draft
 from tests.screen import wait_for, wait_for_screen
 
 CHARACTERS = {"enter": "\r", "space": " ", "tab": "\t"}
@@ -66,15 +62,6 @@ async def test_keys_typed_while_the_360_loads_go_to_the_360(writable_store, make
         await wait_for(pilot, lambda: c360.view is not None and table.cursor_row == 1)
 
 
-def _call_draft(store: Path) -> dict:
-    connection = sqlite3.connect(store)
-    try:
-        row = connection.execute("SELECT body FROM drafts WHERE kind = 'call'").fetchone()
-    finally:
-        connection.close()
-    return json.loads(row[0]) if row else {}
-
-
 @pytest.mark.slow
 def test_the_real_terminal_keeps_a_burst_typed_before_anything_was_drawn(writable_store,
                                                                          tmp_path):
@@ -82,23 +69,18 @@ def test_the_real_terminal_keeps_a_burst_typed_before_anything_was_drawn(writabl
     its first screen (it reads the keys from the terminal as a program started over a slow SSH
     link would); the call's draft shows where each key went."""
     pytest.importorskip("ptyprocess")
-    from tests.pty_terminal import Terminal
+    from tests.pty_terminal import Terminal, workstation
 
     caller = a_caller(writable_store)
-    config = tmp_path / "config.toml"
-    config.write_text('[agent]\nid = "A1024"\nname = "李娜"\nstaff_number = "1024"\n'
-                      '[ui]\nlanguage = "en"\ncursor_blink = false\n', encoding="utf-8")
-    env = {**os.environ, "TERM": "xterm-256color", "AGENT_TUI_CONFIG": str(config)}
-    argv = [str(Path(sys.executable).with_name("agent-tui")), "run", "--store",
-            str(writable_store), "--no-mouse"]
+    argv, env = workstation(writable_store, tmp_path)
     terminal = Terminal(argv, env)
     try:
         terminal.send(caller.id_number[-6:] + "\r" + "\x0e" + " " + "\t\t" + "typed ahead")
         deadline = time.monotonic() + 60
-        while not _call_draft(writable_store).get("notes", "").endswith("typed ahead"):
-            assert time.monotonic() < deadline, f"not typed: {_call_draft(writable_store)}"
+        while not call_draft(writable_store).get("notes", "").endswith("typed ahead"):
+            assert time.monotonic() < deadline, f"not typed: {call_draft(writable_store)}"
             terminal.settle(0.2)  # reading what it draws meanwhile, until the autosave
-        draft = _call_draft(writable_store)
+        draft = call_draft(writable_store)
         assert draft["customer_id"] == caller.id, draft  # Enter opened the 360 first
         assert "greeting.greet" in json.dumps(draft), draft  # the space ticked the first step
     finally:

@@ -100,3 +100,12 @@ def test_the_key_bar_keeps_the_essential_keys_in_their_order():
     kept = [part.plain for part in fitting(parts, 40)]
     assert kept == ["F1 Help", "F3 Back", "F6 Next", "F10 Commands"]
     assert [part.plain for part in fitting(parts, 200)] == [text.plain for _, text in parts]
+
+
+async def test_a_placeholder_cut_at_the_edge_is_found():
+    from textual.widgets import Input
+
+    hint = "Mobile, ID number (or last 6), card/account (or last 4 + name), name or pinyin"
+    found = await _defects(lambda: Input(placeholder=hint), size=(60, 6))
+    assert any("placeholder cut" in line for line in found), found
+    assert await _defects(lambda: Input(placeholder=hint[:40]), size=(60, 6)) == []
