@@ -53,8 +53,11 @@ def break_units(paragraph: str) -> list[str]:
     """The paragraph cut at every place a line may break (each unit keeps its trailing spaces)."""
     units: list[str] = []
     start = 0
+    shown = ""  # the last character before any spaces: "（ " may not end a line either
     for index in range(1, len(paragraph)):
-        if _may_break_between(paragraph[index - 1], paragraph[index]):
+        before = paragraph[index - 1]
+        shown = shown if before.isspace() else before
+        if _may_break_between(before, paragraph[index]) and shown not in OPENING:
             units.append(paragraph[start:index])
             start = index
     if paragraph:
