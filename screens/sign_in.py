@@ -12,6 +12,7 @@ from agent_tui.config import ConfigError, remember_agent
 from agent_tui.domain.text import sanitize
 from screens.widgets.agent_screen import AgentScreen
 from screens.widgets.key_bar import KeyBar
+from screens.widgets.line_broken import Prose
 from screens.widgets.safe_input import SafeInput
 
 
@@ -25,7 +26,7 @@ class SignInScreen(AgentScreen[bool]):
         t, agent = app.t, app.config.agent
         yield Header()
         with Vertical(id="sign-in"):
-            yield Static(Content(t("sign_in.intro")), id="sign-in-intro")
+            yield Prose(Content(t("sign_in.intro")), id="sign-in-intro")
             yield Label(t("sign_in.agent_id"))
             yield SafeInput(value=agent.id, id="agent-id", max_length=16,
                             disabled=app.agent_fixed)
@@ -33,7 +34,7 @@ class SignInScreen(AgentScreen[bool]):
             yield SafeInput(value=agent.name, id="agent-name", max_length=32)
             yield Label(t("sign_in.staff_number"))
             yield SafeInput(value=agent.staff_number, id="staff-number", max_length=16)
-            yield Static(id="sign-in-error")
+            yield Prose(id="sign-in-error")
             yield Button(t("sign_in.submit"), id="sign-in-submit", variant="primary")
         yield KeyBar()
 

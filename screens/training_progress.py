@@ -14,6 +14,7 @@ from agent_tui.training import attempts
 from screens.widgets.agent_screen import AgentScreen
 from screens.widgets.key_bar import KeyBar
 from screens.widgets.safe import cell
+from screens.widgets.textual_private import MeasuredTable
 from screens.widgets.workers import work
 
 COLUMNS = ("scenario", "attempts", "best", "last", "passed")
@@ -37,7 +38,7 @@ class TrainingProgressScreen(AgentScreen[None]):
         yield Header()
         yield Static(id="progress-title")
         yield Static(id="progress-status")
-        yield DataTable(id="progress-table", cursor_type="row", zebra_stripes=True)
+        yield MeasuredTable(id="progress-table", cursor_type="row", zebra_stripes=True)
         yield Static(id="progress-trend-label")
         yield Sparkline([], id="progress-trend")
         yield KeyBar()

@@ -13,6 +13,7 @@ from agent_tui.sync.protocol import TrainingAttemptReply, TrainingReportRow
 from screens.widgets.agent_screen import AgentScreen
 from screens.widgets.key_bar import KeyBar
 from screens.widgets.safe import cell
+from screens.widgets.textual_private import MeasuredTable
 from screens.widgets.training_host import TrainingHost
 from screens.widgets.workers import work
 
@@ -35,7 +36,7 @@ class TrainingReportScreen(AgentScreen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(id="report-status")
-        yield DataTable(id="report-table", cursor_type="row", zebra_stripes=True)
+        yield MeasuredTable(id="report-table", cursor_type="row", zebra_stripes=True)
         yield KeyBar()
 
     def on_mount(self) -> None:

@@ -16,6 +16,7 @@ from agent_tui.store.training import ScenarioProgress, progress
 from screens.widgets.agent_screen import AgentScreen
 from screens.widgets.key_bar import KeyBar
 from screens.widgets.safe import cell, safe
+from screens.widgets.textual_private import MeasuredTable
 from screens.widgets.training_host import TrainingHost
 from screens.widgets.workers import work
 
@@ -35,7 +36,7 @@ class TrainingScenariosScreen(AgentScreen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(id="scenarios-status")
-        yield DataTable(id="scenarios-table", cursor_type="row", zebra_stripes=True)
+        yield MeasuredTable(id="scenarios-table", cursor_type="row", zebra_stripes=True)
         yield Static(id="scenarios-summary")
         yield KeyBar()
 

@@ -16,10 +16,11 @@ from typing import TYPE_CHECKING
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.content import Content
 from textual.screen import Screen
 from textual.worker import Worker
 
-from agent_tui.app import workers
+from agent_tui.app import header, workers
 from agent_tui.app.calls import CallDesk
 from agent_tui.app.cases import CaseController
 from agent_tui.app.disclosures import ShownCustomers
@@ -28,6 +29,7 @@ from agent_tui.app.session import SessionController
 from agent_tui.app.sync import SyncController
 from agent_tui.app.terminal import TerminalGuard
 from agent_tui.app.training import training_commands
+from agent_tui.app.type_ahead import TypeAhead
 from agent_tui.call_engine import CallController
 from agent_tui.config import Config
 from agent_tui.domain.masking import Disclosure
@@ -60,7 +62,7 @@ _NEEDS_SIGN_IN = frozenset(entry.action for entry in DEFAULT_KEYMAP if entry.app
 Clock = Callable[[], datetime]
 
 
-class AgentApp(IdleWatch, TerminalGuard, App[None]):
+class AgentApp(IdleWatch, TypeAhead, TerminalGuard, App[None]):
     # The search is the default screen, whose own CSS_PATH Textual does not load: its styles are
     # the app's, with a training session's colours (under its "-training" class). Every other
     # screen brings its own .tcss. Absolute: Textual reads a relative path from the subclass's file.
@@ -165,15 +167,13 @@ class AgentApp(IdleWatch, TerminalGuard, App[None]):
     def customer_facts_changed(self, customer_id: str) -> None:
         self.shown.facts_changed(customer_id)
 
-    def agent_line(self) -> str:
-        agent = self.config.agent
-        if not agent.is_signed_in:
-            return ""
-        line = self.t("app.agent_line", name=agent.name, staff_number=agent.staff_number)
-        if self.engine.call is not None:
-            line += self.t("app.on_call")
-        sync = self.sync.line()
-        return f"{line} · {sync}" if sync else line
+    def agent_line(self, short: bool = False) -> str:
+        return header.agent_line(self.t, self.config.agent, self.engine.call is not None,
+                                 self.sync.line(short), short)
+
+    def format_title(self, title: str, sub_title: str) -> Content:
+        return header.fitted_title(self.size.width, title, sub_title,
+                                   lambda: self.agent_line(short=True))
 
     # -- start-up ----------------------------------------------------------------------------
 
