@@ -4,7 +4,12 @@ Textual) with its desk (``calls``), the cases (``cases``) and sync (``sync``). S
 through ``screens.widgets.host.AgentHost``; the controllers through ``agent_tui.app.host``.
 
 ``TerminalGuard`` stays a base class, not a controller: it overrides Textual's own App hooks
-(line filters, titles, notifications, the crash handler), which only a subclass can."""
+(line filters, titles, notifications, the crash handler), which only a subclass can; so do
+``IdleWatch`` (every key, over SSH) and ``TypeAhead`` (keys held until a screen is ready).
+
+Past 400 lines (405): it is the one place the AgentHost Protocol's members meet the controllers
+behind them, one short delegation each; the next split is by the Protocol's areas (see
+docs/architecture.md), left for when the team board adds its own."""
 
 from __future__ import annotations
 
