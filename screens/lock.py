@@ -14,6 +14,7 @@ from textual.widgets import Button, Header, Input, Label, Static
 from agent_tui.pin_lock import PinError, PinFile
 from screens.widgets.agent_screen import AgentScreen
 from screens.widgets.key_bar import KeyBar
+from screens.widgets.line_broken import Prose
 from screens.widgets.safe_input import SafeInput
 
 
@@ -35,19 +36,19 @@ class LockScreen(AgentScreen[bool]):
         yield Header()
         with Vertical(id="lock"):
             if self.choosing:
-                yield Static(Content(t("lock.choose_intro", minutes=f"{self.minutes:g}")),
+                yield Prose(Content(t("lock.choose_intro", minutes=f"{self.minutes:g}")),
                              id="lock-intro")
                 yield Label(t("lock.new_pin"))
                 yield SafeInput(id="pin", password=True, max_length=8)
                 yield Label(t("lock.pin_again"))
                 yield SafeInput(id="pin-again", password=True, max_length=8)
             else:
-                yield Static(Content(t("lock.locked_intro")), id="lock-intro")
+                yield Prose(Content(t("lock.locked_intro")), id="lock-intro")
                 yield Label(t("lock.staff_number"))
                 yield SafeInput(id="staff-number", max_length=16)
                 yield Label(t("lock.pin"))
                 yield SafeInput(id="pin", password=True, max_length=8)
-            yield Static(id="lock-error")
+            yield Prose(id="lock-error")
             yield Button(t("lock.choose" if self.choosing else "lock.unlock"), id="lock-submit",
                          variant="primary", compact=True)
         yield KeyBar()

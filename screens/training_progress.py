@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Header, Sparkline, Static
 from agent_tui.store.training import ScenarioProgress, progress
 from agent_tui.training import attempts
 from screens.widgets.agent_screen import AgentScreen
+from screens.widgets.columns import add_columns
 from screens.widgets.key_bar import KeyBar
 from screens.widgets.safe import cell
 from screens.widgets.textual_private import MeasuredTable
@@ -46,8 +47,10 @@ class TrainingProgressScreen(AgentScreen[None]):
     def on_mount(self) -> None:
         t = self.agent_app.t
         table = self.query_one(DataTable)
-        for key in COLUMNS:
-            table.add_column(t(f"training_progress.col.{key}"), key=key)
+        # Every column is essential: each is a figure the trainee (or trainer) came for, and
+        # together they fit 80 columns.
+        add_columns(table, [(key, t(f"training_progress.col.{key}")) for key in COLUMNS],
+                    essential=COLUMNS)
         self.query_one("#progress-title", Static).update(Content(t(
             "training_progress.title", trainee=self.agent_app.config.agent.id)))
         self.set_focus(table)

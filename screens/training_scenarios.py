@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Header, Static
 from agent_tui.domain.scenario import Scenario
 from agent_tui.store.training import ScenarioProgress, progress
 from screens.widgets.agent_screen import AgentScreen
+from screens.widgets.columns import add_columns
 from screens.widgets.key_bar import KeyBar
 from screens.widgets.safe import cell, safe
 from screens.widgets.textual_private import MeasuredTable
@@ -43,8 +44,10 @@ class TrainingScenariosScreen(AgentScreen[None]):
     def on_mount(self) -> None:
         t = self.agent_app.t
         table = self.query_one(DataTable)
-        for key in COLUMNS:
-            table.add_column(t(f"training_scenarios.col.{key}"), key=key)
+        # Every column is essential: each is a figure the trainee (or trainer) came for, and
+        # together they fit 80 columns.
+        add_columns(table, [(key, t(f"training_scenarios.col.{key}")) for key in COLUMNS],
+                    essential=COLUMNS)
         self.query_one("#scenarios-status", Static).update(Content(t(
             "training_scenarios.title", count=len(self.scenarios))))
         self.set_focus(table)

@@ -77,6 +77,8 @@ class AgentApp(IdleWatch, TypeAhead, TerminalGuard, App[None]):
     # F10 and ctrl+p both open the palette through the keymap; Textual's own binding would be a
     # second, unremappable ctrl+p.
     COMMAND_PALETTE_BINDING = "f10"
+    # The catalog key of what the header keeps at any width (a training session's banner).
+    KEPT_TITLE = ""
 
     def __init__(
         self,
@@ -178,7 +180,8 @@ class AgentApp(IdleWatch, TypeAhead, TerminalGuard, App[None]):
 
     def format_title(self, title: str, sub_title: str) -> Content:
         return header.fitted_title(self.size.width, title, sub_title,
-                                   lambda: self.agent_line(short=True))
+                                   lambda: self.agent_line(short=True),
+                                   self.t(self.KEPT_TITLE) if self.KEPT_TITLE else "")
 
     # -- start-up ----------------------------------------------------------------------------
 

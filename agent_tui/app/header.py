@@ -31,13 +31,22 @@ def agent_line(t: Callable[..., str], agent: AgentSection, on_call: bool, sync: 
 
 
 def fitted_title(width: int, title: str, sub_title: str,
-                 short_sub_title: Callable[[], str]) -> Content:
-    """The longest form of the header's line that fits the width the header gives it."""
+                 short_sub_title: Callable[[], str], keep: str = "") -> Content:
+    """The longest form of the header's line that fits the width the header gives it.
+
+    ``keep`` is a short form of the title that must never be dropped (the training banner: a
+    training session must not be mistaken for a live call at any width); it leads every form
+    that would otherwise show the agent's line alone."""
     room = width - HEADER_SIDES
     whole = Content.assemble(title, (" — ", "dim"), (sub_title, "dim")) if sub_title \
         else Content(title)
     if whole.cell_length <= room or not sub_title:
         return whole
-    if Content(sub_title).cell_length <= room:
-        return Content(sub_title).stylize("dim")
-    return Content(short_sub_title()).stylize("dim")
+    forms = [(keep, sub_title), (keep, short_sub_title())] if keep \
+        else [("", sub_title), ("", short_sub_title())]
+    for kept, line in forms:
+        form = Content.assemble(kept, (" — ", "dim"), (line, "dim")) if kept \
+            else Content(line).stylize("dim")
+        if form.cell_length <= room:
+            return form
+    return Content(keep) if keep else form

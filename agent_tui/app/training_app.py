@@ -63,6 +63,7 @@ class TrainingSync(SyncController):
 
 class TrainingApp(AgentApp):
     in_training = True
+    KEPT_TITLE = "training.short_banner"
 
     def __init__(self, config: Config, language: str, *, real_store: Path,
                  scenarios: Sequence[Scenario] = (), **options) -> None:

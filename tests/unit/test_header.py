@@ -26,3 +26,11 @@ def test_at_80_the_short_form():
 
 def test_no_agent_the_title_alone():
     assert fitted_title(80, TITLE, "", lambda: "").plain == TITLE
+
+
+def test_a_kept_title_leads_every_shorter_form_and_is_never_dropped():
+    kept = "■ TRAINING"
+    at_80 = fitted_title(80, TITLE, LINE, lambda: SHORT, kept).plain
+    assert at_80.startswith(kept) and SHORT in at_80
+    assert fitted_title(30, TITLE, LINE, lambda: SHORT, kept).plain == kept
+    assert fitted_title(200, TITLE, LINE, lambda: SHORT, kept).plain == f"{TITLE} — {LINE}"
