@@ -206,6 +206,16 @@ async def type_answers(pilot, answers: dict[str, str]) -> None:
     await pilot.press("enter")
 
 
+async def answer_by_birth_date(pilot, caller: Caller, wrong: bool = False) -> None:
+    """On the verification form: name, ID last 6 and birth date; ``wrong`` gives a wrong ID and
+    waits for the failure to be counted (the form stays)."""
+    id_last6 = "000000" if wrong else caller.id_number[-6:]
+    await type_answers(pilot, {"name": caller.name, "id_last6": id_last6,
+                               "birth_date": caller.birth_date})
+    if wrong:
+        await wait_for(pilot, lambda: pilot.app.call.verification.failures == 1)
+
+
 def a_case(store: Path, customer_id: str, title: str) -> Case:
     """A case agent A1024 opened for ``customer_id`` (on 2026-11-23), written before the app runs."""
     connection = Store.open(store).connection()

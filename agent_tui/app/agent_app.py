@@ -7,7 +7,7 @@ through ``screens.widgets.host.AgentHost``; the controllers through ``agent_tui.
 (line filters, titles, notifications, the crash handler), which only a subclass can; so do
 ``IdleWatch`` (every key, over SSH) and ``TypeAhead`` (keys held until a screen is ready).
 
-Past 400 lines (405): it is the one place the AgentHost Protocol's members meet the controllers
+Past 400 lines (about 410): it is the one place the AgentHost Protocol's members meet the controllers
 behind them, one short delegation each; the next split is by the Protocol's areas (see
 docs/architecture.md), left for when the team board adds its own."""
 

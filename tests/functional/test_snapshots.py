@@ -139,7 +139,7 @@ def test_first_run_sign_in_in_chinese(snap_compare, small_store, make_app):
 async def _call_at(pilot, stage: str, store) -> None:
     from screens.closing import ClosingScreen
     from screens.verify import VerifyScreen
-    from tests.call_driver import a_caller, do_step, focus, start_call, type_answers
+    from tests.call_driver import a_caller, answer_by_birth_date, do_step, focus, start_call
 
     caller = a_caller(store)
     await _until_search(pilot)
@@ -155,12 +155,9 @@ async def _call_at(pilot, stage: str, store) -> None:
     await pilot.press("f6")
     await wait_for_screen(pilot, VerifyScreen)
     if stage == "verification":  # one wrong answer given
-        await type_answers(pilot, {"name": caller.name, "id_last6": "000000",
-                                   "birth_date": caller.birth_date})
-        await wait_for(pilot, lambda: call.verification.failures == 1)
+        await answer_by_birth_date(pilot, caller, wrong=True)
         return
-    await type_answers(pilot, {"name": caller.name, "id_last6": caller.id_number[-6:],
-                               "birth_date": caller.birth_date})
+    await answer_by_birth_date(pilot, caller)
     await wait_for(pilot, lambda: pilot.app.disclosures)
     await pilot.press("f6")
     await settled(pilot)

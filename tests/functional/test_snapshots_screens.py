@@ -57,13 +57,13 @@ from screens.verify import VerifyScreen
 from tests.call_driver import (
     Caller,
     a_caller,
+    answer_by_birth_date,
     do_step,
     drafted_notes,
     focus,
     open_360,
     open_queue,
     start_call,
-    type_answers,
 )
 from tests.conftest import shipped_library
 from tests.screen import screen_classes, settled, wait_for, wait_for_screen
@@ -277,12 +277,9 @@ async def _call_until(pilot, store: Path, screen: str) -> None:
     await pilot.press("f6")
     await wait_for_screen(pilot, VerifyScreen)
     if screen == "verify":  # one wrong answer given
-        await type_answers(pilot, {"name": caller.name, "id_last6": "000000",
-                                   "birth_date": caller.birth_date})
-        await wait_for(pilot, lambda: call.verification.failures == 1)
+        await answer_by_birth_date(pilot, caller, wrong=True)
         return
-    await type_answers(pilot, {"name": caller.name, "id_last6": caller.id_number[-6:],
-                               "birth_date": caller.birth_date})
+    await answer_by_birth_date(pilot, caller)
     await wait_for_screen(pilot, CallScreen)
     await wait_for(pilot, lambda: pilot.app.disclosures)
     if screen == "step_up":
