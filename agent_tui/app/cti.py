@@ -138,10 +138,12 @@ class CtiController:
         customer = None
         if store is not None and text:
             connection = store.connection()
-            app.search_hub(connection, text)
+            # The hub's (cached here, masked) and this workstation's, as the search merges
+            # them: a customer held masked is not found here by the full number.
+            found = app.search_hub(connection, text) or []
             customers = CustomerRepository(connection)
-            matches = [hit.customer_id for hit in customers.search(parse_query(text),
-                                                                   SEARCH_LIMIT)]
+            held = [hit.customer_id for hit in customers.search(parse_query(text), SEARCH_LIMIT)]
+            matches = held + [hit.customer_id for hit in found if hit.customer_id not in held]
             customer = customers.customer(matches[0]) if len(matches) == 1 else None
         app.call_from_thread(self._looked_up, ring, matches, customer)
 
