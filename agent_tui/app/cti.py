@@ -15,6 +15,7 @@ screen in front. The rules of what shows are in ``agent_tui.domain.cti``.
 from __future__ import annotations
 
 import asyncio
+import re
 import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -194,11 +195,12 @@ class CtiController:
     def _message(self, ring: Ring, waiting: bool = False) -> str:
         t = self.app.t
         number = shown_number(ring.caller) or t("cti.withheld")
-        text = t(f"cti.ringing.{ring.kind.value}", number=number, count=len(ring.matches))
-        if waiting:
-            keys = self.app.config.keymap.get("cti_take") or ACTIONS_BY_ID["cti_take"].keys
-            text += " " + t("cti.take_with_key", key=keys.replace(",", " / "))
-        return text
+        if not waiting:
+            return t(f"cti.ringing.{ring.kind.value}", number=number, count=len(ring.matches))
+        keys = self.app.config.keymap.get("cti_take") or ACTIONS_BY_ID["cti_take"].keys
+        shown = re.sub(r"\bf(\d+)", r"F\1", keys).replace(",", " / ")  # as the key bar: F2
+        return t(f"cti.waiting.{ring.kind.value}", number=number, count=len(ring.matches),
+                 key=shown)
 
     def allows(self, action: str) -> bool | None:
         return self.waiting is not None if action == "cti_take" else None
