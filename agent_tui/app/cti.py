@@ -71,6 +71,7 @@ class CtiController:
         self.ring: Ring | None = None  # the agent's current call from telephony
         self.waiting: Ring | None = None  # rang while the agent was busy: the key shows it
         self.listening = False
+        self.failures = 0  # polls in a row that did not reach the hub (quietly retried)
         self._stopped = False
 
     def start(self) -> None:
@@ -84,7 +85,6 @@ class CtiController:
 
     async def _listen(self) -> None:
         cursor: int | None = None
-        failures = 0
         try:
             while not self._stopped:
                 client = self.app.identity_client()
@@ -100,10 +100,10 @@ class CtiController:
                 except (HubUnreachable, RuntimeError):  # RuntimeError: the client closed
                     if self._stopped:
                         return
-                    await asyncio.sleep(RETRY_S[min(failures, len(RETRY_S) - 1)])
-                    failures += 1
+                    self.failures += 1
+                    await asyncio.sleep(RETRY_S[min(self.failures, len(RETRY_S)) - 1])
                     continue
-                failures, cursor = 0, feed.cursor
+                self.failures, cursor = 0, feed.cursor
                 for event in feed.events:
                     self.received(event)
         finally:
