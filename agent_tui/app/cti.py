@@ -25,6 +25,7 @@ from agent_tui.domain.query import parse_query
 from agent_tui.keymap import ACTIONS_BY_ID
 from agent_tui.sync.hub_client import HubRefused, HubUnreachable
 from screens.widgets.agent_modal import AgentModal
+from screens.widgets.agent_screen import AgentScreen
 
 if TYPE_CHECKING:
     from agent_tui.app.host import AppHost
@@ -161,6 +162,12 @@ class CtiController:
         if ring.answered:
             self._answered(ring)
 
+    def _held(self) -> bool:
+        """A screen nothing may be shown over: the idle lock, the sign-in, a store problem
+        (the screens F3 cannot leave). A ring waits behind it, even for its key."""
+        return any(isinstance(screen, AgentScreen) and not screen.ALLOW_BACK
+                   for screen in self.app.screen_stack[1:])
+
     def _busy(self) -> bool:
         """Is the agent in the middle of something a pop must not take over?"""
         from textual.widgets import Input, TextArea
@@ -168,7 +175,7 @@ class CtiController:
         from screens.search import SearchScreen
 
         app = self.app
-        if app.call is not None or isinstance(app.screen, AgentModal):
+        if app.call is not None or isinstance(app.screen, AgentModal) or self._held():
             return True
         focused = app.screen.focused
         if isinstance(focused, TextArea):
@@ -203,10 +210,14 @@ class CtiController:
                  key=shown)
 
     def allows(self, action: str) -> bool | None:
-        return self.waiting is not None if action == "cti_take" else None
+        if action != "cti_take":
+            return None
+        return self.waiting is not None and not self._held()
 
     def take(self) -> None:
         """The key: show the call that rang while the agent was busy."""
+        if self._held():
+            return
         ring, self.waiting = self.waiting, None
         self.app.refresh_bindings()
         if ring is not None and not ring.ended:

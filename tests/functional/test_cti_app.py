@@ -72,3 +72,36 @@ async def test_answered_before_the_lookup_still_starts_the_call_from_the_pop(wri
         await wait_for_screen(pilot, CallScreen)
         assert app.call.customer_id == caller.id
         assert app.cti.ring.session_id == app.call.id
+
+
+async def test_nothing_is_shown_over_the_idle_lock_not_even_by_the_key(writable_store,
+                                                                       make_app):
+    """The lock (like the sign-in and a store problem) is a screen F3 cannot leave: a ring
+    waits behind it, and its key does nothing until the agent is back."""
+    from textual.widgets import Static
+
+    from screens.widgets.agent_screen import AgentScreen
+
+    class Held(AgentScreen[None]):  # stands for the lock screen: ALLOW_BACK False is the rule
+        ALLOW_BACK = False
+
+        def compose(self):
+            yield Static("locked")
+
+    caller = a_caller(writable_store, offset=37)
+    app = make_app(writable_store, "en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: app.store is not None)
+        held = Held()
+        app.push_screen(held)
+        await wait_for_screen(pilot, Held)
+        app.cti.received(event("ringing", caller.mobile))
+        await wait_for(pilot, lambda: app.cti.waiting is not None)
+        await pilot.press("ctrl+a")
+        await pilot.pause()
+        assert app.screen is held and app.cti.waiting is not None
+        app.pop_screen()  # unlocked: now the key shows the caller
+        await pilot.pause()
+        await pilot.press("ctrl+a")
+        screen = await wait_for_screen(pilot, Customer360Screen)
+        assert screen.customer_id == caller.id
