@@ -90,7 +90,7 @@ def test_ring_pops_the_callers_360_masked_answered_starts_the_call_ended_wraps_u
     assert customer.mobile not in shown  # masked: this call has verified nothing
 
     cti(hub, telephony, "answered")
-    in_call = screen.wait_for("Notes", "Greeting")
+    in_call = screen.wait_for("Notes", "Greeting", "/ 05:00")  # the call and its timer
     assert customer.mobile not in in_call
 
     screen.press("Tab", "Tab")  # checklist -> phrases -> notes
