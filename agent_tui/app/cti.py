@@ -114,6 +114,9 @@ class CtiController:
 
     def received(self, event: CtiEvent) -> None:
         if event.kind == "ringing":
+            if self.waiting is not None:  # a new call rang: the one that waited is gone
+                self.waiting = None
+                self.app.refresh_bindings()
             self.ring = Ring(event.event_id, event.caller, self.app.now(), event.call_id)
             self.app.run_in_thread(lambda ring=self.ring: self._look_up(ring), "cti-lookup")
             return
