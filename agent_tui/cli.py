@@ -179,6 +179,7 @@ def show_config(config_file: Path | None) -> None:
 
 def _register_groups() -> None:
     from agent_tui.hub_cli import hub
+    from agent_tui.hub_cti_cli import cti
     from agent_tui.hub_training_cli import training
     from agent_tui.ssh_cli import ssh, ssh_session
     from agent_tui.sync_cli import sync
@@ -186,6 +187,7 @@ def _register_groups() -> None:
     from agent_tui.web_cli import web
 
     hub.add_command(training)
+    hub.add_command(cti)
 
     main.add_command(hub)
     main.add_command(ssh)

@@ -117,8 +117,9 @@ def token() -> None:
 @token.command("create")
 @_db_option
 @click.option("--agent", required=True, help="The agent (staff) id the token speaks for.")
-@click.option("--role", type=click.Choice(["agent", "supervisor", "trainer"]), default="agent",
-              show_default=True)
+@click.option("--role", type=click.Choice(["agent", "supervisor", "trainer", "telephony"]),
+              default="agent", show_default=True,
+              help="telephony: the telephony system's token, which posts call events only.")
 @click.option("--team", default="", help="The team (a supervisor reads its team's cases).")
 @click.option("--days", type=click.FloatRange(min=0, min_open=True), default=90,
               show_default=True, help="Valid for this many days.")

@@ -100,3 +100,11 @@ def is_valid_key_list(keys: str) -> bool:
     """A comma-separated list of non-empty key names, like ``f2,ctrl+f``."""
     parts = [part.strip() for part in keys.split(",")]
     return bool(parts) and all(part and " " not in part for part in parts)
+
+# The screen pop (issue 18): a call that rang while the agent was busy (a call open, a dialog up,
+# text being typed) waits as a banner; this shows it. Offered only while one waits (otherwise
+# ctrl+a goes on to the input's own "line start").
+DEFAULT_KEYMAP = (*DEFAULT_KEYMAP,
+    KeyAction("cti_take", "shift+f2,ctrl+a", "cti_take", "cti.take_key", "cti.take_tip"),
+)
+ACTIONS_BY_ID = {entry.id: entry for entry in DEFAULT_KEYMAP}

@@ -52,7 +52,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--skip", action="append", default=[],
                         choices=("search", "c360", "screen", "cold-start", "memory", "terminal",
                                  "phrasing", "library", "call", "cases", "sync", "trust",
-                                 "training", "ssh"),
+                                 "training", "ssh", "pop"),
                         help="leave a group of figures out (repeatable)")
     parser.add_argument("--ssh-sessions", type=int, default=100,
                         help="SSH sessions to hold open at once through the real sshd "
@@ -360,6 +360,12 @@ def main(argv: list[str] | None = None) -> int:
     figures, measure_start = training_start_figures(quick, bench_store.path, args.lang,
                                                     scratch / "training-start")
     run.group("training start", figures, measure_start, skip="training" in args.skip)
+
+    # 14. the screen pop (issue 18) -------------------------------------------------------------
+    from bench.pop import pop_figures
+
+    figures, measure_pop = pop_figures(quick, args.lang)
+    run.group("screen pop", figures, measure_pop, skip="pop" in args.skip)
 
     from bench.ssh_sessions import ssh_figures
 

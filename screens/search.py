@@ -72,6 +72,14 @@ class SearchScreen(AgentScreen[None]):
         # Immediate (set_focus, not focus()): after F2 the agent types straight on.
         self.set_focus(self.query_one("#query", Input))
 
+    def prefill(self, text: str) -> None:
+        """A ringing caller's number (issue 18): searched as if the agent had typed it, the
+        cursor after it so the agent can type on."""
+        query = self.query_one("#query", Input)
+        query.value = text
+        query.cursor_position = len(text)
+        self.focus_query()
+
     def clear_or_stay(self) -> None:
         self.query_one("#query", Input).value = ""
         self.focus_query()

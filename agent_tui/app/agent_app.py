@@ -7,7 +7,7 @@ through ``screens.widgets.host.AgentHost``; the controllers through ``agent_tui.
 (line filters, titles, notifications, the crash handler), which only a subclass can; so do
 ``IdleWatch`` (every key, over SSH) and ``TypeAhead`` (keys held until a screen is ready).
 
-Past 400 lines (about 410): it is the one place the AgentHost Protocol's members meet the controllers
+Past 400 lines (about 420): it is the one place the AgentHost Protocol's members meet the controllers
 behind them, one short delegation each; the next split is by the Protocol's areas (see
 docs/architecture.md), left for when the team board adds its own."""
 
@@ -28,6 +28,7 @@ from textual.worker import Worker
 from agent_tui.app import header, workers
 from agent_tui.app.calls import CallDesk
 from agent_tui.app.cases import CaseController
+from agent_tui.app.cti import CtiController
 from agent_tui.app.disclosures import ShownCustomers
 from agent_tui.app.idle_lock import IdleLock, IdleWatch
 from agent_tui.app.session import SessionController
@@ -107,6 +108,7 @@ class AgentApp(IdleWatch, TypeAhead, TerminalGuard, App[None]):
         self.calls = CallDesk(self)
         self.case_desk = CaseController(self)
         self.sync = SyncController(self)
+        self.cti = CtiController(self)  # the screen pop (issue 18)
         self.title = self.catalog.text("app.title")
         self.sub_title = self.agent_line()  # screens leave it alone: the app owns it
         install_bindings(
@@ -211,8 +213,9 @@ class AgentApp(IdleWatch, TypeAhead, TerminalGuard, App[None]):
         """Nobody works without an identity: until the sign-in is done, only help and quit."""
         if action in _NEEDS_SIGN_IN and not self.config.agent.is_signed_in:
             return False
-        if (allowed := self.sync.allows(action)) is not None:
-            return allowed
+        for controller in (self.sync, self.cti):
+            if (allowed := controller.allows(action)) is not None:
+                return allowed
         if action == "back" and isinstance(self.screen, AgentScreen) \
                 and not self.screen.ALLOW_BACK and not isinstance(self.screen, AgentModal):
             return False  # nothing behind a sign-in or a store problem: F3 is not offered
@@ -405,9 +408,14 @@ class AgentApp(IdleWatch, TypeAhead, TerminalGuard, App[None]):
 
     def start_sync(self) -> None:
         self.sync.start()
+        self.cti.start()
 
     def stop_sync(self) -> None:
+        self.cti.stop()
         self.sync.stop()
 
+    def action_cti_take(self) -> None:
+        self.cti.take()
+
     def on_unmount(self) -> None:
-        self.sync.stop()
+        self.stop_sync()

@@ -62,6 +62,9 @@ KINDS: dict[str, str] = {
     "training-report": "nothing",
     "training-scenarios": "nothing",
     "training-attempt": "nothing",
+    # the screen pop (issue 18)
+    "cti": "nothing",
+    "cti-lookup": "nothing",
 }
 OTHER = "other"
 

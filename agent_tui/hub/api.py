@@ -28,6 +28,8 @@ from agent_tui.domain.times import iso
 from agent_tui.hub import (
     access,
     call_routes,
+    cti,
+    cti_routes,
     customers,
     http_guard,
     pull,
@@ -108,8 +110,10 @@ def create_app(engine: Engine, policy: SlaPolicy,
     app.state.tokens = tokens or TokenCache()
     app.state.settings = settings or HubSettings()
     app.state.device_owners = {}
+    app.state.cti_bell = cti.Bell()
     app.include_router(call_routes.router)
     app.include_router(training_routes.router)
+    app.include_router(cti_routes.router)
 
     @app.get("/v1/health", responses={200: wire.content(Health), **wire.errors(400)})
     def health() -> Response:

@@ -20,7 +20,8 @@ from agent_tui.domain.times import iso
 from agent_tui.hub.database import reading
 from agent_tui.hub.schema import tokens
 
-ROLES = ("agent", "supervisor", "trainer")
+TELEPHONY = "telephony"  # the telephony system: posts call events, nothing else (issue 18)
+ROLES = ("agent", "supervisor", "trainer", TELEPHONY)
 STAFF_ROLES = ("agent", "supervisor")  # the roles that work on real customers and cases
 TOKEN_PREFIX = "atk_"
 

@@ -145,8 +145,17 @@ def _v5_training(connection: Connection) -> None:
     training_attempts.create(connection, checkfirst=True)
 
 
+def _v9_cti(connection: Connection) -> None:
+    """Telephony call events (issue 18): what rang, for which agent; idempotent (checkfirst)."""
+    from agent_tui.hub.cti_schema import cti_events
+
+    cti_events.create(connection, checkfirst=True)
+    for index in cti_events.indexes:
+        index.create(connection, checkfirst=True)
+
+
 MIGRATIONS: tuple[Callable[[Connection], None], ...] = (
-    _v1_tables, _trust_tables, _callback_attempts, _v4_ownership, _v5_training)
+    _v1_tables, _trust_tables, _callback_attempts, _v4_ownership, _v5_training, _v9_cti)
 LATEST = len(MIGRATIONS)
 
 

@@ -13,7 +13,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import select
 
 from agent_tui.hub import wire
-from agent_tui.hub.auth import AuthFailure, Principal, authenticate
+from agent_tui.hub.auth import TELEPHONY, AuthFailure, Principal, authenticate
 from agent_tui.hub.database import reading
 from agent_tui.hub.http_guard import BadInput
 from agent_tui.hub.schema import devices
@@ -32,7 +32,7 @@ ERRORS = wire.errors(400, 401, 403, 413, 503)
 _bearer = HTTPBearer(auto_error=False)
 
 
-def _principal(request: Request, credentials: Annotated[
+def _token(request: Request, credentials: Annotated[
         HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> Principal:
     header = f"Bearer {credentials.credentials}" if credentials else None
     try:
@@ -42,8 +42,23 @@ def _principal(request: Request, credentials: Annotated[
         raise HubError(401, f"token_{failure.code}") from None
 
 
+def _principal(principal: Principal = Depends(_token)) -> Principal:
+    """The caller of every route but the telephony system's: a telephony token can do nothing
+    but post call events (issue 18), so it is refused here, once for every route."""
+    if principal.role == TELEPHONY:
+        raise HubError(403, "telephony_only", "a telephony token posts call events only")
+    return principal
+
+
+def _telephony(principal: Principal = Depends(_token)) -> Principal:
+    if principal.role != TELEPHONY:
+        raise HubError(403, "not_telephony", "call events are posted with a telephony token")
+    return principal
+
+
 # Module level: with postponed annotations, FastAPI resolves these names in the module.
 Caller = Annotated[Principal, Depends(_principal)]
+TelephonyCaller = Annotated[Principal, Depends(_telephony)]
 
 
 def body(kind: type) -> Any:
@@ -60,7 +75,7 @@ def body(kind: type) -> Any:
     # Defaults, not Annotated: with postponed annotations FastAPI would look ``read`` up in the
     # module. The caller is the route's own (FastAPI resolves a dependency once a request).
     async def checked(decoded: Any = Depends(read),
-                      _caller: Principal = Depends(_principal)) -> Any:
+                      _caller: Principal = Depends(_token)) -> Any:
         if isinstance(decoded, wire.Problem):
             raise BadInput("bad_request", decoded.detail)
         return decoded

@@ -21,6 +21,9 @@ from agent_tui.sync.protocol import (
     CodeChecked,
     CodeRequest,
     CodeSent,
+    CtiAccepted,
+    CtiEventIn,
+    CtiFeed,
     DeviceReply,
     DeviceRequest,
     Identity,
@@ -158,6 +161,22 @@ class HubClient:
     def training_attempt(self, attempt_id: str) -> TrainingAttemptReply:
         return self._call("GET", f"/v1/training/attempts/{attempt_id}", TrainingAttemptReply,
                           refusing=(404,))
+
+    # -- telephony (issue 18) ------------------------------------------------------------------
+
+    def cti_events(self, after: int | None, wait: float) -> CtiFeed:
+        """This agent's call events past ``after``, held by the hub up to ``wait`` seconds
+        until one comes (a long poll: read for longer than the wait)."""
+        params: dict[str, str] = {"wait": str(wait)}
+        if after is not None:
+            params["after"] = str(after)
+        return self._call("GET", "/v1/cti/events", CtiFeed, params=params,
+                          timeout=httpx.Timeout(wait + 10.0, connect=3.0))
+
+    def post_cti_event(self, event: CtiEventIn) -> CtiAccepted:
+        """The telephony system's side (``agent-tui hub cti``): a 400, 404 or 409 is refused."""
+        return self._call("POST", "/v1/cti/events", CtiAccepted, refusing=(400, 404, 409),
+                          body=event)
 
 
 def _error_code(response: httpx.Response) -> str:

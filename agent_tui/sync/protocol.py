@@ -187,3 +187,53 @@ class TrainingAttemptReply(msgspec.Struct, frozen=True):
     trainee: str
     team: str
     record: dict[str, Any]
+
+
+# -- telephony (issue 18): call events posted by the telephony system, read by their agent ----
+
+CTI_KINDS = ("ringing", "answered", "ended")
+PhoneNumber = Annotated[str, msgspec.Meta(
+    max_length=24, pattern=r"^\+?[0-9]*$",
+    description="Digits, with a leading + for an international number; empty when withheld.")]
+
+
+class CtiEventIn(msgspec.Struct, frozen=True):
+    """One call event, as the telephony system posts it (``POST /v1/cti/events``)."""
+
+    event_id: Annotated[str, msgspec.Meta(
+        min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._:-]+$",
+        description="The telephony system's id of this event: a resend with the same id is "
+        "answered `duplicate` and delivered once.")]
+    kind: Annotated[str, msgspec.Meta(pattern=r"^(ringing|answered|ended)$",
+                                      extra_json_schema={"enum": list(CTI_KINDS)})]
+    agent_id: Id
+    caller: PhoneNumber = ""
+    dialled: PhoneNumber = ""
+    call_id: Annotated[str, msgspec.Meta(
+        max_length=64, description="The telephony system's id of the call, if it has one: "
+        "answered and ended apply to the ringing call with the same id.")] = ""
+
+
+class CtiAccepted(msgspec.Struct, frozen=True):
+    event_id: str
+    status: one_of("accepted", "duplicate")
+
+
+class CtiEvent(msgspec.Struct, frozen=True):
+    """A call event in an agent's feed."""
+
+    seq: int
+    event_id: str
+    kind: str
+    caller: str
+    dialled: str
+    call_id: str
+    received_at: str
+
+
+class CtiFeed(msgspec.Struct, frozen=True):
+    """The agent's own call events past ``after`` (``GET /v1/cti/events``); ``cursor`` is the
+    ``after`` of the next poll."""
+
+    events: list[CtiEvent]
+    cursor: int

@@ -56,6 +56,8 @@ FIGURES = (
     "start_normal_s",
     "start_training_s",
     "start_training_ratio",
+    "pop_p95_ms",
+    "pop_keyed_p95_ms",
 )
 SSH_FIGURES = ("ssh_session_rss_mb", "ssh_session_uss_mb", "ssh_sessions_total_mb",
                "ssh_first_screen_last_s")
@@ -94,7 +96,7 @@ def test_bench_sync_group_reports_its_figures(tmp_path):
     from tests.postgres_cluster import unavailable_reason
 
     others = ("search", "c360", "screen", "cold-start", "memory", "terminal", "phrasing",
-              "library", "call", "cases", "trust", "training", "ssh")
+              "library", "call", "cases", "trust", "training", "ssh", "pop")
     completed = subprocess.run(
         [sys.executable, "-m", "bench", "--customers", "3000", "--quick",
          *(argument for group in others for argument in ("--skip", group)),

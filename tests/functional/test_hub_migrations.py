@@ -37,7 +37,7 @@ def upgrade_from_v3(url: str) -> None:
     engine = connect(url)
     try:
         with reading(engine) as connection:
-            assert schema_version(connection) == LATEST == 5
+            assert schema_version(connection) == LATEST
             teams = dict(connection.execute(select(callbacks.c.id, callbacks.c.team)).all())
         assert teams == {"cb-1": "T5", "cb-2": ""}  # no token: no supervisor completes it
         with engine.begin() as connection:
@@ -66,7 +66,36 @@ def test_migration_5_adds_the_training_table_apart(tmp_path):
     engine = connect(url)
     try:
         with reading(engine) as connection:
-            assert schema_version(connection) == 5
+            assert schema_version(connection) == LATEST
             assert "training_attempts" in inspect(connection).get_table_names()
+    finally:
+        engine.dispose()
+
+
+def test_migration_9_adds_the_call_events_table_and_runs_twice(tmp_path):
+    """A hub without the telephony table gets it; run again, it changes nothing (the lead
+    re-orders migrations on merge: each is idempotent)."""
+    from sqlalchemy import inspect
+
+    from agent_tui.hub.database import MIGRATIONS
+
+    url = f"sqlite:///{tmp_path / 'hub.db'}"
+    engine = connect(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP TABLE cti_events"))
+        connection.execute(hub_meta.update().where(hub_meta.c.key == "schema_version").values(
+            value=str(LATEST - 1)))
+    engine.dispose()
+    engine = connect(url)
+    try:
+        with engine.begin() as connection:
+            cti = next(step for step in MIGRATIONS if step.__name__ == "_v9_cti")
+            cti(connection)  # once more, on the table it made
+        with reading(engine) as connection:
+            assert schema_version(connection) == LATEST
+            inspector = inspect(connection)
+            assert "cti_events" in inspector.get_table_names()
+            assert "hub_cti_events_agent" in {index["name"] for index in
+                                              inspector.get_indexes("cti_events")}
     finally:
         engine.dispose()

@@ -35,9 +35,11 @@ STAFF = {
     "other_supervisor": ("S0002", "supervisor", "T2"),
     "trainer": ("R0001", "trainer", "T1"),
 }
+# Systems, not people: the telephony system's token posts call events and can do nothing else.
+SYSTEMS = {"telephony": ("PBX01", "telephony", "")}
 TOKEN_FAILURES = {"revoked": (401, "token_revoked"), "expired": (401, "token_expired"),
                   "none": (401, "token_missing")}
-ROLES = (*STAFF, *TOKEN_FAILURES)
+ROLES = (*STAFF, *SYSTEMS, *TOKEN_FAILURES)
 REAL_DATA = frozenset({"agent", "other_agent", "supervisor", "other_supervisor"})
 ids = itertools.count(1)
 NOW = "2026-11-23T10:00:00"
@@ -50,7 +52,7 @@ class World:
         self.hub = hub
         now = datetime.now()
         self.tokens: dict[str, str | None] = {
-            role: hub.token(*who) for role, who in STAFF.items()}
+            role: hub.token(*who) for role, who in {**STAFF, **SYSTEMS}.items()}
         revoked_id, self.tokens["revoked"] = create_token(
             hub.engine, "A1024", "agent", "T1", now, timedelta(days=1))
         revoke_token(hub.engine, revoked_id, now)
@@ -150,18 +152,23 @@ class Endpoint:
 
 
 TOKENS = frozenset(STAFF)
-TRAINER_REFUSED = {"trainer": (403, "training_only")}
-NOT_YOURS = {role: (403, "device_not_yours") for role in STAFF if role != "agent"}
+# A telephony token is refused by every route but the one that takes call events.
+NO_TELEPHONY = {"telephony": (403, "telephony_only")}
+TRAINER_REFUSED = {"trainer": (403, "training_only"), **NO_TELEPHONY}
+NOT_YOURS = {**{role: (403, "device_not_yours") for role in STAFF if role != "agent"},
+             **NO_TELEPHONY}
 
 ENDPOINTS = [
     Endpoint("health", lambda w, r: w.request(r, "GET", "/v1/health"),
              frozenset(ROLES), needs_token=False),
+    Endpoint("who am I", lambda w, r: w.request(r, "GET", "/v1/me"), TOKENS, NO_TELEPHONY),
     Endpoint("register a device", lambda w, r: w.request(r, "POST", "/v1/devices", json={}),
-             TOKENS),
+             TOKENS, NO_TELEPHONY),
     Endpoint("push, own device", lambda w, r: w.request(r, "POST", "/v1/sync/push", json={
-        "device_id": w.devices.get(r, w.devices["agent"]), "mutations": []}), TOKENS),
+        "device_id": w.devices.get(r, w.devices["agent"]), "mutations": []}), TOKENS,
+        NO_TELEPHONY),
     Endpoint("pull, own device", lambda w, r: w.request(r, "POST", "/v1/sync/pull", json={
-        "device_id": w.devices.get(r, w.devices["agent"])}), TOKENS),
+        "device_id": w.devices.get(r, w.devices["agent"])}), TOKENS, NO_TELEPHONY),
     Endpoint("push, the agent's device", lambda w, r: w.request(r, "POST", "/v1/sync/push",
              json={"device_id": w.devices["agent"], "mutations": []}),
              frozenset({"agent"}), NOT_YOURS),
@@ -186,15 +193,23 @@ ENDPOINTS = [
                       **TRAINER_REFUSED}),
     *(Endpoint(f"read the audit of {kind}", lambda w, r, kind=kind: w.request(
         r, "GET", f"/v1/audit/{kind}"), frozenset({"supervisor", "other_supervisor"}),
-        dict.fromkeys(("agent", "other_agent", "trainer"), (403, "supervisors_only")))
+        {**dict.fromkeys(("agent", "other_agent", "trainer"), (403, "supervisors_only")),
+         **NO_TELEPHONY})
       for kind in ("disclosures", "reads")),
     # Training data: read by a trainer's token only (issue 15).
     Endpoint("read the training report", lambda w, r: w.request(
         r, "GET", "/v1/training/report"), frozenset({"trainer"}),
-        dict.fromkeys(REAL_DATA, (403, "trainers_only"))),
+        {**dict.fromkeys(REAL_DATA, (403, "trainers_only")), **NO_TELEPHONY}),
     Endpoint("read a training attempt", lambda w, r: w.request(
         r, "GET", f"/v1/training/attempts/{w.attempt()}"), frozenset({"trainer"}),
-        dict.fromkeys(REAL_DATA, (403, "trainers_only"))),
+        {**dict.fromkeys(REAL_DATA, (403, "trainers_only")), **NO_TELEPHONY}),
+    # Telephony (issue 18): the telephony system posts call events; agents read their own.
+    Endpoint("post a call event", lambda w, r: w.request(r, "POST", "/v1/cti/events", json={
+        "event_id": f"ev-role-{next(ids)}", "kind": "ringing", "agent_id": "A1024",
+        "caller": "13800000000"}), frozenset(SYSTEMS),
+        dict.fromkeys(STAFF, (403, "not_telephony"))),
+    Endpoint("read one's call events", lambda w, r: w.request(r, "GET", "/v1/cti/events"),
+             REAL_DATA, TRAINER_REFUSED),
 ]
 
 
@@ -209,6 +224,8 @@ class Mutation:
     def answer(self, role: str) -> str | tuple[int, str]:
         if role in TOKEN_FAILURES:
             return TOKEN_FAILURES[role]
+        if role in SYSTEMS:  # a telephony token pushes nothing: the push itself is refused
+            return NO_TELEPHONY[role]
         return self.expected[role]
 
 
