@@ -31,8 +31,9 @@ def unsafe_segments(app: App) -> list[str]:
     return found
 
 
-async def wait_for(pilot, condition, timeout: float = 10.0) -> None:
-    """Let workers and the event loop run until ``condition()`` holds (bounded, then fail)."""
+async def wait_for(pilot, condition, timeout: float = 30.0) -> None:
+    """Let workers and the event loop run until ``condition()`` holds (bounded, then fail: the
+    bound is a net for a hang, not a speed check; 10 s was passed on a loaded 2-CPU machine)."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     while not condition():
@@ -41,7 +42,7 @@ async def wait_for(pilot, condition, timeout: float = 10.0) -> None:
         await pilot.pause(0.02)
 
 
-async def wait_for_screen(pilot, screen_type: type, timeout: float = 10.0):
+async def wait_for_screen(pilot, screen_type: type, timeout: float = 30.0):
     """Until the app's current screen is a ``screen_type`` and has composed and mounted."""
 
     def ready() -> bool:
