@@ -86,10 +86,8 @@ DEFAULT_KEYMAP = (*DEFAULT_KEYMAP,
               "training_keys.next_tip", app_level=False),
     KeyAction("replay_previous", "left,backspace", "previous_step", "training_keys.previous",
               "training_keys.previous_tip", app_level=False),
-    # The training call's: the call workspace of the run, and the end of the run.
-    KeyAction("training_workspace", "f7,ctrl+l", "workspace", "training_keys.workspace",
-              "training_keys.workspace_tip", app_level=False),
-    KeyAction("training_end", "f12,ctrl+u", "end_run", "training_keys.end",
+    # The training call's (its workspace is the call's, F12 the step-up): the end, at once.
+    KeyAction("training_end", "shift+f12,ctrl+d", "end_run", "training_keys.end",
               "training_keys.end_tip", app_level=False),
 )
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import msgspec
 import pytest
-from textual.widgets import DataTable, Sparkline, Static
+from textual.widgets import DataTable, Input, Sparkline, Static
 
 from agent_tui.config import HubSection
 from agent_tui.store import Store
@@ -262,36 +262,98 @@ def test_scenarios_snapshot(snap_compare, tmp_path, language):
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
 
 
-async def test_a_training_call_is_played_through_the_real_screens(tmp_path):
-    """From the scenario list: the trainee speaks, the simulated customer answers, the call's
-    workspace opens (F7) and is left (F3), and F12 ends the call: scored, kept, replayed."""
-    from screens.call import CallScreen
+async def _training_call(pilot, scenario_id: str = "balance_enquiry"):
     from screens.training_call import TrainingCallScreen
+
+    screen = await _scenarios(pilot)
+    table = screen.query_one(DataTable)
+    table.move_cursor(row=table.get_row_index(scenario_id))
+    await pilot.press("enter")
+    return await wait_for_screen(pilot, TrainingCallScreen)
+
+
+async def test_a_training_call_is_played_in_the_call_workspace(tmp_path):
+    """From the scenario list: the call workspace opens with the transcript in it; the trainee
+    types a line and the simulated customer answers; a phrase inserted with F8 goes onto the
+    line to say and Enter says it (used, its step ticked); ctrl+d ends the call: scored, kept,
+    replayed, the phrase in the attempt's transcript and events."""
+    from screens.call import CallScreen
 
     app = training_app(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = await _scenarios(pilot)
-        table = screen.query_one(DataTable)
-        table.move_cursor(row=table.get_row_index("balance_enquiry"))
-        await pilot.press("enter")
-        call = await wait_for_screen(pilot, TrainingCallScreen)
+        call = await _training_call(pilot)
+        assert isinstance(call, CallScreen)  # the workspace itself: checklist, phrases, notes
+        for panel in ("#checklist", "#suggestions", "#notes", "#run-transcript", "#run-say"):
+            assert call.query_one(panel).region.area, panel
         assert app.call is not None and app.training_run is not None
-        await pilot.press(*"Good morning, XX Bank, Wang Fang speaking, how can I help you?")
+        say = call.query_one("#run-say", Input)
+        assert call.focused is say
+        await pilot.press(*"Hello, how can I help you?")
         await pilot.press("enter")
         await wait_for(pilot, lambda: any(line.speaker == "customer"
                                           for line in call.run.transcript))
         assert "Customer:" in str(call.query_one("#run-lines", Static).content)
-        await pilot.press("f7")
-        await wait_for_screen(pilot, CallScreen)
-        await pilot.press("f3")
-        await wait_for_screen(pilot, TrainingCallScreen)
-        await pilot.press("f12")
+        assert say.value == ""
+
+        phrase, text = call.highlighted_phrase()
+        await pilot.press("f8")
+        assert say.value == text.strip() and call.focused is say
+        assert not _used(call, phrase.id)  # inserted, not said yet
+        said = len(call.run.transcript)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: len(call.run.transcript) > said)
+        line = call.run.transcript[said]
+        assert (line.speaker, line.text) == ("agent", text.strip())
+        assert _used(call, phrase.id)
+        if phrase.step:
+            assert phrase.step in call.call.flow.ticked
+
+        await pilot.press("tab")  # focus moves by keys: off the line, round the panels
+        assert call.focused is not say
+        await pilot.press("ctrl+d")
         replay = await wait_for_screen(pilot, TrainingReplayScreen)
         assert app.call is None and app.training_run is None
-        assert replay.attempt.scenario_id == "balance_enquiry"
-        assert replay.attempt.outcome == "abandoned" and replay.attempt.trainee == "T0001"
+        assert not any(isinstance(screen, CallScreen) for screen in app.screen_stack)
+        attempt = replay.attempt
+        assert attempt.scenario_id == "balance_enquiry" and attempt.difficulty == "easy"  # suggested
+        assert attempt.outcome == "abandoned" and attempt.trainee == "T0001"
+        assert text.strip() in [line.text for line in attempt.transcript]
+        assert any(event.kind == "phrase_used" and event.detail.get("phrase") == phrase.id
+                   for event in attempt.events)
         connection = Store.open(app.config.store_path()).connection()
-        assert attempts.load(connection, replay.attempt.attempt_id) == replay.attempt
+        assert attempts.load(connection, attempt.attempt_id) == attempt
+
+
+async def test_a_phrase_taken_back_off_the_line_is_not_said(tmp_path):
+    app = training_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        call = await _training_call(pilot)
+        phrase, _text = call.highlighted_phrase()
+        await pilot.press("f8")
+        say = call.query_one("#run-say", Input)
+        say.value = "Hello"  # the trainee rewrote the line
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: call.run.transcript)
+        assert call.run.transcript[0].text == "Hello"
+        assert not _used(call, phrase.id)
+
+
+async def test_from_the_notes_f8_inserts_into_the_notes_as_on_a_live_call(tmp_path):
+    from screens.widgets.notes_editor import NotesEditor
+
+    app = training_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        call = await _training_call(pilot)
+        _phrase, text = call.highlighted_phrase()
+        call.query_one(NotesEditor).focus()
+        await pilot.press("f8")
+        assert text.strip() in call.query_one(NotesEditor).text
+        assert call.query_one("#run-say", Input).value == ""
+
+
+def _used(call, phrase_id: str) -> bool:
+    return any(event.kind.value == "phrase_used" and event.detail.get("phrase") == phrase_id
+               for event in call.call.flow.events)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -310,6 +372,7 @@ def test_training_call_snapshot(snap_compare, tmp_path, language):
         call.query_one("#run-say").value = greeting
         await pilot.press("enter")
         await wait_for(pilot, lambda: len(call.run.transcript) >= 2)
+        await pilot.press("f8")  # the greeting's phrase, on the line to say
         await settled(pilot)
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
