@@ -91,6 +91,14 @@ DEFAULT_KEYMAP = (*DEFAULT_KEYMAP,
               "training_keys.end_tip", app_level=False),
 )
 
+# The training scenarios' difficulty picker (issue 15): one easier, one harder, before Enter.
+DEFAULT_KEYMAP = (*DEFAULT_KEYMAP,
+    KeyAction("training_easier", "left,minus", "easier", "training_difficulty.easier",
+              "training_difficulty.easier_tip", app_level=False),
+    KeyAction("training_harder", "right,plus", "harder", "training_difficulty.harder",
+              "training_difficulty.harder_tip", app_level=False),
+)
+
 ACTIONS_BY_ID = {entry.id: entry for entry in DEFAULT_KEYMAP}
 
 

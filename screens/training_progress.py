@@ -9,9 +9,10 @@ from textual.app import ComposeResult
 from textual.content import Content
 from textual.widgets import DataTable, Header, Sparkline, Static
 
-from agent_tui.store.training import ScenarioProgress, progress
+from agent_tui.store.training import ANY, ScenarioProgress, progress_by_difficulty
 from agent_tui.training import attempts
 from screens.widgets.agent_screen import AgentScreen
+from screens.widgets.columns import add_columns
 from screens.widgets.key_bar import KeyBar
 from screens.widgets.safe import cell
 from screens.widgets.textual_private import MeasuredTable
@@ -33,6 +34,7 @@ class TrainingProgressScreen(AgentScreen[None]):
         self.core = core
         self.titles = titles or {}
         self.progress: list[ScenarioProgress] = []
+        self.best_at: dict[str, str] = {}  # scenario id -> the difficulty of its best score
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -46,8 +48,8 @@ class TrainingProgressScreen(AgentScreen[None]):
     def on_mount(self) -> None:
         t = self.agent_app.t
         table = self.query_one(DataTable)
-        for key in COLUMNS:
-            table.add_column(t(f"training_progress.col.{key}"), key=key)
+        add_columns(table, [(key, t(f"training_progress.col.{key}")) for key in COLUMNS],
+                    essential=COLUMNS)  # all of them fit 80 columns
         self.query_one("#progress-title", Static).update(Content(t(
             "training_progress.title", trainee=self.agent_app.config.agent.id)))
         self.set_focus(table)
@@ -56,7 +58,23 @@ class TrainingProgressScreen(AgentScreen[None]):
     @work(thread=True, exclusive=True, group="training-progress")
     def load(self) -> None:
         trainee = self.agent_app.config.agent.id
-        self.use_store(lambda connection: progress(connection, trainee), self.show)
+        self.use_store(lambda connection: progress_by_difficulty(connection, trainee),
+                       self.show_levels)
+
+    def show_levels(self, levels: dict[str, dict[str, ScenarioProgress]]) -> None:
+        """Each scenario's attempts at every difficulty, and the difficulty of its best."""
+        self.best_at = {scenario_id: max((made.best, difficulty) for difficulty, made
+                                         in of_scenario.items() if difficulty != ANY)[1]
+                        for scenario_id, of_scenario in levels.items()}
+        self.show({scenario_id: of_scenario[ANY] for scenario_id, of_scenario in levels.items()})
+
+    def _best(self, made: ScenarioProgress) -> str:
+        """The best score, and the difficulty it was made at (the best is not the same feat at
+        every difficulty)."""
+        difficulty = self.best_at.get(made.scenario_id)
+        level = self.agent_app.t(f"training_scenarios.difficulty.{difficulty}") if difficulty \
+            else ""
+        return f"{made.best:.0f} {level}".strip()
 
     def show(self, found: dict[str, ScenarioProgress]) -> None:
         t = self.agent_app.t
@@ -67,7 +85,7 @@ class TrainingProgressScreen(AgentScreen[None]):
             for made in self.progress:
                 table.add_row(
                     cell(self.titles.get(made.scenario_id, made.scenario_id)),
-                    cell(str(made.attempts)), cell(f"{made.best:.0f}"), cell(f"{made.last:.0f}"),
+                    cell(str(made.attempts)), cell(self._best(made)), cell(f"{made.last:.0f}"),
                     cell(t("training_progress.passed") if made.passed
                          else t("training_progress.not_passed"),
                          "$text-success" if made.passed else ""),

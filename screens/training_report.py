@@ -11,6 +11,7 @@ from textual.widgets import DataTable, Header, Static
 
 from agent_tui.sync.protocol import TrainingAttemptReply, TrainingReportRow
 from screens.widgets.agent_screen import AgentScreen
+from screens.widgets.columns import add_columns
 from screens.widgets.key_bar import KeyBar
 from screens.widgets.safe import cell
 from screens.widgets.textual_private import MeasuredTable
@@ -42,8 +43,8 @@ class TrainingReportScreen(AgentScreen[None]):
     def on_mount(self) -> None:
         t = self.agent_app.t
         table = self.query_one(DataTable)
-        for key in COLUMNS:
-            table.add_column(t(f"training_report.col.{key}"), key=key)
+        add_columns(table, [(key, t(f"training_report.col.{key}")) for key in COLUMNS],
+                    essential=COLUMNS)  # all of them fit 80 columns
         self.set_focus(table)
         self._say("training_report.loading")
         self.load()

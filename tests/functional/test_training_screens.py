@@ -16,6 +16,7 @@ from agent_tui.sync.training import run_training_sync
 from agent_tui.training import attempts
 from agent_tui.training.attempt import TranscriptLine
 from screens.search import SearchScreen
+from screens.training_call import TrainingCallScreen
 from screens.training_progress import TrainingProgressScreen
 from screens.training_replay import TrainingReplayScreen, steps_of
 from screens.training_report import TrainingReportScreen
@@ -60,6 +61,8 @@ async def test_progress_counts_scores_and_is_not_certified_until_every_core_pass
         text = widget_text(screen)
         assert "Balance enquiry" in text and "Not certified yet: 1 of 2" in text
         assert screen.query_one(Sparkline).data == [55.0, 82.0, 71.0]
+        best = str(screen.query_one(DataTable).get_row("balance_enquiry")[2])
+        assert best == "82 normal"  # the best, and the difficulty it was made at
         await pilot.press("down")
         await wait_for(pilot, lambda: screen.query_one(Sparkline).data == [48.0])
         await pilot.press("up", "enter")
@@ -181,11 +184,57 @@ async def test_the_scenarios_with_the_trainees_best_scores(tmp_path):
         screen = await _scenarios(pilot)
         table = screen.query_one(DataTable)
         assert table.row_count == len(shipped_scenarios()) >= 12
+        table.move_cursor(row=table.get_row_index("balance_enquiry"))
         balance = [str(value) for value in table.get_row("balance_enquiry")]
-        assert balance[-2:] == ["82", "3"]  # best of 55, 82, 71; three attempts
+        assert balance[1] == "easy" and balance[-2:] == ["-", "0"]  # suggested: none at easy
+        await pilot.press("right")  # normal, where the three attempts were made
+        balance = [str(value) for value in table.get_row("balance_enquiry")]
+        assert balance[1] == "normal" and balance[-2:] == ["82", "3"]  # best of 55, 82, 71
         assert [str(value) for value in table.get_row("impostor")][-2:] == ["-", "0"]
         summary = str(screen.query_one("#scenarios-summary", Static).content)
-        assert summary == shipped_scenarios()[0].summary("en")
+        assert summary == next(s for s in shipped_scenarios()
+                               if s.id == "balance_enquiry").summary("en")
+
+
+async def test_a_difficulty_is_picked_before_the_run_and_the_attempt_records_it(tmp_path):
+    """Left and right pick the difficulty on the list (never past easy or hard); its meaning is
+    said below; the call runs at it, and the attempt kept says it; the best is per difficulty."""
+    app = training_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _scenarios(pilot)
+        table = screen.query_one(DataTable)
+        table.move_cursor(row=table.get_row_index("lost_card"))
+        await pilot.pause()
+        assert screen.difficulty["lost_card"] == "normal"  # its suggested one
+        level = screen.query_one("#scenarios-difficulty", Static)
+        assert "(suggested;" in str(level.content)
+        await pilot.press("right", "right", "plus")
+        assert screen.difficulty["lost_card"] == "hard"
+        assert str(table.get_row("lost_card")[1]) == "hard"
+        text = str(level.content)
+        assert text.startswith("hard: little patience") and "suggested: normal" in text
+        await pilot.press("left", "minus", "minus")
+        assert screen.difficulty["lost_card"] == "easy"
+        await pilot.press("right", "right")
+        await pilot.press("enter")
+        call = await wait_for_screen(pilot, TrainingCallScreen)
+        assert call.run.difficulty == "hard" and "(hard)" in str(
+            call.query_one("#run-transcript").border_title)
+        await pilot.press(*"Hello")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: len(call.run.transcript) >= 2)
+        await pilot.press("ctrl+d")
+        replay = await wait_for_screen(pilot, TrainingReplayScreen)
+        assert replay.attempt.difficulty == "hard"
+        connection = Store.open(app.config.store_path()).connection()
+        assert attempts.load(connection, replay.attempt.attempt_id).difficulty == "hard"
+        await pilot.press("f3")
+        screen = await wait_for_screen(pilot, TrainingScenariosScreen)
+        screen.load()
+        await wait_for(pilot, lambda: "lost_card" in screen.found)
+        assert screen.found["lost_card"]["hard"].attempts == 1
+        assert "normal" not in screen.found["lost_card"]
+        assert str(table.get_row("lost_card")[-1]) == "1"  # hard still picked: its one try
 
 
 async def test_the_training_palette_offers_scenarios_progress_and_report(tmp_path):
