@@ -34,7 +34,10 @@ STAFF = {
     "supervisor": ("S0001", "supervisor", "T1"),
     "other_supervisor": ("S0002", "supervisor", "T2"),
     "trainer": ("R0001", "trainer", "T1"),
+    "other_trainer": ("R0002", "trainer", "T2"),  # trains another team
+    "teamless_trainer": ("R0003", "trainer", ""),  # a token that names no team
 }
+TRAINERS = ("trainer", "other_trainer", "teamless_trainer")
 TOKEN_FAILURES = {"revoked": (401, "token_revoked"), "expired": (401, "token_expired"),
                   "none": (401, "token_missing")}
 ROLES = (*STAFF, *TOKEN_FAILURES)
@@ -150,8 +153,10 @@ class Endpoint:
 
 
 TOKENS = frozenset(STAFF)
-TRAINER_REFUSED = {"trainer": (403, "training_only")}
+TRAINER_REFUSED = dict.fromkeys(TRAINERS, (403, "training_only"))
 NOT_YOURS = {role: (403, "device_not_yours") for role in STAFF if role != "agent"}
+
+TRAINERS_ONLY = dict.fromkeys(REAL_DATA, (403, "trainers_only"))
 
 ENDPOINTS = [
     Endpoint("health", lambda w, r: w.request(r, "GET", "/v1/health"),
@@ -186,15 +191,19 @@ ENDPOINTS = [
                       **TRAINER_REFUSED}),
     *(Endpoint(f"read the audit of {kind}", lambda w, r, kind=kind: w.request(
         r, "GET", f"/v1/audit/{kind}"), frozenset({"supervisor", "other_supervisor"}),
-        dict.fromkeys(("agent", "other_agent", "trainer"), (403, "supervisors_only")))
+        dict.fromkeys(("agent", "other_agent", *TRAINERS), (403, "supervisors_only")))
       for kind in ("disclosures", "reads")),
-    # Training data: read by a trainer's token only (issue 15).
+    # Training data: read by a trainer's token only (issue 15), of the trainer's own team(s).
     Endpoint("read the training report", lambda w, r: w.request(
-        r, "GET", "/v1/training/report"), frozenset({"trainer"}),
-        dict.fromkeys(REAL_DATA, (403, "trainers_only"))),
-    Endpoint("read a training attempt", lambda w, r: w.request(
+        r, "GET", "/v1/training/report"), frozenset({"trainer", "other_trainer"}),
+        {**TRAINERS_ONLY, "teamless_trainer": (403, "no_team")}),
+    Endpoint("read team T2's training report", lambda w, r: w.request(
+        r, "GET", "/v1/training/report", params={"team": "T2"}), frozenset({"other_trainer"}),
+        {**TRAINERS_ONLY, "trainer": (403, "other_team"), "teamless_trainer": (403, "no_team")}),
+    Endpoint("read a training attempt of team T1", lambda w, r: w.request(
         r, "GET", f"/v1/training/attempts/{w.attempt()}"), frozenset({"trainer"}),
-        dict.fromkeys(REAL_DATA, (403, "trainers_only"))),
+        {**TRAINERS_ONLY, "other_trainer": (404, "unknown_attempt"),
+         "teamless_trainer": (403, "no_team")}),
 ]
 
 
@@ -214,7 +223,8 @@ class Mutation:
 
 def _staff(outcome: str = "applied", **others: str) -> dict[str, str]:
     """Every real-data role gets ``outcome`` unless named; a trainer, ``training_only``."""
-    return {**dict.fromkeys(REAL_DATA, outcome), "trainer": "training_only", **others}
+    return {**dict.fromkeys(REAL_DATA, outcome), **dict.fromkeys(TRAINERS, "training_only"),
+            **others}
 
 
 # Writing to the agent's case: the assignee and the team's supervisor only.
