@@ -119,7 +119,8 @@ def token() -> None:
 @click.option("--agent", required=True, help="The agent (staff) id the token speaks for.")
 @click.option("--role", type=click.Choice(["agent", "supervisor", "trainer"]), default="agent",
               show_default=True)
-@click.option("--team", default="", help="The team (a supervisor reads its team's cases; a trainer reads the training attempts of its teams, several separated by commas: T1,T2).")
+@click.option("--team", default="", help="The team (a supervisor reads its team's cases; a "
+              "trainer the training attempts of its teams, several separated by commas: T1,T2).")
 @click.option("--days", type=click.FloatRange(min=0, min_open=True), default=90,
               show_default=True, help="Valid for this many days.")
 def token_create(db: str | None, agent: str, role: str, team: str, days: float) -> None:
