@@ -1,7 +1,10 @@
 """The trainee's progress (issue 15): each scenario tried, with its attempts, best and last score
 and whether it was passed, the trend of the highlighted scenario's scores (a sparkline, oldest
 first), and "certified" once every core scenario has been passed. Enter replays the highlighted
-scenario's last attempt. Read from the training store (the trainee's own attempts)."""
+scenario's last attempt. Read from the training store (the trainee's own attempts).
+
+An attempt the hub refused stays here and counts, but no trainer sees it: the screen says how
+many, and for the latest, why (translated) and what to do."""
 
 from __future__ import annotations
 
@@ -9,12 +12,21 @@ from textual.app import ComposeResult
 from textual.content import Content
 from textual.widgets import DataTable, Header, Sparkline, Static
 
-from agent_tui.store.training import ANY, ScenarioProgress, progress_by_difficulty
+from agent_tui.domain.times import short_stamp
+from agent_tui.store.training import (
+    ANY,
+    RefusedAttempt,
+    ScenarioProgress,
+    progress_by_difficulty,
+    refused,
+)
+from agent_tui.sync.training import refusal_entry
 from agent_tui.training import attempts
 from screens.widgets.agent_screen import AgentScreen
 from screens.widgets.columns import add_columns
 from screens.widgets.key_bar import KeyBar
-from screens.widgets.safe import cell
+from screens.widgets.line_broken import Prose
+from screens.widgets.safe import cell, safe
 from screens.widgets.textual_private import MeasuredTable
 from screens.widgets.workers import work
 
@@ -40,6 +52,7 @@ class TrainingProgressScreen(AgentScreen[None]):
         yield Header()
         yield Static(id="progress-title")
         yield Static(id="progress-status")
+        yield Prose(id="progress-refused")
         yield MeasuredTable(id="progress-table", cursor_type="row", zebra_stripes=True)
         yield Static(id="progress-trend-label")
         yield Sparkline([], id="progress-trend")
@@ -58,8 +71,28 @@ class TrainingProgressScreen(AgentScreen[None]):
     @work(thread=True, exclusive=True, group="training-progress")
     def load(self) -> None:
         trainee = self.agent_app.config.agent.id
-        self.use_store(lambda connection: progress_by_difficulty(connection, trainee),
-                       self.show_levels)
+        self.use_store(lambda connection: (progress_by_difficulty(connection, trainee),
+                                           refused(connection, trainee)), self._loaded)
+
+    def _loaded(self, found: tuple[dict[str, dict[str, ScenarioProgress]],
+                                   list[RefusedAttempt]]) -> None:
+        levels, refusals = found
+        self.show_refused(refusals)
+        self.show_levels(levels)
+
+    def show_refused(self, refusals: list[RefusedAttempt]) -> None:
+        """The attempts the hub refused: how many, and the latest's reason and what to do."""
+        shown = self.query_one("#progress-refused", Prose)
+        shown.display = bool(refusals)
+        if not refusals:
+            return
+        t, latest = self.agent_app.t, refusals[0]
+        key, values = refusal_entry(latest.reason)
+        summary = t("training_refusal.summary", count=len(refusals),
+                    when=short_stamp(latest.ended_at),
+                    scenario=self.titles.get(latest.scenario_id, latest.scenario_id))
+        shown.update(Content.assemble(safe(summary, "bold"), " ", safe(t(key, **values)))
+                     .stylize("$text-warning"))
 
     def show_levels(self, levels: dict[str, dict[str, ScenarioProgress]]) -> None:
         """Each scenario's attempts at every difficulty, and the difficulty of its best."""

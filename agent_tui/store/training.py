@@ -149,6 +149,24 @@ def mark_synced(connection: sqlite3.Connection, attempt_id: str, at: datetime,
             (iso(at), refusal, attempt_id))
 
 
+class RefusedAttempt(msgspec.Struct, frozen=True):
+    """An attempt the hub refused: kept here and counted in progress, but no trainer sees it."""
+
+    attempt_id: str
+    scenario_id: str
+    ended_at: str
+    reason: str  # the hub's reason code, as it answered
+
+
+def refused(connection: sqlite3.Connection, trainee: str) -> list[RefusedAttempt]:
+    """``trainee``'s attempts the hub refused, newest first."""
+    rows = connection.execute(
+        "SELECT attempt_id, scenario_id, ended_at, sync_refusal FROM training_attempts "
+        "WHERE trainee = ? AND sync_refusal != '' ORDER BY ended_at DESC, seq DESC",
+        (trainee,)).fetchall()
+    return [RefusedAttempt(*row) for row in rows]
+
+
 def waiting(connection: sqlite3.Connection) -> int:
     """Attempts the hub has not answered for yet."""
     return connection.execute(

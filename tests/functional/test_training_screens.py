@@ -10,6 +10,7 @@ from textual.widgets import DataTable, Input, Sparkline, Static
 
 from agent_tui.config import HubSection
 from agent_tui.store import Store
+from agent_tui.store.training import mark_synced
 from agent_tui.sync.hub_client import HubClient
 from agent_tui.sync.protocol import TrainingReportRow
 from agent_tui.sync.training import run_training_sync
@@ -146,10 +147,65 @@ async def test_a_trainers_token_opens_the_report_and_an_attempts_replay(hub, tmp
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await _report(pilot)
         await wait_for(pilot, lambda: screen.query_one(DataTable).row_count == 2)
-        assert "Trainees' report" in _status(screen)
+        assert _status(screen) == "Trainees' report: T1"  # the trainer's team, as the hub says
         await pilot.press("enter")
         replay = await wait_for_screen(pilot, TrainingReplayScreen)
         assert replay.attempt == made[2]
+
+
+@pytest.mark.slow
+async def test_a_trainer_sees_only_their_teams_trainees(hub, tmp_path):
+    """Two teams' trainees synced; the T2 trainer's report holds T2's only, and a trainer's
+    token naming no team is told what to ask for."""
+    for trainee, team in (("T0001", "T1"), ("T0002", "T2")):
+        trainee_app, _made = _with_attempts(tmp_path / trainee)
+        connection = Store.open(trainee_app.config.store_path()).connection()
+        for attempt in attempts.of_trainee(connection, "T0001"):  # made as T0001: retagged
+            attempts.save(connection, msgspec.structs.replace(
+                attempt, trainee=trainee, attempt_id=f"{trainee}-{attempt.attempt_id}"))
+        run_training_sync(connection, HubClient(hub.url, hub.token(trainee, team=team)),
+                          lambda: FROZEN_NOW)
+    app = training_app(tmp_path / "trainer", trainee="R0002", hub=HubSection(
+        url=hub.url, token=hub.token("R0002", "trainer", "T2")))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _report(pilot)
+        await wait_for(pilot, lambda: screen.query_one(DataTable).row_count > 0)
+        assert {row.trainee for row in screen.rows} == {"T0002"}
+        assert _status(screen) == "Trainees' report: T2"
+    app = training_app(tmp_path / "lone", trainee="R0003", hub=HubSection(
+        url=hub.url, token=hub.token("R0003", "trainer", "")))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _report(pilot)
+        await wait_for(pilot, lambda: "names no team" in _status(screen))
+        assert "--team" in _status(screen) and screen.query_one(DataTable).row_count == 0
+
+
+@pytest.mark.slow
+async def test_an_attempt_the_hub_refused_is_shown_with_what_to_do(hub, tmp_path):
+    """The same attempt number already at the hub as another trainee's: this trainee's sync
+    (F5, through the session's own sync) is refused, and the progress screen says so, why, and
+    what to do; the attempt still counts."""
+    first, made = _with_attempts(tmp_path / "first", scores=((55.0,),))
+    connection = Store.open(first.config.store_path()).connection()
+    run_training_sync(connection, HubClient(hub.url, hub.token("T0009")), lambda: FROZEN_NOW)
+    app, mine = _with_attempts(tmp_path / "mine", scores=((90.0,),), hub=HubSection(
+        url=hub.url, token=hub.token("T0001")))
+    connection = Store.open(app.config.store_path()).connection()
+    connection.execute("UPDATE training_attempts SET attempt_id = ?, body = replace(body, ?, ?)",
+                       (made[0].attempt_id, mine[0].attempt_id, made[0].attempt_id))
+    connection.commit()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_screen(pilot, SearchScreen)
+        await pilot.press("f5")
+        await wait_for(pilot, lambda: connection.execute(
+            "SELECT sync_refusal FROM training_attempts").fetchone()[0] != "")
+        screen = await _progress(pilot)
+        refused = screen.query_one("#progress-refused")
+        await wait_for(pilot, lambda: refused.display)
+        text = str(refused.content)
+        assert "the hub refused 1 of your attempts" in text and "Balance enquiry" in text
+        assert "Tell your trainer; play the scenario again" in text
+        assert str(screen.query_one(DataTable).get_row("balance_enquiry")[1]) == "1"  # counts
 
 
 @pytest.mark.slow
@@ -254,7 +310,11 @@ LANGUAGES = ["en", "zh-CN"]
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_progress_snapshot(snap_compare, tmp_path, language):
-    app, _made = _with_attempts(tmp_path, language)
+    """With one attempt the hub refused (the real hub's refusal: the test above)."""
+    app, made = _with_attempts(tmp_path, language)
+    connection = Store.open(app.config.store_path()).connection()
+    mark_synced(connection, made[-1].attempt_id, FROZEN_NOW, "key_reuse")
+    connection.close()
 
     async def run_before(pilot) -> None:
         await _progress(pilot)
@@ -294,7 +354,7 @@ def test_report_snapshot(snap_compare, tmp_path, language):
         screen = await _report(pilot)
         await wait_for(pilot, lambda: "training_report" not in _status(screen)
                        and _status(screen) != app.t("training_report.loading"))
-        screen.show(rows)
+        screen.show(rows, ["T1", "T2"])
         await settled(pilot)
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
