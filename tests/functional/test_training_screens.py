@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import msgspec
 import pytest
-from textual.widgets import DataTable, Input, Sparkline, Static
+from textual.widgets import DataTable, Sparkline, Static
 
 from agent_tui.config import HubSection
 from agent_tui.store import Store
@@ -21,11 +21,10 @@ from screens.training_call import TrainingCallScreen
 from screens.training_progress import TrainingProgressScreen
 from screens.training_replay import TrainingReplayScreen, steps_of
 from screens.training_report import TrainingReportScreen
-from screens.training_scenarios import TrainingScenariosScreen
 from tests.conftest import FROZEN_NOW
 from tests.screen import settled, unsafe_segments, wait_for, wait_for_screen, widget_text
 from tests.training_attempts import an_attempt
-from tests.training_session import shipped_scenarios, training_app
+from tests.training_session import open_scenarios, shipped_scenarios, training_app
 
 pytestmark = pytest.mark.xdist_group("snapshots")
 CORE = frozenset({"balance_enquiry", "lost_card"})
@@ -224,20 +223,10 @@ async def test_without_a_hub_the_report_says_how_to_set_one_up(tmp_path):
         await wait_for(pilot, lambda: "No hub is set up" in _status(screen))
 
 
-async def _scenarios(pilot) -> TrainingScenariosScreen:
-    await wait_for_screen(pilot, SearchScreen)
-    commands = {command.title: command
-                for command in pilot.app.get_system_commands(pilot.app.screen)}
-    commands[pilot.app.t("training_palette.scenarios")].callback()  # as chosen in the palette
-    screen = await wait_for_screen(pilot, TrainingScenariosScreen)
-    await wait_for(pilot, lambda: screen.query_one(DataTable).row_count > 0)
-    return screen
-
-
 async def test_the_scenarios_with_the_trainees_best_scores(tmp_path):
     app, _made = _with_attempts(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = await _scenarios(pilot)
+        screen = await open_scenarios(pilot)
         table = screen.query_one(DataTable)
         assert table.row_count == len(shipped_scenarios()) >= 12
         table.move_cursor(row=table.get_row_index("balance_enquiry"))
@@ -250,47 +239,6 @@ async def test_the_scenarios_with_the_trainees_best_scores(tmp_path):
         summary = str(screen.query_one("#scenarios-summary", Static).content)
         assert summary == next(s for s in shipped_scenarios()
                                if s.id == "balance_enquiry").summary("en")
-
-
-async def test_a_difficulty_is_picked_before_the_run_and_the_attempt_records_it(tmp_path):
-    """Left and right pick the difficulty on the list (never past easy or hard); its meaning is
-    said below; the call runs at it, and the attempt kept says it; the best is per difficulty."""
-    app = training_app(tmp_path)
-    async with app.run_test(size=(80, 24)) as pilot:
-        screen = await _scenarios(pilot)
-        table = screen.query_one(DataTable)
-        table.move_cursor(row=table.get_row_index("lost_card"))
-        await pilot.pause()
-        assert screen.difficulty["lost_card"] == "normal"  # its suggested one
-        level = screen.query_one("#scenarios-difficulty", Static)
-        assert "(suggested;" in str(level.content)
-        await pilot.press("right", "right", "plus")
-        assert screen.difficulty["lost_card"] == "hard"
-        assert str(table.get_row("lost_card")[1]) == "hard"
-        text = str(level.content)
-        assert text.startswith("hard: little patience") and "suggested: normal" in text
-        await pilot.press("left", "minus", "minus")
-        assert screen.difficulty["lost_card"] == "easy"
-        await pilot.press("right", "right")
-        await pilot.press("enter")
-        call = await wait_for_screen(pilot, TrainingCallScreen)
-        assert call.run.difficulty == "hard" and "(hard)" in str(
-            call.query_one("#run-transcript").border_title)
-        await pilot.press(*"Hello")
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: len(call.run.transcript) >= 2)
-        await pilot.press("ctrl+d")
-        replay = await wait_for_screen(pilot, TrainingReplayScreen)
-        assert replay.attempt.difficulty == "hard"
-        connection = Store.open(app.config.store_path()).connection()
-        assert attempts.load(connection, replay.attempt.attempt_id).difficulty == "hard"
-        await pilot.press("f3")
-        screen = await wait_for_screen(pilot, TrainingScenariosScreen)
-        screen.load()
-        await wait_for(pilot, lambda: "lost_card" in screen.found)
-        assert screen.found["lost_card"]["hard"].attempts == 1
-        assert "normal" not in screen.found["lost_card"]
-        assert str(table.get_row("lost_card")[-1]) == "1"  # hard still picked: its one try
 
 
 async def test_the_training_palette_offers_scenarios_progress_and_report(tmp_path):
@@ -365,109 +313,14 @@ def test_scenarios_snapshot(snap_compare, tmp_path, language):
     app, _made = _with_attempts(tmp_path, language)
 
     async def run_before(pilot) -> None:
-        await _scenarios(pilot)
+        await open_scenarios(pilot)
         await settled(pilot)
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
 
 
-async def _training_call(pilot, scenario_id: str = "balance_enquiry"):
-    from screens.training_call import TrainingCallScreen
-
-    screen = await _scenarios(pilot)
-    table = screen.query_one(DataTable)
-    table.move_cursor(row=table.get_row_index(scenario_id))
-    await pilot.press("enter")
-    return await wait_for_screen(pilot, TrainingCallScreen)
-
-
-async def test_a_training_call_is_played_in_the_call_workspace(tmp_path):
-    """From the scenario list: the call workspace opens with the transcript in it; the trainee
-    types a line and the simulated customer answers; a phrase inserted with F8 goes onto the
-    line to say and Enter says it (used, its step ticked); ctrl+d ends the call: scored, kept,
-    replayed, the phrase in the attempt's transcript and events."""
-    from screens.call import CallScreen
-
-    app = training_app(tmp_path)
-    async with app.run_test(size=(80, 24)) as pilot:
-        call = await _training_call(pilot)
-        assert isinstance(call, CallScreen)  # the workspace itself: checklist, phrases, notes
-        for panel in ("#checklist", "#suggestions", "#notes", "#run-transcript", "#run-say"):
-            assert call.query_one(panel).region.area, panel
-        assert app.call is not None and app.training_run is not None
-        say = call.query_one("#run-say", Input)
-        assert call.focused is say
-        await pilot.press(*"Hello, how can I help you?")
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: any(line.speaker == "customer"
-                                          for line in call.run.transcript))
-        assert "Customer:" in str(call.query_one("#run-lines", Static).content)
-        assert say.value == ""
-
-        phrase, text = call.highlighted_phrase()
-        await pilot.press("f8")
-        assert say.value == text.strip() and call.focused is say
-        assert not _used(call, phrase.id)  # inserted, not said yet
-        said = len(call.run.transcript)
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: len(call.run.transcript) > said)
-        line = call.run.transcript[said]
-        assert (line.speaker, line.text) == ("agent", text.strip())
-        assert _used(call, phrase.id)
-        if phrase.step:
-            assert phrase.step in call.call.flow.ticked
-
-        await pilot.press("tab")  # focus moves by keys: off the line, round the panels
-        assert call.focused is not say
-        await pilot.press("ctrl+d")
-        replay = await wait_for_screen(pilot, TrainingReplayScreen)
-        assert app.call is None and app.training_run is None
-        assert not any(isinstance(screen, CallScreen) for screen in app.screen_stack)
-        attempt = replay.attempt
-        assert attempt.scenario_id == "balance_enquiry" and attempt.difficulty == "easy"  # suggested
-        assert attempt.outcome == "abandoned" and attempt.trainee == "T0001"
-        assert text.strip() in [line.text for line in attempt.transcript]
-        assert any(event.kind == "phrase_used" and event.detail.get("phrase") == phrase.id
-                   for event in attempt.events)
-        connection = Store.open(app.config.store_path()).connection()
-        assert attempts.load(connection, attempt.attempt_id) == attempt
-
-
-async def test_a_phrase_taken_back_off_the_line_is_not_said(tmp_path):
-    app = training_app(tmp_path)
-    async with app.run_test(size=(80, 24)) as pilot:
-        call = await _training_call(pilot)
-        phrase, _text = call.highlighted_phrase()
-        await pilot.press("f8")
-        say = call.query_one("#run-say", Input)
-        say.value = "Hello"  # the trainee rewrote the line
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: call.run.transcript)
-        assert call.run.transcript[0].text == "Hello"
-        assert not _used(call, phrase.id)
-
-
-async def test_from_the_notes_f8_inserts_into_the_notes_as_on_a_live_call(tmp_path):
-    from screens.widgets.notes_editor import NotesEditor
-
-    app = training_app(tmp_path)
-    async with app.run_test(size=(80, 24)) as pilot:
-        call = await _training_call(pilot)
-        _phrase, text = call.highlighted_phrase()
-        call.query_one(NotesEditor).focus()
-        await pilot.press("f8")
-        assert text.strip() in call.query_one(NotesEditor).text
-        assert call.query_one("#run-say", Input).value == ""
-
-
-def _used(call, phrase_id: str) -> bool:
-    return any(event.kind.value == "phrase_used" and event.detail.get("phrase") == phrase_id
-               for event in call.call.flow.events)
-
-
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_training_call_snapshot(snap_compare, tmp_path, language):
-    from screens.training_call import TrainingCallScreen
 
     app = training_app(tmp_path, language)
     greeting = {"en": "Good morning, XX Bank, Wang Fang speaking, how can I help you?",
