@@ -87,7 +87,8 @@ DEFAULT_KEYMAP = (*DEFAULT_KEYMAP,
     KeyAction("replay_previous", "left,backspace", "previous_step", "training_keys.previous",
               "training_keys.previous_tip", app_level=False),
     # The training call's (its workspace is the call's, F12 the step-up): the end, at once.
-    KeyAction("training_end", "shift+f12,ctrl+d", "end_run", "training_keys.end",
+    # No shifted F-key: terminals send shift+F12 as F24, which Textual names "f24".
+    KeyAction("training_end", "ctrl+d", "end_run", "training_keys.end",
               "training_keys.end_tip", app_level=False),
 )
 

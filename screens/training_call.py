@@ -6,7 +6,7 @@ transcript. A phrase counts as used (and ticks its step) when it is said, not wh
 phrase the trainee takes back off the line was never said. From the notes, F8 works as on a live
 call (the phrase goes into the notes). Tab moves between the panels.
 
-The workspace's closing ends the call as on a live one; ctrl+d (shift+F12) ends it at once.
+The workspace's closing ends the call as on a live one; ctrl+d ends it at once.
 Either way the attempt is scored, kept and replayed. Silence is noticed: every few seconds with
 nothing said, the customer's patience is asked again (``TrainingRun.wait``); a customer who has
 had enough hangs up, and the call ends there."""

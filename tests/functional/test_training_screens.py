@@ -70,6 +70,21 @@ async def test_progress_counts_scores_and_is_not_certified_until_every_core_pass
         assert replay.attempt == made[2]  # the scenario's last attempt
 
 
+async def test_a_refusal_the_workstation_does_not_know_is_shown_safe_with_its_code(tmp_path):
+    app, made = _with_attempts(tmp_path)
+    connection = Store.open(app.config.store_path()).connection()
+    mark_synced(connection, made[0].attempt_id, FROZEN_NOW, "\x1b[31mnew_reason[/] \u202e")
+    connection.close()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _progress(pilot)
+        refused = screen.query_one("#progress-refused")
+        await wait_for(pilot, lambda: refused.display)
+        text = str(refused.content)
+        assert "does not know (new_reason[/]" in text and "Tell your trainer" in text
+        await settled(pilot)
+        assert unsafe_segments(app) == []
+
+
 async def test_certified_once_every_core_scenario_is_passed(tmp_path):
     app, _made = _with_attempts(tmp_path, scores=((85.0,), (40.0, 90.0)))
     async with app.run_test(size=(80, 24)) as pilot:
