@@ -152,3 +152,46 @@ async def test_from_the_notes_f8_inserts_into_the_notes_as_on_a_live_call(tmp_pa
 def _used(call, phrase_id: str) -> bool:
     return any(event.kind.value == "phrase_used" and event.detail.get("phrase") == phrase_id
                for event in call.call.flow.events)
+
+
+async def test_the_workspaces_closing_form_ends_a_training_call_as_a_live_one(tmp_path):
+    """F7 on the closing stage opens the usual closing form; saving it ends the training call:
+    scored as completed, kept, replayed, and no workspace left behind."""
+    from screens.call import CallScreen
+    from screens.closing import ClosingScreen
+
+    app = training_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        call = await _training_call(pilot)
+        await pilot.press(*"Hello, how can I help you?")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: len(call.run.transcript) >= 2)
+        app.call.flow.skip_to_closing(app.now(), "test: straight to the closing")
+        await pilot.press("f7")
+        closing = await wait_for_screen(pilot, ClosingScreen)
+        closing.query_one("#wrap-up").value = "resolved"
+        closing.query_one("#end-reason").value = "test"
+        await pilot.press("ctrl+s")
+        replay = await wait_for_screen(pilot, TrainingReplayScreen)
+        assert app.call is None and app.training_run is None
+        assert replay.attempt.outcome == "completed"
+        assert "Hello, how can I help you?" in [line.text for line in replay.attempt.transcript]
+        assert not any(isinstance(screen, CallScreen) for screen in app.screen_stack)
+
+
+async def test_f3_leaves_the_training_workspace_and_ctrl_n_comes_back_to_it(tmp_path):
+    app = training_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        call = await _training_call(pilot)
+        await pilot.press(*"Hello")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: len(call.run.transcript) >= 2)
+        await pilot.press("f3")
+        await wait_for_screen(pilot, TrainingScenariosScreen)
+        assert app.training_run is not None  # the call goes on, as a live one does
+        await pilot.press("ctrl+n")
+        back = await wait_for_screen(pilot, TrainingCallScreen)  # not the live workspace
+        assert back.run is call.run and "Hello" in str(back.query_one("#run-lines",
+                                                                      Static).content)
+        await pilot.press("ctrl+n")  # already there: still the one workspace
+        assert [type(screen) for screen in app.screen_stack].count(TrainingCallScreen) == 1
