@@ -45,7 +45,7 @@ class CallScreen(AgentScreen[None]):
     ACTION_IDS = ("next_stage", "stage_form", "use_phrase", "new_case", "step_up", "save")
     HELP_KEY = "help.call"
     ALLOW_BACK = True  # F3 leaves the workspace, not the call: ctrl+n comes back to it
-    FIRST_FOCUS = "#checklist"  # a training call's: the line the trainee says
+    FIRST_FOCUS = "#checklist"  # where focus starts (a training call: on the line to say)
     GUARD_HINT = "call.guard_hint"  # what the line under the notes says with nothing caught
 
     def __init__(self, call: CallSession) -> None:
