@@ -120,7 +120,8 @@ def token() -> None:
 @click.option("--role", type=click.Choice(["agent", "supervisor", "trainer", "telephony"]),
               default="agent", show_default=True,
               help="telephony: the telephony system's token, which posts call events only.")
-@click.option("--team", default="", help="The team (a supervisor reads its team's cases).")
+@click.option("--team", default="", help="The team (a supervisor reads its team's cases; a "
+              "trainer the training attempts of its teams, several separated by commas: T1,T2).")
 @click.option("--days", type=click.FloatRange(min=0, min_open=True), default=90,
               show_default=True, help="Valid for this many days.")
 def token_create(db: str | None, agent: str, role: str, team: str, days: float) -> None:

@@ -86,11 +86,18 @@ DEFAULT_KEYMAP = (*DEFAULT_KEYMAP,
               "training_keys.next_tip", app_level=False),
     KeyAction("replay_previous", "left,backspace", "previous_step", "training_keys.previous",
               "training_keys.previous_tip", app_level=False),
-    # The training call's: the call workspace of the run, and the end of the run.
-    KeyAction("training_workspace", "f7,ctrl+l", "workspace", "training_keys.workspace",
-              "training_keys.workspace_tip", app_level=False),
-    KeyAction("training_end", "f12,ctrl+u", "end_run", "training_keys.end",
+    # The training call's (its workspace is the call's, F12 the step-up): the end, at once.
+    # No shifted F-key: terminals send shift+F12 as F24, which Textual names "f24".
+    KeyAction("training_end", "ctrl+d", "end_run", "training_keys.end",
               "training_keys.end_tip", app_level=False),
+)
+
+# The training scenarios' difficulty picker (issue 15): one easier, one harder, before Enter.
+DEFAULT_KEYMAP = (*DEFAULT_KEYMAP,
+    KeyAction("training_easier", "left,minus", "easier", "training_difficulty.easier",
+              "training_difficulty.easier_tip", app_level=False),
+    KeyAction("training_harder", "right,plus", "harder", "training_difficulty.harder",
+              "training_difficulty.harder_tip", app_level=False),
 )
 
 ACTIONS_BY_ID = {entry.id: entry for entry in DEFAULT_KEYMAP}

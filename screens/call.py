@@ -45,6 +45,8 @@ class CallScreen(AgentScreen[None]):
     ACTION_IDS = ("next_stage", "stage_form", "use_phrase", "new_case", "step_up", "save")
     HELP_KEY = "help.call"
     ALLOW_BACK = True  # F3 leaves the workspace, not the call: ctrl+n comes back to it
+    FIRST_FOCUS = "#checklist"  # where focus starts (a training call: on the line to say)
+    GUARD_HINT = "call.guard_hint"  # what the line under the notes says with nothing caught
 
     def __init__(self, call: CallSession) -> None:
         super().__init__()
@@ -68,15 +70,19 @@ class CallScreen(AgentScreen[None]):
         notes.border_title = t("call.notes")
         notes.load_text(self.call.notes)
         notes.move_cursor(notes.document.end)  # back to the call: carry on where it ended
-        yield notes
-        yield GuardLine("call.guard_hint", id="guard")
+        yield from self.compose_talk(notes)
+        yield GuardLine(self.GUARD_HINT, id="guard")
         yield KeyBar()
+
+    def compose_talk(self, notes: NotesEditor) -> ComposeResult:
+        """Below the desk: the notes (a training call sets its transcript beside them)."""
+        yield notes
 
     def on_mount(self) -> None:
         self.query_one("#suggestions", OptionList).border_title = self.agent_app.t("call.phrases")
         self.show_stage(new_list=True)
         self.show_caller()
-        self.set_focus(self.query_one("#checklist"))
+        self.set_focus(self.query_one(self.FIRST_FOCUS))
         if self.call.customer_id and self.call.verification is None:
             self.load_facts()
         self.save()
@@ -200,18 +206,30 @@ class CallScreen(AgentScreen[None]):
         if self.call.hits:
             self.show_guard()
 
-    def insert_phrase(self) -> None:
+    def highlighted_phrase(self) -> tuple[Phrase, str] | None:
+        """The phrase highlighted in the list, and its text filled in for this call."""
         suggestions = self.query_one("#suggestions", OptionList)
         if suggestions.highlighted is None or not self._phrases:
-            return
+            return None
         phrase = self._phrases[suggestions.highlighted]
-        text = phrase.render(self.agent_app.language, self.phrase_values())
+        return phrase, phrase.render(self.agent_app.language, self.phrase_values())
+
+    def insert_phrase(self) -> None:
+        chosen = self.highlighted_phrase()
+        if chosen is None:
+            return
+        phrase, text = chosen
         editor = self.query_one(NotesEditor)
         row, column = editor.cursor_location
         line = editor.document[row]
         editor.insert(set_apart(line[:column], text, line[column:]))
+        self.phrase_said(phrase, text.strip(), in_notes=True)
+
+    def phrase_said(self, phrase: Phrase, text: str, in_notes: bool) -> None:
+        """The phrase was used; ``in_notes``: its text went into the notes (not the agent's own
+        words, kept apart from them in the summary)."""
         at = self.agent_app.now()
-        self.call.phrase_used(phrase, at, text.strip())
+        self.call.phrase_used(phrase, at, text if in_notes else "")
         if phrase.step and phrase.step in {step.id for step in self.call.flow.checklist()}:
             self.call.flow.tick(phrase.step, at)  # saying the step's phrase is doing the step
             self.show_stage()

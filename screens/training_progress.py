@@ -1,7 +1,10 @@
 """The trainee's progress (issue 15): each scenario tried, with its attempts, best and last score
 and whether it was passed, the trend of the highlighted scenario's scores (a sparkline, oldest
 first), and "certified" once every core scenario has been passed. Enter replays the highlighted
-scenario's last attempt. Read from the training store (the trainee's own attempts)."""
+scenario's last attempt. Read from the training store (the trainee's own attempts).
+
+An attempt the hub refused stays here and counts, but no trainer sees it: the screen says how
+many, and for the latest, why (translated) and what to do."""
 
 from __future__ import annotations
 
@@ -9,12 +12,21 @@ from textual.app import ComposeResult
 from textual.content import Content
 from textual.widgets import DataTable, Header, Sparkline, Static
 
-from agent_tui.store.training import ScenarioProgress, progress
+from agent_tui.domain.times import short_stamp
+from agent_tui.store.training import (
+    ANY,
+    RefusedAttempt,
+    ScenarioProgress,
+    progress_by_difficulty,
+    refused,
+)
+from agent_tui.sync.training import refusal_entry
 from agent_tui.training import attempts
 from screens.widgets.agent_screen import AgentScreen
 from screens.widgets.columns import add_columns
 from screens.widgets.key_bar import KeyBar
-from screens.widgets.safe import cell
+from screens.widgets.line_broken import Prose
+from screens.widgets.safe import cell, safe
 from screens.widgets.textual_private import MeasuredTable
 from screens.widgets.workers import work
 
@@ -34,11 +46,13 @@ class TrainingProgressScreen(AgentScreen[None]):
         self.core = core
         self.titles = titles or {}
         self.progress: list[ScenarioProgress] = []
+        self.best_at: dict[str, str] = {}  # scenario id -> the difficulty of its best score
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(id="progress-title")
         yield Static(id="progress-status")
+        yield Prose(id="progress-refused")
         yield MeasuredTable(id="progress-table", cursor_type="row", zebra_stripes=True)
         yield Static(id="progress-trend-label")
         yield Sparkline([], id="progress-trend")
@@ -47,10 +61,8 @@ class TrainingProgressScreen(AgentScreen[None]):
     def on_mount(self) -> None:
         t = self.agent_app.t
         table = self.query_one(DataTable)
-        # Every column is essential: each is a figure the trainee (or trainer) came for, and
-        # together they fit 80 columns.
         add_columns(table, [(key, t(f"training_progress.col.{key}")) for key in COLUMNS],
-                    essential=COLUMNS)
+                    essential=COLUMNS)  # all of them fit 80 columns
         self.query_one("#progress-title", Static).update(Content(t(
             "training_progress.title", trainee=self.agent_app.config.agent.id)))
         self.set_focus(table)
@@ -59,7 +71,43 @@ class TrainingProgressScreen(AgentScreen[None]):
     @work(thread=True, exclusive=True, group="training-progress")
     def load(self) -> None:
         trainee = self.agent_app.config.agent.id
-        self.use_store(lambda connection: progress(connection, trainee), self.show)
+        self.use_store(lambda connection: (progress_by_difficulty(connection, trainee),
+                                           refused(connection, trainee)), self._loaded)
+
+    def _loaded(self, found: tuple[dict[str, dict[str, ScenarioProgress]],
+                                   list[RefusedAttempt]]) -> None:
+        levels, refusals = found
+        self.show_refused(refusals)
+        self.show_levels(levels)
+
+    def show_refused(self, refusals: list[RefusedAttempt]) -> None:
+        """The attempts the hub refused: how many, and the latest's reason and what to do."""
+        shown = self.query_one("#progress-refused", Prose)
+        shown.display = bool(refusals)
+        if not refusals:
+            return
+        t, latest = self.agent_app.t, refusals[0]
+        key, values = refusal_entry(latest.reason)
+        summary = t("training_refusal.summary", count=len(refusals),
+                    when=short_stamp(latest.ended_at),
+                    scenario=self.titles.get(latest.scenario_id, latest.scenario_id))
+        shown.update(Content.assemble(safe(summary, "bold"), " ", safe(t(key, **values)))
+                     .stylize("$text-warning"))
+
+    def show_levels(self, levels: dict[str, dict[str, ScenarioProgress]]) -> None:
+        """Each scenario's attempts at every difficulty, and the difficulty of its best."""
+        self.best_at = {scenario_id: max((made.best, difficulty) for difficulty, made
+                                         in of_scenario.items() if difficulty != ANY)[1]
+                        for scenario_id, of_scenario in levels.items()}
+        self.show({scenario_id: of_scenario[ANY] for scenario_id, of_scenario in levels.items()})
+
+    def _best(self, made: ScenarioProgress) -> str:
+        """The best score, and the difficulty it was made at (the best is not the same feat at
+        every difficulty)."""
+        difficulty = self.best_at.get(made.scenario_id)
+        level = self.agent_app.t(f"training_scenarios.difficulty.{difficulty}") if difficulty \
+            else ""
+        return f"{made.best:.0f} {level}".strip()
 
     def show(self, found: dict[str, ScenarioProgress]) -> None:
         t = self.agent_app.t
@@ -70,7 +118,7 @@ class TrainingProgressScreen(AgentScreen[None]):
             for made in self.progress:
                 table.add_row(
                     cell(self.titles.get(made.scenario_id, made.scenario_id)),
-                    cell(str(made.attempts)), cell(f"{made.best:.0f}"), cell(f"{made.last:.0f}"),
+                    cell(str(made.attempts)), cell(self._best(made)), cell(f"{made.last:.0f}"),
                     cell(t("training_progress.passed") if made.passed
                          else t("training_progress.not_passed"),
                          "$text-success" if made.passed else ""),

@@ -1,24 +1,28 @@
 """The trainer's report (issue 15): trainees x scenarios from the hub, as ``agent-tui hub training
 report`` prints it (attempts, last and best score, passed); Enter replays the highlighted row's
-last attempt, fetched from the hub. The hub reads it to a trainer's token only: any other token
-is told so, as is a workstation with no hub or a hub out of reach."""
+last attempt, fetched from the hub. The hub reads it to a trainer's token only, and only the
+trainees of the trainer's own team(s) (the status line names them): any other token is told so,
+as is a trainer's token naming no team, a workstation with no hub or a hub out of reach."""
 
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.content import Content
 from textual.widgets import DataTable, Header, Static
 
 from agent_tui.sync.protocol import TrainingAttemptReply, TrainingReportRow
 from screens.widgets.agent_screen import AgentScreen
 from screens.widgets.columns import add_columns
 from screens.widgets.key_bar import KeyBar
-from screens.widgets.safe import cell
+from screens.widgets.line_broken import Prose
+from screens.widgets.safe import cell, safe
 from screens.widgets.textual_private import MeasuredTable
 from screens.widgets.training_host import TrainingHost
 from screens.widgets.workers import work
 
 COLUMNS = ("trainee", "team", "scenario", "attempts", "last", "best", "passed")
+# What the hub's refusal of a trainer's question means for them.
+_REFUSED = {"trainers_only": "training_report.not_trainer",
+            "no_team": "training_report.scope.no_team"}
 
 
 class TrainingReportScreen(AgentScreen[None]):
@@ -36,29 +40,27 @@ class TrainingReportScreen(AgentScreen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(id="report-status")
+        yield Prose(id="report-status")
         yield MeasuredTable(id="report-table", cursor_type="row", zebra_stripes=True)
         yield KeyBar()
 
     def on_mount(self) -> None:
         t = self.agent_app.t
         table = self.query_one(DataTable)
-        # Every column is essential: each is a figure the trainee (or trainer) came for, and
-        # together they fit 80 columns.
         add_columns(table, [(key, t(f"training_report.col.{key}")) for key in COLUMNS],
-                    essential=COLUMNS)
+                    essential=COLUMNS)  # all of them fit 80 columns
         self.set_focus(table)
         self._say("training_report.loading")
         self.load()
 
-    def _say(self, key: str) -> None:
-        self.query_one("#report-status", Static).update(Content(self.agent_app.t(key)))
+    def _say(self, key: str, **values: str) -> None:
+        self.query_one("#report-status", Static).update(safe(self.agent_app.t(key, **values)))
 
     @work(thread=True, exclusive=True, group="training-report")
     def load(self) -> None:
         answer = self._ask(lambda client: client.training_report())
         if answer is not None:
-            self.app.call_from_thread(self.show, answer.rows)
+            self.app.call_from_thread(self.show, answer.rows, answer.teams)
 
     def _ask(self, question):
         """From the worker: the hub's answer, or None with the reason shown."""
@@ -70,13 +72,16 @@ class TrainingReportScreen(AgentScreen[None]):
             return None
         try:
             return question(client)
-        except HubRefused:
-            self.app.call_from_thread(self._say, "training_report.not_trainer")
+        except HubRefused as refused:
+            key, values = _REFUSED.get(refused.code, "training_report.scope.other"), {}
+            if key == "training_report.scope.other":
+                values = {"code": refused.code}
+            self.app.call_from_thread(lambda: self._say(key, **values))
         except HubUnreachable:
             self.app.call_from_thread(self._say, "training_report.unreachable")
         return None
 
-    def show(self, rows: list[TrainingReportRow]) -> None:
+    def show(self, rows: list[TrainingReportRow], teams: list[str] | None = None) -> None:
         t = self.agent_app.t
         self.rows = rows
         table = self.query_one(DataTable)
@@ -90,7 +95,12 @@ class TrainingReportScreen(AgentScreen[None]):
                     cell(t("training_report.yes" if row.passed else "training_report.no"),
                          "$text-success" if row.passed else ""),
                     key=str(index))
-        self._say("training_report.title" if rows else "training_report.empty")
+        if not rows:
+            self._say("training_report.empty")
+        elif teams:
+            self._say("training_report.scope.teams", teams=", ".join(teams))
+        else:
+            self._say("training_report.title")
 
     def on_data_table_row_selected(self, _event: DataTable.RowSelected) -> None:
         self.action_open()  # Enter on the table (its own key): the same as the screen's

@@ -13,12 +13,13 @@ _numbers = itertools.count(1)
 def an_attempt(trainee: str = "T0001", scenario_id: str = "balance_enquiry", *,
                score: float = 86.0, passed: bool | None = None, ended_at: str | None = None,
                language: str = "en", attempt_id: str | None = None,
-               outcome: str = "completed", fatal: tuple[str, ...] = ()) -> Attempt:
+               outcome: str = "completed", fatal: tuple[str, ...] = (),
+               difficulty: str = "normal") -> Attempt:
     number = next(_numbers)
     minute = number % 60
     return Attempt(
         attempt_id=attempt_id or f"0190a1b2-c3d4-7e5f-8a9b-{number:012d}",
-        trainee=trainee, scenario_id=scenario_id, language=language, difficulty="normal",
+        trainee=trainee, scenario_id=scenario_id, language=language, difficulty=difficulty,
         seed=number, started_at=f"2026-11-23T09:{minute:02d}:00",
         ended_at=ended_at or f"2026-11-23T09:{minute:02d}:40", outcome=outcome, score=score,
         compliance=100.0 if not fatal else 0.0,

@@ -46,3 +46,20 @@ def training_app(folder: Path, language: str = "en", *, trainee: str = "T0001",
                     ui=UISection(mouse=False, cursor_blink=False))
     return TrainingApp(config, language, real_store=real, library=shipped_library(),
                        scenarios=shipped_scenarios(), clock=lambda: FROZEN_NOW)
+
+
+async def open_scenarios(pilot):
+    """The scenario list, opened from the palette as the trainee does, filled in."""
+    from textual.widgets import DataTable
+
+    from screens.search import SearchScreen
+    from screens.training_scenarios import TrainingScenariosScreen
+    from tests.screen import wait_for, wait_for_screen
+
+    await wait_for_screen(pilot, SearchScreen)
+    commands = {command.title: command
+                for command in pilot.app.get_system_commands(pilot.app.screen)}
+    commands[pilot.app.t("training_palette.scenarios")].callback()  # as chosen in the palette
+    screen = await wait_for_screen(pilot, TrainingScenariosScreen)
+    await wait_for(pilot, lambda: screen.query_one(DataTable).row_count > 0)
+    return screen

@@ -38,7 +38,7 @@ class CallDesk:
             self.start(customer)
         elif customer is not None and app.engine.attach(customer):
             app.set_disclosure(customer.id, None)  # found, not verified
-        self.show()
+        app.show_call()  # the App's: a training session's workspace is its own
 
     def start(self, customer: Customer | None) -> None:
         call = self.app.engine.start(customer)

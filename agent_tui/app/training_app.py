@@ -117,6 +117,18 @@ class TrainingApp(AgentApp):
         self.sub_title = self.agent_line()
         self.push_screen(TrainingCallScreen(self.training_run))
 
+    def show_call(self) -> None:
+        """ctrl+n during a training call left with F3: back to its workspace, the training one
+        (transcript and line to say), not the live one."""
+        from screens.call import CallScreen
+        from screens.training_call import TrainingCallScreen
+
+        run = self.training_run
+        if run is None or any(isinstance(screen, CallScreen) for screen in self.screen_stack):
+            super().show_call()
+            return
+        self.push_screen(TrainingCallScreen(run))
+
     def end_call(self, saved: bool) -> None:
         """The workspace closed the call (saved or not): a training call is scored too."""
         attempt = self._finish_run() if self.engine.call is not None else None

@@ -40,6 +40,12 @@ class Principal(msgspec.Struct, frozen=True):
         return self.role in STAFF_ROLES
 
     @property
+    def teams(self) -> frozenset[str]:
+        """The teams the token names: one, or for a trainer who trains several, a list
+        separated by commas ("T1,T2"). A trainer reads the training data of these only."""
+        return frozenset(team.strip() for team in self.team.split(",") if team.strip())
+
+    @property
     def audiences(self) -> tuple[str, ...]:
         """The change-log audiences this principal reads (a trainer's hold no real data)."""
         if not self.real_data:

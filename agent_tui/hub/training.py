@@ -6,6 +6,8 @@ Nothing here reaches the change log: attempts are never pulled onto a workstatio
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import msgspec
 from sqlalchemy import Engine, func, select
 
@@ -58,13 +60,16 @@ def record_attempt(context: MutationContext, args: TrainingAttemptRecord) -> Out
     return Outcome("applied", entity_id=attempt_id)
 
 
-def report(engine: Engine, team: str | None = None) -> list[TrainingReportRow]:
-    """Trainees x scenarios: attempts, last and best score, passed ever; by trainee, scenario."""
+def report(engine: Engine, teams: str | Iterable[str] | None = None) -> list[TrainingReportRow]:
+    """Trainees x scenarios: attempts, last and best score, passed ever; by trainee, scenario.
+    ``teams``: of this team (or these) only; None or "": every team's (the administrator's)."""
     table = training_attempts
     query = select(table.c.trainee, table.c.team, table.c.scenario_id, table.c.score,
                    table.c.ended_at, table.c.passed, table.c.attempt_id)
-    if team:
-        query = query.where(table.c.team == team)
+    if isinstance(teams, str):
+        teams = [teams] if teams else None
+    if teams is not None:
+        query = query.where(table.c.team.in_(sorted(teams)))
     query = query.order_by(table.c.trainee, table.c.scenario_id, table.c.ended_at,
                            table.c.attempt_id)
     rows: dict[tuple[str, str], TrainingReportRow] = {}

@@ -102,16 +102,33 @@ def list_attempts(connection: sqlite3.Connection, trainee: str, scenario_id: str
 
 
 def progress(connection: sqlite3.Connection, trainee: str) -> dict[str, ScenarioProgress]:
-    """Per scenario ``trainee`` has tried: attempts, best and last score, passed ever."""
-    scores: dict[str, list[tuple[float, bool]]] = {}
-    for scenario_id, score, passed in connection.execute(
-            "SELECT scenario_id, score, passed FROM training_attempts WHERE trainee = ? "
-            "ORDER BY ended_at, seq", (trainee,)):
-        scores.setdefault(scenario_id, []).append((score, bool(passed)))
-    return {scenario_id: ScenarioProgress(
+    """Per scenario ``trainee`` has tried, at any difficulty: attempts, best and last score,
+    passed ever."""
+    return {scenario_id: at_all[ANY] for scenario_id, at_all in _summed(connection, trainee).items()}
+
+
+def progress_by_difficulty(connection: sqlite3.Connection, trainee: str
+                           ) -> dict[str, dict[str, ScenarioProgress]]:
+    """``progress`` per scenario and per difficulty played (``ANY``: all of them together)."""
+    return _summed(connection, trainee)
+
+
+ANY = ""  # the difficulty key of a scenario's attempts at every difficulty
+
+
+def _summed(connection: sqlite3.Connection, trainee: str) -> dict[str, dict[str, ScenarioProgress]]:
+    scores: dict[str, dict[str, list[tuple[float, bool]]]] = {}
+    for scenario_id, difficulty, score, passed in connection.execute(
+            "SELECT scenario_id, difficulty, score, passed FROM training_attempts "
+            "WHERE trainee = ? ORDER BY ended_at, seq", (trainee,)):
+        of_scenario = scores.setdefault(scenario_id, {})
+        for key in (ANY, difficulty):
+            of_scenario.setdefault(key, []).append((score, bool(passed)))
+    return {scenario_id: {difficulty: ScenarioProgress(
         scenario_id, len(made), max(score for score, _ in made), made[-1][0],
         any(passed for _, passed in made), tuple(score for score, _ in made))
-        for scenario_id, made in scores.items()}
+        for difficulty, made in of_scenario.items()}
+        for scenario_id, of_scenario in scores.items()}
 
 
 def unsynced(connection: sqlite3.Connection, limit: int = 100) -> list[PendingAttempt]:
@@ -130,6 +147,24 @@ def mark_synced(connection: sqlite3.Connection, attempt_id: str, at: datetime,
         connection.execute(
             "UPDATE training_attempts SET synced_at = ?, sync_refusal = ? WHERE attempt_id = ?",
             (iso(at), refusal, attempt_id))
+
+
+class RefusedAttempt(msgspec.Struct, frozen=True):
+    """An attempt the hub refused: kept here and counted in progress, but no trainer sees it."""
+
+    attempt_id: str
+    scenario_id: str
+    ended_at: str
+    reason: str  # the hub's reason code, as it answered
+
+
+def refused(connection: sqlite3.Connection, trainee: str) -> list[RefusedAttempt]:
+    """``trainee``'s attempts the hub refused, newest first."""
+    rows = connection.execute(
+        "SELECT attempt_id, scenario_id, ended_at, sync_refusal FROM training_attempts "
+        "WHERE trainee = ? AND sync_refusal != '' ORDER BY ended_at DESC, seq DESC",
+        (trainee,)).fetchall()
+    return [RefusedAttempt(*row) for row in rows]
 
 
 def waiting(connection: sqlite3.Connection) -> int:

@@ -181,6 +181,7 @@ class TrainingReportRow(msgspec.Struct, frozen=True):
 
 class TrainingReport(msgspec.Struct, frozen=True):
     rows: list[TrainingReportRow]
+    teams: list[str] = []  # the teams the report covers: the trainer's own
 
 
 class TrainingAttemptReply(msgspec.Struct, frozen=True):

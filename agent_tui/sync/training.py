@@ -112,6 +112,21 @@ def run_training_sync(connection: sqlite3.Connection, client: HubClient,
     return report
 
 
+# The refusals a training attempt can meet, each explained for a trainee (``training_refusal.*``:
+# what happened, and what to do); any other is explained with its code.
+EXPLAINED_REFUSALS = frozenset({"not_your_attempt", "key_reuse", "bad_field", "bad_time",
+                       "too_long_record", "too_large", "training_only", "role_not_allowed"})
+
+
+def refusal_entry(reason: str) -> tuple[str, dict[str, str]]:
+    """The catalog key that tells a trainee why the hub refused an attempt and what to do."""
+    if reason in EXPLAINED_REFUSALS:
+        return f"training_refusal.{reason}", {}
+    if reason.startswith("missing_"):
+        return "training_refusal.bad_field", {}
+    return "training_refusal.unknown", {"code": reason}
+
+
 def training_status(connection: sqlite3.Connection, configured: bool) -> SyncStatus:
     """The header's sync status in a training session: attempts waiting, nothing else."""
     waiting = kept.waiting(connection)

@@ -1,5 +1,5 @@
 """What the training screens ask of the App besides ``AgentHost``: whether this is a training
-session, the hub as a trainer reads it, and a training call started, shown and ended. The TrainingApp satisfies it
+session, the hub as a trainer reads it, and a training call started and ended. The TrainingApp satisfies it
 (``agent_tui.app.training_app``); the screens never import the App."""
 
 from __future__ import annotations
@@ -24,6 +24,3 @@ class TrainingHost(AgentHost, Protocol):
 
     def end_run(self) -> None:
         """The training call ends now: scored, kept, replayed."""
-
-    def show_call(self) -> None:
-        """The call workspace of the call in progress."""

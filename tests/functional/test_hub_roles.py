@@ -34,9 +34,12 @@ STAFF = {
     "supervisor": ("S0001", "supervisor", "T1"),
     "other_supervisor": ("S0002", "supervisor", "T2"),
     "trainer": ("R0001", "trainer", "T1"),
+    "other_trainer": ("R0002", "trainer", "T2"),  # trains another team
+    "teamless_trainer": ("R0003", "trainer", ""),  # a token that names no team
 }
 # Systems, not people: the telephony system's token posts call events and can do nothing else.
 SYSTEMS = {"telephony": ("PBX01", "telephony", "")}
+TRAINERS = ("trainer", "other_trainer", "teamless_trainer")
 TOKEN_FAILURES = {"revoked": (401, "token_revoked"), "expired": (401, "token_expired"),
                   "none": (401, "token_missing")}
 ROLES = (*STAFF, *SYSTEMS, *TOKEN_FAILURES)
@@ -154,9 +157,11 @@ class Endpoint:
 TOKENS = frozenset(STAFF)
 # A telephony token is refused by every route but the one that takes call events.
 NO_TELEPHONY = {"telephony": (403, "telephony_only")}
-TRAINER_REFUSED = {"trainer": (403, "training_only"), **NO_TELEPHONY}
+TRAINER_REFUSED = {**dict.fromkeys(TRAINERS, (403, "training_only")), **NO_TELEPHONY}
 NOT_YOURS = {**{role: (403, "device_not_yours") for role in STAFF if role != "agent"},
              **NO_TELEPHONY}
+
+TRAINERS_ONLY = {**dict.fromkeys(REAL_DATA, (403, "trainers_only")), **NO_TELEPHONY}
 
 ENDPOINTS = [
     Endpoint("health", lambda w, r: w.request(r, "GET", "/v1/health"),
@@ -193,16 +198,20 @@ ENDPOINTS = [
                       **TRAINER_REFUSED}),
     *(Endpoint(f"read the audit of {kind}", lambda w, r, kind=kind: w.request(
         r, "GET", f"/v1/audit/{kind}"), frozenset({"supervisor", "other_supervisor"}),
-        {**dict.fromkeys(("agent", "other_agent", "trainer"), (403, "supervisors_only")),
+        {**dict.fromkeys(("agent", "other_agent", *TRAINERS), (403, "supervisors_only")),
          **NO_TELEPHONY})
       for kind in ("disclosures", "reads")),
-    # Training data: read by a trainer's token only (issue 15).
+    # Training data: read by a trainer's token only (issue 15), of the trainer's own team(s).
     Endpoint("read the training report", lambda w, r: w.request(
-        r, "GET", "/v1/training/report"), frozenset({"trainer"}),
-        {**dict.fromkeys(REAL_DATA, (403, "trainers_only")), **NO_TELEPHONY}),
-    Endpoint("read a training attempt", lambda w, r: w.request(
+        r, "GET", "/v1/training/report"), frozenset({"trainer", "other_trainer"}),
+        {**TRAINERS_ONLY, "teamless_trainer": (403, "no_team")}),
+    Endpoint("read team T2's training report", lambda w, r: w.request(
+        r, "GET", "/v1/training/report", params={"team": "T2"}), frozenset({"other_trainer"}),
+        {**TRAINERS_ONLY, "trainer": (403, "other_team"), "teamless_trainer": (403, "no_team")}),
+    Endpoint("read a training attempt of team T1", lambda w, r: w.request(
         r, "GET", f"/v1/training/attempts/{w.attempt()}"), frozenset({"trainer"}),
-        {**dict.fromkeys(REAL_DATA, (403, "trainers_only")), **NO_TELEPHONY}),
+        {**TRAINERS_ONLY, "other_trainer": (404, "unknown_attempt"),
+         "teamless_trainer": (403, "no_team")}),
     # Telephony (issue 18): the telephony system posts call events; agents read their own.
     Endpoint("post a call event", lambda w, r: w.request(r, "POST", "/v1/cti/events", json={
         "event_id": f"ev-role-{next(ids)}", "kind": "ringing", "agent_id": "A1024",
@@ -231,7 +240,8 @@ class Mutation:
 
 def _staff(outcome: str = "applied", **others: str) -> dict[str, str]:
     """Every real-data role gets ``outcome`` unless named; a trainer, ``training_only``."""
-    return {**dict.fromkeys(REAL_DATA, outcome), "trainer": "training_only", **others}
+    return {**dict.fromkeys(REAL_DATA, outcome), **dict.fromkeys(TRAINERS, "training_only"),
+            **others}
 
 
 # Writing to the agent's case: the assignee and the team's supervisor only.

@@ -92,7 +92,7 @@ def test_an_attempt_is_the_tokens_trainees_and_never_anothers(hub, tmp_path):
     assert [(row.trainee, row.score) for row in _hub_rows(hub)] == [("T0001", attempt.score)]
 
 
-def test_a_trainer_reads_the_report_and_any_attempt_and_nobody_else_does(hub, tmp_path):
+def test_a_trainer_reads_the_report_and_an_attempt_and_nobody_else_does(hub, tmp_path):
     connection = _trainee_store(tmp_path)
     for score in (60.0, 88.0, 75.0):
         attempts.save(connection, an_attempt("T0001", score=score))
@@ -107,13 +107,56 @@ def test_a_trainer_reads_the_report_and_any_attempt_and_nobody_else_does(hub, tm
             balance.passed) == ("T0001", 3, 75.0, 88.0, True)
     assert (rows["lost_card"].passed, rows["lost_card"].last_attempt_id) == (
         False, last.attempt_id)
-    assert trainer.training_report("OTHER").rows == []
+    with pytest.raises(HubRefused) as refused:  # not the trainer's team
+        trainer.training_report("OTHER")
+    assert (refused.value.status, refused.value.code) == (403, "other_team")
     reply = trainer.training_attempt(last.attempt_id)
     assert (reply.trainee, reply.record["fatal"]) == ("T0001", ["no_step_up"])
     for role in ("agent", "supervisor"):
         with pytest.raises(HubRefused) as refused:
             HubClient(hub.url, hub.token("X1", role, "T1")).training_report()
         assert (refused.value.status, refused.value.code) == (403, "trainers_only")
+
+
+def test_a_trainer_reads_the_trainees_of_their_own_teams_only(hub, tmp_path):
+    """The hub scopes the report and the replay to the teams the trainer's token names; every
+    other kind of token is refused; a trainer's token naming no team reads nothing."""
+    made = {}
+    for trainee, team in (("T0001", "T1"), ("T0002", "T2"), ("T0003", "T3")):
+        connection = _trainee_store(tmp_path / trainee)
+        made[team] = an_attempt(trainee, score=70.0)
+        attempts.save(connection, made[team])
+        run_training_sync(connection, HubClient(hub.url, hub.token(trainee, team=team)),
+                          lambda: NOW)
+
+    def trainer(team: str) -> HubClient:
+        return HubClient(hub.url, hub.token("R0001", "trainer", team))
+
+    one = trainer("T1").training_report()
+    assert ({row.trainee for row in one.rows}, one.teams) == ({"T0001"}, ["T1"])
+    both = trainer("T1,T2").training_report()
+    assert ({row.trainee for row in both.rows}, both.teams) == ({"T0001", "T0002"},
+                                                                 ["T1", "T2"])
+    assert {row.trainee for row in trainer("T1,T2").training_report("T2").rows} == {"T0002"}
+    assert trainer("T2").training_attempt(made["T2"].attempt_id).trainee == "T0002"
+    refusals = {
+        "another team asked for": (lambda: trainer("T1").training_report("T3"),
+                                   (403, "other_team")),
+        "another team's attempt": (lambda: trainer("T1").training_attempt(
+            made["T3"].attempt_id), (404, "unknown_attempt")),
+        "a trainer with no team": (lambda: trainer("").training_report(), (403, "no_team")),
+        "an agent": (lambda: HubClient(hub.url, hub.token("A1", "agent", "T1"))
+                     .training_report(), (403, "trainers_only")),
+        "a supervisor": (lambda: HubClient(hub.url, hub.token("S1", "supervisor", "T1"))
+                         .training_report(), (403, "trainers_only")),
+    }
+    for what, (ask, expected) in refusals.items():
+        with pytest.raises(HubRefused) as refused:
+            ask()
+        assert (refused.value.status, refused.value.code) == expected, what
+    # The administrator's report on the hub itself still reads every team.
+    everyone = _report(tmp_path / "hub.db")
+    assert all(trainee in everyone for trainee in ("T0001", "T0002", "T0003"))
 
 
 def _report(hub_db, *options: str) -> str:

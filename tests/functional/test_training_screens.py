@@ -10,20 +10,21 @@ from textual.widgets import DataTable, Sparkline, Static
 
 from agent_tui.config import HubSection
 from agent_tui.store import Store
+from agent_tui.store.training import mark_synced
 from agent_tui.sync.hub_client import HubClient
 from agent_tui.sync.protocol import TrainingReportRow
 from agent_tui.sync.training import run_training_sync
 from agent_tui.training import attempts
 from agent_tui.training.attempt import TranscriptLine
 from screens.search import SearchScreen
+from screens.training_call import TrainingCallScreen
 from screens.training_progress import TrainingProgressScreen
 from screens.training_replay import TrainingReplayScreen, steps_of
 from screens.training_report import TrainingReportScreen
-from screens.training_scenarios import TrainingScenariosScreen
 from tests.conftest import FROZEN_NOW
 from tests.screen import settled, unsafe_segments, wait_for, wait_for_screen, widget_text
 from tests.training_attempts import an_attempt
-from tests.training_session import shipped_scenarios, training_app
+from tests.training_session import open_scenarios, shipped_scenarios, training_app
 
 pytestmark = pytest.mark.xdist_group("snapshots")
 CORE = frozenset({"balance_enquiry", "lost_card"})
@@ -60,11 +61,28 @@ async def test_progress_counts_scores_and_is_not_certified_until_every_core_pass
         text = widget_text(screen)
         assert "Balance enquiry" in text and "Not certified yet: 1 of 2" in text
         assert screen.query_one(Sparkline).data == [55.0, 82.0, 71.0]
+        best = str(screen.query_one(DataTable).get_row("balance_enquiry")[2])
+        assert best == "82 normal"  # the best, and the difficulty it was made at
         await pilot.press("down")
         await wait_for(pilot, lambda: screen.query_one(Sparkline).data == [48.0])
         await pilot.press("up", "enter")
         replay = await wait_for_screen(pilot, TrainingReplayScreen)
         assert replay.attempt == made[2]  # the scenario's last attempt
+
+
+async def test_a_refusal_the_workstation_does_not_know_is_shown_safe_with_its_code(tmp_path):
+    app, made = _with_attempts(tmp_path)
+    connection = Store.open(app.config.store_path()).connection()
+    mark_synced(connection, made[0].attempt_id, FROZEN_NOW, "\x1b[31mnew_reason[/] \u202e")
+    connection.close()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _progress(pilot)
+        refused = screen.query_one("#progress-refused")
+        await wait_for(pilot, lambda: refused.display)
+        text = str(refused.content)
+        assert "does not know (new_reason[/]" in text and "Tell your trainer" in text
+        await settled(pilot)
+        assert unsafe_segments(app) == []
 
 
 async def test_certified_once_every_core_scenario_is_passed(tmp_path):
@@ -143,10 +161,65 @@ async def test_a_trainers_token_opens_the_report_and_an_attempts_replay(hub, tmp
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await _report(pilot)
         await wait_for(pilot, lambda: screen.query_one(DataTable).row_count == 2)
-        assert "Trainees' report" in _status(screen)
+        assert _status(screen) == "Trainees' report: T1"  # the trainer's team, as the hub says
         await pilot.press("enter")
         replay = await wait_for_screen(pilot, TrainingReplayScreen)
         assert replay.attempt == made[2]
+
+
+@pytest.mark.slow
+async def test_a_trainer_sees_only_their_teams_trainees(hub, tmp_path):
+    """Two teams' trainees synced; the T2 trainer's report holds T2's only, and a trainer's
+    token naming no team is told what to ask for."""
+    for trainee, team in (("T0001", "T1"), ("T0002", "T2")):
+        trainee_app, _made = _with_attempts(tmp_path / trainee)
+        connection = Store.open(trainee_app.config.store_path()).connection()
+        for attempt in attempts.of_trainee(connection, "T0001"):  # made as T0001: retagged
+            attempts.save(connection, msgspec.structs.replace(
+                attempt, trainee=trainee, attempt_id=f"{trainee}-{attempt.attempt_id}"))
+        run_training_sync(connection, HubClient(hub.url, hub.token(trainee, team=team)),
+                          lambda: FROZEN_NOW)
+    app = training_app(tmp_path / "trainer", trainee="R0002", hub=HubSection(
+        url=hub.url, token=hub.token("R0002", "trainer", "T2")))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _report(pilot)
+        await wait_for(pilot, lambda: screen.query_one(DataTable).row_count > 0)
+        assert {row.trainee for row in screen.rows} == {"T0002"}
+        assert _status(screen) == "Trainees' report: T2"
+    app = training_app(tmp_path / "lone", trainee="R0003", hub=HubSection(
+        url=hub.url, token=hub.token("R0003", "trainer", "")))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _report(pilot)
+        await wait_for(pilot, lambda: "names no team" in _status(screen))
+        assert "--team" in _status(screen) and screen.query_one(DataTable).row_count == 0
+
+
+@pytest.mark.slow
+async def test_an_attempt_the_hub_refused_is_shown_with_what_to_do(hub, tmp_path):
+    """The same attempt number already at the hub as another trainee's: this trainee's sync
+    (F5, through the session's own sync) is refused, and the progress screen says so, why, and
+    what to do; the attempt still counts."""
+    first, made = _with_attempts(tmp_path / "first", scores=((55.0,),))
+    connection = Store.open(first.config.store_path()).connection()
+    run_training_sync(connection, HubClient(hub.url, hub.token("T0009")), lambda: FROZEN_NOW)
+    app, mine = _with_attempts(tmp_path / "mine", scores=((90.0,),), hub=HubSection(
+        url=hub.url, token=hub.token("T0001")))
+    connection = Store.open(app.config.store_path()).connection()
+    connection.execute("UPDATE training_attempts SET attempt_id = ?, body = replace(body, ?, ?)",
+                       (made[0].attempt_id, mine[0].attempt_id, made[0].attempt_id))
+    connection.commit()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_screen(pilot, SearchScreen)
+        await pilot.press("f5")
+        await wait_for(pilot, lambda: connection.execute(
+            "SELECT sync_refusal FROM training_attempts").fetchone()[0] != "")
+        screen = await _progress(pilot)
+        refused = screen.query_one("#progress-refused")
+        await wait_for(pilot, lambda: refused.display)
+        text = str(refused.content)
+        assert "the hub refused 1 of your attempts" in text and "Balance enquiry" in text
+        assert "Tell your trainer; play the scenario again" in text
+        assert str(screen.query_one(DataTable).get_row("balance_enquiry")[1]) == "1"  # counts
 
 
 @pytest.mark.slow
@@ -165,27 +238,22 @@ async def test_without_a_hub_the_report_says_how_to_set_one_up(tmp_path):
         await wait_for(pilot, lambda: "No hub is set up" in _status(screen))
 
 
-async def _scenarios(pilot) -> TrainingScenariosScreen:
-    await wait_for_screen(pilot, SearchScreen)
-    commands = {command.title: command
-                for command in pilot.app.get_system_commands(pilot.app.screen)}
-    commands[pilot.app.t("training_palette.scenarios")].callback()  # as chosen in the palette
-    screen = await wait_for_screen(pilot, TrainingScenariosScreen)
-    await wait_for(pilot, lambda: screen.query_one(DataTable).row_count > 0)
-    return screen
-
-
 async def test_the_scenarios_with_the_trainees_best_scores(tmp_path):
     app, _made = _with_attempts(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = await _scenarios(pilot)
+        screen = await open_scenarios(pilot)
         table = screen.query_one(DataTable)
         assert table.row_count == len(shipped_scenarios()) >= 12
+        table.move_cursor(row=table.get_row_index("balance_enquiry"))
         balance = [str(value) for value in table.get_row("balance_enquiry")]
-        assert balance[-2:] == ["82", "3"]  # best of 55, 82, 71; three attempts
+        assert balance[1] == "easy" and balance[-2:] == ["-", "0"]  # suggested: none at easy
+        await pilot.press("right")  # normal, where the three attempts were made
+        balance = [str(value) for value in table.get_row("balance_enquiry")]
+        assert balance[1] == "normal" and balance[-2:] == ["82", "3"]  # best of 55, 82, 71
         assert [str(value) for value in table.get_row("impostor")][-2:] == ["-", "0"]
         summary = str(screen.query_one("#scenarios-summary", Static).content)
-        assert summary == shipped_scenarios()[0].summary("en")
+        assert summary == next(s for s in shipped_scenarios()
+                               if s.id == "balance_enquiry").summary("en")
 
 
 async def test_the_training_palette_offers_scenarios_progress_and_report(tmp_path):
@@ -205,7 +273,11 @@ LANGUAGES = ["en", "zh-CN"]
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_progress_snapshot(snap_compare, tmp_path, language):
-    app, _made = _with_attempts(tmp_path, language)
+    """With one attempt the hub refused (the real hub's refusal: the test above)."""
+    app, made = _with_attempts(tmp_path, language)
+    connection = Store.open(app.config.store_path()).connection()
+    mark_synced(connection, made[-1].attempt_id, FROZEN_NOW, "key_reuse")
+    connection.close()
 
     async def run_before(pilot) -> None:
         await _progress(pilot)
@@ -245,7 +317,7 @@ def test_report_snapshot(snap_compare, tmp_path, language):
         screen = await _report(pilot)
         await wait_for(pilot, lambda: "training_report" not in _status(screen)
                        and _status(screen) != app.t("training_report.loading"))
-        screen.show(rows)
+        screen.show(rows, ["T1", "T2"])
         await settled(pilot)
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
@@ -256,60 +328,39 @@ def test_scenarios_snapshot(snap_compare, tmp_path, language):
     app, _made = _with_attempts(tmp_path, language)
 
     async def run_before(pilot) -> None:
-        await _scenarios(pilot)
+        await open_scenarios(pilot)
         await settled(pilot)
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
 
 
-async def test_a_training_call_is_played_through_the_real_screens(tmp_path):
-    """From the scenario list: the trainee speaks, the simulated customer answers, the call's
-    workspace opens (F7) and is left (F3), and F12 ends the call: scored, kept, replayed."""
-    from screens.call import CallScreen
-    from screens.training_call import TrainingCallScreen
-
-    app = training_app(tmp_path)
-    async with app.run_test(size=(80, 24)) as pilot:
-        screen = await _scenarios(pilot)
-        table = screen.query_one(DataTable)
-        table.move_cursor(row=table.get_row_index("balance_enquiry"))
-        await pilot.press("enter")
-        call = await wait_for_screen(pilot, TrainingCallScreen)
-        assert app.call is not None and app.training_run is not None
-        await pilot.press(*"Good morning, XX Bank, Wang Fang speaking, how can I help you?")
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: any(line.speaker == "customer"
-                                          for line in call.run.transcript))
-        assert "Customer:" in str(call.query_one("#run-lines", Static).content)
-        await pilot.press("f7")
-        await wait_for_screen(pilot, CallScreen)
-        await pilot.press("f3")
-        await wait_for_screen(pilot, TrainingCallScreen)
-        await pilot.press("f12")
-        replay = await wait_for_screen(pilot, TrainingReplayScreen)
-        assert app.call is None and app.training_run is None
-        assert replay.attempt.scenario_id == "balance_enquiry"
-        assert replay.attempt.outcome == "abandoned" and replay.attempt.trainee == "T0001"
-        connection = Store.open(app.config.store_path()).connection()
-        assert attempts.load(connection, replay.attempt.attempt_id) == replay.attempt
+async def _a_training_call_said(pilot, language: str) -> None:
+    """A training call of the balance enquiry: a greeting said, answered, a phrase on the line."""
+    greeting = {"en": "Good morning, XX Bank, Wang Fang speaking, how can I help you?",
+                "zh-CN": "您好，XX银行，我是王芳，请问有什么可以帮您？"}[language]
+    await wait_for_screen(pilot, SearchScreen)
+    scenario = next(s for s in shipped_scenarios() if s.id == "balance_enquiry")
+    pilot.app.start_run(scenario, "normal")
+    call = await wait_for_screen(pilot, TrainingCallScreen)
+    call.query_one("#run-say").value = greeting
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: len(call.run.transcript) >= 2)
+    await pilot.press("f8")  # the greeting's phrase, on the line to say
+    await settled(pilot)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_training_call_snapshot(snap_compare, tmp_path, language):
-    from screens.training_call import TrainingCallScreen
-
-    app = training_app(tmp_path, language)
-    greeting = {"en": "Good morning, XX Bank, Wang Fang speaking, how can I help you?",
-                "zh-CN": "您好，XX银行，我是王芳，请问有什么可以帮您？"}[language]
-
     async def run_before(pilot) -> None:
-        await wait_for_screen(pilot, SearchScreen)
-        scenario = next(s for s in shipped_scenarios() if s.id == "balance_enquiry")
-        app.start_run(scenario, "normal")
-        call = await wait_for_screen(pilot, TrainingCallScreen)
-        call.query_one("#run-say").value = greeting
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: len(call.run.transcript) >= 2)
-        await settled(pilot)
+        await _a_training_call_said(pilot, language)
 
-    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+    assert snap_compare(training_app(tmp_path, language), terminal_size=(80, 24),
+                        run_before=run_before)
+
+
+def test_training_call_snapshot_wide(snap_compare, tmp_path):
+    async def run_before(pilot) -> None:
+        await _a_training_call_said(pilot, "en")
+
+    assert snap_compare(training_app(tmp_path, "en"), terminal_size=(120, 40),
+                        run_before=run_before)

@@ -62,6 +62,48 @@ def test_progress_counts_attempts_best_last_and_passed(training_db):
     assert kept.progress(training_db, "T0002") == {}
 
 
+def test_progress_by_difficulty_keeps_each_level_apart(training_db):
+    for score, difficulty in ((95.0, "easy"), (60.0, "hard"), (70.0, "hard")):
+        attempts.save(training_db, an_attempt(score=score, difficulty=difficulty))
+    levels = kept.progress_by_difficulty(training_db, "T0001")["balance_enquiry"]
+    assert set(levels) == {kept.ANY, "easy", "hard"}
+    assert (levels["hard"].attempts, levels["hard"].best, levels["hard"].passed) == (
+        2, 70.0, False)
+    assert (levels["easy"].best, levels[kept.ANY].attempts, levels[kept.ANY].best) == (
+        95.0, 3, 95.0)
+    assert kept.progress(training_db, "T0001")["balance_enquiry"] == levels[kept.ANY]
+
+
+def test_refused_attempts_are_listed_newest_first_with_the_hubs_reason(training_db):
+    made = [an_attempt(ended_at=f"2026-11-23T09:0{minute}:00") for minute in range(3)]
+    made.append(an_attempt("T0002"))
+    for attempt in made:
+        attempts.save(training_db, attempt)
+    at = datetime(2026, 11, 23, 10, 0)
+    kept.mark_synced(training_db, made[0].attempt_id, at, "key_reuse")
+    kept.mark_synced(training_db, made[1].attempt_id, at)  # kept by the hub
+    kept.mark_synced(training_db, made[2].attempt_id, at, "bad_time")
+    kept.mark_synced(training_db, made[3].attempt_id, at, "bad_field")  # another trainee's
+    assert [(r.attempt_id, r.reason) for r in kept.refused(training_db, "T0001")] == [
+        (made[2].attempt_id, "bad_time"), (made[0].attempt_id, "key_reuse")]
+
+
+def test_every_refusal_has_a_trainees_explanation():
+    from agent_tui.sync.training import refusal_entry
+
+    assert refusal_entry("key_reuse") == ("training_refusal.key_reuse", {})
+    assert refusal_entry("missing_score") == ("training_refusal.bad_field", {})
+    assert refusal_entry("from_a_newer_hub") == ("training_refusal.unknown",
+                                                 {"code": "from_a_newer_hub"})
+    from agent_tui.i18n import Catalog
+    from agent_tui.sync.training import EXPLAINED_REFUSALS
+
+    for language in ("en", "zh-CN"):
+        messages = Catalog.load(language).messages
+        for reason in (*EXPLAINED_REFUSALS, "unknown"):
+            assert f"training_refusal.{reason}" in messages, (language, reason)
+
+
 def test_certified_once_every_core_scenario_is_passed(training_db):
     attempts.save(training_db, an_attempt(score=85.0))
     attempts.save(training_db, an_attempt(scenario_id="lost_card", score=50.0))
