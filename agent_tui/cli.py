@@ -174,6 +174,8 @@ def scripts_check(path: Path | None, config_file: Path | None) -> None:
         "library.ok", path=str(folder), stages=len(library.stages),
         procedures=len(library.procedures), phrases=len(library.phrases),
         rules=len(library.forbidden), groups=len(library.escalation_groups),
+        articles=len(library.articles),
+        published=sum(article.published for article in library.articles),
     ))
 
 

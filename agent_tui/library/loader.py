@@ -32,6 +32,8 @@ from agent_tui.domain.scripts import (
 )
 from agent_tui.i18n import Catalog, TranslatableError
 from agent_tui.library.case_rules import escalation_groups, escalation_rules, sla_policy
+from agent_tui.library.kb import load_articles
+from agent_tui.library.problem import Problem
 from agent_tui.library.raw import (
     RawEscalation,
     RawEscalationGroup,
@@ -45,17 +47,6 @@ from agent_tui.toml_text import TooDeep, parse, read_text
 
 LANGUAGES = ("zh-CN", "en")
 _AT_PATH = re.compile(r" - at `\$(?P<path>[^`]*)`$")
-
-
-class Problem(msgspec.Struct, frozen=True):
-    path: str
-    line: int | None
-    key: str
-    values: dict[str, object]
-
-    def text(self, catalog: Catalog) -> str:
-        where = f"{self.path}:{self.line}" if self.line else self.path
-        return f"{where}: {catalog.text(self.key, **self.values)}"
 
 
 class LibraryError(TranslatableError):
@@ -360,7 +351,9 @@ def load_library(folder: Path) -> ScriptsLibrary:
     checker, collected = _Checker(), _Collected()
     for path in files:
         _read(path, checker, collected)
+    procedures = frozenset(raw.id for raw, _where in collected.procedures)
+    articles = load_articles(folder, procedures, checker.problems)
     library = _build(collected, checker, folder) if not checker.problems else None
     if checker.problems or library is None:
         raise LibraryError(checker.problems)
-    return library
+    return msgspec.structs.replace(library, articles=articles)
