@@ -140,10 +140,23 @@ def seed(
             report = seed_store(path, plan, force=force, workers=workers, progress=progress)
         except TranslatableError as error:
             _fail(error, language)
+    _publish_articles(report.path, config.scripts_path(), language)
     click.echo(catalog.text(
         "seed.done", path=str(report.path), customers=report.customers, accounts=report.accounts,
         transactions=report.transactions, interactions=report.interactions, cases=report.cases,
     ))
+
+
+def _publish_articles(store_path: Path, folder: Path, language: str) -> None:
+    """The library's published articles into a new store, so its search works from the start."""
+    from agent_tui.store import Store, kb
+
+    library = _load_library(folder, language)
+    store = Store.open(store_path)
+    try:
+        kb.publish(store.connection(), library.articles)
+    finally:
+        store.close()
 
 
 def _load_library(folder: Path, language: str):
@@ -193,9 +206,11 @@ def show_config(config_file: Path | None) -> None:
 
 def _register_groups() -> None:
     from agent_tui.hub_cli import hub
+    from agent_tui.kb_cli import kb
     from agent_tui.sync_cli import sync
 
     main.add_command(hub)
+    main.add_command(kb)
     main.add_command(sync)
 
 
