@@ -27,16 +27,20 @@ def kb_search(query: str, lang: str | None, as_json: bool, limit: int,
     """Print the articles matching QUERY, best first, with the matched words marked."""
     import msgspec
 
-    from agent_tui.cli import _load_library
     from agent_tui.cli_config import _fail, _load
     from agent_tui.domain.kb import marked_spans, unmarked
     from agent_tui.i18n import Catalog
+    from agent_tui.library import LibraryError, load_library
     from agent_tui.store import Store, StoreError
     from agent_tui.store import kb as kb_store
 
     config, language = _load(config_file, store, None, None)
     catalog = Catalog.load(language)
-    library = _load_library(config.scripts_path(), language)
+    try:
+        library = load_library(config.scripts_path())
+    except LibraryError as error:
+        click.echo(error.report(catalog), err=True)
+        sys.exit(2)
     try:
         local = Store.open(config.store_path())
     except StoreError as error:

@@ -80,6 +80,18 @@ DEFAULT_KEYMAP = (*DEFAULT_KEYMAP,
               app_level=False),
 )
 
+# The knowledge base: F9 from anywhere (DESIGN's table); on its screens, F8 quotes the article into
+# the call's notes (as F8 puts a phrase there), + and - tell the authors whether it helped.
+DEFAULT_KEYMAP = (*DEFAULT_KEYMAP,
+    KeyAction("knowledge_base", "f9,ctrl+k", "knowledge_base", "kb.open_key", "kb.open_tip"),
+    KeyAction("kb_quote", "f8,ctrl+t", "quote", "kb.insert_key", "kb.insert_tip",
+              app_level=False),
+    KeyAction("kb_helpful", "plus,ctrl+y", "helpful", "kb.helpful_key", "kb.helpful_tip",
+              app_level=False, priority=False),
+    KeyAction("kb_not_helpful", "minus,ctrl+x", "not_helpful", "kb.not_helpful_key",
+              "kb.not_helpful_tip", app_level=False, priority=False),
+)
+
 ACTIONS_BY_ID = {entry.id: entry for entry in DEFAULT_KEYMAP}
 
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import msgspec
 
+from agent_tui.domain.localized import in_language
+
 STATUSES = ("draft", "review", "published")
 CATEGORIES = ("procedure", "fee", "rate", "card", "account", "fraud", "complaint")
 LANGUAGES = ("zh-CN", "en")
@@ -94,3 +96,20 @@ def plain_text(markdown: str) -> str:
 
 def _mostly_cjk(text: str) -> bool:
     return sum("\u3400" <= char <= "\u9fff" for char in text) * 3 > len(text)
+
+
+def first_sentence(article: Article) -> str:
+    """The article's first sentence, for a quote in the notes (the whole first line if it has
+    no sentence end)."""
+    text = plain_text(article.body)
+    for index, char in enumerate(text):
+        if char in "。！？" or (char in ".!?" and text[index + 1:index + 2] in (" ", "")):
+            return text[:index + 1]
+    return text[:120]
+
+
+def quote_line(article: Article) -> str:
+    """What F8 puts into the call's notes: the first sentence, and where it comes from."""
+    quoted = in_language(article.lang, f"「{first_sentence(article)}」",
+                         f"\"{first_sentence(article)}\" ")
+    return f"{quoted}[{article.reference()}]"

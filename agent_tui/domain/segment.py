@@ -20,9 +20,14 @@ SEPARATOR = "\u200b"
 _IDEOGRAPH = re.compile(r"([\u3400-\u9fff\uf900-\ufaff])")
 _TOKEN = re.compile(r"[\w\u3400-\u9fff]+")
 # Words that say nothing about what is being looked for (a query is often typed as a question).
-_STOP = frozenset("的 了 吗 呢 吧 啊 是 我 你 他 她 要 想 在 和 与 及 或 怎么 怎么办 如何 什么 "
-                  "可以 能 能否 请问 一下 a an the of to is are how what do does can i my for "
-                  "in on and or".split())
+# The greeting and thanks that approved phrases put into the notes say nothing either.
+_STOP = frozenset("的 了 吗 呢 吧 啊 是 我 你 他 她 您 要 想 在 和 与 及 或 怎么 怎么办 如何 什么 "
+                  "可以 能 能否 请问 一下 您好 你好 早上好 下午好 晚上好 谢谢 感谢 很 高兴 为 服务 "
+                  "帮 帮您 工号 远程 中心 有 这 那 "
+                  "a an the of to is are how what do does can i my me for in on and or it "
+                  "that this be with you your we our us please thank thanks good morning "
+                  "afternoon evening calling help today staff number speaking pleasure hello "
+                  "let go ahead time".split())
 
 
 def words(text: str) -> str:

@@ -126,15 +126,18 @@ def _marked_first(words: str, characters: str) -> str:
 
 def suggest(connection: sqlite3.Connection, request_type: str, notes: str, lang: str,
             limit: int = 5) -> list[SearchHit]:
-    """Articles for the call: any of the notes' words, the request type's own articles first;
-    with no notes yet, the request type's articles alone."""
-    hits = search(connection, notes[-400:], lang, limit * 3, every=False) if notes.strip() else []
+    """Articles for the call: the request type's own that the latest notes speak of, then the
+    rest of the request type's, then others the notes speak of. The notes fill with approved
+    phrases (greetings, thanks) that match articles by chance: the request type comes first."""
+    recent = notes.strip()[-200:]
+    hits = search(connection, recent, lang, limit * 3, every=False) if recent else []
     typed = _of_request_type(connection, request_type, lang) if request_type else []
-    ids = {hit.id for hit in typed}
-    if hits:
-        ordered = [hit for hit in hits if hit.id in ids] + [hit for hit in hits if hit.id not in ids]
-        return ordered[:limit]
-    return typed[:limit]
+    typed_ids = {hit.id for hit in typed}
+    hit_ids = {hit.id for hit in hits}
+    ordered = ([hit for hit in hits if hit.id in typed_ids]
+               + [hit for hit in typed if hit.id not in hit_ids]
+               + [hit for hit in hits if hit.id not in typed_ids])
+    return ordered[:limit]
 
 
 def _of_request_type(connection: sqlite3.Connection, request_type: str,
