@@ -38,6 +38,11 @@ class KbSuggestions(Static):
         self.border_subtitle = Content("F9")
         self.update(Content(app.t("kb.no_suggestions")).stylize("$text-muted"))
 
+    @property
+    def pending(self) -> bool:
+        """Whether what is shown is not yet for the latest request type and notes."""
+        return self._wanted is not None and self._wanted != self._shown_for
+
     def follow(self, request_type: str, notes: str) -> None:
         """Suggest for these; at once for a new request type, after a pause for typing."""
         wanted = (request_type, notes.strip())
