@@ -51,7 +51,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="interface language of the app under test (default: zh-CN)")
     parser.add_argument("--skip", action="append", default=[],
                         choices=("search", "c360", "screen", "cold-start", "memory", "terminal",
-                                 "phrasing", "library", "call", "cases", "sync", "trust"),
+                                 "phrasing", "library", "call", "cases", "sync", "trust", "kb"),
                         help="leave a group of figures out (repeatable)")
     args = parser.parse_args(argv)
     if args.customers < 1:
@@ -345,6 +345,11 @@ def main(argv: list[str] | None = None) -> int:
 
     figures, measure_trust = trust_figures(quick)
     run.group("trust", figures, measure_trust, skip="trust" in args.skip)
+
+    from bench.kb import kb_figures
+
+    figures, measure_kb = kb_figures(quick)
+    run.group("knowledge base", figures, measure_kb, skip="kb" in args.skip)
 
     # -- report ---------------------------------------------------------------------------
     elapsed = time.perf_counter() - began

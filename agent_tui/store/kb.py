@@ -30,10 +30,6 @@ from agent_tui.store.database import transaction
 DIGEST_KEY = "kb_digest"
 _WORD_COLUMNS = "title keywords body"
 _CHAR_COLUMNS = "title_chars body_chars"
-# bm25 weights, column by column (article_id, lang, title, keywords, body, title_chars,
-# body_chars): a word in the title or keywords counts most; the characters' columns only back
-# the words up, so an article that has the word beats one that merely has its characters.
-_WEIGHTS = "0, 0, 10.0, 6.0, 1.0, 4.0, 0.5"
 SNIPPET_TOKENS = 24
 
 
@@ -103,19 +99,23 @@ def _search(connection: sqlite3.Connection, terms: list[str], lang: str | None, 
     expression = segment.match_expression(terms, _WORD_COLUMNS, _CHAR_COLUMNS, every)
     start, end, cut = MATCH_START, MATCH_END, ELLIPSIS
     rows = connection.execute(
-        f"SELECT i.article_id, i.lang, highlight(kb_index, 2, '{start}', '{end}'), "
+        f"SELECT article_id, lang, highlight(kb_index, 2, '{start}', '{end}'), "
         f"highlight(kb_index, 5, '{start}', '{end}'), "
         f"snippet(kb_index, 4, '{start}', '{end}', '{cut}', {SNIPPET_TOKENS}), "
-        f"snippet(kb_index, 6, '{start}', '{end}', '{cut}', {SNIPPET_TOKENS}), "
-        f"a.category, a.version, bm25(kb_index, {_WEIGHTS}) AS score "
-        "FROM kb_index i JOIN kb_articles a ON a.id = i.article_id AND a.lang = i.lang "
-        "WHERE kb_index MATCH ? AND (? IS NULL OR i.lang = ?) ORDER BY score LIMIT ?",
+        f"snippet(kb_index, 6, '{start}', '{end}', '{cut}', {SNIPPET_TOKENS}), rank "
+        "FROM kb_index WHERE kb_index MATCH ? AND (? IS NULL OR lang = ?) ORDER BY rank LIMIT ?",
         (expression, lang, lang, limit)).fetchall()
+    facts = {(article_id, article_lang): (category, version) for article_id, article_lang,
+             category, version in connection.execute(
+                 "SELECT id, lang, category, version FROM kb_articles WHERE id IN "
+                 f"({','.join('?' * len(rows))})", [row[0] for row in rows]).fetchall()}
     return [SearchHit(
         id=article_id, lang=article_lang, title=_marked_first(title_words, title_chars),
-        snippet=_marked_first(body_words, body_chars), category=category, version=version,
-        score=score) for article_id, article_lang, title_words, title_chars, body_words,
-        body_chars, category, version, score in rows]
+        snippet=_marked_first(body_words, body_chars),
+        category=facts[(article_id, article_lang)][0],
+        version=facts[(article_id, article_lang)][1], score=score)
+        for article_id, article_lang, title_words, title_chars, body_words, body_chars, score
+        in rows if (article_id, article_lang) in facts]
 
 
 def _marked_first(words: str, characters: str) -> str:

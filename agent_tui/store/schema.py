@@ -423,6 +423,11 @@ _KB_TABLES = (
         tokenize = 'porter unicode61 remove_diacritics 2'
     )
     """,
+    # The ranking, column by column (article_id, lang, title, keywords, body, title_chars,
+    # body_chars): a word in the title or keywords counts most; the characters' columns only back
+    # the words up. As the table's own rank, ORDER BY rank is sorted inside FTS5 and the
+    # snippets are made for the rows returned only, not for every match.
+    "INSERT INTO kb_index (kb_index, rank) VALUES ('rank', 'bm25(0, 0, 10.0, 6.0, 1.0, 4.0, 0.5)')",
     """
     CREATE TABLE IF NOT EXISTS kb_feedback (
         id TEXT PRIMARY KEY,
