@@ -99,23 +99,33 @@ def _search(connection: sqlite3.Connection, terms: list[str], lang: str | None, 
     expression = segment.match_expression(terms, _WORD_COLUMNS, _CHAR_COLUMNS, every)
     start, end, cut = MATCH_START, MATCH_END, ELLIPSIS
     rows = connection.execute(
-        f"SELECT article_id, lang, highlight(kb_index, 2, '{start}', '{end}'), "
-        f"highlight(kb_index, 5, '{start}', '{end}'), "
-        f"snippet(kb_index, 4, '{start}', '{end}', '{cut}', {SNIPPET_TOKENS}), "
-        f"snippet(kb_index, 6, '{start}', '{end}', '{cut}', {SNIPPET_TOKENS}), rank "
+        f"SELECT rowid, article_id, lang, highlight(kb_index, 2, '{start}', '{end}'), "
+        f"snippet(kb_index, 4, '{start}', '{end}', '{cut}', {SNIPPET_TOKENS}), rank "
         "FROM kb_index WHERE kb_index MATCH ? AND (? IS NULL OR lang = ?) ORDER BY rank LIMIT ?",
         (expression, lang, lang, limit)).fetchall()
+    # The characters' columns are marked only where the words' show no match (a word rjieba
+    # cut differently): most rows need no second highlight.
+    unmarked_rows = [row[0] for row in rows if MATCH_START not in row[3] + row[4]]
+    by_characters = {rowid: (title, body) for rowid, title, body in connection.execute(
+        f"SELECT rowid, highlight(kb_index, 5, '{start}', '{end}'), "
+        f"snippet(kb_index, 6, '{start}', '{end}', '{cut}', {SNIPPET_TOKENS}) FROM kb_index "
+        f"WHERE kb_index MATCH ? AND rowid IN ({','.join('?' * len(unmarked_rows))})",
+        [expression, *unmarked_rows]).fetchall()} if unmarked_rows else {}
     facts = {(article_id, article_lang): (category, version) for article_id, article_lang,
              category, version in connection.execute(
                  "SELECT id, lang, category, version FROM kb_articles WHERE id IN "
-                 f"({','.join('?' * len(rows))})", [row[0] for row in rows]).fetchall()}
-    return [SearchHit(
-        id=article_id, lang=article_lang, title=_marked_first(title_words, title_chars),
-        snippet=_marked_first(body_words, body_chars),
-        category=facts[(article_id, article_lang)][0],
-        version=facts[(article_id, article_lang)][1], score=score)
-        for article_id, article_lang, title_words, title_chars, body_words, body_chars, score
-        in rows if (article_id, article_lang) in facts]
+                 f"({','.join('?' * len(rows))})", [row[1] for row in rows]).fetchall()}
+    hits = []
+    for rowid, article_id, article_lang, title, body, score in rows:
+        if (article_id, article_lang) not in facts:
+            continue
+        chars_title, chars_body = by_characters.get(rowid, ("", ""))
+        category, version = facts[(article_id, article_lang)]
+        hits.append(SearchHit(
+            id=article_id, lang=article_lang, title=_marked_first(title, chars_title),
+            snippet=_marked_first(body, chars_body), category=category, version=version,
+            score=score))
+    return hits
 
 
 def _marked_first(words: str, characters: str) -> str:
