@@ -193,6 +193,19 @@ class AuditAppend(MutationArgs, frozen=True, kw_only=True):
     reasons: ClassVar[dict[str, str]] = _TIMES
 
 
+class KbFeedback(MutationArgs, frozen=True, kw_only=True):
+    """An agent's "helpful" or "not helpful" on one version of a knowledge-base article."""
+
+    id: str
+    article_id: str
+    lang: str
+    version: int
+    helpful: bool
+    call_id: Text = UNSET
+    at: Text = UNSET
+    reasons: ClassVar[dict[str, str]] = _TIMES
+
+
 ARGS: dict[str, type[MutationArgs]] = {
     "case.open": CaseOpen,
     "case.status": CaseStatus,
@@ -208,6 +221,7 @@ ARGS: dict[str, type[MutationArgs]] = {
     "customer.flag": CustomerFlag,
     "operation.perform": OperationPerform,
     "audit.append": AuditAppend,
+    "kb.feedback": KbFeedback,
 }
 NAMES: dict[type[MutationArgs], str] = {kind: name for name, kind in ARGS.items()}
 

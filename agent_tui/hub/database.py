@@ -138,8 +138,16 @@ def _v4_ownership(connection: Connection) -> None:
                 f"ALTER TABLE {table} ALTER COLUMN {column} TYPE VARCHAR(64)"))
 
 
+def _kb_feedback(connection: Connection) -> None:
+    """What agents said of the knowledge base's articles (issue 18); v1 makes it on a new
+    database. Meant as hub migration 7: other branches' 5 and 6 go before it when merged."""
+    from agent_tui.hub.schema import kb_feedback
+
+    kb_feedback.create(connection, checkfirst=True)
+
+
 MIGRATIONS: tuple[Callable[[Connection], None], ...] = (
-    _v1_tables, _trust_tables, _callback_attempts, _v4_ownership)
+    _v1_tables, _trust_tables, _callback_attempts, _v4_ownership, _kb_feedback)
 LATEST = len(MIGRATIONS)
 
 

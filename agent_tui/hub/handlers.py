@@ -13,6 +13,7 @@ import msgspec
 from agent_tui.domain import mutation_args
 from agent_tui.hub.auth import STAFF_ROLES
 from agent_tui.hub.case_mutations import add_note, change_case, open_case, reassign_case
+from agent_tui.hub.kb_mutations import record_kb_feedback
 from agent_tui.hub.mutations import MutationContext, Outcome, Rejected
 from agent_tui.hub.record_mutations import (
     append_audit,
@@ -49,6 +50,8 @@ HANDLERS: dict[str, MutationKind] = {
     "customer.flag": MutationKind(flag_customer),
     "operation.perform": MutationKind(perform_operation),
     "audit.append": MutationKind(append_audit),
+    # The staff who read articles in calls (agents, supervisors); not a trainer (training data).
+    "kb.feedback": MutationKind(record_kb_feedback),
 }
 
 

@@ -23,8 +23,10 @@ from agent_tui.domain.kb import (
     SearchHit,
     plain_text,
 )
+from agent_tui.domain.mutation_args import KbFeedback
 from agent_tui.domain.text import sanitize
 from agent_tui.domain.times import iso
+from agent_tui.store import outbox
 from agent_tui.store.database import transaction
 
 DIGEST_KEY = "kb_digest"
@@ -182,13 +184,17 @@ def count(connection: sqlite3.Connection) -> int:
 
 def record_feedback(connection: sqlite3.Connection, *, article_id: str, lang: str, version: int,
                     agent_id: str, call_id: str | None, helpful: bool, at: datetime) -> str:
-    """One agent's word on one article's version: kept, never changed."""
+    """One agent's word on one article's version: kept, never changed, and queued for the hub
+    (where the authors read it) in the same transaction."""
     feedback_id = new_id()
     with transaction(connection):
         connection.execute(
             "INSERT INTO kb_feedback (id, article_id, lang, version, agent_id, call_id, helpful, "
             "at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (feedback_id, article_id, lang, version, agent_id, call_id, int(helpful), iso(at)))
+        outbox.enqueue(connection, "kb.feedback", KbFeedback(
+            id=feedback_id, article_id=article_id, lang=lang, version=version, helpful=helpful,
+            call_id=call_id, at=iso(at)), at)
     return feedback_id
 
 

@@ -81,7 +81,8 @@ OLDER_QUEUE = [
 
 def test_every_mutation_the_hub_handles_has_its_struct():
     assert set(mutation_args.ARGS) == set(HANDLERS)
-    assert {name for name, _ in OLDER_QUEUE} | {"case.reopened", "case.reassign"} == set(
+    assert {name for name, _ in OLDER_QUEUE} | {"case.reopened", "case.reassign",
+                                                "kb.feedback"} == set(
         mutation_args.ARGS)
 
 

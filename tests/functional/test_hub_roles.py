@@ -241,6 +241,9 @@ MUTATIONS = [
              _staff("no_step_up")),
     Mutation("audit.append", lambda w: {"id": f"audit-r{next(ids)}", "action": "case.open",
                                         "at": NOW}, _staff()),
+    Mutation("kb.feedback", lambda w: {"id": f"kbfb-r{next(ids)}", "article_id": "card-loss-phone",
+                                       "lang": "zh-CN", "version": 2, "helpful": True,
+                                       "at": NOW}, _staff()),
 ]
 
 
