@@ -105,9 +105,10 @@ def _search(connection: sqlite3.Connection, terms: list[str], lang: str | None, 
         f"snippet(kb_index, 4, '{start}', '{end}', '{cut}', {SNIPPET_TOKENS}), rank "
         "FROM kb_index WHERE kb_index MATCH ? AND (? IS NULL OR lang = ?) ORDER BY rank LIMIT ?",
         (expression, lang, lang, limit)).fetchall()
-    # The characters' columns are marked only where the words' show no match (a word rjieba
-    # cut differently): most rows need no second highlight.
-    unmarked_rows = [row[0] for row in rows if MATCH_START not in row[3] + row[4]]
+    # The characters' columns are marked only for rows whose title or snippet shows no match by
+    # words (a word rjieba cut differently, a keyword): the rest need no second highlight.
+    unmarked_rows = [row[0] for row in rows
+                     if MATCH_START not in row[3] or MATCH_START not in row[4]]
     by_characters = {rowid: (title, body) for rowid, title, body in connection.execute(
         f"SELECT rowid, highlight(kb_index, 5, '{start}', '{end}'), "
         f"snippet(kb_index, 6, '{start}', '{end}', '{cut}', {SNIPPET_TOKENS}) FROM kb_index "
