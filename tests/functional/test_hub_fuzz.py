@@ -61,6 +61,8 @@ def _templates(uid: str, version: int, customer: str, status: str) -> dict[str, 
                               "account_id": "acc", "at": NOW, "amount": 1},
         "audit.append": {"id": f"audit-{uid}", "action": "a", "customer_id": customer,
                          "detail": {"x": 1}, "at": NOW},
+        "kb.feedback": {"id": f"kbfb-{uid}", "article_id": "card-loss-phone", "lang": "zh-CN",
+                        "version": 2, "helpful": True, "call_id": "c", "at": NOW},
     }
 
 
@@ -149,7 +151,7 @@ def hub(database):
     engine.dispose()
 
 
-@settings(max_examples=400, deadline=None, derandomize=True,
+@settings(max_examples=500, deadline=None, derandomize=True,
           suppress_health_check=list(HealthCheck))
 @given(data=st.data(), role=st.sampled_from(["agent", "supervisor"]),
        sent_at=st.one_of(st.none(), st.none(), _times, _text))
