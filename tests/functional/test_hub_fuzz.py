@@ -25,6 +25,9 @@ from agent_tui.sync.reasons import is_known
 from data.generator import SeedPlan
 from tests.hub_process import AS_OF
 
+# One worker for the module (make test: --dist loadgroup): the last test reads what the fuzz
+# before it reached, in the module's own fixture.
+pytestmark = pytest.mark.xdist_group("hub-fuzz")
 NOW = "2026-11-23T10:00:00"
 STATUSES = ("new", "in_progress", "pending_customer", "escalated", "resolved", "closed")
 
