@@ -80,13 +80,27 @@ DEFAULT_KEYMAP = (*DEFAULT_KEYMAP,
               app_level=False),
 )
 
+# The training replay's (issue 15): step through an attempt, a line or an event at a time.
+DEFAULT_KEYMAP = (*DEFAULT_KEYMAP,
+    KeyAction("replay_next", "right,space", "next_step", "training_keys.next",
+              "training_keys.next_tip", app_level=False),
+    KeyAction("replay_previous", "left,backspace", "previous_step", "training_keys.previous",
+              "training_keys.previous_tip", app_level=False),
+    # The training call's: the call workspace of the run, and the end of the run.
+    KeyAction("training_workspace", "f7,ctrl+l", "workspace", "training_keys.workspace",
+              "training_keys.workspace_tip", app_level=False),
+    KeyAction("training_end", "f12,ctrl+u", "end_run", "training_keys.end",
+              "training_keys.end_tip", app_level=False),
+)
+
 # The knowledge base: F9 from anywhere (DESIGN's table); on its screens, F8 quotes the article into
-# the call's notes (as F8 puts a phrase there), + and - tell the authors whether it helped.
+# the call's notes (as F8 puts a phrase there), + and - tell the authors whether it helped (ctrl+j
+# and ctrl+x where a terminal sends no + or -: ctrl+y is the KPIs', ctrl+o the queue's).
 DEFAULT_KEYMAP = (*DEFAULT_KEYMAP,
     KeyAction("knowledge_base", "f9,ctrl+k", "knowledge_base", "kb.open_key", "kb.open_tip"),
     KeyAction("kb_quote", "f8,ctrl+t", "quote", "kb.insert_key", "kb.insert_tip",
               app_level=False),
-    KeyAction("kb_helpful", "plus,ctrl+y", "helpful", "kb.helpful_key", "kb.helpful_tip",
+    KeyAction("kb_helpful", "plus,ctrl+j", "helpful", "kb.helpful_key", "kb.helpful_tip",
               app_level=False, priority=False),
     KeyAction("kb_not_helpful", "minus,ctrl+x", "not_helpful", "kb.not_helpful_key",
               "kb.not_helpful_tip", app_level=False, priority=False),

@@ -7,7 +7,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.widgets import Header, Markdown, Static
+from textual.widgets import Header, Static
 
 from agent_tui.domain.kb import Article, quote_line
 from agent_tui.domain.text import sanitize
@@ -15,6 +15,7 @@ from agent_tui.domain.times import stamp
 from agent_tui.store import kb
 from screens.widgets.agent_screen import AgentScreen
 from screens.widgets.key_bar import KeyBar
+from screens.widgets.line_broken_markdown import LineBrokenMarkdown
 from screens.widgets.safe import safe
 from screens.widgets.workers import work
 
@@ -37,7 +38,7 @@ class ArticleScreen(AgentScreen[str | None]):
         yield Static(id="kb-article-title")
         yield Static(id="kb-article-meta")
         with VerticalScroll(id="kb-article-scroll"):
-            yield Markdown(id="kb-article-body")
+            yield LineBrokenMarkdown(id="kb-article-body")
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -66,7 +67,7 @@ class ArticleScreen(AgentScreen[str | None]):
             version=article.version, approved_by=article.approved_by, approved_at=approved)
             + f"  [{article.reference()}]"))
         # Markdown, never Rich markup: "[bold]" in an article is shown as written.
-        self.query_one("#kb-article-body", Markdown).update(sanitize(article.body,
+        self.query_one("#kb-article-body", LineBrokenMarkdown).update(sanitize(article.body,
                                                                      multiline=True))
         self.refresh_bindings()
 

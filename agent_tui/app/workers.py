@@ -61,6 +61,11 @@ KINDS: dict[str, str] = {
     "kb-article": "nothing",
     "kb-suggest": "nothing",
     "kb-feedback": "nothing",
+    # training (issue 15)
+    "training-progress": "nothing",
+    "training-report": "nothing",
+    "training-scenarios": "nothing",
+    "training-attempt": "nothing",
 }
 OTHER = "other"
 

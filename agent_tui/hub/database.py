@@ -138,16 +138,23 @@ def _v4_ownership(connection: Connection) -> None:
                 f"ALTER TABLE {table} ALTER COLUMN {column} TYPE VARCHAR(64)"))
 
 
-def _kb_feedback(connection: Connection) -> None:
+def _v5_training(connection: Connection) -> None:
+    """Training attempts (issue 15): a table of their own, apart from every real record."""
+    from agent_tui.hub.training_schema import training_attempts
+
+    training_attempts.create(connection, checkfirst=True)
+
+
+def _v7_kb_feedback(connection: Connection) -> None:
     """What agents said of the knowledge base's articles (issue 18); v1 makes it on a new
-    database. Meant as hub migration 7: other branches' 5 and 6 go before it when merged."""
+    database. Number 7: kpi-board's _v6_call_facts goes before it when the branches merge."""
     from agent_tui.hub.schema import kb_feedback
 
     kb_feedback.create(connection, checkfirst=True)
 
 
 MIGRATIONS: tuple[Callable[[Connection], None], ...] = (
-    _v1_tables, _trust_tables, _callback_attempts, _v4_ownership, _kb_feedback)
+    _v1_tables, _trust_tables, _callback_attempts, _v4_ownership, _v5_training, _v7_kb_feedback)
 LATEST = len(MIGRATIONS)
 
 

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import msgspec
 
+from agent_tui.store.training_schema import V11_INDEXES, V11_TABLES
+
 APPLICATION_ID = 0x41475455  # "AGTU"
 
 
@@ -396,7 +398,7 @@ _V10_INDEXES = (
 # The knowledge base (issue 18): the published articles agents read, their search index, and what
 # agents said of them. Its number is this one line: another branch's migrations merged before it
 # take the numbers below, and a gap is fine (a store jumps from the last number it has to this).
-KB_MIGRATION = 13
+KB_MIGRATION = 12
 # kb_index: FTS5 over text cut in Python (domain/segment.py): the words rjieba found, and every
 # ideograph alone, joined by U+200B, which unicode61 splits on. porter stems the English.
 _KB_TABLES = (
@@ -454,6 +456,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(8, _V8_TABLES),
     Migration(9, _V9_TABLES),
     Migration(10, _V10_TABLES, _V10_INDEXES),
+    # v11: training attempts (issue 15), in training_schema.py
+    Migration(11, V11_TABLES, V11_INDEXES),
     Migration(KB_MIGRATION, _KB_TABLES),
 )
 

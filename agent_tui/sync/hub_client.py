@@ -23,6 +23,7 @@ from agent_tui.sync.protocol import (
     CodeSent,
     DeviceReply,
     DeviceRequest,
+    Identity,
     MutationIn,
     PullPage,
     PullRequest,
@@ -30,6 +31,8 @@ from agent_tui.sync.protocol import (
     PushRequest,
     SearchReply,
     StepUpRequest,
+    TrainingAttemptReply,
+    TrainingReport,
     Verdict,
     VerifyRequest,
 )
@@ -109,6 +112,10 @@ class HubClient:
         return self._call("POST", "/v1/sync/pull", PullPage,
                           body=PullRequest(device_id, cursor, limit))
 
+    def identity(self) -> Identity:
+        """Whose this client's token is (HubRefused 401 for one the hub does not take)."""
+        return self._call("GET", "/v1/me", Identity)
+
     def search(self, query: str) -> list[dict]:
         return self._call("GET", "/v1/customers", SearchReply, params={"q": query}).customers
 
@@ -141,6 +148,16 @@ class HubClient:
             if str(error) == "HTTP 404":
                 return None
             raise
+
+    # -- training data: a trainer's token reads it (403 ``trainers_only`` for any other) ------
+
+    def training_report(self, team: str | None = None) -> TrainingReport:
+        return self._call("GET", "/v1/training/report", TrainingReport,
+                          params={"team": team} if team else None)
+
+    def training_attempt(self, attempt_id: str) -> TrainingAttemptReply:
+        return self._call("GET", f"/v1/training/attempts/{attempt_id}", TrainingAttemptReply,
+                          refusing=(404,))
 
 
 def _error_code(response: httpx.Response) -> str:

@@ -10,20 +10,22 @@ from __future__ import annotations
 
 from textual.content import Content
 from textual.timer import Timer
-from textual.widgets import Static
 from textual.worker import Worker
 
 from agent_tui.domain.kb import SearchHit
 from agent_tui.store import kb
 from screens.widgets.agent_screen import AgentScreen
 from screens.widgets.kb_text import marked
+from screens.widgets.line_broken import Prose
 from screens.widgets.workers import work
 
 PAUSE = 0.6  # seconds without typing before the suggestions follow the notes
 SHOWN = 4
 
 
-class KbSuggestions(Static):
+class KbSuggestions(Prose):
+    """A Prose: a Chinese title wraps by the rules, never leaving its bullet alone on a line."""
+
     can_focus = False
 
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 (Textual's name)

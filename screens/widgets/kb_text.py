@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from textual.content import Content
 
-from agent_tui.domain.kb import SearchHit, marked_spans
+from agent_tui.domain.kb import ELLIPSIS, SearchHit, marked_spans
 from agent_tui.domain.text import sanitize
+from screens.widgets.line_broken import LineBroken
 
 MATCH_STYLE = "bold underline $text-accent"
 
@@ -22,9 +23,12 @@ def marked(text: str, style: str = "") -> Content:
     return content.stylize_before(style) if style else content
 
 
-def hit_lines(hit: SearchHit, category: str) -> Content:
-    """Two lines: the title (bold) with its category, and the snippet (muted)."""
+def hit_lines(hit: SearchHit, category: str) -> LineBroken:
+    """Two lines: the title (bold) with its category, and the snippet (muted), wrapped by the
+    rules of Chinese. The snippet's leading "…" is left out: no line may start with it, and a
+    snippet that starts mid-text reads as one without it."""
     title = Content.assemble(marked(hit.title, "bold"), "  ", Content(category).stylize("dim"))
-    if not hit.snippet:
-        return title
-    return Content.assemble(title, "\n", marked(hit.snippet, "$text-muted"))
+    snippet = hit.snippet.removeprefix(ELLIPSIS)
+    if not snippet:
+        return LineBroken(title)
+    return LineBroken(Content.assemble(title, "\n", marked(snippet, "$text-muted")))

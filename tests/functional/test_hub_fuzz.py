@@ -25,9 +25,10 @@ from agent_tui.sync.reasons import is_known
 from data.generator import SeedPlan
 from tests.hub_process import AS_OF
 
-# One worker for the module (make test: --dist loadgroup): the last test reads what the fuzz
-# before it reached, in the module's own fixture.
-pytestmark = pytest.mark.xdist_group("hub-fuzz")
+# One worker for the module: the last test reads what the fuzz reached in the module's hub, which
+# another xdist worker (--dist loadgroup) would build afresh and find empty.
+pytestmark = pytest.mark.xdist_group("hub_fuzz")
+
 NOW = "2026-11-23T10:00:00"
 STATUSES = ("new", "in_progress", "pending_customer", "escalated", "resolved", "closed")
 
@@ -66,6 +67,11 @@ def _templates(uid: str, version: int, customer: str, status: str) -> dict[str, 
                          "detail": {"x": 1}, "at": NOW},
         "kb.feedback": {"id": f"kbfb-{uid}", "article_id": "card-loss-phone", "lang": "zh-CN",
                         "version": 2, "helpful": True, "call_id": "c", "at": NOW},
+        "training.attempt": {"attempt_id": f"att-{uid}", "scenario_id": "balance_enquiry",
+                             "language": "en", "difficulty": "normal", "seed": 1,
+                             "started_at": NOW, "ended_at": NOW, "outcome": "completed",
+                             "score": 80.0, "compliance": 90.0, "passed": True,
+                             "record": {"transcript": []}},
     }
 
 
@@ -154,7 +160,7 @@ def hub(database):
     engine.dispose()
 
 
-@settings(max_examples=500, deadline=None, derandomize=True,
+@settings(max_examples=600, deadline=None, derandomize=True,
           suppress_health_check=list(HealthCheck))
 @given(data=st.data(), role=st.sampled_from(["agent", "supervisor"]),
        sent_at=st.one_of(st.none(), st.none(), _times, _text))

@@ -37,7 +37,7 @@ def upgrade_from_v3(url: str) -> None:
     engine = connect(url)
     try:
         with reading(engine) as connection:
-            assert schema_version(connection) == LATEST >= 4
+            assert schema_version(connection) == LATEST >= 5
             teams = dict(connection.execute(select(callbacks.c.id, callbacks.c.team)).all())
         assert teams == {"cb-1": "T5", "cb-2": ""}  # no token: no supervisor completes it
         with engine.begin() as connection:
@@ -50,3 +50,46 @@ def upgrade_from_v3(url: str) -> None:
 
 def test_migration_4_on_sqlite(tmp_path):
     upgrade_from_v3(f"sqlite:///{tmp_path / 'hub.db'}")
+
+
+def test_migration_5_adds_the_training_table_apart(tmp_path):
+    """A hub at schema 4 (no training table) gets one, and nothing else changes."""
+    from sqlalchemy import inspect
+
+    url = f"sqlite:///{tmp_path / 'hub.db'}"
+    engine = connect(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP TABLE training_attempts"))
+        connection.execute(hub_meta.update().where(hub_meta.c.key == "schema_version").values(
+            value="4"))
+    engine.dispose()
+    engine = connect(url)
+    try:
+        with reading(engine) as connection:
+            assert schema_version(connection) == LATEST
+            assert "training_attempts" in inspect(connection).get_table_names()
+    finally:
+        engine.dispose()
+
+
+def test_migration_7_adds_the_kb_feedback_table_and_can_run_twice(tmp_path):
+    """A hub at schema 5 (training, no kb_feedback) gets it; at 6 with the table already there
+    (the lead re-orders the branches' migrations on merge) the migration leaves it as it is."""
+    from sqlalchemy import inspect
+
+    url = f"sqlite:///{tmp_path / 'hub.db'}"
+    for version, drop in (("5", True), ("6", False)):
+        engine = connect(url)
+        with engine.begin() as connection:
+            if drop:
+                connection.execute(text("DROP TABLE kb_feedback"))
+            connection.execute(hub_meta.update().where(
+                hub_meta.c.key == "schema_version").values(value=version))
+        engine.dispose()
+        engine = connect(url)
+        try:
+            with reading(engine) as connection:
+                assert schema_version(connection) == LATEST
+                assert "kb_feedback" in inspect(connection).get_table_names()
+        finally:
+            engine.dispose()
