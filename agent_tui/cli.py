@@ -178,6 +178,12 @@ def scripts_check(path: Path | None, config_file: Path | None) -> None:
         click.echo(catalog.text(
             "library.training.ok", items=len(checked.rubric.items) if checked.rubric else 0,
             scenarios=len(checked.scenarios)))
+    if checked.suitability is not None:
+        rules = checked.suitability.rules
+        click.echo(catalog.text(
+            "library.suitability.ok", products=len(checked.suitability.products),
+            table=" ".join(f"{c}≤{r}" for c, r in rules.highest.items()),
+            months=rules.valid_months, per_day=rules.per_day, per_year=rules.per_year))
 
 
 @main.command("config")

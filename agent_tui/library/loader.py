@@ -47,6 +47,7 @@ from agent_tui.toml_text import TooDeep, parse, read_text
 
 LANGUAGES = ("zh-CN", "en")
 QA_FILE = "qa.toml"
+SUITABILITY_FILE = "suitability.toml"  # read by agent_tui.library.suitability
 _AT_PATH = re.compile(r" - at `\$(?P<path>[^`]*)`$")
 
 
@@ -347,7 +348,8 @@ def load_library(folder: Path) -> ScriptsLibrary:
     """The library in ``folder``, or LibraryError listing every problem found."""
     folder = Path(folder)
     # qa.toml is the QA rubric, read by agent_tui.library.qa (scripts check reads both).
-    files = sorted(path for path in folder.glob("*.toml") if path.name != QA_FILE) \
+    files = sorted(path for path in folder.glob("*.toml")
+                   if path.name not in (QA_FILE, SUITABILITY_FILE)) \
         if folder.is_dir() else []
     if not files:
         raise LibraryError([Problem(str(folder), None, "library.empty", {})])
