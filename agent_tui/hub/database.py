@@ -153,8 +153,18 @@ def _v7_kb_feedback(connection: Connection) -> None:
     kb_feedback.create(connection, checkfirst=True)
 
 
+def _v10_suitability(connection: Connection) -> None:
+    """Product suitability (issue 18): customers' risk assessments and the audit of every
+    recommendation or sale asked for. Number 10 once the other branches' 6, 8 and 9 are merged."""
+    from agent_tui.hub.suitability_schema import risk_assessments, suitability_audit
+
+    risk_assessments.create(connection, checkfirst=True)
+    suitability_audit.create(connection, checkfirst=True)
+
+
 MIGRATIONS: tuple[Callable[[Connection], None], ...] = (
-    _v1_tables, _trust_tables, _callback_attempts, _v4_ownership, _v5_training, _v7_kb_feedback)
+    _v1_tables, _trust_tables, _callback_attempts, _v4_ownership, _v5_training, _v7_kb_feedback,
+    _v10_suitability)
 LATEST = len(MIGRATIONS)
 
 

@@ -25,6 +25,7 @@ from agent_tui.hub.record_mutations import (
     record_call,
     schedule_callback,
 )
+from agent_tui.hub.suitability_mutations import offer_product
 from agent_tui.hub.training import record_attempt
 
 STAFF = frozenset(STAFF_ROLES)
@@ -54,6 +55,8 @@ HANDLERS: dict[str, MutationKind] = {
     "audit.append": MutationKind(append_audit),
     # The staff who read articles in calls (agents, supervisors); not a trainer (training data).
     "kb.feedback": MutationKind(record_kb_feedback),
+    # Real customers' products: the staff roles; the hub decides by the customer's assessment.
+    "product.offer": MutationKind(offer_product),
     # Training data only: every role records its own attempts (a trainer practises too).
     "training.attempt": MutationKind(record_attempt, frozenset(ROLES)),
 }

@@ -93,3 +93,27 @@ def test_migration_7_adds_the_kb_feedback_table_and_can_run_twice(tmp_path):
                 assert "kb_feedback" in inspect(connection).get_table_names()
         finally:
             engine.dispose()
+
+
+def test_migration_10_adds_the_suitability_tables_and_can_run_twice(tmp_path):
+    """A hub before suitability gets its two tables; run again over them, it leaves them."""
+    from sqlalchemy import inspect
+
+    url = f"sqlite:///{tmp_path / 'hub.db'}"
+    for drop in (True, False):
+        engine = connect(url)
+        with engine.begin() as connection:
+            if drop:
+                connection.execute(text("DROP TABLE risk_assessments"))
+                connection.execute(text("DROP TABLE suitability_audit"))
+            connection.execute(hub_meta.update().where(
+                hub_meta.c.key == "schema_version").values(value=str(LATEST - 1)))
+        engine.dispose()
+        engine = connect(url)
+        try:
+            with reading(engine) as connection:
+                assert schema_version(connection) == LATEST
+                names = inspect(connection).get_table_names()
+                assert {"risk_assessments", "suitability_audit"} <= set(names)
+        finally:
+            engine.dispose()

@@ -45,7 +45,7 @@ def _product(*ratings: str) -> Product:
 
 
 def test_a_cautious_customer_is_refused_an_equity_fund_with_the_rule_and_its_article():
-    fund = next(p for p in SHIPPED.products if p.id == "fund-equity-ne")
+    fund = next(p for p in SHIPPED.products if p.id == "FD-EQUITY")
     verdict = may_sell(_assessment("C1"), fund, NOW, RULES)
     assert (verdict.allowed, verdict.rule, verdict.tolerance, verdict.product_level) == (
         False, ABOVE_TOLERANCE, "C1", "R4")
@@ -54,7 +54,7 @@ def test_a_cautious_customer_is_refused_an_equity_fund_with_the_rule_and_its_art
 
 
 def test_where_two_ratings_differ_the_higher_counts():
-    bond_plus = next(p for p in SHIPPED.products if p.id == "fund-bond-plus")
+    bond_plus = next(p for p in SHIPPED.products if p.id == "WM-BOND")
     assert product_level(bond_plus) == "R3"
     assert may_sell(_assessment("C2"), bond_plus, NOW, RULES).rule == ABOVE_TOLERANCE
     assert may_sell(_assessment("C3"), bond_plus, NOW, RULES).allowed
@@ -124,14 +124,14 @@ def test_an_allowed_reassessment_keeps_within_both_limits(moments):
 def test_an_expired_customer_is_offered_nothing():
     assert suitable_products(_assessment("C5", 400), SHIPPED.products, NOW, RULES) == []
     offered = suitable_products(_assessment("C2"), SHIPPED.products, NOW, RULES)
-    assert {p.id for p in offered} == {"deposit-3y", "wm-cash", "wm-fixed-income"}
+    assert {p.id for p in offered} == {"TD-1Y", "TD-3Y", "WM-CASH"}
 
 
 @pytest.mark.parametrize(("change", "key", "line_of"), [
     (('C2 = "R2"', 'C2 = "R0"'), "library.suitability.unknown_level", 'C2 = "R0"'),
     (('C3 = "R3"', 'C3 = "R1"'), "library.suitability.falls", 'C3 = "R1"'),
     (("per_day = 2", "per_day = 0"), "library.suitability.limit", "per_day = 0"),
-    (('ratings = ["R4", "R5"]', 'ratings = ["R4", "R9"]'), "library.suitability.bad_ratings",
+    (('ratings = ["R4", "R4"]', 'ratings = ["R4", "R9"]'), "library.suitability.bad_ratings",
      'ratings = ["R4", "R9"]'),
 ])
 def test_scripts_check_names_the_file_and_line(tmp_path, change, key, line_of):
@@ -143,3 +143,10 @@ def test_scripts_check_names_the_file_and_line(tmp_path, change, key, line_of):
     line = next(number for number, content in enumerate(text.splitlines(), 1)
                 if content.startswith(line_of))
     assert [(problem.key, problem.line) for problem in problems] == [(key, line)]
+
+
+def test_every_product_is_in_the_banks_list_and_its_first_rating_is_the_banks():
+    from data.reference import PRODUCTS
+
+    bank = {code: f"R{level}" for code, _kind, _zh, _en, level in PRODUCTS}
+    assert all(bank[product.id] == product.ratings[0] for product in SHIPPED.products)
