@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy import Connection, select
 
 from agent_tui.domain.mutation_args import ProductOffer
-from agent_tui.domain.suitability import Assessment, may_sell
+from agent_tui.domain.suitability import ABOVE_TOLERANCE, EXPIRED, Assessment, may_sell
 from agent_tui.hub.mutations import (
     CUSTOMER_ID_LIMIT,
     ID_LIMIT,
@@ -71,4 +71,13 @@ def offer_product(context: MutationContext, args: ProductOffer) -> Outcome:
         "override_reason": override or None, "at": context.time(args.at)})
     if verdict.allowed:
         return Outcome("applied")
-    return Outcome("rejected", reason=f"suitability_{verdict.rule}")
+    return Outcome("rejected", reason=suitability_refusal(verdict.rule))
+
+
+def suitability_refusal(rule: str) -> str:
+    """The reason code of a refusal (sync/reasons.py), spelt out: the reasons' scan reads it."""
+    if rule == ABOVE_TOLERANCE:
+        return "suitability_above_tolerance"
+    if rule == EXPIRED:
+        return "suitability_expired"
+    return "suitability_no_assessment"
