@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from agent_tui.cli_config import _fail, _load
-from agent_tui.cli_start import start_workstation, workstation_lock
+from agent_tui.cli_start import load_library, start_workstation, workstation_lock
 from agent_tui.i18n import Catalog, TranslatableError, language_from_environment
 
 LANGUAGES = click.Choice(["zh-CN", "en"])
@@ -126,10 +126,23 @@ def seed(
             report = seed_store(path, plan, force=force, workers=workers, progress=progress)
         except TranslatableError as error:
             _fail(error, language)
+    _publish_articles(report.path, config.scripts_path(), language)
     click.echo(catalog.text(
         "seed.done", path=str(report.path), customers=report.customers, accounts=report.accounts,
         transactions=report.transactions, interactions=report.interactions, cases=report.cases,
     ))
+
+
+def _publish_articles(store_path: Path, folder: Path, language: str) -> None:
+    """The library's published articles into a new store, so its search works from the start."""
+    from agent_tui.store import Store, kb
+
+    library = load_library(folder, language)
+    store = Store.open(store_path)
+    try:
+        kb.publish(store.connection(), library.articles)
+    finally:
+        store.close()
 
 
 @main.group()
@@ -158,11 +171,19 @@ def scripts_check(path: Path | None, config_file: Path | None) -> None:
         "library.ok", path=str(folder), stages=len(library.stages),
         procedures=len(library.procedures), phrases=len(library.phrases),
         rules=len(library.forbidden), groups=len(library.escalation_groups),
+        articles=len(library.articles),
+        published=sum(article.published for article in library.articles),
     ))
     if checked.rubric is not None or checked.scenarios:
         click.echo(catalog.text(
             "library.training.ok", items=len(checked.rubric.items) if checked.rubric else 0,
             scenarios=len(checked.scenarios)))
+    if checked.suitability is not None:
+        rules = checked.suitability.rules
+        click.echo(catalog.text(
+            "library.suitability.ok", products=len(checked.suitability.products),
+            table=" ".join(f"{c}≤{r}" for c, r in rules.highest.items()),
+            months=rules.valid_months, per_day=rules.per_day, per_year=rules.per_year))
 
 
 @main.command("config")
@@ -181,6 +202,7 @@ def _register_groups() -> None:
     from agent_tui.hub_cli import hub
     from agent_tui.hub_cti_cli import cti
     from agent_tui.hub_training_cli import training
+    from agent_tui.kb_cli import kb
     from agent_tui.ssh_cli import ssh, ssh_session
     from agent_tui.sync_cli import sync
     from agent_tui.train_cli import train
@@ -190,6 +212,7 @@ def _register_groups() -> None:
     hub.add_command(cti)
 
     main.add_command(hub)
+    main.add_command(kb)
     main.add_command(ssh)
     main.add_command(ssh_session)
     main.add_command(sync)

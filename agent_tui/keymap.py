@@ -100,13 +100,18 @@ DEFAULT_KEYMAP = (*DEFAULT_KEYMAP,
               "training_difficulty.harder_tip", app_level=False),
 )
 
-ACTIONS_BY_ID = {entry.id: entry for entry in DEFAULT_KEYMAP}
-
-
-def is_valid_key_list(keys: str) -> bool:
-    """A comma-separated list of non-empty key names, like ``f2,ctrl+f``."""
-    parts = [part.strip() for part in keys.split(",")]
-    return bool(parts) and all(part and " " not in part for part in parts)
+# The knowledge base: F9 from anywhere (DESIGN's table); on its screens, F8 quotes the article into
+# the call's notes (as F8 puts a phrase there), + and - tell the authors whether it helped (ctrl+j
+# and ctrl+x where a terminal sends no + or -: ctrl+y is the KPIs', ctrl+o the queue's).
+DEFAULT_KEYMAP = (*DEFAULT_KEYMAP,
+    KeyAction("knowledge_base", "f9,ctrl+k", "knowledge_base", "kb.open_key", "kb.open_tip"),
+    KeyAction("kb_quote", "f8,ctrl+t", "quote", "kb.insert_key", "kb.insert_tip",
+              app_level=False),
+    KeyAction("kb_helpful", "plus,ctrl+j", "helpful", "kb.helpful_key", "kb.helpful_tip",
+              app_level=False, priority=False),
+    KeyAction("kb_not_helpful", "minus,ctrl+x", "not_helpful", "kb.not_helpful_key",
+              "kb.not_helpful_tip", app_level=False, priority=False),
+)
 
 # The screen pop (issue 18): a call that rang while the agent was busy (a call open, a dialog up,
 # text being typed) waits as a banner; this shows it. Offered only while one waits (otherwise
@@ -114,4 +119,11 @@ def is_valid_key_list(keys: str) -> bool:
 DEFAULT_KEYMAP = (*DEFAULT_KEYMAP,
     KeyAction("cti_take", "shift+f2,ctrl+a", "cti_take", "cti.take_key", "cti.take_tip"),
 )
+
 ACTIONS_BY_ID = {entry.id: entry for entry in DEFAULT_KEYMAP}
+
+
+def is_valid_key_list(keys: str) -> bool:
+    """A comma-separated list of non-empty key names, like ``f2,ctrl+f``."""
+    parts = [part.strip() for part in keys.split(",")]
+    return bool(parts) and all(part and " " not in part for part in parts)

@@ -52,7 +52,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--skip", action="append", default=[],
                         choices=("search", "c360", "screen", "cold-start", "memory", "terminal",
                                  "phrasing", "library", "call", "cases", "sync", "trust",
-                                 "training", "ssh", "pop"),
+                                 "training", "ssh", "pop", "kb"),
                         help="leave a group of figures out (repeatable)")
     parser.add_argument("--ssh-sessions", type=int, default=100,
                         help="SSH sessions to hold open at once through the real sshd "
@@ -372,6 +372,11 @@ def main(argv: list[str] | None = None) -> int:
     figures, measure_ssh = ssh_figures(args.ssh_sessions, results_dir / "ssh-sessions", log)
     run.group("ssh sessions", figures, measure_ssh, skip="ssh" in args.skip)
     shutil.rmtree(results_dir / "ssh-sessions", ignore_errors=True)
+
+    from bench.kb import kb_figures
+
+    figures, measure_kb = kb_figures(quick)
+    run.group("knowledge base", figures, measure_kb, skip="kb" in args.skip)
 
     # -- report ---------------------------------------------------------------------------
     elapsed = time.perf_counter() - began

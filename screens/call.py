@@ -29,6 +29,7 @@ from screens.widgets.agent_screen import AgentScreen
 from screens.widgets.badges import as_content, badge_parts
 from screens.widgets.checklist import Checklist
 from screens.widgets.guard_line import GuardLine
+from screens.widgets.kb_panel import KbSuggestions
 from screens.widgets.key_bar import KeyBar
 from screens.widgets.line_broken import Prose, broken
 from screens.widgets.notes_editor import NotesEditor
@@ -66,6 +67,7 @@ class CallScreen(AgentScreen[None]):
         with Horizontal(id="desk"):
             yield Checklist(id="checklist")
             yield OptionList(id="suggestions")
+            yield KbSuggestions(id="kb-suggestions")
         notes = NotesEditor(id="notes")
         notes.border_title = t("call.notes")
         notes.load_text(self.call.notes)
@@ -113,6 +115,7 @@ class CallScreen(AgentScreen[None]):
                 checklist.border_subtitle = ""
             self.query_one(StageBar).refresh()
             self.refresh_suggestions()
+            self.query_one(KbSuggestions).follow(flow.request_type or "", self.call.notes)
 
     def current_step(self) -> str | None:
         step = self.query_one(Checklist).highlighted_step
@@ -200,6 +203,7 @@ class CallScreen(AgentScreen[None]):
         editor = self.query_one(NotesEditor)
         editor.show_hits(self.call.notes_changed(event.text_area.text, self.agent_app.now()))
         self.show_guard()
+        self.query_one(KbSuggestions).follow(self.call.flow.request_type or "", self.call.notes)
 
     @on(TextArea.SelectionChanged, "#notes")
     def _cursor_moved(self) -> None:
@@ -219,10 +223,7 @@ class CallScreen(AgentScreen[None]):
         if chosen is None:
             return
         phrase, text = chosen
-        editor = self.query_one(NotesEditor)
-        row, column = editor.cursor_location
-        line = editor.document[row]
-        editor.insert(set_apart(line[:column], text, line[column:]))
+        self.insert_quote(text)
         self.phrase_said(phrase, text.strip(), in_notes=True)
 
     def phrase_said(self, phrase: Phrase, text: str, in_notes: bool) -> None:
@@ -233,6 +234,13 @@ class CallScreen(AgentScreen[None]):
         if phrase.step and phrase.step in {step.id for step in self.call.flow.checklist()}:
             self.call.flow.tick(phrase.step, at)  # saying the step's phrase is doing the step
             self.show_stage()
+
+    def insert_quote(self, text: str) -> None:
+        """``text`` into the notes at the cursor, set apart from the words around it."""
+        editor = self.query_one(NotesEditor)
+        row, column = editor.cursor_location
+        line = editor.document[row]
+        editor.insert(set_apart(line[:column], text, line[column:]))
 
     def action_use_phrase(self) -> None:
         editor = self.query_one(NotesEditor)

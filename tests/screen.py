@@ -7,6 +7,7 @@ import asyncio
 from textual.app import App
 from textual.widgets import DataTable
 
+from screens.widgets.kb_panel import KbSuggestions
 from screens.widgets.textual_private import rendered_lines, table_measured
 
 # What must never reach a terminal from data: escape/control characters and bidi overrides.
@@ -105,8 +106,11 @@ def screen_classes() -> list[type]:
 
 async def settled(pilot) -> None:
     """Until the screen is drawn as it will stay (for a snapshot): every table has measured its
-    rows, animations are over, and the app has had an idle turn."""
+    rows, the call's suggested articles follow its notes, animations are over, and the app has
+    had an idle turn."""
     tables = [table for screen in pilot.app.screen_stack for table in screen.query(DataTable)]
     await wait_for(pilot, lambda: all(table_measured(table) for table in tables))
+    panels = [panel for screen in pilot.app.screen_stack for panel in screen.query(KbSuggestions)]
+    await wait_for(pilot, lambda: not any(panel.pending for panel in panels))
     await pilot.wait_for_scheduled_animations()
     await pilot.pause()

@@ -113,8 +113,11 @@ class AgentApp(IdleWatch, TypeAhead, TerminalGuard, App[None]):
         self.sub_title = self.agent_line()  # screens leave it alone: the app owns it
         install_bindings(
             self, APP_ACTION_IDS, self.catalog, extra=(*FOCUS_BINDINGS, *APP_SYSTEM_BINDINGS),
-            # Without a hub F5 says how to set one up, but the key bar does not offer it.
-            unlisted=() if config.hub.configured else ("sync_now",),
+            # Without a hub F5 says how to set one up, but the key bar does not offer it. F9 is
+            # not in the bar either: at 80 columns it would push out the screen's own keys; the
+            # call's suggestions panel, F1 help and the palette offer it.
+            unlisted=("knowledge_base",) if config.hub.configured
+            else ("sync_now", "knowledge_base"),
         )
         if config.keymap:
             self.set_keymap(config.keymap)
@@ -399,6 +402,33 @@ class AgentApp(IdleWatch, TypeAhead, TerminalGuard, App[None]):
 
     def fetch_from_hub(self, connection: sqlite3.Connection, customer_id: str) -> bool:
         return self.sync.fetch_from_hub(connection, customer_id)
+
+    def action_knowledge_base(self) -> None:
+        """F9 / ctrl+k from anywhere: the knowledge base, or its search box if it is open."""
+        from screens.knowledge_base import KnowledgeBaseScreen
+
+        for screen in reversed(self.screen_stack):
+            if isinstance(screen, KnowledgeBaseScreen):
+                while self.screen is not screen:
+                    self.pop_screen()
+                screen.focus_query()
+                return
+        call = self.engine.call
+        self.push_screen(KnowledgeBaseScreen(call.flow.request_type or "" if call else "",
+                                             call.notes if call else ""), self._quote_article)
+
+    def _quote_article(self, quote: str | None) -> None:
+        """F8 on an article: its line goes into the call's notes, where the agent was typing."""
+        from screens.call import CallScreen
+
+        if not quote or self.engine.call is None:
+            return
+        if isinstance(self.screen, CallScreen):
+            self.screen.insert_quote(quote)
+        else:  # the workspace is not open (F3 left it): the notes it will show get the line
+            call = self.engine.call
+            call.notes_changed(f"{call.notes.rstrip()}\n{quote}".lstrip(), self.now())
+        self.notify(self.t("kb.inserted", reference=quote.rsplit("[", 1)[-1].rstrip("]")))
 
     def action_conflicts(self) -> None:
         from screens.conflicts import ConflictsScreen

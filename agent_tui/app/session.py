@@ -13,7 +13,7 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from agent_tui.store import Store, StoreError, StoreMissing, sessions
+from agent_tui.store import Store, StoreError, StoreMissing, kb, sessions
 from screens.search import SearchScreen
 from screens.widgets.agent_screen import AgentScreen
 
@@ -52,6 +52,8 @@ class SessionController:
         except StoreError as error:
             app.call_from_thread(self._show_store_problem, error, False)
         else:
+            if app.library is not None:  # the published articles, re-indexed if they changed
+                kb.publish(store.connection(), app.library.articles)
             self.store = store
             app.call_from_thread(self._store_ready)
         finally:

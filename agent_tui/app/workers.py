@@ -57,6 +57,10 @@ KINDS: dict[str, str] = {
     "guard-record": "call",
     "closing-callback": "call",
     "seed": "nothing",
+    "kb-search": "nothing",
+    "kb-article": "nothing",
+    "kb-suggest": "nothing",
+    "kb-feedback": "nothing",
     # training (issue 15)
     "training-progress": "nothing",
     "training-report": "nothing",

@@ -193,6 +193,17 @@ class AuditAppend(MutationArgs, frozen=True, kw_only=True):
     reasons: ClassVar[dict[str, str]] = _TIMES
 
 
+class KbFeedback(MutationArgs, frozen=True, kw_only=True):
+    """An agent's "helpful" or "not helpful" on one version of a knowledge-base article."""
+
+    id: str
+    article_id: str
+    lang: str
+    version: int
+    helpful: bool
+    call_id: Text = UNSET
+    at: Text = UNSET
+    reasons: ClassVar[dict[str, str]] = _TIMES
 Score = Annotated[float, msgspec.Meta(ge=0, le=100)]
 
 
@@ -217,6 +228,20 @@ class TrainingAttemptRecord(MutationArgs, frozen=True, kw_only=True):
                                          "started_at": "bad_time", "ended_at": "bad_time"}
 
 
+class ProductOffer(MutationArgs, frozen=True, kw_only=True):
+    """An agent asks to recommend or sell a product to a customer (issue 18). The hub decides by
+    the customer's assessment it holds, and audits the request either way; ``override_reason``
+    asks a supervisor to allow one refused (recorded, never granted by the hub itself)."""
+
+    id: str
+    customer_id: str
+    product_id: str
+    action: str
+    override_reason: Text = UNSET
+    at: Text = UNSET
+    reasons: ClassVar[dict[str, str]] = _TIMES
+
+
 ARGS: dict[str, type[MutationArgs]] = {
     "case.open": CaseOpen,
     "case.status": CaseStatus,
@@ -232,6 +257,8 @@ ARGS: dict[str, type[MutationArgs]] = {
     "customer.flag": CustomerFlag,
     "operation.perform": OperationPerform,
     "audit.append": AuditAppend,
+    "kb.feedback": KbFeedback,
+    "product.offer": ProductOffer,
     "training.attempt": TrainingAttemptRecord,
 }
 NAMES: dict[type[MutationArgs], str] = {kind: name for name, kind in ARGS.items()}

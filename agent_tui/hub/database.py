@@ -154,8 +154,29 @@ def _v9_cti(connection: Connection) -> None:
         index.create(connection, checkfirst=True)
 
 
+def _v7_kb_feedback(connection: Connection) -> None:
+    """What agents said of the knowledge base's articles (issue 18); v1 makes it on a new
+    database. Number 7: kpi-board's _v6_call_facts goes before it when the branches merge."""
+    from agent_tui.hub.schema import kb_feedback
+
+    kb_feedback.create(connection, checkfirst=True)
+
+
+def _v10_suitability(connection: Connection) -> None:
+    """Product suitability (issue 18): customers' risk assessments and the audit of every
+    recommendation or sale asked for. Number 10 once the other branches' 6, 8 and 9 are merged."""
+    from agent_tui.hub.suitability_schema import risk_assessments, suitability_audit
+
+    risk_assessments.create(connection, checkfirst=True)
+    suitability_audit.create(connection, checkfirst=True)
+
+
+# The branches of issues 17 and 18 were built at once, each numbering its migrations as they would
+# stand once all were merged; a number missing here belongs to a branch not merged yet. Each
+# migration checks what it finds, so their order between branches does not matter.
 MIGRATIONS: tuple[Callable[[Connection], None], ...] = (
-    _v1_tables, _trust_tables, _callback_attempts, _v4_ownership, _v5_training, _v9_cti)
+    _v1_tables, _trust_tables, _callback_attempts, _v4_ownership, _v5_training, _v7_kb_feedback,
+    _v9_cti, _v10_suitability)
 LATEST = len(MIGRATIONS)
 
 

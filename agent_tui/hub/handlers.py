@@ -14,6 +14,7 @@ import msgspec
 from agent_tui.domain import mutation_args
 from agent_tui.hub.auth import ROLES, STAFF_ROLES
 from agent_tui.hub.case_mutations import add_note, change_case, open_case, reassign_case
+from agent_tui.hub.kb_mutations import record_kb_feedback
 from agent_tui.hub.mutations import MutationContext, Outcome, Rejected
 from agent_tui.hub.record_mutations import (
     append_audit,
@@ -24,6 +25,7 @@ from agent_tui.hub.record_mutations import (
     record_call,
     schedule_callback,
 )
+from agent_tui.hub.suitability_mutations import offer_product
 from agent_tui.hub.training import record_attempt
 
 STAFF = frozenset(STAFF_ROLES)
@@ -51,6 +53,10 @@ HANDLERS: dict[str, MutationKind] = {
     "customer.flag": MutationKind(flag_customer),
     "operation.perform": MutationKind(perform_operation),
     "audit.append": MutationKind(append_audit),
+    # The staff who read articles in calls (agents, supervisors); not a trainer (training data).
+    "kb.feedback": MutationKind(record_kb_feedback),
+    # Real customers' products: the staff roles; the hub decides by the customer's assessment.
+    "product.offer": MutationKind(offer_product),
     # Training data only: every role records its own attempts (a trainer practises too).
     "training.attempt": MutationKind(record_attempt, frozenset(ROLES)),
 }

@@ -231,6 +231,16 @@ customer_flags = Table(
     Column("call_id", String(36)),
 )
 
+# What agents said of the knowledge base's articles (issue 18), for their authors.
+kb_feedback = Table(
+    "kb_feedback", metadata,
+    Column("id", String(36), primary_key=True),
+    *(_text(name) for name in ("article_id", "lang", "agent_id", "at")),
+    Column("version", Integer, nullable=False),
+    Column("helpful", Integer, nullable=False),
+    Column("call_id", String(36)),
+)
+
 operations = Table(
     "operations", metadata,
     Column("id", String(64), primary_key=True),  # the mutation id: a command runs once

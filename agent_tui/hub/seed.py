@@ -9,7 +9,9 @@ from sqlalchemy import Engine, func, select
 
 from agent_tui.hub.database import reading
 from agent_tui.hub.schema import accounts, cases, customers, interactions, products, transactions
+from agent_tui.hub.suitability_schema import risk_assessments
 from data import reference as ref
+from data.assessments import assessment_for
 from data.generator import SeedPlan, make_chunks
 from data.seed import clean_customers
 
@@ -43,8 +45,12 @@ def seed_hub(engine: Engine, plan: SeedPlan, progress: Callable[[int], None] | N
     written = 0
     for chunk in make_chunks(plan):
         with engine.begin() as connection:
-            connection.execute(customers.insert(), _rows(
-                _CUSTOMER_COLUMNS, clean_customers(chunk.customers, seen)))
+            customer_rows = _rows(_CUSTOMER_COLUMNS, clean_customers(chunk.customers, seen))
+            connection.execute(customers.insert(), customer_rows)
+            if customer_rows:
+                connection.execute(risk_assessments.insert(), [
+                    assessment_for(row["id"], row["risk_level"], plan.as_of)
+                    for row in customer_rows])
             if chunk.accounts:
                 connection.execute(accounts.insert(), _rows(_ACCOUNT_COLUMNS, chunk.accounts))
             if chunk.transactions:

@@ -10,15 +10,23 @@ import msgspec
 from agent_tui.domain.rubric import Rubric
 from agent_tui.domain.scenario import Scenario
 from agent_tui.domain.scripts import ScriptsLibrary
-from agent_tui.library.loader import QA_FILE, LibraryError, Problem, load_library
+from agent_tui.library.loader import (
+    QA_FILE,
+    SUITABILITY_FILE,
+    LibraryError,
+    Problem,
+    load_library,
+)
 from agent_tui.library.qa import read_rubric
 from agent_tui.library.scenarios import INTENTS_FILE, TRAINING_DIR, read_intents, read_training
+from agent_tui.library.suitability import Suitability, read_suitability
 
 
 class Checked(msgspec.Struct, frozen=True):
     library: ScriptsLibrary
     rubric: Rubric | None
     scenarios: tuple[Scenario, ...]
+    suitability: Suitability | None = None
 
 
 def check_all(folder: Path) -> Checked:
@@ -39,6 +47,10 @@ def check_all(folder: Path) -> Checked:
         problems += found
     _intents, scenarios, found = read_training(folder, library, rubric)
     problems += [problem for problem in found if problem not in problems]
+    suitability = None
+    if (folder / SUITABILITY_FILE).exists():
+        suitability, found = read_suitability(folder / SUITABILITY_FILE)
+        problems += found
     if problems or library is None:
         raise LibraryError(problems)
-    return Checked(library, rubric, tuple(scenarios))
+    return Checked(library, rubric, tuple(scenarios), suitability)

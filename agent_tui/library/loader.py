@@ -32,6 +32,8 @@ from agent_tui.domain.scripts import (
 )
 from agent_tui.i18n import Catalog, TranslatableError
 from agent_tui.library.case_rules import escalation_groups, escalation_rules, sla_policy
+from agent_tui.library.kb import load_articles
+from agent_tui.library.problem import Problem
 from agent_tui.library.raw import (
     RawEscalation,
     RawEscalationGroup,
@@ -45,18 +47,8 @@ from agent_tui.toml_text import TooDeep, parse, read_text
 
 LANGUAGES = ("zh-CN", "en")
 QA_FILE = "qa.toml"
+SUITABILITY_FILE = "suitability.toml"  # read by agent_tui.library.suitability
 _AT_PATH = re.compile(r" - at `\$(?P<path>[^`]*)`$")
-
-
-class Problem(msgspec.Struct, frozen=True):
-    path: str
-    line: int | None
-    key: str
-    values: dict[str, object]
-
-    def text(self, catalog: Catalog) -> str:
-        where = f"{self.path}:{self.line}" if self.line else self.path
-        return f"{where}: {catalog.text(self.key, **self.values)}"
 
 
 class LibraryError(TranslatableError):
@@ -356,14 +348,17 @@ def load_library(folder: Path) -> ScriptsLibrary:
     """The library in ``folder``, or LibraryError listing every problem found."""
     folder = Path(folder)
     # qa.toml is the QA rubric, read by agent_tui.library.qa (scripts check reads both).
-    files = sorted(path for path in folder.glob("*.toml") if path.name != QA_FILE) \
+    files = sorted(path for path in folder.glob("*.toml")
+                   if path.name not in (QA_FILE, SUITABILITY_FILE)) \
         if folder.is_dir() else []
     if not files:
         raise LibraryError([Problem(str(folder), None, "library.empty", {})])
     checker, collected = _Checker(), _Collected()
     for path in files:
         _read(path, checker, collected)
+    procedures = frozenset(raw.id for raw, _where in collected.procedures)
+    articles = load_articles(folder, procedures, checker.problems)
     library = _build(collected, checker, folder) if not checker.problems else None
     if checker.problems or library is None:
         raise LibraryError(checker.problems)
-    return library
+    return msgspec.structs.replace(library, articles=articles)

@@ -31,6 +31,9 @@ REJECTIONS = frozenset({
     "unknown_operation", "no_step_up", "unknown_step_up", "step_up_used",
     "step_up_not_passed", "step_up_mismatch", "step_up_expired",
     "wrong_state",        # the card is not in the state the operation starts from
+    # product suitability (hub/suitability_mutations.py): the rule that refused it
+    "suitability_above_tolerance", "suitability_expired", "suitability_no_assessment",
+    "unknown_product",
     # the sync itself (hub/push.py)
     "key_reuse",          # a mutation id already used with other arguments, or by another agent
     "seq_already_used",   # a new mutation under a number already used (a restored store)

@@ -51,6 +51,9 @@ FIGURES = (
     "trust_verify_ms",
     "trust_offline_verify_ms",
     "trust_guess_ms",
+    "kb_search_p95_ms",
+    "kb_search_like_p95_ms",
+    "kb_index_build_s",
     "sim_reply_p95_ms",
     "sim_reply_baseline_p95_ms",
     "start_normal_s",
@@ -96,7 +99,8 @@ def test_bench_sync_group_reports_its_figures(tmp_path):
     from tests.postgres_cluster import unavailable_reason
 
     others = ("search", "c360", "screen", "cold-start", "memory", "terminal", "phrasing",
-              "library", "call", "cases", "trust", "training", "ssh", "pop")
+              "library", "call", "cases", "trust", "training", "ssh", "pop",
+              "kb")
     completed = subprocess.run(
         [sys.executable, "-m", "bench", "--customers", "3000", "--quick",
          *(argument for group in others for argument in ("--skip", group)),

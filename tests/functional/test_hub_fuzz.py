@@ -21,6 +21,7 @@ from agent_tui.hub.database import connect
 from agent_tui.hub.handlers import HANDLERS
 from agent_tui.hub.schema import cases, customers, devices
 from agent_tui.hub.seed import seed_hub
+from agent_tui.hub.suitability_schema import risk_assessments
 from agent_tui.sync.reasons import is_known
 from data.generator import SeedPlan
 from tests.hub_process import AS_OF
@@ -41,8 +42,10 @@ def _templates(uid: str, version: int, customer: str, status: str) -> dict[str, 
                       "number": f"CS-{uid}", "description": "d", "opened_at": NOW},
         "case.status": {"case_id": "case-1", "base_version": version,
                         "changes": {"status": status}, "detail": {}, "at": NOW},
+        # A reopening moves to in_progress (any other status is spoiled by the fuzz anyway): with
+        # the drawn status it was reached once in ~1,000 items, by luck of the draws.
         "case.reopened": {"case_id": "case-1", "base_version": version,
-                          "changes": {"status": status}, "detail": {}, "at": NOW},
+                          "changes": {"status": "in_progress"}, "detail": {}, "at": NOW},
         "case.escalated": {"case_id": "case-1", "base_version": version, "changes": {
             "status": "escalated", "escalated_to": "g", "escalation_reason": "r"}, "at": NOW},
         "case.reassign": {"case_id": "case-1", "base_version": version,
@@ -65,6 +68,10 @@ def _templates(uid: str, version: int, customer: str, status: str) -> dict[str, 
                               "account_id": "acc", "at": NOW, "amount": 1},
         "audit.append": {"id": f"audit-{uid}", "action": "a", "customer_id": customer,
                          "detail": {"x": 1}, "at": NOW},
+        "kb.feedback": {"id": f"kbfb-{uid}", "article_id": "card-loss-phone", "lang": "zh-CN",
+                        "version": 2, "helpful": True, "call_id": "c", "at": NOW},
+        "product.offer": {"id": f"offer-{uid}", "customer_id": customer, "product_id": "WM-MIX",
+                          "action": "recommend", "at": NOW},
         "training.attempt": {"attempt_id": f"att-{uid}", "scenario_id": "balance_enquiry",
                              "language": "en", "difficulty": "normal", "seed": 1,
                              "started_at": NOW, "ended_at": NOW, "outcome": "completed",
@@ -144,6 +151,12 @@ def hub(database):
         customer = connection.execute(select(customers.c.id).limit(1)).scalar()
         connection.execute(devices.insert().values(
             device_id="D1", agent_id="A1024", registered_at="2026-11-23T09:00:00"))
+        # A valid assessment at the highest tolerance: the fuzz's product offers can apply.
+        connection.execute(risk_assessments.delete().where(
+            risk_assessments.c.customer_id == customer))
+        connection.execute(risk_assessments.insert().values(
+            id="ra-fuzz", customer_id=customer, level="C5", answers_version="Q2026-01",
+            assessed_at=datetime.now().isoformat(timespec="seconds")))
     agent = Principal("A1024", "agent", "T1")
     opened = push.push(engine, agent, "D1", [
         push.PushItem(1, "open-1", "case.open", {

@@ -37,7 +37,7 @@ def upgrade_from_v3(url: str) -> None:
     engine = connect(url)
     try:
         with reading(engine) as connection:
-            assert schema_version(connection) == LATEST
+            assert schema_version(connection) == LATEST >= 5
             teams = dict(connection.execute(select(callbacks.c.id, callbacks.c.team)).all())
         assert teams == {"cb-1": "T5", "cb-2": ""}  # no token: no supervisor completes it
         with engine.begin() as connection:
@@ -99,3 +99,50 @@ def test_migration_9_adds_the_call_events_table_and_runs_twice(tmp_path):
                                               inspector.get_indexes("cti_events")}
     finally:
         engine.dispose()
+
+
+def test_migration_7_adds_the_kb_feedback_table_and_can_run_twice(tmp_path):
+    """A hub at schema 5 (training, no kb_feedback) gets it; at 6 with the table already there
+    (the lead re-orders the branches' migrations on merge) the migration leaves it as it is."""
+    from sqlalchemy import inspect
+
+    url = f"sqlite:///{tmp_path / 'hub.db'}"
+    for version, drop in (("5", True), ("6", False)):
+        engine = connect(url)
+        with engine.begin() as connection:
+            if drop:
+                connection.execute(text("DROP TABLE kb_feedback"))
+            connection.execute(hub_meta.update().where(
+                hub_meta.c.key == "schema_version").values(value=version))
+        engine.dispose()
+        engine = connect(url)
+        try:
+            with reading(engine) as connection:
+                assert schema_version(connection) == LATEST
+                assert "kb_feedback" in inspect(connection).get_table_names()
+        finally:
+            engine.dispose()
+
+
+def test_migration_10_adds_the_suitability_tables_and_can_run_twice(tmp_path):
+    """A hub before suitability gets its two tables; run again over them, it leaves them."""
+    from sqlalchemy import inspect
+
+    url = f"sqlite:///{tmp_path / 'hub.db'}"
+    for drop in (True, False):
+        engine = connect(url)
+        with engine.begin() as connection:
+            if drop:
+                connection.execute(text("DROP TABLE risk_assessments"))
+                connection.execute(text("DROP TABLE suitability_audit"))
+            connection.execute(hub_meta.update().where(
+                hub_meta.c.key == "schema_version").values(value=str(LATEST - 1)))
+        engine.dispose()
+        engine = connect(url)
+        try:
+            with reading(engine) as connection:
+                assert schema_version(connection) == LATEST
+                names = inspect(connection).get_table_names()
+                assert {"risk_assessments", "suitability_audit"} <= set(names)
+        finally:
+            engine.dispose()

@@ -66,6 +66,18 @@ class World:
         with reading(hub.engine) as connection:
             self.customer = connection.execute(select(customers.c.id).limit(1)).scalar()
 
+    def assessed(self, args: dict) -> dict:
+        """``args`` for the world's customer, given a valid C5 assessment on the hub first."""
+        from agent_tui.hub.mutations import insert_if_absent
+        from agent_tui.hub.suitability_schema import risk_assessments
+
+        with self.hub.engine.begin() as connection:
+            insert_if_absent(connection, risk_assessments, {
+                "id": "ra-roles", "customer_id": self.customer, "level": "C5",
+                "assessed_at": datetime.now().isoformat(timespec="seconds"),
+                "answers_version": "Q2026-01"})
+        return {**args, "customer_id": self.customer}
+
     def headers(self, role: str) -> dict[str, str]:
         token = self.tokens[role]
         return {"Authorization": f"Bearer {token}"} if token else {}
@@ -288,6 +300,13 @@ MUTATIONS = [
              _staff("no_step_up")),
     Mutation("audit.append", lambda w: {"id": f"audit-r{next(ids)}", "action": "case.open",
                                         "at": NOW}, _staff()),
+    Mutation("kb.feedback", lambda w: {"id": f"kbfb-r{next(ids)}", "article_id": "card-loss-phone",
+                                       "lang": "zh-CN", "version": 2, "helpful": True,
+                                       "at": NOW}, _staff()),
+    # A low-risk product for a customer with a valid assessment: the staff roles may offer it.
+    Mutation("product.offer", lambda w: w.assessed({"id": f"offer-r{next(ids)}",
+                                                    "product_id": "TD-1Y", "action": "sell",
+                                                    "at": NOW}), _staff()),
     # Training data only: every role records its own attempts, a trainer's too.
     Mutation("training.attempt", lambda w: training_attempt(f"att-m{next(ids)}"),
              dict.fromkeys(STAFF, "applied")),

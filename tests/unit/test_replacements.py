@@ -59,6 +59,17 @@ ZH = [
     ("您自己去查", "您自己去查一下吧。", "我来为您查询一下吧。"),
     ("你自己去查", "你自己去查，网上都有。", "我来为您查询，网上都有。"),
     ("自己去网上查", "这个自己去网上查就行。", "这个我来为您查询就行。"),
+    # suitability (issue 18): the replacement states the risk level
+    ('保本保收益', '放心，这款基金保本保收益。',
+     '放心，这款基金有风险，风险等级以产品说明书所标为准（R1 最低，R5 最高），收益不作保证。'),
+    ('保本', '这款理财保本，您放心。',
+     '这款理财有风险，风险等级以产品说明书所标为准（R1 最低，R5 最高），收益不作保证，您放心。'),
+    ('保收益', '我们这款产品保收益。',
+     '我们这款产品有风险，风险等级以产品说明书所标为准（R1 最低，R5 最高），收益不作保证。'),
+    ('稳赚不赔', '买这个基金稳赚不赔。',
+     '买这个基金有风险，风险等级以产品说明书所标为准（R1 最低，R5 最高），收益不作保证。'),
+    ('稳赚', '这个产品稳赚，不用担心。',
+     '这个产品有风险，风险等级以产品说明书所标为准（R1 最低，R5 最高），收益不作保证，不用担心。'),
 ]
 
 EN = [
@@ -163,6 +174,17 @@ EN = [
     ("look it up yourself", "Sorry, look it up yourself.", "Sorry, let me look that up for you."),
     ("check it yourself", "Check it yourself, it's all online.",
      "Let me look that up for you, it's all online."),
+    # suitability (issue 18): the replacement states the risk level
+    ('a guaranteed return', 'You get a guaranteed return every year.',
+     'You get a return that is not guaranteed (its risk level, R1 to R5, is on the product sheet) every year.'),
+    ('a guaranteed income', 'It pays a guaranteed income.',
+     'It pays a return that is not guaranteed (its risk level, R1 to R5, is on the product sheet).'),
+    ('guaranteed returns', 'This fund offers guaranteed returns.',
+     'This fund offers returns that are not guaranteed (the risk level, R1 to R5, is on the product sheet).'),
+    ("it's risk-free", "Don't worry, it's risk-free.",
+     "Don't worry, it carries risk (its risk level, R1 to R5, is on the product sheet)."),
+    ("you can't lose", "Honestly, you can't lose.",
+     'Honestly, it carries risk (its risk level, R1 to R5, is on the product sheet).'),
 ]
 
 ROWS = [("zh-CN", *row) for row in ZH] + [("en", *row) for row in EN]

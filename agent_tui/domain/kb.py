@@ -1,0 +1,115 @@
+"""Knowledge-base articles: what one is, which of them agents may read, and how a search answer
+marks the words it matched.
+
+An article is written once per language (``id`` + ``lang``) and goes through
+draft → review → published; only a published version, with who approved it and when, reaches
+agents (the store holds nothing else). Request types tie an article to the call's procedure ids,
+so the call can suggest it before the agent types anything.
+"""
+
+from __future__ import annotations
+
+import msgspec
+
+from agent_tui.domain.localized import in_language
+
+STATUSES = ("draft", "review", "published")
+CATEGORIES = ("procedure", "fee", "rate", "card", "account", "fraud", "complaint")
+LANGUAGES = ("zh-CN", "en")
+
+# A search answer's snippet and title carry these around each matched word (FTS5 highlight()).
+# Control characters: the store sanitises them out of every text it keeps, so they cannot come
+# from an article; the screens turn them into styles and never into markup.
+MATCH_START = "\x02"
+MATCH_END = "\x03"
+ELLIPSIS = "…"
+
+
+class Article(msgspec.Struct, frozen=True, kw_only=True):
+    id: str
+    lang: str
+    title: str
+    category: str
+    body: str  # Markdown
+    request_types: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+    version: int = 1
+    status: str = "draft"
+    author: str = ""
+    reviewer: str = ""
+    approved_by: str = ""
+    approved_at: str = ""  # ISO 8601 with its offset
+
+    @property
+    def published(self) -> bool:
+        return self.status == "published" and bool(self.approved_by and self.approved_at)
+
+    def reference(self) -> str:
+        """How the notes cite it: short, stable, and found again by ``kb search``."""
+        return f"KB:{self.id} v{self.version}"
+
+
+class SearchHit(msgspec.Struct, frozen=True, kw_only=True):
+    id: str
+    lang: str
+    title: str  # with MATCH_START / MATCH_END around matched words
+    snippet: str  # likewise, with ELLIPSIS where the body was cut
+    category: str
+    version: int
+    score: float  # bm25: lower is better
+
+
+def marked_spans(text: str) -> list[tuple[str, bool]]:
+    """``text`` as (piece, matched) pairs; markers that do not pair up are dropped."""
+    spans: list[tuple[str, bool]] = []
+    matched = False
+    piece: list[str] = []
+    for char in text:
+        if char in (MATCH_START, MATCH_END):
+            if piece:
+                spans.append(("".join(piece), matched))
+                piece = []
+            matched = char == MATCH_START
+            continue
+        piece.append(char)
+    if piece:
+        spans.append(("".join(piece), matched))
+    return spans
+
+
+def unmarked(text: str) -> str:
+    return text.replace(MATCH_START, "").replace(MATCH_END, "")
+
+
+def plain_text(markdown: str) -> str:
+    """What a search indexes and a snippet shows: the words, without Markdown's marks."""
+    lines = []
+    for line in markdown.splitlines():
+        stripped = line.strip()
+        if set(stripped) <= set("|-: "):  # a table's rule, a blank line
+            continue
+        stripped = stripped.strip("|").replace(" | ", "，" if _mostly_cjk(stripped) else ", ")
+        stripped = stripped.lstrip("-*#> ").replace("**", "").replace("`", "")
+        lines.append(stripped.strip())
+    return " ".join(line for line in lines if line)
+
+
+def _mostly_cjk(text: str) -> bool:
+    return sum("\u3400" <= char <= "\u9fff" for char in text) * 3 > len(text)
+
+
+def first_sentence(article: Article) -> str:
+    """The article's first sentence, for a quote in the notes (the whole first line if it has
+    no sentence end)."""
+    text = plain_text(article.body)
+    for index, char in enumerate(text):
+        if char in "。！？" or (char in ".!?" and text[index + 1:index + 2] in (" ", "")):
+            return text[:index + 1]
+    return text[:120]
+
+
+def quote_line(article: Article) -> str:
+    """What F8 puts into the call's notes: the first sentence, and where it comes from."""
+    quoted = in_language(article.lang, f"「{first_sentence(article)}」",
+                         f"\"{first_sentence(article)}\" ")
+    return f"{quoted}[{article.reference()}]"

@@ -1,0 +1,206 @@
+"""The knowledge base in the store: the published articles, their search, and agents' feedback.
+
+Only published articles are written here (``publish``); the store is what agents read, so a draft
+never reaches a screen. The index is rewritten whole when the library's articles change (a digest
+in ``meta``): at most a few thousand rows, written in one transaction at start-up or seeding.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from datetime import datetime
+
+import msgspec
+
+from agent_tui.domain import segment
+from agent_tui.domain.ids import new_id
+from agent_tui.domain.kb import (
+    ELLIPSIS,
+    MATCH_END,
+    MATCH_START,
+    Article,
+    SearchHit,
+    plain_text,
+)
+from agent_tui.domain.mutation_args import KbFeedback
+from agent_tui.domain.text import sanitize
+from agent_tui.domain.times import iso
+from agent_tui.store import outbox
+from agent_tui.store.database import transaction
+
+DIGEST_KEY = "kb_digest"
+_WORD_COLUMNS = "title keywords body"
+_CHAR_COLUMNS = "title_chars body_chars"
+SNIPPET_TOKENS = 24
+
+
+def digest(articles: tuple[Article, ...] | list[Article]) -> str:
+    published = sorted((a for a in articles if a.published), key=lambda a: (a.id, a.lang))
+    return hashlib.sha256(msgspec.json.encode(published)).hexdigest()
+
+
+def publish(connection: sqlite3.Connection, articles: tuple[Article, ...] | list[Article],
+            force: bool = False) -> int | None:
+    """Make the store hold exactly the published ``articles``; None if it already did."""
+    wanted = digest(articles)
+    found = connection.execute("SELECT value FROM meta WHERE key = ?", (DIGEST_KEY,)).fetchone()
+    if found and found[0] == wanted and not force:
+        return None
+    published = [article for article in articles if article.published]
+    with transaction(connection):
+        connection.execute("DELETE FROM kb_articles")
+        connection.execute("DELETE FROM kb_index")
+        connection.executemany(
+            "INSERT INTO kb_articles (id, lang, version, title, category, request_types, "
+            "keywords, body, author, approved_by, approved_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            [_article_row(article) for article in published])
+        connection.executemany(
+            "INSERT INTO kb_index (article_id, lang, title, keywords, body, title_chars, "
+            "body_chars) VALUES (?,?,?,?,?,?,?)",
+            [index_row(article) for article in published])
+        connection.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+                           (DIGEST_KEY, wanted))
+    return len(published)
+
+
+def _article_row(article: Article) -> tuple:
+    return (article.id, article.lang, article.version, sanitize(article.title),
+            article.category, " ".join(article.request_types), " ".join(article.keywords),
+            sanitize(article.body, multiline=True), article.author, article.approved_by,
+            article.approved_at)
+
+
+def index_row(article: Article) -> tuple:
+    """What the index holds of one article (the bench writes its 10,000 the same way)."""
+    title = sanitize(article.title)
+    body = sanitize(plain_text(article.body))
+    keywords = " ".join(sanitize(word) for word in article.keywords)
+    return (article.id, article.lang, segment.words(title), segment.words(keywords),
+            segment.words(body), segment.characters(f"{title} {keywords}"),
+            segment.characters(body))
+
+
+def search(connection: sqlite3.Connection, query: str, lang: str | None = None,
+           limit: int = 20, every: bool = True) -> list[SearchHit]:
+    """Published articles matching ``query``, best first (bm25), with the matches marked.
+
+    ``every``: all the query's words must be found; when none is found that way, any of them.
+    """
+    terms = segment.query_terms(sanitize(query))
+    if not terms:
+        return []
+    hits = _search(connection, terms, lang, limit, every)
+    if not hits and every and len(terms) > 1:
+        hits = _search(connection, terms, lang, limit, False)
+    return hits
+
+
+def _search(connection: sqlite3.Connection, terms: list[str], lang: str | None, limit: int,
+            every: bool) -> list[SearchHit]:
+    expression = segment.match_expression(terms, _WORD_COLUMNS, _CHAR_COLUMNS, every)
+    start, end, cut = MATCH_START, MATCH_END, ELLIPSIS
+    rows = connection.execute(
+        f"SELECT rowid, article_id, lang, highlight(kb_index, 2, '{start}', '{end}'), "
+        f"snippet(kb_index, 4, '{start}', '{end}', '{cut}', {SNIPPET_TOKENS}), rank "
+        "FROM kb_index WHERE kb_index MATCH ? AND (? IS NULL OR lang = ?) ORDER BY rank LIMIT ?",
+        (expression, lang, lang, limit)).fetchall()
+    # The characters' columns are marked only for rows whose title or snippet shows no match by
+    # words (a word rjieba cut differently, a keyword): the rest need no second highlight.
+    unmarked_rows = [row[0] for row in rows
+                     if MATCH_START not in row[3] or MATCH_START not in row[4]]
+    by_characters = {rowid: (title, body) for rowid, title, body in connection.execute(
+        f"SELECT rowid, highlight(kb_index, 5, '{start}', '{end}'), "
+        f"snippet(kb_index, 6, '{start}', '{end}', '{cut}', {SNIPPET_TOKENS}) FROM kb_index "
+        f"WHERE kb_index MATCH ? AND rowid IN ({','.join('?' * len(unmarked_rows))})",
+        [expression, *unmarked_rows]).fetchall()} if unmarked_rows else {}
+    facts = {(article_id, article_lang): (category, version) for article_id, article_lang,
+             category, version in connection.execute(
+                 "SELECT id, lang, category, version FROM kb_articles WHERE id IN "
+                 f"({','.join('?' * len(rows))})", [row[1] for row in rows]).fetchall()}
+    hits = []
+    for rowid, article_id, article_lang, title, body, score in rows:
+        if (article_id, article_lang) not in facts:
+            continue
+        chars_title, chars_body = by_characters.get(rowid, ("", ""))
+        category, version = facts[(article_id, article_lang)]
+        hits.append(SearchHit(
+            id=article_id, lang=article_lang, title=_marked_first(title, chars_title),
+            snippet=_marked_first(body, chars_body), category=category, version=version,
+            score=score))
+    return hits
+
+
+def _marked_first(words: str, characters: str) -> str:
+    """The word column's text if it shows a match, else the characters' (which then does)."""
+    chosen = words if MATCH_START in words or MATCH_START not in characters else characters
+    return segment.readable(chosen)
+
+
+def suggest(connection: sqlite3.Connection, request_type: str, notes: str, lang: str,
+            limit: int = 5) -> list[SearchHit]:
+    """Articles for the call: the request type's own that the latest notes speak of, then the
+    rest of the request type's, then others the notes speak of. The notes fill with approved
+    phrases (greetings, thanks) that match articles by chance: the request type comes first."""
+    recent = notes.strip()[-200:]
+    hits = search(connection, recent, lang, limit * 3, every=False) if recent else []
+    typed = _of_request_type(connection, request_type, lang) if request_type else []
+    typed_ids = {hit.id for hit in typed}
+    hit_ids = {hit.id for hit in hits}
+    ordered = ([hit for hit in hits if hit.id in typed_ids]
+               + [hit for hit in typed if hit.id not in hit_ids]
+               + [hit for hit in hits if hit.id not in typed_ids])
+    return ordered[:limit]
+
+
+def _of_request_type(connection: sqlite3.Connection, request_type: str,
+                     lang: str) -> list[SearchHit]:
+    rows = connection.execute(
+        "SELECT id, lang, title, category, version FROM kb_articles WHERE lang = ? "
+        "AND (' ' || request_types || ' ') LIKE ? ORDER BY category, title",
+        (lang, f"% {request_type} %")).fetchall()
+    return [SearchHit(id=article_id, lang=article_lang, title=title, snippet="",
+                      category=category, version=version, score=0.0)
+            for article_id, article_lang, title, category, version in rows]
+
+
+def article(connection: sqlite3.Connection, article_id: str, lang: str) -> Article | None:
+    row = connection.execute(
+        "SELECT id, lang, version, title, category, request_types, keywords, body, author, "
+        "approved_by, approved_at FROM kb_articles WHERE id = ? AND lang = ?",
+        (article_id, lang)).fetchone()
+    if row is None:
+        return None
+    (found_id, found_lang, version, title, category, request_types, keywords, body, author,
+     approved_by, approved_at) = row
+    return Article(id=found_id, lang=found_lang, version=version, title=title,
+                   category=category, request_types=tuple(request_types.split()),
+                   keywords=tuple(keywords.split()), body=body, author=author,
+                   status="published", approved_by=approved_by, approved_at=approved_at)
+
+
+def count(connection: sqlite3.Connection) -> int:
+    return connection.execute("SELECT count(*) FROM kb_articles").fetchone()[0]
+
+
+def record_feedback(connection: sqlite3.Connection, *, article_id: str, lang: str, version: int,
+                    agent_id: str, call_id: str | None, helpful: bool, at: datetime) -> str:
+    """One agent's word on one article's version: kept, never changed, and queued for the hub
+    (where the authors read it) in the same transaction."""
+    feedback_id = new_id()
+    with transaction(connection):
+        connection.execute(
+            "INSERT INTO kb_feedback (id, article_id, lang, version, agent_id, call_id, helpful, "
+            "at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (feedback_id, article_id, lang, version, agent_id, call_id, int(helpful), iso(at)))
+        outbox.enqueue(connection, "kb.feedback", KbFeedback(
+            id=feedback_id, article_id=article_id, lang=lang, version=version, helpful=helpful,
+            call_id=call_id, at=iso(at)), at)
+    return feedback_id
+
+
+def feedback(connection: sqlite3.Connection, article_id: str) -> list[tuple[str, int, bool]]:
+    """(agent, version, helpful) for one article, oldest first."""
+    return [(agent, version, bool(helpful)) for agent, version, helpful in connection.execute(
+        "SELECT agent_id, version, helpful FROM kb_feedback WHERE article_id = ? ORDER BY at, id",
+        (article_id,)).fetchall()]
