@@ -14,7 +14,8 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
-from agent_tui.hub.schema import hub_meta, metadata
+from agent_tui.hub import call_facts
+from agent_tui.hub.schema import calls, hub_meta, metadata
 from agent_tui.i18n import TranslatableError
 from agent_tui.private_files import create_private
 
@@ -138,8 +139,33 @@ def _v4_ownership(connection: Connection) -> None:
                 f"ALTER TABLE {table} ALTER COLUMN {column} TYPE VARCHAR(64)"))
 
 
+_CALL_FACTS = {"team": "TEXT NOT NULL DEFAULT ''", "handle_seconds": "INTEGER",
+               "csat": "INTEGER", "nps": "INTEGER", "fcr": "INTEGER",
+               "forbidden_caught": "INTEGER NOT NULL DEFAULT 0",
+               "overrides": "INTEGER NOT NULL DEFAULT 0", "lockout": "INTEGER NOT NULL DEFAULT 0"}
+
+
+def _v6_call_facts(connection: Connection) -> None:
+    """calls: what the KPIs read (hub/call_facts.py), worked out for the calls already held;
+    their team is their agent's as of the newest token. Safe to run in any order and twice."""
+    present = {column["name"] for column in inspect(connection).get_columns("calls")}
+    for name, kind in _CALL_FACTS.items():
+        if name not in present:
+            connection.execute(text(f"ALTER TABLE calls ADD COLUMN {name} {kind}"))
+    for index in calls.indexes:
+        index.create(connection, checkfirst=True)
+    connection.execute(text(
+        "UPDATE calls SET team = coalesce((SELECT tokens.team FROM tokens WHERE "
+        "tokens.agent_id = calls.agent_id ORDER BY tokens.created_at DESC LIMIT 1), '') "
+        "WHERE team = ''"))
+    for (call_id,) in connection.execute(select(calls.c.id)).all():
+        call_facts.keep(connection, call_id)
+
+
+# Migration 5 is the training helper's (issue 17 branches): the call facts are 6 once both are
+# in. Each migration checks what it finds, so their order between branches does not matter.
 MIGRATIONS: tuple[Callable[[Connection], None], ...] = (
-    _v1_tables, _trust_tables, _callback_attempts, _v4_ownership)
+    _v1_tables, _trust_tables, _callback_attempts, _v4_ownership, _v6_call_facts)
 LATEST = len(MIGRATIONS)
 
 

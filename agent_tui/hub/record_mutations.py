@@ -25,7 +25,7 @@ from agent_tui.domain.mutation_args import (
 from agent_tui.domain.operations import CARD_OPERATIONS, OPERATION_NAMES
 from agent_tui.domain.text import sanitize
 from agent_tui.domain.times import iso
-from agent_tui.hub import access, changes, identity, masked
+from agent_tui.hub import access, call_facts, changes, identity, masked
 from agent_tui.hub.mutations import (
     CUSTOMER_ID_LIMIT,
     ID_LIMIT,
@@ -141,6 +141,7 @@ def record_call(context: MutationContext, args: CallRecord) -> Outcome:
     for row in rows:
         insert_if_absent(context.connection, call_events, row)
     context.connection.execute(update(calls).where(calls.c.id == call_id).values(**totals))
+    call_facts.keep(context.connection, call_id, context.principal.team)
     return Outcome("applied", entity_id=call_id)
 
 

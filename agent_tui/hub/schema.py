@@ -213,7 +213,20 @@ calls = Table(
     Column("request_type", String(32)),
     *(_text(name) for name in ("verification", "closing", "notes")),
     Column("events", Integer, nullable=False, server_default="0"),
+    # What the KPIs read, kept by every call.record (hub/call_facts.py, migration 6): the
+    # team of the agent's token then, the handling time, the customer's rating and the counts
+    # of the events that matter, so a month of a team's calls is read without its events.
+    _text("team"),
+    Column("handle_seconds", Integer),
+    Column("csat", Integer),
+    Column("nps", Integer),
+    Column("fcr", Integer),
+    Column("forbidden_caught", Integer, nullable=False, server_default="0"),
+    Column("overrides", Integer, nullable=False, server_default="0"),
+    Column("lockout", Integer, nullable=False, server_default="0"),
 )
+Index("hub_calls_team_started", calls.c.team, calls.c.started_at)
+Index("hub_calls_agent_started", calls.c.agent_id, calls.c.started_at)
 
 call_events = Table(
     "call_events", metadata,
