@@ -191,8 +191,11 @@ def show_config(config_file: Path | None) -> None:
 
 def _register_groups() -> None:
     from agent_tui.hub_cli import hub
+    from agent_tui.kpi_cli import kpi, team
     from agent_tui.sync_cli import sync
 
+    hub.add_command(kpi)
+    hub.add_command(team)
     main.add_command(hub)
     main.add_command(sync)
 

@@ -29,6 +29,8 @@ from enum import Enum
 
 import msgspec
 
+from agent_tui.domain.times import call_timer
+
 
 class Period(Enum):
     DAY = "day"
@@ -155,3 +157,31 @@ def roll_up(rows: Iterable[tuple[str, date, KpiCounts]], period: Period, start: 
         key = (who, bucket(day, period, start))
         summed[key] = summed[key] + counts if key in summed else counts
     return [KpiRow(who, starts, counts) for (who, starts), counts in sorted(summed.items())]
+
+
+NOTHING = "—"  # a ratio with nothing to count
+
+
+def shown(measure: str, value: float | int | None) -> str:
+    """A figure as the board, the KPI views and the CLI's table show it: "—" for nothing to
+    count; AHT as a call's timer (05:00); NPS signed; shares as whole percents with one
+    decimal."""
+    if value is None:
+        return NOTHING
+    if measure == "aht_seconds":
+        return call_timer(timedelta(seconds=round(value)))
+    if measure == "nps":
+        return f"{value:+.0f}"
+    if measure in ("fcr", "csat", "compliance", "callbacks_on_time"):
+        return f"{value:.1f}%"
+    if measure == "forbidden_per_100":
+        return f"{value:.1f}"
+    return str(int(value))
+
+
+def target_shown(target: KpiTarget | None) -> str:
+    """The target beside a figure: ``≥ 85.0%``, ``≤ 05:00``."""
+    if target is None:
+        return ""
+    sign = "≥" if target.direction == "at_least" else "≤"
+    return f"{sign} {shown(target.measure, target.value)}"

@@ -147,7 +147,9 @@ _CALL_FACTS = {"team": "TEXT NOT NULL DEFAULT ''", "handle_seconds": "INTEGER",
 
 def _v6_call_facts(connection: Connection) -> None:
     """calls: what the KPIs read (hub/call_facts.py), worked out for the calls already held;
-    their team is their agent's as of the newest token. Safe to run in any order and twice."""
+    their team is their agent's as of the newest token. And the teams as data (teams,
+    team_members). Safe to run in any order and twice."""
+    metadata.create_all(connection, checkfirst=True)
     present = {column["name"] for column in inspect(connection).get_columns("calls")}
     for name, kind in _CALL_FACTS.items():
         if name not in present:

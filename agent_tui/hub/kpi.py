@@ -102,11 +102,11 @@ def _scoped(statement, team_column, agent_column, query: KpiQuery):
 
 def kpi_rows(connection: Connection, query: KpiQuery, now: datetime) -> list[KpiRow]:
     """The figures of ``query``, one row per agent (or team) and bucket; nobody with nothing to
-    count appears."""
+    count appears, nor what belongs to no one (a case of no team: the demo's loaded cases)."""
     moment = iso(now)
     found = [*_call_counts(connection, query), *_case_counts(connection, query, moment),
              *_callback_counts(connection, query, moment)]
-    return roll_up(found, query.period, query.start)
+    return roll_up((row for row in found if row[0]), query.period, query.start)
 
 
 def kpi_trend(connection: Connection, query: KpiQuery, now: datetime) -> list[KpiRow]:

@@ -352,3 +352,23 @@ sealed_copies = Table(
     Column("made_at", String(32), nullable=False),
     Column("body", Text, nullable=False),  # the SealedCopy, JSON
 )
+
+# -- teams and who leads them (issue 17, migration 6) --------------------------------------------
+
+# A team as data, managed with `agent-tui hub team …`: its lead and its members. A token's team
+# still says what its holder may touch; this says who belongs on the team's board and KPIs.
+teams = Table(
+    "teams", metadata,
+    Column("id", String(64), primary_key=True),
+    _text("name"),
+    _text("lead"),  # the lead's agent id
+    Column("created_at", String(32), nullable=False),
+)
+
+team_members = Table(
+    "team_members", metadata,
+    Column("agent_id", String(64), primary_key=True),  # an agent is on one team at a time
+    Column("team_id", String(64), nullable=False, index=True),
+    _text("name"),  # how the board names them
+    Column("joined_at", String(32), nullable=False),
+)
