@@ -25,7 +25,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from agent_tui.domain.ids import new_id
 from agent_tui.domain.sla import SlaPolicy
 from agent_tui.domain.times import iso
-from agent_tui.hub import access, call_routes, customers, http_guard, pull, push, wire
+from agent_tui.hub import access, call_routes, customers, http_guard, pull, push, team_routes, wire
 from agent_tui.hub.auth import TokenCache
 from agent_tui.hub.http import ERRORS as _ERRORS
 from agent_tui.hub.http import Caller, HubError, agents_only, body, own_device
@@ -98,7 +98,9 @@ def create_app(engine: Engine, policy: SlaPolicy,
     app.state.tokens = tokens or TokenCache()
     app.state.settings = settings or HubSettings()
     app.state.device_owners = {}
+    app.state.policy = policy
     app.include_router(call_routes.router)
+    app.include_router(team_routes.router)
 
     @app.get("/v1/health", responses={200: wire.content(Health), **wire.errors(400)})
     def health() -> Response:

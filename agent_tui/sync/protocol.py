@@ -153,3 +153,57 @@ class CodeChecked(msgspec.Struct, frozen=True):
     result: one_of("passed", "wrong", "expired", "locked")
     tries_left: int = 0
     release: Revealed | None = None  # the full tier's values, on a pass
+
+
+# -- the team board and the KPIs (issue 17) ------------------------------------------------------
+
+class BoardAgent(msgspec.Struct, frozen=True):
+    agent_id: str
+    name: str
+    state: one_of("in_call", "wrap_up", "idle", "offline")
+    since: str | None = None  # the open call's start, for in_call and wrap_up
+    last_seen: str | None = None  # the newest thing the hub heard from them
+    open_cases: int = 0
+    open_callbacks: int = 0
+
+
+class BoardItem(msgspec.Struct, frozen=True):
+    """An open case or callback of the team, with where its clock stands."""
+
+    kind: one_of("case", "callback")
+    id: str
+    label: str  # the case's number and title, or the callback's reason
+    agent_id: str
+    due_at: str
+    risk: one_of("ok", "warn", "breached", "paused")
+    used: float  # the share of its time used (0.8 warns)
+    version: int = 1
+
+
+class BoardRefusal(msgspec.Struct, frozen=True):
+    agent_id: str
+    name: str  # the mutation's name
+    status: one_of("rejected", "conflict")
+    reason: str
+    at: str
+
+
+class TeamBoard(msgspec.Struct, frozen=True):
+    team: str
+    name: str
+    lead: str
+    at: str  # the hub's time of this reading
+    agents: list[BoardAgent]
+    items: list[BoardItem]
+    refusals: list[BoardRefusal]
+
+
+class KpiPoint(msgspec.Struct, frozen=True):
+    who: str
+    starts: str
+    figures: dict[str, float | None]
+
+
+class KpiReply(msgspec.Struct, frozen=True):
+    rows: list[KpiPoint]
+    trend: list[KpiPoint]  # one a day, everyone of the reply together

@@ -174,6 +174,16 @@ ENDPOINTS = [
         r, "GET", f"/v1/audit/{kind}"), frozenset({"supervisor", "other_supervisor"}),
         dict.fromkeys(("agent", "other_agent", "trainer"), (403, "supervisors_only")))
       for kind in ("disclosures", "reads")),
+    Endpoint("read the team board", lambda w, r: w.request(r, "GET", "/v1/team/board"),
+             frozenset({"supervisor", "other_supervisor"}),
+             dict.fromkeys(("agent", "other_agent", "trainer"), (403, "supervisors_only"))),
+    Endpoint("read one's own KPIs or the team's", lambda w, r: w.request(r, "GET", "/v1/kpi"),
+             frozenset({"agent", "other_agent", "supervisor", "other_supervisor"}),
+             {"trainer": (403, "not_yours")}),
+    Endpoint("read another agent's KPIs", lambda w, r: w.request(
+        r, "GET", "/v1/kpi", params={"agent": "A2048"}),
+        frozenset({"other_agent", "supervisor", "other_supervisor"}),
+        dict.fromkeys(("agent", "trainer"), (403, "not_yours"))),
 ]
 
 
