@@ -80,6 +80,12 @@ DEFAULT_KEYMAP = (*DEFAULT_KEYMAP,
               app_level=False),
 )
 
+# Team leads and agents (issue 17): the team board, and one's own (or the team's) KPIs.
+DEFAULT_KEYMAP = (*DEFAULT_KEYMAP,
+    KeyAction("team_board", "ctrl+b", "team_board", "board.key", "board.key_tip"),
+    KeyAction("kpis", "ctrl+y", "kpis", "kpi_view.key", "kpi_view.key_tip"),
+)
+
 ACTIONS_BY_ID = {entry.id: entry for entry in DEFAULT_KEYMAP}
 
 

@@ -25,6 +25,7 @@ from agent_tui.app.cases import CaseController
 from agent_tui.app.disclosures import ShownCustomers
 from agent_tui.app.session import SessionController
 from agent_tui.app.sync import SyncController
+from agent_tui.app.team import TeamActions
 from agent_tui.app.terminal import TerminalGuard
 from agent_tui.call_engine import CallController
 from agent_tui.config import Config
@@ -58,14 +59,13 @@ _NEEDS_SIGN_IN = frozenset(entry.action for entry in DEFAULT_KEYMAP if entry.app
 Clock = Callable[[], datetime]
 
 
-class AgentApp(TerminalGuard, App[None]):
+class AgentApp(TeamActions, TerminalGuard, App[None]):
     # The search is the default screen, whose own CSS_PATH Textual does not load: its styles are
     # the app's. Every other screen brings its own .tcss when first shown.
     # An absolute path: Textual reads a relative one from the file of the most derived class.
     CSS_PATH = Path(__file__).resolve().parents[2] / "screens" / "search.tcss"
     ENABLE_COMMAND_PALETTE = True
-    # F10 and ctrl+p both open the palette through the keymap; Textual's own binding would be a
-    # second, unremappable ctrl+p.
+    # F10 and ctrl+p open the palette through the keymap (Textual's would be a second ctrl+p).
     COMMAND_PALETTE_BINDING = "f10"
 
     def __init__(

@@ -57,6 +57,9 @@ KINDS: dict[str, str] = {
     "guard-record": "call",
     "closing-callback": "call",
     "seed": "nothing",
+    "team-board": "nothing",     # a reading of the team board (the next one comes in 3 s)
+    "board-reassign": "typed",   # queueing a case's reassignment
+    "kpi-view": "nothing",
 }
 OTHER = "other"
 

@@ -9,7 +9,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
-from agent_tui.domain.kpi import MEASURES, KpiRow, Period
+from agent_tui.domain.kpi import KpiRow, Period
 from agent_tui.hub import wire
 from agent_tui.hub.board import team_board
 from agent_tui.hub.database import reading
@@ -37,8 +37,7 @@ def board(caller: Caller, request: Request) -> Response:
 
 
 def _point(row: KpiRow) -> KpiPoint:
-    return KpiPoint(row.who, row.starts.isoformat(),
-                    {measure: row.counts.figure(measure) for measure in MEASURES})
+    return KpiPoint(row.who, row.starts.isoformat(), row.counts)
 
 
 @router.get("/v1/kpi", responses={200: wire.content(KpiReply), **ERRORS})

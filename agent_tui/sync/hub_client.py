@@ -9,7 +9,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import httpx
@@ -23,6 +23,7 @@ from agent_tui.sync.protocol import (
     CodeSent,
     DeviceReply,
     DeviceRequest,
+    KpiReply,
     MutationIn,
     PullPage,
     PullRequest,
@@ -30,6 +31,7 @@ from agent_tui.sync.protocol import (
     PushRequest,
     SearchReply,
     StepUpRequest,
+    TeamBoard,
     Verdict,
     VerifyRequest,
 )
@@ -141,6 +143,16 @@ class HubClient:
             if str(error) == "HTTP 404":
                 return None
             raise
+
+    def team_board(self) -> TeamBoard:
+        """The caller's team now (a supervisor's token; HubRefused for any other)."""
+        return self._call("GET", "/v1/team/board", TeamBoard)
+
+    def kpis(self, since: date, until: date, agent: str | None = None) -> KpiReply:
+        params = {"from": since.isoformat(), "to": until.isoformat()}
+        if agent:
+            params["agent"] = agent
+        return self._call("GET", "/v1/kpi", KpiReply, params=params)
 
 
 def _error_code(response: httpx.Response) -> str:

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 import msgspec
 
 from agent_tui.domain.disclosed import Revealed
+from agent_tui.domain.kpi import KpiCounts
 
 MAX_SEQ = 2**62
 MAX_BATCH = 1000  # mutations in one push
@@ -199,9 +200,11 @@ class TeamBoard(msgspec.Struct, frozen=True):
 
 
 class KpiPoint(msgspec.Struct, frozen=True):
+    """Sums and counts, not ratios: the workstation adds agents or days up before dividing."""
+
     who: str
     starts: str
-    figures: dict[str, float | None]
+    counts: KpiCounts
 
 
 class KpiReply(msgspec.Struct, frozen=True):

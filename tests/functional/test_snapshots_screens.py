@@ -456,11 +456,17 @@ SHOWN_AT_80X24 = {
                    for language in LANGUAGES)
        for name, dialog in [("OverrideScreen", "override"), ("QuitCallScreen", "quit"),
                             ("RequestTypeScreen", "request_type"), ("StepUpScreen", "step_up")]},
+    # test_snapshots_team.py's
+    "TeamBoardScreen": tuple(f"test_snapshots_team/test_board[80x24-{language}]"
+                             for language in LANGUAGES),
+    "ReassignScreen": tuple(f"test_snapshots_team/test_reassign[{language}]"
+                            for language in LANGUAGES),
+    "KpiScreen": tuple(f"test_snapshots_team/test_kpis[lead-{language}]" for language in LANGUAGES),
 }
 
 
 def test_every_screen_and_dialog_has_a_snapshot_in_each_language():
-    assert {cls.__name__ for cls in screen_classes()} == set(SHOWN_AT_80X24)  # 20 of them
+    assert {cls.__name__ for cls in screen_classes()} == set(SHOWN_AT_80X24)  # 23 of them
     snapshots = Path(__file__).parent / "__snapshots__"
     missing = [name for names in SHOWN_AT_80X24.values() for name in names
                if not (snapshots / f"{name}.svg").is_file()]
