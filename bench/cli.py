@@ -51,8 +51,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="interface language of the app under test (default: zh-CN)")
     parser.add_argument("--skip", action="append", default=[],
                         choices=("search", "c360", "screen", "cold-start", "memory", "terminal",
-                                 "phrasing", "library", "call", "cases", "sync", "trust"),
+                                 "phrasing", "library", "call", "cases", "sync", "trust", "kpi"),
                         help="leave a group of figures out (repeatable)")
+    parser.add_argument("--kpi-agents", type=int, default=1_000,
+                        help="agents in the KPI bench's centre (default: 1,000)")
+    parser.add_argument("--kpi-days", type=int, default=90,
+                        help="days of calls in the KPI bench's past (default: 90)")
     args = parser.parse_args(argv)
     if args.customers < 1:
         parser.error("--customers must be at least 1")
@@ -345,6 +349,11 @@ def main(argv: list[str] | None = None) -> int:
 
     figures, measure_trust = trust_figures(quick)
     run.group("trust", figures, measure_trust, skip="trust" in args.skip)
+
+    from bench.kpi import kpi_figures
+
+    figures, measure_kpi = kpi_figures(args.kpi_agents, args.kpi_days, quick)
+    run.group("kpi", figures, measure_kpi, skip="kpi" in args.skip)
 
     # -- report ---------------------------------------------------------------------------
     elapsed = time.perf_counter() - began

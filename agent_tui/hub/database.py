@@ -15,7 +15,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, inspect, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from agent_tui.hub import call_facts
-from agent_tui.hub.schema import calls, hub_meta, metadata
+from agent_tui.hub.schema import callbacks, calls, cases, hub_meta, metadata
 from agent_tui.i18n import TranslatableError
 from agent_tui.private_files import create_private
 
@@ -154,7 +154,7 @@ def _v6_call_facts(connection: Connection) -> None:
     for name, kind in _CALL_FACTS.items():
         if name not in present:
             connection.execute(text(f"ALTER TABLE calls ADD COLUMN {name} {kind}"))
-    for index in calls.indexes:
+    for index in (*calls.indexes, *cases.indexes, *callbacks.indexes):
         index.create(connection, checkfirst=True)
     connection.execute(text(
         "UPDATE calls SET team = coalesce((SELECT tokens.team FROM tokens WHERE "

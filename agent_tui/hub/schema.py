@@ -372,3 +372,8 @@ team_members = Table(
     _text("name"),  # how the board names them
     Column("joined_at", String(32), nullable=False),
 )
+
+# What the KPIs and the board read by team and time (migration 6).
+Index("hub_cases_team_due", cases.c.team, cases.c.due_at)
+Index("hub_callbacks_team_due", callbacks.c.team, callbacks.c.due_at)
+Index("hub_callbacks_agent_due", callbacks.c.agent_id, callbacks.c.due_at)

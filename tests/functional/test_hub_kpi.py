@@ -151,3 +151,34 @@ def test_nothing_to_count_is_nobody_and_no_ratio(hub_engine):
                   row.counts.compliance, row.counts.forbidden_per_100):
         assert ratio is None
     assert KpiCounts().callbacks_on_time_share is None
+
+
+def test_the_call_facts_migration_works_out_the_calls_already_held(tmp_path):
+    """A hub from before the call facts: its calls get them from their closing and events, and
+    their agent's team from the newest token."""
+    from sqlalchemy import select, text
+
+    from agent_tui.hub.auth import create_token
+    from agent_tui.hub.database import LATEST, MIGRATIONS, schema_version
+
+    url = f"sqlite:///{tmp_path / 'hub.db'}"
+    engine = connect(url)
+    _load(engine)
+    create_token(engine, "A1", "agent", "T7", NOW, None)
+    with engine.begin() as connection:
+        connection.execute(text(
+            "UPDATE calls SET team = '', handle_seconds = NULL, csat = NULL, nps = NULL, "
+            "fcr = NULL, forbidden_caught = 0, overrides = 0, lockout = 0"))
+        connection.execute(text("UPDATE hub_meta SET value = :before WHERE key = "
+                                "'schema_version'"), {"before": str(LATEST - 1)})
+    engine.dispose()
+    assert MIGRATIONS[-1].__name__ == "_v6_call_facts"  # the last one, whatever its number
+    engine = connect(url)
+    with reading(engine) as connection:
+        assert schema_version(connection) == LATEST
+        facts = {row.id: row for row in connection.execute(select(calls))}
+    assert (facts["c2"].team, facts["c2"].handle_seconds, facts["c2"].csat,
+            facts["c2"].forbidden_caught) == ("T7", 360, 3, 2)
+    assert (facts["c3"].overrides, facts["c3"].lockout, facts["c3"].csat) == (1, 1, None)
+    assert facts["c6"].team == ""  # A3 holds no token: no team to give
+    engine.dispose()

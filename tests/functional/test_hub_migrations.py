@@ -18,6 +18,8 @@ def upgrade_from_v3(url: str) -> None:
     did."""
     engine = connect(url)
     with engine.begin() as connection:
+        # Migration 6's indexes read callbacks.team: a schema-3 hub had neither.
+        connection.execute(text("DROP INDEX hub_callbacks_team_due"))
         connection.execute(text("ALTER TABLE callbacks DROP COLUMN team"))
         if is_postgres(connection):
             connection.execute(text(
