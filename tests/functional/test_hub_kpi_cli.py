@@ -88,3 +88,17 @@ def test_teams_are_managed_as_data(tmp_path):
     assert listed == ["T7  Night  lead S7  [0] -", "T8  T8  lead S8  [1] A1"]
     assert _run("team", "remove", "--db", db, "A1").exit_code == 0
     assert _run("team", "remove", "--db", db, "A1").exit_code == 2
+
+
+def test_a_bad_kpi_target_is_named_with_its_file_and_line(library_copy):
+    (library_copy / "kpi.toml").write_text(
+        '[[kpi_target]]\nmeasure = "aht_seconds"\nat_most = 300\n\n'
+        '[[kpi_target]]\nmeasure = "happiness"\nat_least = 1\n\n'
+        '[[kpi_target]]\nmeasure = "fcr"\nat_least = 85\nat_most = 99\n\n'
+        '[[kpi_target]]\nmeasure = "aht_seconds"\nat_most = 240\n', encoding="utf-8")
+    result = CliRunner().invoke(main, ["scripts", "check", str(library_copy)],
+                                env={"LC_ALL": "C.UTF-8"})
+    assert result.exit_code == 2
+    assert "kpi.toml:6: [[kpi_target]] measure \"happiness\" is not one" in result.output
+    assert "kpi.toml:9: [[kpi_target]] \"fcr\" needs exactly one bound" in result.output
+    assert "kpi.toml:15: [[kpi_target]] \"aht_seconds\" has a target already" in result.output
