@@ -98,8 +98,8 @@ class AgentApp(TeamActions, TerminalGuard, App[None]):
         self.sub_title = self.agent_line()  # screens leave it alone: the app owns it
         install_bindings(
             self, APP_ACTION_IDS, self.catalog, extra=(*FOCUS_BINDINGS, *APP_SYSTEM_BINDINGS),
-            # Without a hub F5 says how to set one up, but the key bar does not offer it.
-            unlisted=() if config.hub.configured else ("sync_now",),
+            # Off the key bar: F5 without a hub (it says how to set one up); board, KPIs (F1).
+            unlisted=("team_board", "kpis", *(() if config.hub.configured else ("sync_now",))),
         )
         if config.keymap:
             self.set_keymap(config.keymap)
