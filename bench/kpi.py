@@ -25,7 +25,7 @@ def kpi_figures(agents: int, days: int, quick: bool):
 
     def measure() -> None:
         from agent_tui.hub.database import connect, reading
-        from agent_tui.hub.kpi import KpiQuery, kpi_rows, kpi_trend
+        from agent_tui.hub.kpi import KpiQuery, kpi_view
         from agent_tui.hub.seed import seed_history
         from data.history import HistoryPlan, many_teams
         from tests.postgres_cluster import PostgresCluster, unavailable_reason
@@ -54,8 +54,7 @@ def kpi_figures(agents: int, days: int, quick: bool):
                     query = KpiQuery(now.date() - timedelta(days=span - 1), now.date(), team=team)
                     began = time.perf_counter()
                     with reading(engine) as connection:
-                        rows = kpi_rows(connection, query, now)
-                        kpi_trend(connection, query, now)
+                        rows, _trend = kpi_view(connection, query, now)
                     timings.append((time.perf_counter() - began) * 1000)
                     if not rows:
                         raise RuntimeError(f"team {team} has no figures")

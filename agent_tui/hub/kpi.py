@@ -109,9 +109,14 @@ def kpi_rows(connection: Connection, query: KpiQuery, now: datetime) -> list[Kpi
     return roll_up((row for row in found if row[0]), query.period, query.start)
 
 
-def kpi_trend(connection: Connection, query: KpiQuery, now: datetime) -> list[KpiRow]:
-    """One row per day for everyone ``query`` covers together (a sparkline's points)."""
-    rows = kpi_rows(connection, KpiQuery(query.start, query.end, query.team, query.agent,
-                                         query.by, Period.DAY), now)
-    return roll_up(((query.agent or query.team or "", row.starts, row.counts) for row in rows),
-                   Period.DAY, query.start)
+def kpi_view(connection: Connection, query: KpiQuery, now: datetime
+             ) -> tuple[list[KpiRow], list[KpiRow]]:
+    """What a KPI view shows, from one pass over the tables: ``query``'s rows, and the trend,
+    one row a day for everyone the query covers together (a sparkline's points)."""
+    daily = kpi_rows(connection, KpiQuery(query.start, query.end, query.team, query.agent,
+                                          query.by, Period.DAY), now)
+    rows = roll_up(((row.who, row.starts, row.counts) for row in daily), query.period,
+                   query.start)
+    trend = roll_up(((query.agent or query.team or "", row.starts, row.counts) for row in daily),
+                    Period.DAY, query.start)
+    return rows, trend

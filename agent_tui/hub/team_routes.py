@@ -9,13 +9,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
-from agent_tui.domain.kpi import KpiRow, Period
+from agent_tui.domain.kpi import KpiRow
 from agent_tui.hub import wire
 from agent_tui.hub.board import team_board
 from agent_tui.hub.database import reading
 from agent_tui.hub.http import ERRORS, Caller, HubError
 from agent_tui.hub.http_guard import StrictRoute
-from agent_tui.hub.kpi import KpiQuery, kpi_rows, kpi_trend
+from agent_tui.hub.kpi import KpiQuery, kpi_view
 from agent_tui.sync.protocol import KpiPoint, KpiReply, TeamBoard
 
 router = APIRouter(route_class=StrictRoute)
@@ -58,7 +58,5 @@ def kpis(caller: Caller, request: Request, since: Annotated[Day, Query(alias="fr
     else:
         raise HubError(403, "not_yours", "an agent reads their own figures")
     with reading(request.app.state.engine) as connection:
-        rows = kpi_rows(connection, query, now)
-        trend = kpi_trend(connection, query, now)
-    return wire.reply(KpiReply([_point(row) for row in rows if query.period is Period.ALL],
-                               [_point(row) for row in trend]))
+        rows, trend = kpi_view(connection, query, now)
+    return wire.reply(KpiReply([_point(row) for row in rows], [_point(row) for row in trend]))

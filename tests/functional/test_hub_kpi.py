@@ -14,7 +14,7 @@ import pytest
 from agent_tui.domain.kpi import KpiCounts, Period
 from agent_tui.hub import call_facts
 from agent_tui.hub.database import connect, reading
-from agent_tui.hub.kpi import KpiQuery, kpi_rows, kpi_trend
+from agent_tui.hub.kpi import KpiQuery, kpi_rows, kpi_view
 from agent_tui.hub.schema import call_events, callbacks, calls, cases
 from tests.postgres_cluster import PostgresCluster, unavailable_reason
 
@@ -136,9 +136,10 @@ def test_teams_days_and_weeks(hub_engine):
 
 def test_a_trend_is_one_point_a_day_for_everyone_together(hub_engine):
     with reading(hub_engine) as connection:
-        trend = kpi_trend(connection, KpiQuery(WEEK[0], date(2026, 11, 9), team="T1"), NOW)
+        rows, trend = kpi_view(connection, KpiQuery(WEEK[0], date(2026, 11, 9), team="T1"), NOW)
     assert [(row.starts.day, row.counts.calls) for row in trend] == [
         (2, 2), (3, 1), (4, 0), (5, 0), (9, 1)]
+    assert [(row.who, row.counts.calls) for row in rows] == [("A1", 3), ("A2", 1)]
 
 
 def test_nothing_to_count_is_nobody_and_no_ratio(hub_engine):
