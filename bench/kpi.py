@@ -43,8 +43,9 @@ def kpi_figures(agents: int, days: int, quick: bool):
             calls = seed_history(engine, plan, now)
             seeded.measured = time.perf_counter() - started
             seeded.note = f"{calls:,} calls in {len(teams)} teams"
-            with engine.begin() as connection:  # fresh statistics, as autovacuum would make
-                connection.exec_driver_sql("ANALYZE")
+            # Statistics and the visibility map, as autovacuum would leave them after a load.
+            with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+                connection.exec_driver_sql("VACUUM ANALYZE")
             picker = random.Random(17)
             rounds = 20 if quick else 100
             for figure, span in ((fortnight, 14), (whole, days)):
