@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from agent_tui.cli_config import _fail, _load
+from agent_tui.cli_start import start_workstation, workstation_lock
 from agent_tui.i18n import Catalog, TranslatableError, language_from_environment
 
 LANGUAGES = click.Choice(["zh-CN", "en"])
@@ -75,26 +76,11 @@ def run(
 ) -> None:
     """Start the workstation (the default command)."""
     config, language = _load(config_file, store, lang, agent)
-    library = _load_library(config.scripts_path(), language)
-    # Before the first frame: a second window on this store is refused before anything can be
-    # typed into it (docs/decisions.md, "One window per store").
-    with _workstation_lock(config.store_path(), language):
-        from agent_tui.app import AgentApp  # the UI loads only when it is asked for
+    app = start_workstation(config, language, mouse=config.ui.mouse if mouse is None else mouse)
+    if app.training_next:  # "Training" in the palette: the live session is closed, train now
+        from agent_tui.train_cli import start_training
 
-        app = AgentApp(config, language, library=library)
-        app.run(mouse=config.ui.mouse if mouse is None else mouse)
-    if app.return_code:  # a crash: its report is written, and whoever started us is told
-        sys.exit(app.return_code)
-
-
-def _workstation_lock(path: Path, language: str):
-    from agent_tui.store import StoreError
-    from agent_tui.store.workstation_lock import WorkstationLock
-
-    try:
-        return WorkstationLock.take(path)
-    except StoreError as error:
-        _fail(error, language)
+        start_training(config_file, lang, agent, mouse)
 
 
 @main.command()
@@ -127,7 +113,7 @@ def seed(
     plan = SeedPlan(customers, seed_value, as_of.date() if as_of else as_of_default())
     label = catalog.text("seed.progress", count=customers)
     # Never replace a store under an open window: its writes would go to the file replaced.
-    with _workstation_lock(path, language), click.progressbar(
+    with workstation_lock(path, language), click.progressbar(
             length=customers, label=label, show_pos=True) as bar:
         done = 0
 
@@ -146,17 +132,6 @@ def seed(
     ))
 
 
-def _load_library(folder: Path, language: str):
-    """The scripts library, or its problems printed as file:line and exit status 2."""
-    from agent_tui.library import LibraryError, load_library
-
-    try:
-        return load_library(folder)
-    except LibraryError as error:
-        click.echo(error.report(Catalog.load(language)), err=True)
-        sys.exit(2)
-
-
 @main.group()
 def scripts() -> None:
     """The scripts library: stages, procedures, phrases, forbidden words, verification."""
@@ -167,14 +142,27 @@ def scripts() -> None:
 @_config_option
 def scripts_check(path: Path | None, config_file: Path | None) -> None:
     """Validate a scripts library (default: the one in use) and report problems as file:line."""
+    from agent_tui.library import LibraryError
+    from agent_tui.library.check import check_all
+
     config, language = _load(config_file, None, None, None)
     folder = path or config.scripts_path()
-    library = _load_library(folder, language)
-    click.echo(Catalog.load(language).text(
+    catalog = Catalog.load(language)
+    try:
+        checked = check_all(folder)
+    except LibraryError as error:
+        click.echo(error.report(catalog), err=True)
+        sys.exit(2)
+    library = checked.library
+    click.echo(catalog.text(
         "library.ok", path=str(folder), stages=len(library.stages),
         procedures=len(library.procedures), phrases=len(library.phrases),
         rules=len(library.forbidden), groups=len(library.escalation_groups),
     ))
+    if checked.rubric is not None or checked.scenarios:
+        click.echo(catalog.text(
+            "library.training.ok", items=len(checked.rubric.items) if checked.rubric else 0,
+            scenarios=len(checked.scenarios)))
 
 
 @main.command("config")
@@ -191,13 +179,23 @@ def show_config(config_file: Path | None) -> None:
 
 def _register_groups() -> None:
     from agent_tui.hub_cli import hub
+    from agent_tui.hub_training_cli import training
     from agent_tui.kpi_cli import kpi, team
+    from agent_tui.ssh_cli import ssh, ssh_session
     from agent_tui.sync_cli import sync
+    from agent_tui.train_cli import train
+    from agent_tui.web_cli import web
+
+    hub.add_command(training)
 
     hub.add_command(kpi)
     hub.add_command(team)
     main.add_command(hub)
+    main.add_command(ssh)
+    main.add_command(ssh_session)
     main.add_command(sync)
+    main.add_command(train)
+    main.add_command(web)
 
 
 _register_groups()

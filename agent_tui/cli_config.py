@@ -1,5 +1,6 @@
 """The config as every ``agent-tui`` command loads it: the file, the command line's overrides, the
-language, and a translated message (exit status 2) when the config cannot be used. Its own module
+language, and a translated message (exit status 2) when the config cannot be used; the scripts
+library and the store's one-window lock, as ``run`` and ``train`` take them. Its own module
 so the sub-command groups (``sync_cli``, ``hub_cli``) use it without importing ``cli``, which
 imports them."""
 

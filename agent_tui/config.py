@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 from collections.abc import Mapping, MutableMapping
 from pathlib import Path
 from typing import Annotated, Literal
@@ -20,6 +19,7 @@ from agent_tui.disk import is_disk_full
 from agent_tui.domain.localized import in_language
 from agent_tui.i18n import SUPPORTED, TranslatableError
 from agent_tui.keymap import ACTIONS_BY_ID, is_valid_key_list
+from agent_tui.private_files import replace_private
 from agent_tui.toml_lines import Lines
 from agent_tui.toml_text import TooDeep, parse, read_text
 
@@ -57,6 +57,9 @@ class UISection(_Section):
     language: Literal["", "zh-CN", "en"] = ""  # empty: follow the terminal's locale
     mouse: bool = True  # turn off over SSH: mouse tracking reports every movement upstream
     cursor_blink: bool = True  # off over SSH: each blink is a screen update sent down the line
+    # A slow line (always on over SSH): only the cells that changed are sent, no mouse, no
+    # cursor blink, no animation.
+    low_bandwidth: bool = False
     theme: str = "textual-dark"
 
 
@@ -93,6 +96,11 @@ class HubSection(_Section):
         return bool(self.url and self.token)
 
 
+class SshSection(_Section):
+    # An SSH session left without a key this long locks: customer data hidden, the call kept.
+    idle_lock_minutes: Annotated[float, msgspec.Meta(gt=0, le=480)] = 10
+
+
 # dict=True: besides its fields, a Config remembers ``source``, the file it came from (for
 # messages and for remembering the agent's sign-in), which no TOML key can set.
 class Config(_Section, dict=True):
@@ -103,6 +111,7 @@ class Config(_Section, dict=True):
     scripts: ScriptsSection = msgspec.field(default_factory=ScriptsSection)
     call: CallSection = msgspec.field(default_factory=CallSection)
     hub: HubSection = msgspec.field(default_factory=HubSection)
+    ssh: SshSection = msgspec.field(default_factory=SshSection)
     keymap: dict[str, str] = msgspec.field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -278,17 +287,6 @@ def edit_config(path: Path, changes: Mapping[str, Mapping[str, object]]) -> None
 
 
 def _replace(path: Path, text: str) -> None:
-    """A private (0600, mkstemp's mode, kept by the rename) temporary file, written to disk, then an atomic rename: a crash or a full disk
-    never leaves half a config behind (nor the temporary), and two sign-ins at once cannot write
-    into each other's file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".config-", suffix=".tmp")
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as file:
-            file.write(text)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    """Atomically, privately (private_files.replace_private): a crash or a full disk never
+    leaves half a config behind, and two sign-ins at once cannot write into each other's file."""
+    replace_private(path, text.encode("utf-8"))

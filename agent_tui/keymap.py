@@ -80,6 +80,19 @@ DEFAULT_KEYMAP = (*DEFAULT_KEYMAP,
               app_level=False),
 )
 
+# The training replay's (issue 15): step through an attempt, a line or an event at a time.
+DEFAULT_KEYMAP = (*DEFAULT_KEYMAP,
+    KeyAction("replay_next", "right,space", "next_step", "training_keys.next",
+              "training_keys.next_tip", app_level=False),
+    KeyAction("replay_previous", "left,backspace", "previous_step", "training_keys.previous",
+              "training_keys.previous_tip", app_level=False),
+    # The training call's: the call workspace of the run, and the end of the run.
+    KeyAction("training_workspace", "f7,ctrl+l", "workspace", "training_keys.workspace",
+              "training_keys.workspace_tip", app_level=False),
+    KeyAction("training_end", "f12,ctrl+u", "end_run", "training_keys.end",
+              "training_keys.end_tip", app_level=False),
+)
+
 # Team leads and agents (issue 17): the team board, and one's own (or the team's) KPIs.
 DEFAULT_KEYMAP = (*DEFAULT_KEYMAP,
     KeyAction("team_board", "ctrl+b", "team_board", "board.key", "board.key_tip"),

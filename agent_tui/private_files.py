@@ -57,3 +57,23 @@ def open_append(path: Path) -> TextIO:
     except BaseException:
         os.close(descriptor)
         raise
+
+
+def replace_private(path: Path, data: bytes) -> None:
+    """Replace ``path`` with ``data`` whole: a 0600 temporary file (mkstemp's mode, kept by the
+    rename) beside it, written to disk, then an atomic rename. A reader never sees half a file,
+    a crash or a full disk leaves the old one (and no temporary), and the mode is never looser."""
+    import tempfile
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-",
+                                             suffix=".tmp")
+    try:
+        with os.fdopen(descriptor, "wb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

@@ -8,6 +8,9 @@ Modes:
   start-bare                   the bare Textual app; exits as soon as its input has focus
   start-agent STORE LANG       AgentApp's own start-up (on_mount -> open_store -> SearchScreen);
                                exits as soon as the search screen's #query input has focus
+  start-training STORE LANG    a training session beside STORE (``agent-tui train``: the training
+                               store opened and checked, then TrainingApp's start-up); exits as
+                               soon as the search screen's #query input has focus
   memory-bare                  the bare app in run_test, one keystroke; reports RSS
   memory-agent STORE LANG JSON AgentApp in run_test: search each mobile in JSON, open its 360, back;
                                reports RSS after the tenth 360 is on screen
@@ -63,6 +66,26 @@ def agent_app(store: str, language: str):
         ui=UISection(mouse=False),
     )
     return AgentApp(config, language, clock=lambda: datetime(2026, 11, 23, 10, 0))
+
+
+def training_app(store: str, language: str):
+    from datetime import datetime
+    from pathlib import Path
+
+    from agent_tui.app.training_app import TrainingApp
+    from agent_tui.config import AgentSection, Config, StoreSection, UISection
+    from agent_tui.training.training_store import open_training_store, training_store_path
+
+    real = Path(store)
+    path = training_store_path(real)
+    open_training_store(path, real).close()  # as `agent-tui train` does before the app starts
+    config = Config(
+        agent=AgentSection(id="T0001", name="王芳", staff_number="0001"),
+        store=StoreSection(path=str(path)),
+        ui=UISection(mouse=False),
+    )
+    return TrainingApp(config, language, real_store=real,
+                       clock=lambda: datetime(2026, 11, 23, 10, 0))
 
 
 async def until(condition, what: str) -> None:
@@ -176,6 +199,10 @@ def main(argv: list[str]) -> None:
         from screens.search import SearchScreen
 
         start(agent_app(argv[1], argv[2]), SearchScreen)
+    elif mode == "start-training":
+        from screens.search import SearchScreen
+
+        start(training_app(argv[1], argv[2]), SearchScreen)
     elif mode == "memory-bare":
         asyncio.run(memory_bare())
     elif mode == "memory-agent":

@@ -51,8 +51,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="interface language of the app under test (default: zh-CN)")
     parser.add_argument("--skip", action="append", default=[],
                         choices=("search", "c360", "screen", "cold-start", "memory", "terminal",
-                                 "phrasing", "library", "call", "cases", "sync", "trust", "kpi"),
+                                 "phrasing", "library", "call", "cases", "sync", "trust",
+                                 "training", "ssh", "kpi"),
                         help="leave a group of figures out (repeatable)")
+    parser.add_argument("--ssh-sessions", type=int, default=100,
+                        help="SSH sessions to hold open at once through the real sshd "
+                             "(default: 100, DESIGN's figure)")
     parser.add_argument("--kpi-agents", type=int, default=1_000,
                         help="agents in the KPI bench's centre (default: 1,000)")
     parser.add_argument("--kpi-days", type=int, default=90,
@@ -350,6 +354,24 @@ def main(argv: list[str] | None = None) -> int:
     figures, measure_trust = trust_figures(quick)
     run.group("trust", figures, measure_trust, skip="trust" in args.skip)
 
+    # 13. training ----------------------------------------------------------------------------
+    from bench.training import training_figures
+
+    figures, measure_training = training_figures(quick)
+    run.group("training", figures, measure_training, skip="training" in args.skip)
+    from bench.training_start import training_start_figures
+
+    figures, measure_start = training_start_figures(quick, bench_store.path, args.lang,
+                                                    scratch / "training-start")
+    run.group("training start", figures, measure_start, skip="training" in args.skip)
+
+    from bench.ssh_sessions import ssh_figures
+
+    figures, measure_ssh = ssh_figures(args.ssh_sessions, results_dir / "ssh-sessions", log)
+    run.group("ssh sessions", figures, measure_ssh, skip="ssh" in args.skip)
+    shutil.rmtree(results_dir / "ssh-sessions", ignore_errors=True)
+
+    # 14. KPIs on PostgreSQL (issue 17) ---------------------------------------------------------
     from bench.kpi import kpi_figures
 
     figures, measure_kpi = kpi_figures(args.kpi_agents, args.kpi_days, quick)

@@ -210,11 +210,13 @@ def visible_text(data: bytes) -> str:
 def _start_workstation(store: Path, language: str, home: Path, marker: str
                        ) -> tuple[_Pty, TerminalBytes]:
     """``agent-tui run`` in an 80x24 pseudo-terminal, read until ``marker`` shows on the search
-    screen and the screen settles; the bytes that took are the result's ``start``."""
+    screen and the screen settles; the bytes that took are the result's ``start``. With the
+    low-bandwidth profile ``ssh-session`` applies (``[ui] low_bandwidth``): only changed cells
+    sent, no mouse, no cursor blink, no animation."""
     home.mkdir(parents=True, exist_ok=True)
     config = home / "bench-config.toml"
-    config.write_text('[agent]\nid = "A1024"\nname = "李娜"\nstaff_number = "1024"\n',
-                      encoding="utf-8")
+    config.write_text('[agent]\nid = "A1024"\nname = "李娜"\nstaff_number = "1024"\n'
+                      '[ui]\nlow_bandwidth = true\n', encoding="utf-8")
     env = clean_env(home, language, TERM="xterm-256color", AGENT_TUI_CONFIG=str(config),
                     AGENT_TUI_LANGUAGE=language)
     script = Path(sys.executable).with_name("agent-tui")

@@ -30,6 +30,7 @@ from screens.widgets.badges import as_content, badge_parts
 from screens.widgets.checklist import Checklist
 from screens.widgets.guard_line import GuardLine
 from screens.widgets.key_bar import KeyBar
+from screens.widgets.line_broken import Prose, broken
 from screens.widgets.notes_editor import NotesEditor
 from screens.widgets.safe import safe
 from screens.widgets.stage_bar import StageBar
@@ -59,7 +60,7 @@ class CallScreen(AgentScreen[None]):
         t = self.agent_app.t
         yield Header()
         yield StageBar(self.call, id="stage-bar")
-        yield Static(id="caller")
+        yield Prose(id="caller")
         with Horizontal(id="desk"):
             yield Checklist(id="checklist")
             yield OptionList(id="suggestions")
@@ -138,7 +139,8 @@ class CallScreen(AgentScreen[None]):
         self._phrases = phrases
         suggestions.clear_options()
         suggestions.add_options(
-            [Option(safe(phrase.render(language, values)), id=phrase.id) for phrase in phrases]
+            [Option(broken(safe(phrase.render(language, values))), id=phrase.id)
+             for phrase in phrases]
         )
         if phrases:
             suggestions.highlighted = 0

@@ -17,6 +17,7 @@ from agent_tui.domain.text import sanitize
 from agent_tui.domain.times import parse_stamp, stamp
 from screens.widgets.agent_modal import AgentModal
 from screens.widgets.key_bar import KeyBar
+from screens.widgets.line_broken import Prose
 from screens.widgets.safe_input import SafeInput
 
 
@@ -34,7 +35,7 @@ class CallbackFormScreen(AgentModal[CallbackRequest]):
         tomorrow = (self.agent_app.now() + timedelta(days=1)).replace(
             hour=10, minute=0, second=0, microsecond=0)
         with Vertical(classes="dialog"):
-            yield Static(Content(t("callback_form.title")), classes="dialog-title")
+            yield Prose(Content(t("callback_form.title")), classes="dialog-title")
             with Horizontal(classes="row"):
                 yield Label(t("case_action.when", format="YYYY-MM-DD HH:MM"))
                 yield SafeInput(stamp(tomorrow), id="callback-when",
@@ -43,7 +44,7 @@ class CallbackFormScreen(AgentModal[CallbackRequest]):
                 yield Label(t("case_action.reason"))
                 yield SafeInput(id="callback-reason", max_length=300, compact=True,
                                 placeholder=t("callback_form.reason_placeholder"))
-            yield Static(id="callback-error", classes="dialog-error")
+            yield Prose(id="callback-error", classes="dialog-error")
         yield KeyBar()
 
     def on_mount(self) -> None:

@@ -27,6 +27,7 @@ from screens.widgets.agent_screen import AgentScreen
 from screens.widgets.draft_keeper import DraftKeeper
 from screens.widgets.guarded_notes import GuardedNotes
 from screens.widgets.key_bar import KeyBar
+from screens.widgets.line_broken import Prose
 from screens.widgets.safe import safe
 from screens.widgets.workers import work
 
@@ -58,15 +59,15 @@ class CaseScreen(AgentScreen[None]):
     def compose(self) -> ComposeResult:
         t = self.agent_app.t
         yield Header()
-        yield Static(id="case-head")
-        yield Static(id="case-clock")
-        yield Static(id="case-suggest")
+        yield Prose(id="case-head")
+        yield Prose(id="case-clock")
+        yield Prose(id="case-suggest")
         with VerticalScroll(id="case-notes-box") as box:
             box.border_title = t("case.notes")
-            yield Static(id="case-notes")
+            yield Prose(id="case-notes")
         yield GuardedNotes(self.restored_note, editor_id="case-note", title=t("case.new_note"),
                            where="case_note", context=self._note_context)
-        yield Static(id="case-error")
+        yield Prose(id="case-error")
         yield KeyBar()
 
     def on_mount(self) -> None:

@@ -20,6 +20,7 @@ from agent_tui.domain.escalation import Suggestion
 from agent_tui.domain.text import sanitize
 from screens.widgets.agent_modal import AgentModal
 from screens.widgets.key_bar import KeyBar
+from screens.widgets.line_broken import Prose
 from screens.widgets.safe_input import SafeInput
 
 
@@ -49,7 +50,7 @@ class CaseActionScreen(AgentModal[CaseAction]):
         options += [Option(t("case_action.escalate"), id="escalate"),
                     Option(t("case_action.callback"), id="callback")]
         with Vertical(classes="dialog"):
-            yield Static(Content(t("case_action.title", number=self.case.number)),
+            yield Prose(Content(t("case_action.title", number=self.case.number)),
                          classes="dialog-title")
             yield OptionList(*options, id="actions")
             with Vertical(id="action-form"):
@@ -57,7 +58,7 @@ class CaseActionScreen(AgentModal[CaseAction]):
                 yield OptionList(*self._group_options(), id="groups")
                 yield Label(t("case_action.reason"))
                 yield SafeInput(id="reason", max_length=300, compact=True)
-            yield Static(id="action-error", classes="dialog-error")
+            yield Prose(id="action-error", classes="dialog-error")
         yield KeyBar()
 
     def _group_options(self) -> list[Option]:

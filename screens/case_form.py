@@ -24,6 +24,7 @@ from screens.widgets.agent_modal import AgentModal
 from screens.widgets.draft_keeper import DraftKeeper
 from screens.widgets.guarded_notes import GuardedNotes
 from screens.widgets.key_bar import KeyBar
+from screens.widgets.line_broken import Prose
 from screens.widgets.safe import safe
 from screens.widgets.safe_input import SafeInput
 from screens.widgets.workers import work
@@ -51,7 +52,7 @@ class CaseFormScreen(AgentModal[Case]):
         categories = [(safe(procedure.name(language)), procedure.id)  # never markup
                       for procedure in app.library.procedures]
         with Vertical(classes="dialog"):
-            yield Static(self._title(), classes="dialog-title", id="case-form-title")
+            yield Prose(self._title(), classes="dialog-title", id="case-form-title")
             with Horizontal(classes="row"):
                 yield Label(t("case_form.channel"))
                 yield Select([(t(f"case.channel.{c}"), c) for c in CHANNELS], id="case-channel",
@@ -76,8 +77,8 @@ class CaseFormScreen(AgentModal[Case]):
             yield GuardedNotes(draft.description, editor_id="case-description",
                                title=t("case_form.description"), where="case_form",
                                context=lambda: {"customer_id": self.draft.customer_id})
-            yield Static(id="case-attach")
-            yield Static(id="case-error", classes="dialog-error")
+            yield Prose(id="case-attach")
+            yield Prose(id="case-error", classes="dialog-error")
             with Horizontal(classes="buttons"):
                 yield Button(t("case_form.open"), id="case-open", variant="primary",
                              compact=True)

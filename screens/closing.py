@@ -17,6 +17,7 @@ from agent_tui.domain.call_session import CALLER_HUNG_UP, CallSession, Closing
 from agent_tui.domain.times import stamp
 from screens.widgets.agent_modal import AgentModal
 from screens.widgets.key_bar import KeyBar
+from screens.widgets.line_broken import Prose
 from screens.widgets.safe import safe
 from screens.widgets.safe_input import SafeInput
 from screens.widgets.textual_private import HookedSelect, SelectOverlay
@@ -48,8 +49,8 @@ class ClosingScreen(AgentModal[bool]):
         t, language = self.agent_app.t, self.agent_app.language
         open_steps = self.call.flow.open_required()
         with Vertical(classes="dialog"):
-            yield Static(Content(t("closing.title")), classes="dialog-title")
-            yield Static(self._summary(), classes="dialog-message", id="closing-summary")
+            yield Prose(Content(t("closing.title")), classes="dialog-title")
+            yield Prose(self._summary(), classes="dialog-message", id="closing-summary")
             with Horizontal(classes="row"):
                 yield Label(t("closing.csat"))
                 yield SafeInput(id="csat", compact=True, max_length=1, restrict=r"[1-5]?",
@@ -64,13 +65,13 @@ class ClosingScreen(AgentModal[bool]):
                                value=HUNG_UP if self.hung_up else Select.NULL)
             if open_steps:
                 steps = self.call.flow.step_texts(open_steps, language)
-                yield Static(Content(t("closing.steps_open", steps="; ".join(steps))),
+                yield Prose(Content(t("closing.steps_open", steps="; ".join(steps))),
                              classes="dialog-error")
                 with Horizontal(classes="row"):
                     yield Label(t("override.reason"))
                     yield SafeInput(id="end-reason", compact=True, max_length=200,
                                     value=t("override.hung_up_reason") if self.hung_up else "")
-            yield Static(id="closing-error", classes="dialog-error")
+            yield Prose(id="closing-error", classes="dialog-error")
             with Horizontal(classes="buttons"):
                 yield Button(t("closing.end"), id="end-call", variant="primary", compact=True)
                 yield Button(t("closing.callback"), id="schedule-callback", compact=True,

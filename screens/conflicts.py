@@ -17,7 +17,9 @@ from agent_tui.domain.times import stamp
 from agent_tui.sync.conflicts import CannotRedo, Conflict, drop, open_conflicts, redo
 from agent_tui.sync.reasons import catalog_entry
 from screens.widgets.agent_screen import AgentScreen
+from screens.widgets.columns import add_columns, fit_columns
 from screens.widgets.key_bar import KeyBar
+from screens.widgets.line_broken import Prose
 from screens.widgets.safe import cell, safe
 from screens.widgets.textual_private import MeasuredTable
 from screens.widgets.workers import work
@@ -36,16 +38,19 @@ class ConflictsScreen(AgentScreen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(id="conflicts-status")
+        yield Prose(id="conflicts-status")
         yield MeasuredTable(id="conflicts-table", cursor_type="row", zebra_stripes=True)
-        yield Static(id="conflicts-detail")
+        yield Prose(id="conflicts-detail")
         yield KeyBar()
 
     def on_mount(self) -> None:
         t = self.agent_app.t
         table = self.query_one(DataTable)
-        for key in ("when", "what", "case", "why", "now"):
-            table.add_column(t(f"conflicts.column_{key}"), key=key)
+        # Why, optional, last (the line under the table says it whole for the selected one):
+        # what the hub has now must stay in sight at 80 columns.
+        keys = ("when", "what", "case", "now", "why")
+        add_columns(table, [(key, t(f"conflicts.column_{key}")) for key in keys],
+                    essential=keys[:-1])
         self.set_focus(table)
         self.load()
 
@@ -68,8 +73,9 @@ class ConflictsScreen(AgentScreen[None]):
                 table.add_row(
                     cell(stamp(conflict.created_at)), cell(what),
                     cell(str(current.get("number") or conflict.args.get("case_id") or "-")),
-                    _cut(cell(self.why(conflict)), WHY_WIDTH), cell(now),
+                    cell(now), _cut(cell(self.why(conflict)), WHY_WIDTH),
                     key=str(conflict.id))
+            fit_columns(table)
         self.query_one("#conflicts-status", Static).update(Content(
             t("conflicts.title") if conflicts else t("conflicts.empty")))
         self._show_detail()

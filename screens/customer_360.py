@@ -27,7 +27,9 @@ from screens.widgets.badges import (
     risk_badge,
     risk_part,
 )
+from screens.widgets.columns import add_columns, fit_columns
 from screens.widgets.key_bar import KeyBar
+from screens.widgets.line_broken import Prose
 from screens.widgets.safe import cell, safe
 from screens.widgets.textual_private import MeasuredTable
 from screens.widgets.workers import work
@@ -38,12 +40,15 @@ _STATUS_STYLE = {
     AccountStatus.REPORTED_LOST: "bold yellow",
     AccountStatus.CLOSED: "dim",
 }
+# Each table's columns; the essential ones first, the optional ones (the long free text, what
+# the row's own screen shows whole) after them.
 _TABLES = {
     "accounts": ("kind", "product", "number", "status", "balance", "risk"),
     "transactions": ("flag", "at", "kind", "amount", "counterparty", "channel"),
-    "history": ("at", "channel", "category", "summary", "outcome", "agent"),
-    "cases": ("number", "category", "priority", "status", "title", "due"),
+    "history": ("at", "channel", "category", "outcome", "agent", "summary"),
+    "cases": ("number", "category", "priority", "status", "due", "title"),
 }
+_OPTIONAL = {"product", "counterparty", "channel", "summary", "title"}
 
 
 def _keep_row(table: DataTable, row: int) -> None:
@@ -67,24 +72,29 @@ class Customer360Screen(AgentScreen[None]):
     def disclosure(self) -> Disclosure:
         return self.agent_app.disclosure_for(self.customer_id)
 
+    def ready_for_keys(self) -> bool:
+        """Keys typed while the 360 loads (a PgDn, ctrl+n) are for the customer once shown."""
+        return self.view is not None
+
     def compose(self) -> ComposeResult:
         t = self.agent_app.t
         yield Header()
         with Vertical(id="profile"):
-            yield Static(Content(t("c360.loading")), id="profile-name")
-            yield Static(id="profile-ids")
-            yield Static(id="profile-more")
-        yield Static(id="signals")
+            yield Prose(Content(t("c360.loading")), id="profile-name")
+            yield Prose(id="profile-ids")
+            yield Prose(id="profile-more")
+        yield Prose(id="signals")
         with TabbedContent(id="tabs"):
             for name, columns in _TABLES.items():
                 with TabPane(t(f"c360.tab.{name}"), id=f"tab-{name}"):
                     if name == "transactions":
-                        yield Static(id="transactions-page")
+                        yield Prose(id="transactions-page")
                     table: DataTable[object] = MeasuredTable(
                         id=f"table-{name}", cursor_type="row", zebra_stripes=True
                     )
-                    for column in columns:
-                        table.add_column(t(f"c360.{name}.{column}"), key=column)
+                    add_columns(table, [(column, t(f"c360.{name}.{column}"))
+                                        for column in columns],
+                                essential=set(columns) - _OPTIONAL)
                     yield table
         yield KeyBar()
 
@@ -259,6 +269,7 @@ class Customer360Screen(AgentScreen[None]):
                 risk,
                 key=account.id,
             )
+        fit_columns(table)
         _keep_row(table, cursor)
 
     def _show_transactions(self, page: Page[Transaction]) -> None:
@@ -280,6 +291,7 @@ class Customer360Screen(AgentScreen[None]):
                 cell(t(f"txn_channel.{row.channel}")),
                 key=str(row.id),
             )
+        fit_columns(table)
         _keep_row(table, cursor)
         first = page.offset + 1 if page.rows else 0
         self.query_one("#transactions-page", Static).update(
@@ -301,11 +313,12 @@ class Customer360Screen(AgentScreen[None]):
                 cell(stamp(row.at)),
                 cell(t(f"channel.{row.channel}")),
                 cell(t(f"category.{row.category}") if row.category else ""),
-                cell(row.summary),
                 cell(outcome),
                 cell(row.agent_id),
+                cell(row.summary),
                 key=row.id,
             )
+        fit_columns(table)
         _keep_row(table, cursor)
 
     def _show_cases(self, view: Customer360) -> None:
@@ -319,10 +332,11 @@ class Customer360Screen(AgentScreen[None]):
                 cell(t(f"category.{case.category}")),
                 cell(t(f"priority.{case.priority}")),
                 cell(t(f"case_status.{case.status}")),
-                cell(case.title),
                 cell(stamp(case.due_at)),
+                cell(case.title),
                 key=case.id,
             )
+        fit_columns(table)
         _keep_row(table, cursor)
         tabs = self.query_one(TabbedContent)
         tabs.get_tab("tab-cases").label = Content(

@@ -17,6 +17,7 @@ from agent_tui.domain.kpi import MEASURES, KpiCounts, shown, target_shown
 from agent_tui.sync.hub_client import HubRefused, HubUnreachable
 from agent_tui.sync.protocol import KpiReply
 from screens.widgets.agent_screen import AgentScreen
+from screens.widgets.columns import add_columns, fit_columns
 from screens.widgets.key_bar import KeyBar
 from screens.widgets.safe import cell
 from screens.widgets.textual_private import MeasuredTable
@@ -47,9 +48,10 @@ class KpiScreen(AgentScreen[None]):
     def on_mount(self) -> None:
         t = self.agent_app.t
         table = self.query_one("#kpi-agents", DataTable)
-        table.add_column(t("kpi.agent"), key="agent")
-        for measure in _AGENT_COLUMNS:
-            table.add_column(t(f"kpi.measure.{measure}"), key=measure)
+        # Who, and the first figures; the later ones narrow or go when 80 columns run out.
+        add_columns(table, [("agent", t("kpi.agent")), *((measure, t(f"kpi.measure.{measure}"))
+                                                         for measure in _AGENT_COLUMNS)],
+                    essential=("agent", *_AGENT_COLUMNS[:3]))
         table.display = False
         if not self.agent_app.hub_configured:
             self.say("board.no_hub")
@@ -103,3 +105,4 @@ class KpiScreen(AgentScreen[None]):
             for row in reply.rows:
                 table.add_row(cell(row.who), *(cell(shown(measure, row.counts.figure(measure)))
                                                for measure in _AGENT_COLUMNS), key=row.who)
+            fit_columns(table)

@@ -14,6 +14,7 @@ from textual.widgets import Button, Input, Label, Static
 from agent_tui.domain.text import sanitize
 from screens.widgets.agent_modal import AgentModal
 from screens.widgets.key_bar import KeyBar
+from screens.widgets.line_broken import Prose
 from screens.widgets.safe_input import SafeInput
 
 
@@ -33,12 +34,12 @@ class OverrideScreen(AgentModal[Override]):
     def compose(self) -> ComposeResult:
         t = self.agent_app.t
         with Vertical(classes="dialog"):
-            yield Static(Content(t("override.title")), classes="dialog-title")
-            yield Static(Content(self.refusal), classes="dialog-message", id="override-refusal")
+            yield Prose(Content(t("override.title")), classes="dialog-title")
+            yield Prose(Content(self.refusal), classes="dialog-message", id="override-refusal")
             yield Label(t("override.reason"))
             yield SafeInput(id="override-reason", max_length=200,
                             placeholder=t("override.placeholder"))
-            yield Static(id="override-error", classes="dialog-error")
+            yield Prose(id="override-error", classes="dialog-error")
             with Horizontal(classes="buttons"):
                 yield Button(t("override.hung_up"), id="hung-up", compact=True)
         yield KeyBar()

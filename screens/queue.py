@@ -17,7 +17,9 @@ from agent_tui.domain.times import short_stamp, time_left
 from agent_tui.store.queue import PAGE, QueueItem, my_queue
 from screens.widgets.agent_screen import AgentScreen
 from screens.widgets.badges import damaged_part
+from screens.widgets.columns import add_columns, fit_columns
 from screens.widgets.key_bar import KeyBar
+from screens.widgets.line_broken import Prose
 from screens.widgets.safe import cell
 from screens.widgets.textual_private import MeasuredTable
 from screens.widgets.workers import work
@@ -40,15 +42,17 @@ class QueueScreen(AgentScreen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(id="queue-status")
+        yield Prose(id="queue-status")
         yield MeasuredTable(id="queue-table", cursor_type="row", zebra_stripes=True)
         yield KeyBar()
 
     def on_mount(self) -> None:
         t = self.agent_app.t
         table = self.query_one(DataTable)
-        for key in ("due", "kind", "number", "customer", "title", "status"):
-            table.add_column(t(f"queue.col_{key}"), key=key)
+        # The title, optional, last: the status must stay in sight at 80 columns.
+        keys = ("due", "kind", "number", "customer", "status", "title")
+        add_columns(table, [(key, t(f"queue.col_{key}")) for key in keys],
+                    essential=keys[:-1])
         self.set_focus(table)
         self.load(0)
 
@@ -110,8 +114,9 @@ class QueueScreen(AgentScreen[None]):
                 table.add_row(
                     cell(when, style), cell(t(f"queue.kind_{item.kind}"), style),
                     cell(item.number), self._customer(shown.name(item.customer_name),
-                                                      item.flagged), cell(item.title),
-                    cell(status), key=f"{item.kind}:{item.id}")
+                                                      item.flagged), cell(status),
+                    cell(item.title), key=f"{item.kind}:{item.id}")
+            fit_columns(table)
         last = min(page.offset + len(page.items), page.total)
         self.query_one("#queue-status", Static).update(Content(
             t("queue.count", first=page.offset + 1 if page.items else 0, last=last,

@@ -10,12 +10,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.widgets import Button, Static
+from textual.widgets import Button
 
 from agent_tui.domain.call_session import CallSession
 from agent_tui.domain.times import call_timer
 from screens.widgets.agent_modal import AgentModal
 from screens.widgets.key_bar import KeyBar
+from screens.widgets.line_broken import Prose
 from screens.widgets.workers import work
 
 
@@ -32,8 +33,8 @@ class QuitCallScreen(AgentModal[bool]):
         message = t("quit_call.message", stage=flow.library.stage(flow.stage).name(app.language),
                     elapsed=call_timer(flow.elapsed(app.now())))
         with Vertical(classes="dialog"):
-            yield Static(Content(t("quit_call.title")), classes="dialog-title")
-            yield Static(Content(message), classes="dialog-message")
+            yield Prose(Content(t("quit_call.title")), classes="dialog-title")
+            yield Prose(Content(message), classes="dialog-message")
             with Horizontal(classes="buttons"):
                 yield Button(t("quit_call.stay"), id="stay", variant="primary", compact=True)
                 yield Button(t("quit_call.quit"), id="save-quit", variant="error", compact=True)

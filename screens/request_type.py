@@ -7,12 +7,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
-from textual.widgets import OptionList, Static
+from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from agent_tui.domain.scripts import ScriptsLibrary
 from screens.widgets.agent_modal import AgentModal
 from screens.widgets.key_bar import KeyBar
+from screens.widgets.line_broken import Prose
 
 
 class RequestTypeScreen(AgentModal[str]):
@@ -25,7 +26,7 @@ class RequestTypeScreen(AgentModal[str]):
     def compose(self) -> ComposeResult:
         t, language = self.agent_app.t, self.agent_app.language
         with Vertical(classes="dialog"):
-            yield Static(Content(t("request_type.title")), classes="dialog-title")
+            yield Prose(Content(t("request_type.title")), classes="dialog-title")
             yield OptionList(*[
                 Option(Content.assemble(
                     (procedure.name(language), "bold"), "  ",

@@ -12,7 +12,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.widgets import Button, Static
+from textual.widgets import Button
 
 from agent_tui.domain.call_session import CallSnapshot
 from agent_tui.domain.callflow import EventKind
@@ -20,6 +20,7 @@ from agent_tui.domain.scripts import STAGE_ORDER
 from agent_tui.domain.times import stamp
 from screens.widgets.agent_modal import AgentModal
 from screens.widgets.key_bar import KeyBar
+from screens.widgets.line_broken import Prose
 from screens.widgets.safe import safe
 
 PREVIEW_LINES = 3
@@ -43,15 +44,15 @@ class RestoreCallScreen(AgentModal[bool]):
         lines = [line for line in snapshot.notes.splitlines() if line.strip()]
         with Vertical(classes="dialog"):
             how = "_quit" if self.quit_last else ""
-            yield Static(Content(t(f"restore_call.title{how}")), classes="dialog-title")
-            yield Static(Content(t(
+            yield Prose(Content(t(f"restore_call.title{how}")), classes="dialog-title")
+            yield Prose(Content(t(
                 f"restore_call.message{how}", stage=stage,
                 started=stamp(started) if started else "-",
                 caller=t("restore_call.known_caller") if snapshot.customer_id
                 else t("call.unknown_caller"),
                 characters=f"{len(snapshot.notes):,}")), classes="dialog-message")
             if lines:
-                yield Static(safe("\n".join(lines[-PREVIEW_LINES:]), "italic"),
+                yield Prose(safe("\n".join(lines[-PREVIEW_LINES:]), "italic"),
                              classes="dialog-message", id="restore-preview")
             with Horizontal(classes="buttons"):
                 yield Button(t("restore_call.resume"), id="resume", variant="primary",

@@ -7,13 +7,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
-from textual.widgets import OptionList, Static
+from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from agent_tui.domain.times import short_stamp
 from agent_tui.store.drafts import Draft
 from screens.widgets.agent_modal import AgentModal
 from screens.widgets.key_bar import KeyBar
+from screens.widgets.line_broken import Prose
 from screens.widgets.safe import safe
 
 
@@ -42,7 +43,7 @@ class RestoreDraftsScreen(AgentModal[Draft]):
                 "  ", safe(first_line[:60], "italic")), id=str(index)))
         with Vertical(classes="dialog"):
             title = "restore_drafts.title_quit" if self.quit_last else "restore_drafts.title"
-            yield Static(Content(t(title)), classes="dialog-title")
+            yield Prose(Content(t(title)), classes="dialog-title")
             yield OptionList(*options, id="drafts")
         yield KeyBar()
 

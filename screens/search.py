@@ -18,7 +18,9 @@ from agent_tui.store import QueryError
 from agent_tui.store.customers import SEARCH_LIMIT
 from screens.widgets.agent_screen import AgentScreen
 from screens.widgets.badges import customer_badges, risk_badge
+from screens.widgets.columns import add_columns, fit_columns
 from screens.widgets.key_bar import KeyBar
+from screens.widgets.line_broken import Prose
 from screens.widgets.safe import cell
 from screens.widgets.safe_input import SafeInput
 from screens.widgets.textual_private import MeasuredTable
@@ -37,6 +39,9 @@ class SearchScreen(AgentScreen[None]):
     def __init__(self) -> None:
         super().__init__()
         self._hits: list[SearchHit] = []
+        self._hits_for = ""  # the box's text the results shown are for
+        # Enter came before the results of what was typed: open when they come (type-ahead).
+        self._open_pending = False
         self._shown_status = ""
         self._shown_rows: list[tuple[str, object]] = []
 
@@ -45,17 +50,11 @@ class SearchScreen(AgentScreen[None]):
         yield Header()
         yield SafeInput(placeholder=t("search.placeholder"), id="query", max_length=64)
         self._shown_status = t("search.hint")
-        yield Static(Content(self._shown_status), id="search-status")
+        yield Prose(Content(self._shown_status), id="search-status")
         table: DataTable[object] = MeasuredTable(id="results", cursor_type="row", zebra_stripes=True)
-        for key, column in (
-            ("name", "search.col_name"),
-            ("mobile", "search.col_mobile"),
-            ("id", "search.col_id"),
-            ("segment", "search.col_segment"),
-            ("risk", "search.col_risk"),
-            ("card", "search.col_card"),
-        ):
-            table.add_column(t(column), key=key)
+        add_columns(table, [(key, t(f"search.col_{key}")) for key in
+                            ("name", "mobile", "id", "segment", "risk", "card")],
+                    essential=("name", "mobile", "id", "segment", "risk"))
         yield table
         yield KeyBar()
 
@@ -119,11 +118,19 @@ class SearchScreen(AgentScreen[None]):
         t = self.agent_app.t
         more = len(hits) > SEARCH_LIMIT
         self._hits = hits[:SEARCH_LIMIT]
+        self._hits_for = text
         status = self._status(kind, more, t) + (f"  {note}" if note else "")
         if status != self._shown_status:  # each repaint is bytes down an agent's SSH link
             self._shown_status = status
             self.query_one("#search-status", Static).update(Content(status))
         self._show_rows()
+        if self._open_pending:
+            self._open_pending = False
+            self.action_open()
+
+    def ready_for_keys(self) -> bool:
+        """The keys typed after an early Enter are for the 360 it opens: they wait for it."""
+        return not self._open_pending
 
     def disclosure_changed(self, customer_id: str) -> None:
         """A customer in the list verified, or masked again: the list redrawn at once, so F3
@@ -154,6 +161,7 @@ class SearchScreen(AgentScreen[None]):
                 cell(disclosure.card(hit.matched_card)),
                 key=hit.customer_id,
             )
+        fit_columns(table)
         if 0 < cursor < table.row_count:  # redrawn masked or unmasked: the same row
             table.move_cursor(row=cursor, animate=False)
 
@@ -173,6 +181,9 @@ class SearchScreen(AgentScreen[None]):
 
     @on(Input.Submitted, "#query")
     def _submitted(self) -> None:
+        if self.query_one("#query", Input).value != self._hits_for:
+            self._open_pending = True  # typed ahead of the results: open them when they come
+            return
         self.action_open()
 
     @on(DataTable.RowSelected, "#results")

@@ -12,6 +12,7 @@ from agent_tui.config import ConfigError, remember_agent
 from agent_tui.domain.text import sanitize
 from screens.widgets.agent_screen import AgentScreen
 from screens.widgets.key_bar import KeyBar
+from screens.widgets.line_broken import Prose
 from screens.widgets.safe_input import SafeInput
 
 
@@ -25,14 +26,15 @@ class SignInScreen(AgentScreen[bool]):
         t, agent = app.t, app.config.agent
         yield Header()
         with Vertical(id="sign-in"):
-            yield Static(Content(t("sign_in.intro")), id="sign-in-intro")
+            yield Prose(Content(t("sign_in.intro")), id="sign-in-intro")
             yield Label(t("sign_in.agent_id"))
-            yield SafeInput(value=agent.id, id="agent-id", max_length=16)
+            yield SafeInput(value=agent.id, id="agent-id", max_length=16,
+                            disabled=app.agent_fixed)
             yield Label(t("sign_in.name"))
             yield SafeInput(value=agent.name, id="agent-name", max_length=32)
             yield Label(t("sign_in.staff_number"))
             yield SafeInput(value=agent.staff_number, id="staff-number", max_length=16)
-            yield Static(id="sign-in-error")
+            yield Prose(id="sign-in-error")
             yield Button(t("sign_in.submit"), id="sign-in-submit", variant="primary")
         yield KeyBar()
 
@@ -44,6 +46,8 @@ class SignInScreen(AgentScreen[bool]):
             sanitize(self.query_one(f"#{field}", Input).value).strip()
             for field in ("agent-id", "agent-name", "staff-number")
         ]
+        if app.agent_fixed:
+            values[0] = app.config.agent.id
         if not all(values):
             self.query_one("#sign-in-error", Static).update(Content(app.t("sign_in.missing")))
             return

@@ -28,6 +28,7 @@ from agent_tui.store import operations, sms_outbox
 from agent_tui.sync import identity
 from screens.widgets.agent_modal import AgentModal
 from screens.widgets.key_bar import KeyBar
+from screens.widgets.line_broken import Prose
 from screens.widgets.safe_input import SafeInput
 from screens.widgets.workers import work
 
@@ -45,12 +46,12 @@ class StepUpScreen(AgentModal[str]):
     def compose(self) -> ComposeResult:
         t = self.agent_app.t
         with Vertical(classes="dialog"):
-            yield Static(Content(t("step_up.title")), classes="dialog-title")
+            yield Prose(Content(t("step_up.title")), classes="dialog-title")
             yield OptionList(id="operations")
-            yield Static(id="step-up-message", classes="dialog-message")
+            yield Prose(id="step-up-message", classes="dialog-message")
             yield SafeInput(id="step-up-code", max_length=12, compact=True,
                             placeholder=t("step_up.code"))
-            yield Static(id="step-up-error", classes="dialog-error")
+            yield Prose(id="step-up-error", classes="dialog-error")
         yield KeyBar()
 
     def on_mount(self) -> None:

@@ -15,6 +15,7 @@ from textual.widgets import Button, Header, ProgressBar, Static
 from agent_tui.i18n import TranslatableError
 from screens.widgets.agent_screen import AgentScreen
 from screens.widgets.key_bar import KeyBar
+from screens.widgets.line_broken import Prose
 from screens.widgets.workers import work
 
 
@@ -33,7 +34,7 @@ class StoreProblemScreen(AgentScreen[None]):
         t = self.agent_app.t
         yield Header()
         with Vertical(id="store-problem"):
-            yield Static(Content(self.message), id="store-message")
+            yield Prose(Content(self.message), id="store-message")
             yield ProgressBar(id="seed-progress", show_eta=False)
             with Horizontal(id="store-actions"):
                 if self.offer_seed:

@@ -22,6 +22,7 @@ from agent_tui.domain.times import call_timer, short_stamp, time_left
 from agent_tui.sync.hub_client import HubRefused, HubUnreachable
 from agent_tui.sync.protocol import BoardItem, TeamBoard
 from screens.widgets.agent_screen import AgentScreen
+from screens.widgets.columns import add_columns, fit_columns
 from screens.widgets.key_bar import KeyBar
 from screens.widgets.safe import cell
 from screens.widgets.textual_private import MeasuredTable
@@ -52,10 +53,14 @@ class TeamBoardScreen(AgentScreen[None]):
         t = self.agent_app.t
         agents, items = self.query_one("#board-agents", DataTable), self.query_one(
             "#board-items", DataTable)
-        for key in ("agent", "state", "time", "cases", "callbacks"):
-            agents.add_column(t(f"board.col_{key}"), key=key)
-        for key in ("due", "kind", "what", "agent"):
-            items.add_column(t(f"board.col_{key}"), key=key)
+        # The counts may go off the edge at 80 columns; who and what they are doing may not.
+        add_columns(agents, [(key, t(f"board.col_{key}")) for key in
+                             ("agent", "state", "time", "cases", "callbacks")],
+                    essential=("agent", "state", "time"))
+        # The label is the long free text: the one narrowed when room is short.
+        add_columns(items, [(key, t(f"board.col_{key}")) for key in
+                            ("due", "kind", "agent", "what")],
+                    essential=("due", "kind", "agent"))
         self.set_focus(items)
         if not self.agent_app.hub_configured:
             self.say("board.no_hub")
@@ -109,8 +114,10 @@ class TeamBoardScreen(AgentScreen[None]):
                                                                one.due_at)):
                 style = _RISK_STYLES[item.risk]
                 items.add_row(cell(self._due(item, now), style),
-                              cell(t(f"board.kind_{item.kind}"), style), cell(item.label),
-                              cell(item.agent_id), key=f"{item.kind}:{item.id}")
+                              cell(t(f"board.kind_{item.kind}"), style), cell(item.agent_id),
+                              cell(item.label), key=f"{item.kind}:{item.id}")
+            fit_columns(agents)
+            fit_columns(items)
         status = t("board.status", team=board.name, lead=board.lead or "-",
                    time=short_stamp(board.at), refused=len(board.refusals))
         self.query_one("#board-status", Static).update(Content(status))

@@ -22,6 +22,7 @@ from agent_tui.domain.verification import RECENT_AMOUNT_WINDOW, Comparison, Outc
 from agent_tui.sync import identity
 from screens.widgets.agent_modal import AgentModal
 from screens.widgets.key_bar import KeyBar
+from screens.widgets.line_broken import Prose
 from screens.widgets.safe_input import SafeInput
 from screens.widgets.workers import work
 
@@ -40,7 +41,7 @@ class VerifyScreen(AgentModal[str]):
         t = self.agent_app.t
         policy = self.call.library.verification
         with Vertical(classes="dialog"):
-            yield Static(Content(t("verify.title", need=policy.need, count=len(policy.any_of))),
+            yield Prose(Content(t("verify.title", need=policy.need, count=len(policy.any_of))),
                          classes="dialog-title")
             for factor in self.factors:
                 with Horizontal(classes="row"):
@@ -49,12 +50,12 @@ class VerifyScreen(AgentModal[str]):
                     yield SafeInput(id=f"answer-{factor}", compact=True, max_length=40,
                                     placeholder=t(f"verify.hint.{factor}"))
             if "recent_amount" in self.factors:
-                yield Static(Content(t("verify.amount_rule",
+                yield Prose(Content(t("verify.amount_rule",
                                        days=RECENT_AMOUNT_WINDOW.days)).stylize("$text-muted"),
                              classes="dialog-message")
-            yield Static(id="verify-result", classes="dialog-message")
+            yield Prose(id="verify-result", classes="dialog-message")
             yield Rule()
-            yield Static(Content(t("verify.third_party")), classes="dialog-title")
+            yield Prose(Content(t("verify.third_party")), classes="dialog-title")
             with Horizontal(classes="row"):
                 yield Label(t("verify.caller_name"))
                 yield SafeInput(id="third-name", compact=True, max_length=40)

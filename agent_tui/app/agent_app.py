@@ -4,7 +4,12 @@ Textual) with its desk (``calls``), the cases (``cases``) and sync (``sync``). S
 through ``screens.widgets.host.AgentHost``; the controllers through ``agent_tui.app.host``.
 
 ``TerminalGuard`` stays a base class, not a controller: it overrides Textual's own App hooks
-(line filters, titles, notifications, the crash handler), which only a subclass can."""
+(line filters, titles, notifications, the crash handler), which only a subclass can; so do
+``IdleWatch`` (every key, over SSH) and ``TypeAhead`` (keys held until a screen is ready).
+
+Past 400 lines (405): it is the one place the AgentHost Protocol's members meet the controllers
+behind them, one short delegation each; the next split is by the Protocol's areas (see
+docs/architecture.md), left for when the team board adds its own."""
 
 from __future__ import annotations
 
@@ -16,17 +21,21 @@ from typing import TYPE_CHECKING
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.content import Content
 from textual.screen import Screen
 from textual.worker import Worker
 
-from agent_tui.app import workers
+from agent_tui.app import header, workers
 from agent_tui.app.calls import CallDesk
 from agent_tui.app.cases import CaseController
 from agent_tui.app.disclosures import ShownCustomers
+from agent_tui.app.idle_lock import IdleLock, IdleWatch
 from agent_tui.app.session import SessionController
 from agent_tui.app.sync import SyncController
 from agent_tui.app.team import TeamActions
 from agent_tui.app.terminal import TerminalGuard
+from agent_tui.app.training import training_commands
+from agent_tui.app.type_ahead import TypeAhead
 from agent_tui.call_engine import CallController
 from agent_tui.config import Config
 from agent_tui.domain.masking import Disclosure
@@ -59,11 +68,12 @@ _NEEDS_SIGN_IN = frozenset(entry.action for entry in DEFAULT_KEYMAP if entry.app
 Clock = Callable[[], datetime]
 
 
-class AgentApp(TeamActions, TerminalGuard, App[None]):
+class AgentApp(TeamActions, IdleWatch, TypeAhead, TerminalGuard, App[None]):
     # The search is the default screen, whose own CSS_PATH Textual does not load: its styles are
-    # the app's. Every other screen brings its own .tcss when first shown.
-    # An absolute path: Textual reads a relative one from the file of the most derived class.
-    CSS_PATH = Path(__file__).resolve().parents[2] / "screens" / "search.tcss"
+    # the app's, with a training session's colours (under its "-training" class). Every other
+    # screen brings its own .tcss. Absolute: Textual reads a relative path from the subclass's file.
+    CSS_PATH = [Path(__file__).resolve().parents[2] / "screens" / name
+                for name in ("search.tcss", "training_session.tcss")]
     ENABLE_COMMAND_PALETTE = True
     # F10 and ctrl+p open the palette through the keymap (Textual's would be a second ctrl+p).
     COMMAND_PALETTE_BINDING = "f10"
@@ -76,8 +86,9 @@ class AgentApp(TeamActions, TerminalGuard, App[None]):
         clock: Clock = datetime.now,
         demo_customers: int = 5000,
         library: ScriptsLibrary | None = None,
+        idle_lock_minutes: float | None = None,
     ) -> None:
-        super().__init__()
+        super().__init__(low_bandwidth=config.ui.low_bandwidth)
         self.config = config
         self.catalog = Catalog.load(language)
         self.language = language
@@ -106,7 +117,9 @@ class AgentApp(TeamActions, TerminalGuard, App[None]):
         self._unknown_theme = "" if config.ui.theme in self.available_themes else config.ui.theme
         if not self._unknown_theme:
             self.theme = config.ui.theme
-        self.cursor_blink = config.ui.cursor_blink
+        self.cursor_blink = config.ui.cursor_blink and not config.ui.low_bandwidth
+        self.idle_lock = IdleLock(self, idle_lock_minutes) if idle_lock_minutes else None  # SSH
+        self.training_next = False  # "Training" chosen: the CLI starts it once this session ends
 
     # -- services the screens use -------------------------------------------------------------
 
@@ -122,8 +135,7 @@ class AgentApp(TeamActions, TerminalGuard, App[None]):
 
     def run_in_thread(self, work: Callable[[], object], group: str, *,
                       exclusive: bool = False) -> Worker:
-        """Every worker of the App's: a thread, and a failure that reaches the agent
-        (``on_worker_state_changed``) instead of ending the session."""
+        """Every worker of the App's: a thread whose failure reaches the agent, not the end."""
         return self.run_worker(work, thread=True, group=group, exclusive=exclusive,
                                exit_on_error=False)
 
@@ -160,15 +172,13 @@ class AgentApp(TeamActions, TerminalGuard, App[None]):
     def customer_facts_changed(self, customer_id: str) -> None:
         self.shown.facts_changed(customer_id)
 
-    def agent_line(self) -> str:
-        agent = self.config.agent
-        if not agent.is_signed_in:
-            return ""
-        line = self.t("app.agent_line", name=agent.name, staff_number=agent.staff_number)
-        if self.engine.call is not None:
-            line += self.t("app.on_call")
-        sync = self.sync.line()
-        return f"{line} · {sync}" if sync else line
+    def agent_line(self, short: bool = False) -> str:
+        return header.agent_line(self.t, self.config.agent, self.engine.call is not None,
+                                 self.sync.line(short), short)
+
+    def format_title(self, title: str, sub_title: str) -> Content:
+        return header.fitted_title(self.size.width, title, sub_title,
+                                   lambda: self.agent_line(short=True))
 
     # -- start-up ----------------------------------------------------------------------------
 
@@ -296,9 +306,9 @@ class AgentApp(TeamActions, TerminalGuard, App[None]):
             else:
                 continue
             yield SystemCommand(self.t(entry.label_key), self.t(entry.help_key), callback)
-        yield SystemCommand(
-            self.t("palette.theme"), self.t("palette.theme_tip"), self.action_change_theme
-        )
+        yield SystemCommand(self.t("palette.theme"), self.t("palette.theme_tip"),
+                            self.action_change_theme)
+        yield from training_commands(self)
 
     # -- the controllers' parts, as the screens and the tests reach them --------------------------
 

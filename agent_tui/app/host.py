@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from textual.worker import Worker
 
     from agent_tui.call_engine import CallController
+    from agent_tui.domain.masking import Disclosure
     from agent_tui.domain.models import Customer
     from agent_tui.store.drafts import Draft
     from agent_tui.sync.runner import SyncReport
@@ -23,13 +24,23 @@ if TYPE_CHECKING:
     from screens.widgets.draft_keeper import DraftKeeper
 
 
+class IdleLockHost(Protocol):
+    """The idle lock (``idle_lock.IdleLock``) as the session sees it: ask for the PIN once the
+    agent has signed in."""
+
+    def ask_for_pin(self) -> None: ...
+
+
 class AppHost(AgentHost, Protocol):
     engine: CallController
+    idle_lock: IdleLockHost | None
     sub_title: str
     log: Any
     clock: Callable[[], datetime]
 
     def agent_line(self) -> str: ...
+    @property
+    def disclosures(self) -> dict[str, Disclosure]: ...
     def mask_all(self) -> None: ...
     def start_sync(self) -> None: ...
     def stop_sync(self) -> None: ...

@@ -91,6 +91,8 @@ class SessionController:
 
     def signed_in(self) -> None:
         self.app.sub_title = self.app.agent_line()
+        if self.app.idle_lock is not None:  # over SSH: the PIN is chosen next
+            self.app.idle_lock.ask_for_pin()
         if self._offer_after_sign_in:
             self._offer_after_sign_in = False
             self.app.offer_interrupted_call()

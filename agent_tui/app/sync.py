@@ -152,17 +152,20 @@ class SyncController:
             return bool(self.status and self.status.conflicts)
         return None
 
-    def line(self) -> str:
-        """The header's part about sync: online or offline, waiting, last good sync, review."""
+    def line(self, short: bool = False) -> str:
+        """The header's part about sync: online or offline, waiting, last good sync, review
+        (``short``: without the last sync's time, the review without its key)."""
         status, t = self.status, self.app.t
         if not self.configured or status is None:
             return ""
         parts = [t("sync.online" if status.online else "sync.offline"),
-                 t("sync.waiting", count=status.waiting),
-                 t("sync.last", time=time_of_day(status.last_sync)) if status.last_sync
-                 else t("sync.never")]
+                 t("sync.waiting", count=status.waiting)]
+        if not short:
+            parts.append(t("sync.last", time=time_of_day(status.last_sync))
+                         if status.last_sync else t("sync.never"))
         if status.conflicts:
-            parts.append(t("sync.conflicts", count=status.conflicts))
+            parts.append(t("short.conflicts", count=status.conflicts) if short
+                         else t("sync.conflicts", count=status.conflicts))
         return " · ".join(parts)
 
     # -- online search and fetch (worker threads) ----------------------------------------------

@@ -87,6 +87,23 @@ skip_line_filter_when(lambda strip, filter: filter is VISIBLE_TEXT and _clean(st
 class TerminalGuard(UnhandledExceptionHook):
     """The App's side of it: line filters, the header's titles, notifications and crashes."""
 
+    def __init__(self, *args: Any, low_bandwidth: bool = False, **kwargs: Any) -> None:
+        """``low_bandwidth`` (``[ui] low_bandwidth``, always on over SSH): only the cells that
+        changed are sent (``frame_diff``), and no animation; the App turns the cursor blink and
+        the mouse off too."""
+        self.low_bandwidth = low_bandwidth  # read by get_driver_class, within App.__init__
+        super().__init__(*args, **kwargs)
+        if low_bandwidth:
+            self.animation_level = "none"
+
+    def get_driver_class(self):  # noqa: ANN201
+        driver_class = super().get_driver_class()  # type: ignore[misc]
+        if not self.low_bandwidth:
+            return driver_class
+        from agent_tui.app.frame_diff import diffing
+
+        return diffing(driver_class)
+
     def get_line_filters(self) -> Sequence[LineFilter]:
         return [*super().get_line_filters(), VISIBLE_TEXT]  # type: ignore[misc]
 

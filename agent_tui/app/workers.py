@@ -60,6 +60,11 @@ KINDS: dict[str, str] = {
     "team-board": "nothing",     # a reading of the team board (the next one comes in 3 s)
     "board-reassign": "typed",   # queueing a case's reassignment
     "kpi-view": "nothing",
+    # training (issue 15)
+    "training-progress": "nothing",
+    "training-report": "nothing",
+    "training-scenarios": "nothing",
+    "training-attempt": "nothing",
 }
 OTHER = "other"
 

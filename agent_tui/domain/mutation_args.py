@@ -193,6 +193,30 @@ class AuditAppend(MutationArgs, frozen=True, kw_only=True):
     reasons: ClassVar[dict[str, str]] = _TIMES
 
 
+Score = Annotated[float, msgspec.Meta(ge=0, le=100)]
+
+
+class TrainingAttemptRecord(MutationArgs, frozen=True, kw_only=True):
+    """A training attempt a trainee finished (issue 15): training data only, never a real
+    customer's. The columns the trainer's report counts by, and the whole record (the
+    ``training.attempt.Attempt`` as JSON) for the replay; the token says whose it is."""
+
+    attempt_id: str
+    scenario_id: str
+    language: str
+    difficulty: str
+    seed: int
+    started_at: str
+    ended_at: str
+    outcome: str
+    score: Score
+    compliance: Score
+    passed: bool
+    record: dict[str, Any]
+    reasons: ClassVar[dict[str, str]] = {"score": "bad_field", "compliance": "bad_field",
+                                         "started_at": "bad_time", "ended_at": "bad_time"}
+
+
 ARGS: dict[str, type[MutationArgs]] = {
     "case.open": CaseOpen,
     "case.status": CaseStatus,
@@ -208,6 +232,7 @@ ARGS: dict[str, type[MutationArgs]] = {
     "customer.flag": CustomerFlag,
     "operation.perform": OperationPerform,
     "audit.append": AuditAppend,
+    "training.attempt": TrainingAttemptRecord,
 }
 NAMES: dict[type[MutationArgs], str] = {kind: name for name, kind in ARGS.items()}
 

@@ -25,7 +25,17 @@ from sqlalchemy.exc import SQLAlchemyError
 from agent_tui.domain.ids import new_id
 from agent_tui.domain.sla import SlaPolicy
 from agent_tui.domain.times import iso
-from agent_tui.hub import access, call_routes, customers, http_guard, pull, push, team_routes, wire
+from agent_tui.hub import (
+    access,
+    call_routes,
+    customers,
+    http_guard,
+    pull,
+    push,
+    team_routes,
+    training_routes,
+    wire,
+)
 from agent_tui.hub.auth import TokenCache
 from agent_tui.hub.http import ERRORS as _ERRORS
 from agent_tui.hub.http import Caller, HubError, agents_only, body, own_device
@@ -34,6 +44,7 @@ from agent_tui.hub.settings import HubSettings
 from agent_tui.sync.protocol import (
     DeviceReply,
     DeviceRequest,
+    Identity,
     OutOfOrderReply,
     PullPage,
     PullRequest,
@@ -101,10 +112,16 @@ def create_app(engine: Engine, policy: SlaPolicy,
     app.state.policy = policy
     app.include_router(call_routes.router)
     app.include_router(team_routes.router)
+    app.include_router(training_routes.router)
 
     @app.get("/v1/health", responses={200: wire.content(Health), **wire.errors(400)})
     def health() -> Response:
         return wire.reply(Health(status="ok"))
+
+    @app.get("/v1/me", responses={200: wire.content(Identity), **_ERRORS})
+    def identity(caller: Caller) -> Response:
+        """Whose token this is: the browser route's sign-in asks before it lets an agent in."""
+        return wire.reply(Identity(caller.agent_id, caller.role, caller.team or ""))
 
     @app.post("/v1/devices", responses={200: wire.content(DeviceReply), **_ERRORS},
               openapi_extra=wire.request(DeviceRequest))

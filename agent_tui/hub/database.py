@@ -139,6 +139,13 @@ def _v4_ownership(connection: Connection) -> None:
                 f"ALTER TABLE {table} ALTER COLUMN {column} TYPE VARCHAR(64)"))
 
 
+def _v5_training(connection: Connection) -> None:
+    """Training attempts (issue 15): a table of their own, apart from every real record."""
+    from agent_tui.hub.training_schema import training_attempts
+
+    training_attempts.create(connection, checkfirst=True)
+
+
 _CALL_FACTS = {"team": "TEXT NOT NULL DEFAULT ''", "handle_seconds": "INTEGER",
                "csat": "INTEGER", "nps": "INTEGER", "fcr": "INTEGER",
                "forbidden_caught": "INTEGER NOT NULL DEFAULT 0",
@@ -164,10 +171,8 @@ def _v6_call_facts(connection: Connection) -> None:
         call_facts.keep(connection, call_id)
 
 
-# Migration 5 is the training helper's (issue 17 branches): the call facts are 6 once both are
-# in. Each migration checks what it finds, so their order between branches does not matter.
 MIGRATIONS: tuple[Callable[[Connection], None], ...] = (
-    _v1_tables, _trust_tables, _callback_attempts, _v4_ownership, _v6_call_facts)
+    _v1_tables, _trust_tables, _callback_attempts, _v4_ownership, _v5_training, _v6_call_facts)
 LATEST = len(MIGRATIONS)
 
 

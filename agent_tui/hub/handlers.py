@@ -1,7 +1,8 @@
 """Mutation names, as workstations send them: the hub's handler for each and the roles that may
 send it. Who may touch which record (the case's assignee, the team's supervisor, the callback's
 agent) is decided by the handler itself; here only the role. A trainer works on training data
-only, so no mutation on real customers or cases is open to that role."""
+only, so no mutation on real customers or cases is open to that role; training attempts are open
+to every role (each trainee records their own)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from typing import Any
 import msgspec
 
 from agent_tui.domain import mutation_args
-from agent_tui.hub.auth import STAFF_ROLES
+from agent_tui.hub.auth import ROLES, STAFF_ROLES
 from agent_tui.hub.case_mutations import add_note, change_case, open_case, reassign_case
 from agent_tui.hub.mutations import MutationContext, Outcome, Rejected
 from agent_tui.hub.record_mutations import (
@@ -23,6 +24,7 @@ from agent_tui.hub.record_mutations import (
     record_call,
     schedule_callback,
 )
+from agent_tui.hub.training import record_attempt
 
 STAFF = frozenset(STAFF_ROLES)
 SUPERVISORS = frozenset({"supervisor"})
@@ -49,6 +51,8 @@ HANDLERS: dict[str, MutationKind] = {
     "customer.flag": MutationKind(flag_customer),
     "operation.perform": MutationKind(perform_operation),
     "audit.append": MutationKind(append_audit),
+    # Training data only: every role records its own attempts (a trainer practises too).
+    "training.attempt": MutationKind(record_attempt, frozenset(ROLES)),
 }
 
 

@@ -46,6 +46,7 @@ from agent_tui.toml_lines import Lines
 from agent_tui.toml_text import TooDeep, parse, read_text
 
 LANGUAGES = ("zh-CN", "en")
+QA_FILE = "qa.toml"
 _AT_PATH = re.compile(r" - at `\$(?P<path>[^`]*)`$")
 
 
@@ -359,7 +360,9 @@ def _verification(collected: _Collected, checker: _Checker) -> VerificationPolic
 def load_library(folder: Path) -> ScriptsLibrary:
     """The library in ``folder``, or LibraryError listing every problem found."""
     folder = Path(folder)
-    files = sorted(folder.glob("*.toml")) if folder.is_dir() else []
+    # qa.toml is the QA rubric, read by agent_tui.library.qa (scripts check reads both).
+    files = sorted(path for path in folder.glob("*.toml") if path.name != QA_FILE) \
+        if folder.is_dir() else []
     if not files:
         raise LibraryError([Problem(str(folder), None, "library.empty", {})])
     checker, collected = _Checker(), _Collected()

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import msgspec
 
+from agent_tui.store.training_schema import V11_INDEXES, V11_TABLES
+
 APPLICATION_ID = 0x41475455  # "AGTU"
 
 
@@ -404,6 +406,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(8, _V8_TABLES),
     Migration(9, _V9_TABLES),
     Migration(10, _V10_TABLES, _V10_INDEXES),
+    # v11: training attempts (issue 15), in training_schema.py
+    Migration(11, V11_TABLES, V11_INDEXES),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

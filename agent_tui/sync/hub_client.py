@@ -23,6 +23,7 @@ from agent_tui.sync.protocol import (
     CodeSent,
     DeviceReply,
     DeviceRequest,
+    Identity,
     KpiReply,
     MutationIn,
     PullPage,
@@ -32,6 +33,8 @@ from agent_tui.sync.protocol import (
     SearchReply,
     StepUpRequest,
     TeamBoard,
+    TrainingAttemptReply,
+    TrainingReport,
     Verdict,
     VerifyRequest,
 )
@@ -111,6 +114,10 @@ class HubClient:
         return self._call("POST", "/v1/sync/pull", PullPage,
                           body=PullRequest(device_id, cursor, limit))
 
+    def identity(self) -> Identity:
+        """Whose this client's token is (HubRefused 401 for one the hub does not take)."""
+        return self._call("GET", "/v1/me", Identity)
+
     def search(self, query: str) -> list[dict]:
         return self._call("GET", "/v1/customers", SearchReply, params={"q": query}).customers
 
@@ -153,6 +160,15 @@ class HubClient:
         if agent:
             params["agent"] = agent
         return self._call("GET", "/v1/kpi", KpiReply, params=params)
+    # -- training data: a trainer's token reads it (403 ``trainers_only`` for any other) ------
+
+    def training_report(self, team: str | None = None) -> TrainingReport:
+        return self._call("GET", "/v1/training/report", TrainingReport,
+                          params={"team": team} if team else None)
+
+    def training_attempt(self, attempt_id: str) -> TrainingAttemptReply:
+        return self._call("GET", f"/v1/training/attempts/{attempt_id}", TrainingAttemptReply,
+                          refusing=(404,))
 
 
 def _error_code(response: httpx.Response) -> str:

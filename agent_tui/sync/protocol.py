@@ -210,3 +210,35 @@ class KpiPoint(msgspec.Struct, frozen=True):
 class KpiReply(msgspec.Struct, frozen=True):
     rows: list[KpiPoint]
     trend: list[KpiPoint]  # one a day, everyone of the reply together
+class Identity(msgspec.Struct, frozen=True):
+    """Whose token this is (GET /v1/me): the browser route's sign-in with a hub token asks."""
+
+    agent_id: str
+    role: str
+    team: str = ""
+
+
+# -- training (issue 15): read by a trainer's token only -------------------------------------
+
+class TrainingReportRow(msgspec.Struct, frozen=True):
+    """One trainee at one scenario: how many attempts, the last and the best score."""
+
+    trainee: str
+    team: str
+    scenario_id: str
+    attempts: int
+    last_score: float
+    best_score: float
+    last_at: str
+    passed: bool
+    last_attempt_id: str
+
+
+class TrainingReport(msgspec.Struct, frozen=True):
+    rows: list[TrainingReportRow]
+
+
+class TrainingAttemptReply(msgspec.Struct, frozen=True):
+    trainee: str
+    team: str
+    record: dict[str, Any]

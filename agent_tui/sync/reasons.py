@@ -19,6 +19,7 @@ REJECTIONS = frozenset({
     "other_team",         # a supervisor outside the case's or callback's team
     "not_your_callback",  # another agent's callback
     "not_your_call",      # another agent's call record
+    "not_your_attempt",   # a training attempt the hub holds as another trainee's
     "forbidden",          # another agent's step-up; given before the codes above too
     # what was sent
     "bad_time",           # not a time, before 2000, or ahead of the hub's clock

@@ -25,6 +25,8 @@ class TranscriptLine(msgspec.Struct, frozen=True):
     text: str
     # What the simulator understood the line to be (an intent id), "" when it did not.
     intent: str = ""
+    # Every intent the line said, in the order said (``intent`` is the first).
+    intents: tuple[str, ...] = ()
 
 
 class AttemptEvent(msgspec.Struct, frozen=True):
@@ -41,6 +43,25 @@ class SectionScore(msgspec.Struct, frozen=True):
     section: str
     score: float
     weight: float
+
+
+class AttemptMiss(msgspec.Struct, frozen=True):
+    """A rubric item the attempt missed: when it should have happened (seconds from the start)
+    and the scenario's model line for it."""
+
+    item: str
+    section: str
+    at: float
+    model: str
+    fatal: bool = False
+
+
+class AttemptCatch(msgspec.Struct, frozen=True):
+    """A forbidden phrase the trainee said."""
+
+    at: float
+    rule: str
+    word: str
 
 
 class Attempt(msgspec.Struct, frozen=True):
@@ -60,6 +81,8 @@ class Attempt(msgspec.Struct, frozen=True):
     sections: tuple[SectionScore, ...] = ()
     transcript: tuple[TranscriptLine, ...] = ()
     events: tuple[AttemptEvent, ...] = ()
+    misses: tuple[AttemptMiss, ...] = ()
+    caught: tuple[AttemptCatch, ...] = ()
 
 
 def encode(attempt: Attempt) -> bytes:

@@ -16,6 +16,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from agent_tui.domain.scripts import Step
+from screens.widgets.line_broken import LineBroken, broken
 
 # ASCII marks: box-drawing ticks are "ambiguous width" and shift lines in CJK terminals.
 TICKED, OPEN = "[x] ", "[ ] "
@@ -65,13 +66,13 @@ class Checklist(OptionList):
             highlighted = (required or open_steps or [0])[0]
         self.highlighted = min(highlighted, len(steps) - 1)
 
-    def _prompt(self, step: Step, language: str) -> Content:
+    def _prompt(self, step: Step, language: str) -> LineBroken:
         done = step.id in self.ticked
-        return Content.assemble(
+        return broken(Content.assemble(
             (TICKED, "bold $text-success") if done else OPEN,
             ("* ", "bold $text-error") if step.required else "  ",
             (step.text(language), "$text-muted" if done else ""),
-        )
+        ))
 
     @property
     def highlighted_step(self) -> str | None:

@@ -4,17 +4,19 @@ its replacement, the reason (in the agent's language) and how many were caught."
 from __future__ import annotations
 
 from textual.content import Content
-from textual.widgets import Static
 
 from agent_tui.domain.localized import in_language
 from agent_tui.domain.phrasing import Hit, PhraseGuard
+from screens.widgets.line_broken import Prose
 from screens.widgets.safe import safe
 
 
-class GuardLine(Static):
+class GuardLine(Prose):
+    # Up to two lines: a caught word, its replacement and the reason do not fit 80 columns in one.
     DEFAULT_CSS = """
     GuardLine {
-        height: 1;
+        height: auto;
+        max-height: 2;
         padding: 0 1;
     }
     """

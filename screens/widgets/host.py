@@ -42,6 +42,7 @@ class SessionHost(Protocol):
     store: Store | None
     kept_typing: dict[str, object]
     cursor_blink: bool
+    agent_fixed: bool  # over SSH the agent is the key's: the sign-in does not ask for it
 
     # -- the session ---------------------------------------------------------------------------
     def t(self, key: str, /, **values: object) -> str: ...

@@ -4,6 +4,11 @@ Textual's Footer makes a widget per key and rebuilds them on every focus change;
 rebuild leaves its keys bound to the footer (``data_bind(compact=...)`` watchers are never
 removed), so a session grew by about 0.6 MB per call. This bar is one widget drawing one line of
 Content: nothing to leak, and fewer bytes per change for agents on thin links.
+
+On a narrow terminal (80 columns) not every key fits: the bar keeps the essential ones, in this
+order (``PRIORITY``): F1 help and F10 commands (the way to every other key), then the screen's own
+keys, then back, search, queue, call, quit; the rest stay in help and the palette. A key is
+dropped whole, never cut mid-word, and the kept ones stay in their usual order.
 """
 
 from __future__ import annotations
@@ -13,6 +18,30 @@ from textual.screen import Screen
 from textual.widget import Widget
 
 from screens.widgets.textual_private import bindings_of
+
+# Keymap ids of the app-wide keys, most essential first; the screen's own keys come after the
+# first two (help, and the palette that reaches every other action).
+PRIORITY = ("help", "palette", "", "back", "search", "queue", "new_call", "quit", "save")
+SEPARATOR = "  "
+
+
+def _rank(binding_id: str | None, own: bool) -> int:
+    if own:
+        return PRIORITY.index("")
+    return PRIORITY.index(binding_id) if binding_id in PRIORITY else len(PRIORITY)
+
+
+def fitting(parts: list[tuple[int, Content]], width: int) -> list[Content]:
+    """The parts (rank, text) that fit in ``width`` cells, the lowest ranks kept first, in the
+    order they were given."""
+    kept: set[int] = set()
+    used = 0
+    for index in sorted(range(len(parts)), key=lambda index: parts[index][0]):
+        size = parts[index][1].cell_length + (len(SEPARATOR) if kept else 0)
+        if used + size <= width:
+            kept.add(index)
+            used += size
+    return [text for index, (_rank_, text) in enumerate(parts) if index in kept]
 
 
 class KeyBar(Widget):
@@ -36,24 +65,25 @@ class KeyBar(Widget):
             self.refresh()
 
     def render(self) -> Content:
-        parts: list[Content] = []
+        parts: list[tuple[int, Content]] = []
         shown_actions: set[str] = set()
         # Bindings come one per key, the keymap's first key (the F-key) first: show that one.
-        bindings = [(active.binding, active.enabled)
+        bindings = [(active.binding, active.enabled, active.node is not self.app)
                     for active in self.screen.active_bindings.values()]
         if self.screen.is_modal:
             # A dialog's active bindings stop at the dialog, but the app's priority keys (F1
             # help, F3 back) still work over it: show them too.
-            bindings += [(binding, True) for binding in bindings_of(self.app)
+            bindings += [(binding, True, False) for binding in bindings_of(self.app)
                          if binding.priority and self.app.check_action(binding.action, ())]
         # The F-key of each action first: which binding of an action comes first in the map
         # changes with the focused widget, and the bar should not.
         bindings.sort(key=lambda pair: not pair[0].key.startswith("f"))
-        for binding, enabled in bindings:
+        for binding, enabled, own in bindings:
             if not binding.show or not binding.description or binding.action in shown_actions:
                 continue
             shown_actions.add(binding.action)
             key = Content(self.app.get_key_display(binding)).stylize("bold $footer-key-foreground")
             label = Content(binding.description)
-            parts.append(Content.assemble(key, " ", label if enabled else label.stylize("dim")))
-        return Content("  ").join(parts)
+            parts.append((_rank(binding.id, own), Content.assemble(
+                key, " ", label if enabled else label.stylize("dim"))))
+        return Content(SEPARATOR).join(fitting(parts, self.size.width or 10_000))

@@ -36,6 +36,7 @@ FIGURES = (
     "term_start_kb",
     "term_key_kb",
     "term_typing_kb",
+    "term_typing_max_kb",
     "term_idle_kb_s",
     "term_note_kb",
     "term_note_idle_kb_s",
@@ -50,23 +51,34 @@ FIGURES = (
     "trust_verify_ms",
     "trust_offline_verify_ms",
     "trust_guess_ms",
+    "sim_reply_p95_ms",
+    "sim_reply_baseline_p95_ms",
+    "start_normal_s",
+    "start_training_s",
+    "start_training_ratio",
 )
+SSH_FIGURES = ("ssh_session_rss_mb", "ssh_session_uss_mb", "ssh_sessions_total_mb",
+               "ssh_first_screen_last_s")
 
 
 @pytest.mark.slow
 def test_bench_reports_every_figure(tmp_path):
+    from tests.ssh_host import unavailable_reason
+
+    no_sshd = unavailable_reason() is not None  # then the SSH sessions are left out, loudly
     completed = subprocess.run(
         [sys.executable, "-m", "bench", "--customers", "3000", "--quick", "--skip", "sync",
          "--skip", "kpi",
+         *(["--skip", "ssh"] if no_sshd else ["--ssh-sessions", "2"]),
          "--store", str(tmp_path / "store.db"), "--results-dir", str(tmp_path)],
-        cwd=ROOT, capture_output=True, text=True, timeout=180,
+        cwd=ROOT, capture_output=True, text=True, timeout=300,  # two SSH sessions and their hub too
     )
     assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr[-5000:]
     report = json.loads((tmp_path / "latest.json").read_text(encoding="utf-8"))
     assert report["customers"] == 3000
     assert report["store_seeded_this_run"] is True
     measured = {figure["name"]: figure["measured"] for figure in report["figures"]}
-    for name in FIGURES:
+    for name in FIGURES + (() if no_sshd else SSH_FIGURES):
         assert name in measured, f"{name} missing from the report"
         value = measured[name]
         assert isinstance(value, int | float) and not isinstance(value, bool), (name, value)
@@ -83,7 +95,7 @@ def test_bench_sync_group_reports_its_figures(tmp_path):
     from tests.postgres_cluster import unavailable_reason
 
     others = ("search", "c360", "screen", "cold-start", "memory", "terminal", "phrasing",
-              "library", "call", "cases", "trust", "kpi")
+              "library", "call", "cases", "trust", "training", "ssh", "kpi")
     completed = subprocess.run(
         [sys.executable, "-m", "bench", "--customers", "3000", "--quick",
          *(argument for group in others for argument in ("--skip", group)),

@@ -95,14 +95,15 @@ def test_a_schema_version_above_ours_is_made_by_a_newer_agent_tui(writable_store
 async def test_the_workstation_explains_an_empty_store_and_offers_no_seed_over_it(tmp_path,
                                                                                  make_app):
     from screens.store_problem import StoreProblemScreen
-    from tests.screen import screen_text, wait_for, wait_for_screen
+    from tests.screen import wait_for, wait_for_screen, widget_text
 
     path = tmp_path / "store.db"
     path.touch()
     app = make_app(path, language="zh-CN")
     async with app.run_test(size=(120, 30)) as pilot:
         await wait_for_screen(pilot, StoreProblemScreen)
-        await wait_for(pilot, lambda: "可能已经丢失" in screen_text(app))
+        # What the message says, wherever its lines break (widget_text: the message whole).
+        await wait_for(pilot, lambda: "可能已经丢失" in widget_text(app.screen))
         assert not app.screen.query("#seed")  # starting afresh is a decision, made explicitly
         await pilot.click("#quit")
     assert path.read_bytes() == b""

@@ -60,6 +60,14 @@ def test_a_request_without_a_good_token_is_401(client, header, code):
     assert reply.status_code == 401 and reply.json()["error"] == code
 
 
+def test_the_hub_says_whose_a_token_is(client, engine):
+    """The browser route's sign-in with a hub token asks this (GET /v1/me)."""
+    reply = client.get("/v1/me", headers=_bearer(engine, agent="A2048", role="supervisor"))
+    assert reply.status_code == 200
+    assert reply.json() == {"agent_id": "A2048", "role": "supervisor", "team": "T1"}
+    assert client.get("/v1/me").status_code == 401
+
+
 def test_revoked_and_expired_tokens_are_refused(engine):
     client = TestClient(create_app(engine, SlaPolicy(), tokens=TokenCache(recheck_s=0)))
     headers = _bearer(engine)

@@ -52,3 +52,23 @@ def upgrade_from_v3(url: str) -> None:
 
 def test_migration_4_on_sqlite(tmp_path):
     upgrade_from_v3(f"sqlite:///{tmp_path / 'hub.db'}")
+
+
+def test_migration_5_adds_the_training_table_apart(tmp_path):
+    """A hub at schema 4 (no training table) gets one, and nothing else changes."""
+    from sqlalchemy import inspect
+
+    url = f"sqlite:///{tmp_path / 'hub.db'}"
+    engine = connect(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP TABLE training_attempts"))
+        connection.execute(hub_meta.update().where(hub_meta.c.key == "schema_version").values(
+            value="4"))
+    engine.dispose()
+    engine = connect(url)
+    try:
+        with reading(engine) as connection:
+            assert schema_version(connection) == LATEST
+            assert "training_attempts" in inspect(connection).get_table_names()
+    finally:
+        engine.dispose()

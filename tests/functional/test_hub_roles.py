@@ -40,6 +40,7 @@ TOKEN_FAILURES = {"revoked": (401, "token_revoked"), "expired": (401, "token_exp
 ROLES = (*STAFF, *TOKEN_FAILURES)
 REAL_DATA = frozenset({"agent", "other_agent", "supervisor", "other_supervisor"})
 ids = itertools.count(1)
+NOW = "2026-11-23T10:00:00"
 
 
 class World:
@@ -100,6 +101,11 @@ class World:
             "due_at": (datetime.now() + timedelta(days=1)).isoformat(timespec="seconds")})
         return callback_id
 
+    def attempt(self) -> str:
+        attempt_id = f"att-r{next(ids)}"
+        self.applied("agent", "training.attempt", training_attempt(attempt_id))
+        return attempt_id
+
     def call(self) -> str:
         call_id = f"call-r{next(ids)}"
         self.applied("agent", "call.record", {"call_id": call_id, "first_event": 0,
@@ -112,6 +118,14 @@ def world(tmp_path_factory):
     hub = started_hub(tmp_path_factory.mktemp("roles"))
     yield World(hub)
     hub.close()
+
+
+def training_attempt(attempt_id: str) -> dict:
+    """A training attempt's arguments, as a trainee's workstation sends them."""
+    return {"attempt_id": attempt_id, "scenario_id": "balance", "language": "en",
+            "difficulty": "normal", "seed": 1, "started_at": NOW, "ended_at": NOW,
+            "outcome": "completed", "score": 85.0, "compliance": 100.0, "passed": True,
+            "record": {"attempt_id": attempt_id, "transcript": []}}
 
 
 # -- endpoints -----------------------------------------------------------------------------
@@ -174,6 +188,13 @@ ENDPOINTS = [
         r, "GET", f"/v1/audit/{kind}"), frozenset({"supervisor", "other_supervisor"}),
         dict.fromkeys(("agent", "other_agent", "trainer"), (403, "supervisors_only")))
       for kind in ("disclosures", "reads")),
+    # Training data: read by a trainer's token only (issue 15).
+    Endpoint("read the training report", lambda w, r: w.request(
+        r, "GET", "/v1/training/report"), frozenset({"trainer"}),
+        dict.fromkeys(REAL_DATA, (403, "trainers_only"))),
+    Endpoint("read a training attempt", lambda w, r: w.request(
+        r, "GET", f"/v1/training/attempts/{w.attempt()}"), frozenset({"trainer"}),
+        dict.fromkeys(REAL_DATA, (403, "trainers_only"))),
     Endpoint("read the team board", lambda w, r: w.request(r, "GET", "/v1/team/board"),
              frozenset({"supervisor", "other_supervisor"}),
              dict.fromkeys(("agent", "other_agent", "trainer"), (403, "supervisors_only"))),
@@ -208,7 +229,6 @@ def _staff(outcome: str = "applied", **others: str) -> dict[str, str]:
 
 # Writing to the agent's case: the assignee and the team's supervisor only.
 CASE_WORK = _staff(other_agent="not_assigned", other_supervisor="other_team")
-NOW = "2026-11-23T10:00:00"
 
 MUTATIONS = [
     Mutation("case.open", lambda w: {
@@ -251,6 +271,9 @@ MUTATIONS = [
              _staff("no_step_up")),
     Mutation("audit.append", lambda w: {"id": f"audit-r{next(ids)}", "action": "case.open",
                                         "at": NOW}, _staff()),
+    # Training data only: every role records its own attempts, a trainer's too.
+    Mutation("training.attempt", lambda w: training_attempt(f"att-m{next(ids)}"),
+             dict.fromkeys(STAFF, "applied")),
 ]
 
 

@@ -443,6 +443,8 @@ SHOWN_AT_80X24 = {
                            "test_snapshots_screens/test_store_problem_in_chinese"),
     "SignInScreen": ("test_snapshots_screens/test_first_run_sign_in_in_english",
                      "test_snapshots/test_first_run_sign_in_in_chinese"),
+    "LockScreen": tuple(f"test_idle_lock/test_lock_screen[{state}-{language}]"
+                        for state in ("choose-pin", "locked") for language in LANGUAGES),
     **{name: tuple(f"test_snapshots_screens/{test}[{language}-80x24]" for language in LANGUAGES)
        for name, test in [("QueueScreen", "test_queue"), ("CaseScreen", "test_case")]},
     **{name: tuple(f"test_snapshots_screens/{test}[{language}]" for language in LANGUAGES)
@@ -456,6 +458,13 @@ SHOWN_AT_80X24 = {
                    for language in LANGUAGES)
        for name, dialog in [("OverrideScreen", "override"), ("QuitCallScreen", "quit"),
                             ("RequestTypeScreen", "request_type"), ("StepUpScreen", "step_up")]},
+    # Training (issue 15): tests/functional/test_training_screens.py
+    **{name: tuple(f"test_training_screens/{test}[{language}]" for language in LANGUAGES)
+       for name, test in [("TrainingProgressScreen", "test_progress_snapshot"),
+                          ("TrainingReplayScreen", "test_replay_snapshot"),
+                          ("TrainingReportScreen", "test_report_snapshot"),
+                          ("TrainingScenariosScreen", "test_scenarios_snapshot"),
+                          ("TrainingCallScreen", "test_training_call_snapshot")]},
     # test_snapshots_team.py's
     "TeamBoardScreen": tuple(f"test_snapshots_team/test_board[80x24-{language}]"
                              for language in LANGUAGES),
