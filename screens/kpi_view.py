@@ -61,19 +61,17 @@ class KpiScreen(AgentScreen[None]):
     @work(thread=True, exclusive=True, group="kpi-view")
     def load(self) -> None:
         app = self.agent_app
-        client = app.identity_client()
-        if client is None:
-            return
         until = app.now().date()
         try:
-            reply = client.kpis(until - timedelta(days=DAYS - 1), until)
+            reply = app.team_desk.kpis(until - timedelta(days=DAYS - 1), until)
         except HubRefused:
             app.call_from_thread(self.say, "board.refused")
             return
         except HubUnreachable:
             app.call_from_thread(self.say, "board.unreachable")
             return
-        app.call_from_thread(self.show, reply)
+        if reply is not None:
+            app.call_from_thread(self.show, reply)
 
     def say(self, key: str) -> None:
         status = self.query_one("#kpi-status", Static)

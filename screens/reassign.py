@@ -11,7 +11,6 @@ from textual.content import Content
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from agent_tui.store.team import queue_reassignment
 from agent_tui.sync.protocol import BoardItem
 from screens.widgets.agent_modal import AgentModal
 from screens.widgets.key_bar import KeyBar
@@ -47,9 +46,8 @@ class ReassignScreen(AgentModal[bool]):
     @work(thread=True, group="board-reassign")
     def save(self, agent_id: str) -> None:
         app = self.agent_app
-        me, now = app.config.agent.id, app.now()
-        done = self.use_store(lambda connection: queue_reassignment(
-            connection, self.item.id, agent_id, self.item.version, me, now))
+        done = self.use_store(lambda connection: app.team_desk.queue_reassignment(
+            connection, self.item, agent_id))
         if done:
             app.call_from_thread(app.notify, app.t("board.reassigned", agent=agent_id))
             app.call_from_thread(self.dismiss, True)

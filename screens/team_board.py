@@ -72,11 +72,8 @@ class TeamBoardScreen(AgentScreen[None]):
     @work(thread=True, exclusive=True, group="team-board")
     def load(self) -> None:
         app = self.agent_app
-        client = app.identity_client()
-        if client is None:
-            return
         try:
-            board = client.team_board()
+            board = app.team_desk.board()
         except HubRefused as refused:
             key = "board.not_lead" if refused.code == "supervisors_only" else "board.refused"
             app.call_from_thread(self.say, key)
@@ -84,7 +81,8 @@ class TeamBoardScreen(AgentScreen[None]):
         except HubUnreachable:
             app.call_from_thread(self.say, "board.unreachable")
             return
-        app.call_from_thread(self.show, board)
+        if board is not None:
+            app.call_from_thread(self.show, board)
 
     def say(self, key: str) -> None:
         """Why there is no fresh reading; the last one stays on screen, marked as old."""
@@ -175,4 +173,4 @@ class TeamBoardScreen(AgentScreen[None]):
 
     def _reassigned(self, moved: bool | None) -> None:
         if moved:
-            self.agent_app.action_sync_now()
+            self.agent_app.team_desk.reassigned()

@@ -7,9 +7,9 @@ through ``screens.widgets.host.AgentHost``; the controllers through ``agent_tui.
 (line filters, titles, notifications, the crash handler), which only a subclass can; so do
 ``IdleWatch`` (every key, over SSH) and ``TypeAhead`` (keys held until a screen is ready).
 
-Past 400 lines (405): it is the one place the AgentHost Protocol's members meet the controllers
-behind them, one short delegation each; the next split is by the Protocol's areas (see
-docs/architecture.md), left for when the team board adds its own."""
+Past 400 lines: it is the one place the AgentHost Protocol's members meet the controllers behind
+them, one short delegation each. The team board's area (``TeamHost``) is the first reached whole,
+as ``team_desk``, with no delegation here; the other areas may follow it."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ from agent_tui.app.disclosures import ShownCustomers
 from agent_tui.app.idle_lock import IdleLock, IdleWatch
 from agent_tui.app.session import SessionController
 from agent_tui.app.sync import SyncController
-from agent_tui.app.team import TeamActions
+from agent_tui.app.team import TeamController
 from agent_tui.app.terminal import TerminalGuard
 from agent_tui.app.training import training_commands
 from agent_tui.app.type_ahead import TypeAhead
@@ -68,7 +68,7 @@ _NEEDS_SIGN_IN = frozenset(entry.action for entry in DEFAULT_KEYMAP if entry.app
 Clock = Callable[[], datetime]
 
 
-class AgentApp(TeamActions, IdleWatch, TypeAhead, TerminalGuard, App[None]):
+class AgentApp(IdleWatch, TypeAhead, TerminalGuard, App[None]):
     # The search is the default screen, whose own CSS_PATH Textual does not load: its styles are
     # the app's, with a training session's colours (under its "-training" class). Every other
     # screen brings its own .tcss. Absolute: Textual reads a relative path from the subclass's file.
@@ -105,6 +105,7 @@ class AgentApp(TeamActions, IdleWatch, TypeAhead, TerminalGuard, App[None]):
         self.calls = CallDesk(self)
         self.case_desk = CaseController(self)
         self.sync = SyncController(self)
+        self.team_desk = TeamController(self)  # the screens reach it whole (TeamHost)
         self.title = self.catalog.text("app.title")
         self.sub_title = self.agent_line()  # screens leave it alone: the app owns it
         install_bindings(
@@ -393,6 +394,12 @@ class AgentApp(TeamActions, IdleWatch, TypeAhead, TerminalGuard, App[None]):
 
     def fetch_from_hub(self, connection: sqlite3.Connection, customer_id: str) -> bool:
         return self.sync.fetch_from_hub(connection, customer_id)
+
+    def action_team_board(self) -> None:
+        self.team_desk.open_board()
+
+    def action_kpis(self) -> None:
+        self.team_desk.open_kpis()
 
     def action_conflicts(self) -> None:
         from screens.conflicts import ConflictsScreen

@@ -9,7 +9,7 @@ worker thread"; a worker thread changes nothing a user sees except through ``cal
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from agent_tui.store.cases import CaseStore
     from agent_tui.store.queue import QueueItem
     from agent_tui.sync.hub_client import HubClient
+    from agent_tui.sync.protocol import BoardItem, KpiReply, TeamBoard
 
 
 class SessionHost(Protocol):
@@ -94,6 +95,28 @@ class HubHost(Protocol):
     def fetch_from_hub(self, connection: Connection, customer_id: str) -> bool: ...
 
 
+class TeamDesk(Protocol):
+    """The team board, the KPIs and QA (issue 17), ``agent_tui.app.team.TeamController``. The
+    hub decides who reads or changes what; HubRefused and HubUnreachable reach the caller."""
+
+    def open_board(self) -> None: ...
+    def open_kpis(self) -> None: ...
+    def reassigned(self) -> None:
+        """A reassignment was queued: sync now."""
+    def board(self) -> TeamBoard | None:
+        """From a worker thread: the caller's team now (None: no hub)."""
+    def kpis(self, since: date, until: date) -> KpiReply | None:
+        """From a worker thread: one's own figures, or a supervisor's team's."""
+    def queue_reassignment(self, connection: Connection, item: BoardItem, agent_id: str) -> str:
+        """From a worker thread: hand a case of the board to ``agent_id``."""
+
+
+class TeamHost(Protocol):
+    """Team leads and QA: one controller, reached as a whole."""
+
+    team_desk: TeamDesk
+
+
 class TextualHost(Protocol):
     """Textual's App, the part the screens use."""
 
@@ -113,6 +136,7 @@ class TextualHost(Protocol):
     def exit(self, *args: Any, **kwargs: Any) -> None: ...
 
 
-class AgentHost(SessionHost, DisclosureHost, CallHost, CaseHost, HubHost, TextualHost, Protocol):
+class AgentHost(SessionHost, DisclosureHost, CallHost, CaseHost, HubHost, TeamHost, TextualHost,
+                Protocol):
     """The App as the screens see it: every area above. A host for another route (training's
     simulated call, a supervisor's board) implements the areas its screens use."""
