@@ -1,6 +1,7 @@
-"""F7 on the team board: hand a case to another agent of the team. The list is the team's
-roster as the board last read it; the change is queued for the hub (store/team.py) and synced at
-once, and the hub has the last word (a supervisor of the case's team, on the version shown)."""
+"""F7 on the team board: hand a case or a callback to another agent of the team. The list is the
+team's roster as the board last read it; the change is queued for the hub (store/team.py) and
+synced at once, and the hub has the last word (a supervisor of the item's team, on the version
+shown)."""
 
 from __future__ import annotations
 
@@ -30,7 +31,9 @@ class ReassignScreen(AgentModal[bool]):
     def compose(self) -> ComposeResult:
         t = self.agent_app.t
         with Vertical(classes="dialog"):
-            yield Static(Content(t("board.reassign_title")), classes="dialog-title")
+            title = "board.reassign_callback_title" if self.item.kind == "callback" \
+                else "board.reassign_title"
+            yield Static(Content(t(title)), classes="dialog-title")
             yield Static(safe(self.item.label), classes="dialog-message")
             yield OptionList(*(Option(safe(f"{agent}  {name}" if name != agent else agent),
                                       id=agent) for agent, name in self.agents),

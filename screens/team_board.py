@@ -2,7 +2,7 @@
 ``REFRESH`` seconds. Each agent's state and how long they have been in their call against the
 AHT target (red past it); the team's open cases and callbacks, most at risk first (amber at 80 %
 of their time, red breached); how many changes the hub refused them today. Enter opens a case;
-F7 hands the highlighted case to another agent of the team.
+F7 hands the highlighted case or callback to another agent of the team.
 
 Polling, not server-sent events: the board is one small read a few seconds apart for a handful
 of leads, through the session's one HTTP client (kept alive), and the hub keeps no connection
@@ -158,12 +158,9 @@ class TeamBoardScreen(AgentScreen[None]):
             self.app.push_screen(CaseScreen(item.id))
 
     def action_case_action(self) -> None:
-        """F7: hand the highlighted case to another agent of the team."""
+        """F7: hand the highlighted case or callback to another agent of the team."""
         item = self.highlighted()
         if item is None or self.board is None:
-            return
-        if item.kind != "case":
-            self.app.notify(self.agent_app.t("board.callback_not_movable"), severity="warning")
             return
         from screens.reassign import ReassignScreen
 

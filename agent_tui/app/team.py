@@ -56,7 +56,7 @@ class TeamController:
 
     def queue_reassignment(self, connection: sqlite3.Connection, item: BoardItem,
                            agent_id: str) -> str:
-        """Hand ``item`` (a case of the board) to ``agent_id``: audited here, queued for the
-        hub on the version the board showed."""
-        return queue_reassignment(connection, item.id, agent_id, item.version,
+        """Hand ``item`` (a case or a callback of the board) to ``agent_id``: audited here,
+        queued for the hub on the version the board showed."""
+        return queue_reassignment(connection, item.kind, item.id, agent_id, item.version,
                                   self.app.config.agent.id, self.app.now())

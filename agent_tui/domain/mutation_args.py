@@ -127,6 +127,17 @@ class CallbackComplete(MutationArgs, frozen=True, kw_only=True):
     reasons: ClassVar[dict[str, str]] = _TIMES
 
 
+class CallbackReassign(MutationArgs, frozen=True, kw_only=True):
+    """A team lead hands a callback to another agent of the team (issue 17), on the version
+    the board showed."""
+
+    callback_id: str
+    base_version: Annotated[int, msgspec.Meta(ge=1, le=2**62)] | None | UnsetType = UNSET
+    assigned_to: str
+    at: Text = UNSET
+    reasons: ClassVar[dict[str, str]] = _TIMES
+
+
 class CallbackAttempt(MutationArgs, frozen=True, kw_only=True):
     id: str
     callback_id: str
@@ -228,6 +239,7 @@ ARGS: dict[str, type[MutationArgs]] = {
     "callback.schedule": CallbackSchedule,
     "callback.complete": CallbackComplete,
     "callback.attempt": CallbackAttempt,
+    "callback.reassign": CallbackReassign,
     "call.record": CallRecord,
     "customer.flag": CustomerFlag,
     "operation.perform": OperationPerform,

@@ -21,6 +21,7 @@ from agent_tui.hub.record_mutations import (
     complete_callback,
     flag_customer,
     perform_operation,
+    reassign_callback,
     record_call,
     schedule_callback,
 )
@@ -47,6 +48,7 @@ HANDLERS: dict[str, MutationKind] = {
     "callback.schedule": MutationKind(schedule_callback),
     "callback.complete": MutationKind(complete_callback),
     "callback.attempt": MutationKind(attempt_callback),
+    "callback.reassign": MutationKind(reassign_callback, SUPERVISORS, "supervisor_only"),
     "call.record": MutationKind(record_call),
     "customer.flag": MutationKind(flag_customer),
     "operation.perform": MutationKind(perform_operation),

@@ -108,7 +108,7 @@ class TeamDesk(Protocol):
     def kpis(self, since: date, until: date) -> KpiReply | None:
         """From a worker thread: one's own figures, or a supervisor's team's."""
     def queue_reassignment(self, connection: Connection, item: BoardItem, agent_id: str) -> str:
-        """From a worker thread: hand a case of the board to ``agent_id``."""
+        """From a worker thread: hand a case or callback of the board to ``agent_id``."""
 
 
 class TeamHost(Protocol):

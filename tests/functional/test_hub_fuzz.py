@@ -19,7 +19,7 @@ from agent_tui.hub import push
 from agent_tui.hub.auth import Principal
 from agent_tui.hub.database import connect
 from agent_tui.hub.handlers import HANDLERS
-from agent_tui.hub.schema import cases, customers, devices
+from agent_tui.hub.schema import callbacks, cases, customers, devices
 from agent_tui.hub.seed import seed_hub
 from agent_tui.sync.reasons import is_known
 from data.generator import SeedPlan
@@ -55,6 +55,8 @@ def _templates(uid: str, version: int, customer: str, status: str) -> dict[str, 
         "callback.complete": {"id": "cb-1", "at": NOW},
         "callback.attempt": {"id": f"cba-{uid}", "callback_id": "cb-1", "call_id": None,
                              "outcome": "hung_up", "at": NOW},
+        "callback.reassign": {"callback_id": "cb-1", "base_version": version,
+                              "assigned_to": "A1024", "at": NOW},
         "call.record": {"call_id": f"call-{uid}", "first_event": 0, "customer_id": customer,
                         "events": [[NOW, "stage", "greeting", "hello", {"k": 1}]],
                         "started_at": NOW, "ended_at": NOW, "request_type": "consultation",
@@ -170,6 +172,8 @@ def test_no_mutation_fails_the_hub(hub, data, role, sent_at):
     with engine.begin() as connection:
         connection.execute(update(cases).where(cases.c.id == "case-1").values(
             status=data.draw(st.sampled_from(STATUSES)), version=version, paused_since=None))
+        connection.execute(update(callbacks).where(callbacks.c.id == "cb-1").values(
+            status="scheduled", version=version))  # done or handed over by an earlier example
         seq = connection.execute(select(devices.c.last_mutation_seq)).scalar()
     principal = Principal("A1024", role, "T1")
     items = []

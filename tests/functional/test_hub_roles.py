@@ -259,6 +259,10 @@ MUTATIONS = [
     Mutation("callback.attempt", lambda w: {"id": f"cba-{next(ids)}", "callback_id": w.callback(),
                                             "outcome": "hung_up", "at": NOW},
              _staff(other_agent="not_your_callback", other_supervisor="other_team")),
+    Mutation("callback.reassign", lambda w: {"callback_id": w.callback(), "base_version": 1,
+                                             "assigned_to": "A2048", "at": NOW},
+             _staff(agent="supervisor_only", other_agent="supervisor_only",
+                    other_supervisor="other_team")),
     Mutation("call.record", lambda w: {"call_id": w.call(), "first_event": 0, "events": [
         [NOW, "stage", "greeting", "", {}]], "customer_id": w.customer},
         _staff(other_agent="not_your_call", supervisor="not_your_call",
