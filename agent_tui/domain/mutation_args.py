@@ -228,6 +228,17 @@ class TrainingAttemptRecord(MutationArgs, frozen=True, kw_only=True):
                                          "started_at": "bad_time", "ended_at": "bad_time"}
 
 
+class QaReply(MutationArgs, frozen=True, kw_only=True):
+    """The reviewed agent's answer to a QA review (issue 17): acknowledged, or disputed with a
+    reason."""
+
+    review_id: str
+    status: str
+    reason: str = ""
+    at: Text = UNSET
+    reasons: ClassVar[dict[str, str]] = _TIMES
+
+
 ARGS: dict[str, type[MutationArgs]] = {
     "case.open": CaseOpen,
     "case.status": CaseStatus,
@@ -245,6 +256,7 @@ ARGS: dict[str, type[MutationArgs]] = {
     "operation.perform": OperationPerform,
     "audit.append": AuditAppend,
     "training.attempt": TrainingAttemptRecord,
+    "qa.reply": QaReply,
 }
 NAMES: dict[type[MutationArgs], str] = {kind: name for name, kind in ARGS.items()}
 

@@ -32,6 +32,7 @@ from agent_tui.hub import (
     http_guard,
     pull,
     push,
+    qa_routes,
     team_routes,
     training_routes,
     wire,
@@ -112,6 +113,7 @@ def create_app(engine: Engine, policy: SlaPolicy,
     app.state.policy = policy
     app.include_router(call_routes.router)
     app.include_router(team_routes.router)
+    app.include_router(qa_routes.router)
     app.include_router(training_routes.router)
 
     @app.get("/v1/health", responses={200: wire.content(Health), **wire.errors(400)})

@@ -171,8 +171,19 @@ def _v6_call_facts(connection: Connection) -> None:
         call_facts.keep(connection, call_id)
 
 
+def _v8_qa_reviews(connection: Connection) -> None:
+    """QA reviews of live calls with the training rubric (issue 17). Number 8 once the
+    knowledge base's 7 is in; checks what it finds, so the order between branches is free."""
+    from agent_tui.hub.qa_schema import qa_reviews
+
+    qa_reviews.create(connection, checkfirst=True)
+    for index in qa_reviews.indexes:
+        index.create(connection, checkfirst=True)
+
+
 MIGRATIONS: tuple[Callable[[Connection], None], ...] = (
-    _v1_tables, _trust_tables, _callback_attempts, _v4_ownership, _v5_training, _v6_call_facts)
+    _v1_tables, _trust_tables, _callback_attempts, _v4_ownership, _v5_training, _v6_call_facts,
+    _v8_qa_reviews)
 LATEST = len(MIGRATIONS)
 
 

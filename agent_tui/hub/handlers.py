@@ -15,6 +15,7 @@ from agent_tui.domain import mutation_args
 from agent_tui.hub.auth import ROLES, STAFF_ROLES
 from agent_tui.hub.case_mutations import add_note, change_case, open_case, reassign_case
 from agent_tui.hub.mutations import MutationContext, Outcome, Rejected
+from agent_tui.hub.qa import reply as reply_to_review
 from agent_tui.hub.record_mutations import (
     append_audit,
     attempt_callback,
@@ -55,6 +56,8 @@ HANDLERS: dict[str, MutationKind] = {
     "audit.append": MutationKind(append_audit),
     # Training data only: every role records its own attempts (a trainer practises too).
     "training.attempt": MutationKind(record_attempt, frozenset(ROLES)),
+    # QA (issue 17): the reviewed agent answers a review of their call (the handler checks whose).
+    "qa.reply": MutationKind(reply_to_review),
 }
 
 

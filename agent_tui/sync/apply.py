@@ -21,6 +21,7 @@ from agent_tui.domain.cases import CALLBACK_FIELDS, CASE_FIELDS
 from agent_tui.domain.ids import new_id
 from agent_tui.domain.text import sanitize
 from agent_tui.domain.times import iso
+from agent_tui.store import qa
 
 CUSTOMER_COLUMNS = ("id", "name", "name_pinyin", "name_initials", "gender", "birth_date",
                     "id_number", "id_last6", "mobile", "segment", "is_elderly", "is_disabled",
@@ -183,6 +184,9 @@ def apply_changes(connection: sqlite3.Connection, changes: list, at: datetime,
             insert_note(connection, change.data, applied)
         elif change.entity == "callback":
             upsert_callback(connection, change.data, applied)
+        elif change.entity == "qa_review":
+            if not qa.keep(connection, change.data):
+                applied.skipped += 1
         elif change.entity == "customer":
             upsert_customer(connection, change.data, only_if_held=True, applied=applied)
         elif change.entity == "account":

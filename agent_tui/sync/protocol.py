@@ -12,6 +12,8 @@ import msgspec
 
 from agent_tui.domain.disclosed import Revealed
 from agent_tui.domain.kpi import KpiCounts
+from agent_tui.domain.qa_review import Mark, QaEvent, QaReview
+from agent_tui.domain.qa_review import SampleCall as QaSampleCall
 
 MAX_SEQ = 2**62
 MAX_BATCH = 1000  # mutations in one push
@@ -242,3 +244,42 @@ class TrainingAttemptReply(msgspec.Struct, frozen=True):
     trainee: str
     team: str
     record: dict[str, Any]
+
+
+# -- QA reviews (issue 17): a team's supervisor reviews; the agent reads their own, synced -------
+
+class QaSample(msgspec.Struct, frozen=True):
+    week: str  # the Monday
+    calls: list[QaSampleCall]
+
+
+class QaCallRecord(msgspec.Struct, frozen=True):
+    """A call as QA reads it: its record, and the rubric's items prefilled from its events
+    (None: the reviewer's to mark). ``reviews``: the ones the caller may see (not another
+    reviewer's blind calibration score)."""
+
+    call_id: str
+    agent_id: str
+    started_at: str
+    ended_at: str | None
+    request_type: str
+    verification: str
+    notes: str
+    events: list[QaEvent]
+    prefill: dict[str, float | None]
+    reviews: list[QaReview]
+
+
+class QaReviewRequest(msgspec.Struct, frozen=True):
+    id: str
+    call_id: str
+    marks: dict[str, Mark]  # the reviewer's items, and any prefilled one corrected
+    calibration: bool = False
+
+
+class QaCalibration(msgspec.Struct, frozen=True):
+    call_id: str
+    reviewers: list[str]
+    items: dict[str, bool]
+    overall: float | None
+    target: float

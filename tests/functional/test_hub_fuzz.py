@@ -19,6 +19,7 @@ from agent_tui.hub import push
 from agent_tui.hub.auth import Principal
 from agent_tui.hub.database import connect
 from agent_tui.hub.handlers import HANDLERS
+from agent_tui.hub.qa_schema import qa_reviews
 from agent_tui.hub.schema import callbacks, cases, customers, devices
 from agent_tui.hub.seed import seed_hub
 from agent_tui.sync.reasons import is_known
@@ -67,6 +68,7 @@ def _templates(uid: str, version: int, customer: str, status: str) -> dict[str, 
                               "account_id": "acc", "at": NOW, "amount": 1},
         "audit.append": {"id": f"audit-{uid}", "action": "a", "customer_id": customer,
                          "detail": {"x": 1}, "at": NOW},
+        "qa.reply": {"review_id": "qa-1", "status": "disputed", "reason": "r", "at": NOW},
         "training.attempt": {"attempt_id": f"att-{uid}", "scenario_id": "balance_enquiry",
                              "language": "en", "difficulty": "normal", "seed": 1,
                              "started_at": NOW, "ended_at": NOW, "outcome": "completed",
@@ -155,12 +157,16 @@ def hub(database):
             "id": "cb-1", "customer_id": customer, "due_at": "2026-12-24T10:00:00"})],
         None, SlaPolicy(), datetime.now)
     assert [answer.status for answer in opened.results] == ["applied", "applied"]
+    with engine.begin() as connection:  # a QA review of the agent's call, for qa.reply
+        connection.execute(qa_reviews.insert().values(
+            id="qa-1", call_id="call-qa", agent_id="A1024", team="T1", reviewer_id="S1",
+            marks="{}", score=90.0, compliance=100.0, passed=True, created_at=AS_OF.isoformat()))
     yield engine, {"ids": itertools.count(), "reached": set(),
                    "customer": customer}
     engine.dispose()
 
 
-@settings(max_examples=600, deadline=None, derandomize=True,
+@settings(max_examples=1500, deadline=None, derandomize=True,
           suppress_health_check=list(HealthCheck))
 @given(data=st.data(), role=st.sampled_from(["agent", "supervisor"]),
        sent_at=st.one_of(st.none(), st.none(), _times, _text))

@@ -166,14 +166,15 @@ def test_the_call_facts_migration_works_out_the_calls_already_held(tmp_path):
     engine = connect(url)
     _load(engine)
     create_token(engine, "A1", "agent", "T7", NOW, None)
+    # Back to just before the call facts, whatever their number once every branch is in.
+    before = [migration.__name__ for migration in MIGRATIONS].index("_v6_call_facts")
     with engine.begin() as connection:
         connection.execute(text(
             "UPDATE calls SET team = '', handle_seconds = NULL, csat = NULL, nps = NULL, "
             "fcr = NULL, forbidden_caught = 0, overrides = 0, lockout = 0"))
         connection.execute(text("UPDATE hub_meta SET value = :before WHERE key = "
-                                "'schema_version'"), {"before": str(LATEST - 1)})
+                                "'schema_version'"), {"before": str(before)})
     engine.dispose()
-    assert MIGRATIONS[-1].__name__ == "_v6_call_facts"  # the last one, whatever its number
     engine = connect(url)
     with reading(engine) as connection:
         assert schema_version(connection) == LATEST

@@ -112,6 +112,24 @@ class World:
                                               "events": [], "customer_id": self.customer})
         return call_id
 
+    def review(self) -> str:
+        """A QA review of a fresh call of the agent's, by the team's supervisor."""
+        review_id = f"qa-r{next(ids)}"
+        reply = self.request("supervisor", "POST", "/v1/qa/reviews",
+                             json=qa_review_body(review_id, self.call()))
+        assert reply.status_code == 200, reply.text
+        return review_id
+
+
+def qa_review_body(review_id: str, call_id: str) -> dict:
+    """Every item the reviewer marks on a call with no events: done, no comment needed."""
+    from agent_tui.domain.qa_review import expected_for, prefill
+    from agent_tui.hub.qa import rubric
+
+    marks = {item: {"fraction": 1.0} for item, fraction in
+             prefill(rubric(), [], expected_for("", "")).items() if fraction is None}
+    return {"id": review_id, "call_id": call_id, "marks": marks}
+
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory):
@@ -188,6 +206,23 @@ ENDPOINTS = [
         r, "GET", f"/v1/audit/{kind}"), frozenset({"supervisor", "other_supervisor"}),
         dict.fromkeys(("agent", "other_agent", "trainer"), (403, "supervisors_only")))
       for kind in ("disclosures", "reads")),
+    # QA review (issue 17): a team's supervisor reviews the team's calls; the agent reads theirs.
+    Endpoint("read the week's QA sample", lambda w, r: w.request(r, "GET", "/v1/qa/sample"),
+             frozenset({"supervisor", "other_supervisor"}),
+             dict.fromkeys(("agent", "other_agent", "trainer"), (403, "supervisors_only"))),
+    Endpoint("read a call's QA record", lambda w, r: w.request(
+        r, "GET", f"/v1/qa/calls/{w.call()}"), frozenset({"agent", "supervisor"}),
+        {"other_agent": (404, "unknown_call"), "other_supervisor": (404, "unknown_call"),
+         "trainer": (403, "training_only")}),
+    Endpoint("review a call", lambda w, r: w.request(
+        r, "POST", "/v1/qa/reviews", json=qa_review_body(f"qa-e{next(ids)}", w.call())),
+        frozenset({"supervisor"}),
+        {**dict.fromkeys(("agent", "other_agent", "trainer"), (403, "supervisors_only")),
+         "other_supervisor": (404, "unknown_call")}),
+    Endpoint("read a call's calibration", lambda w, r: w.request(
+        r, "GET", f"/v1/qa/calibration/{w.call()}"), frozenset(),
+        {**dict.fromkeys(("agent", "other_agent", "trainer"), (403, "supervisors_only")),
+         "supervisor": (409, "not_calibrated"), "other_supervisor": (404, "unknown_call")}),
     # Training data: read by a trainer's token only (issue 15).
     Endpoint("read the training report", lambda w, r: w.request(
         r, "GET", "/v1/training/report"), frozenset({"trainer"}),
@@ -275,6 +310,10 @@ MUTATIONS = [
              _staff("no_step_up")),
     Mutation("audit.append", lambda w: {"id": f"audit-r{next(ids)}", "action": "case.open",
                                         "at": NOW}, _staff()),
+    # The reviewed agent answers a QA review of their call (issue 17).
+    Mutation("qa.reply", lambda w: {"review_id": w.review(), "status": "acknowledged", "at": NOW},
+             _staff(other_agent="not_your_review", supervisor="not_your_review",
+                    other_supervisor="not_your_review")),
     # Training data only: every role records its own attempts, a trainer's too.
     Mutation("training.attempt", lambda w: training_attempt(f"att-m{next(ids)}"),
              dict.fromkeys(STAFF, "applied")),
