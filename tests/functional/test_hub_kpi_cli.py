@@ -102,3 +102,22 @@ def test_a_bad_kpi_target_is_named_with_its_file_and_line(library_copy):
     assert "kpi.toml:6: [[kpi_target]] measure \"happiness\" is not one" in result.output
     assert "kpi.toml:9: [[kpi_target]] \"fcr\" needs exactly one bound" in result.output
     assert "kpi.toml:15: [[kpi_target]] \"aht_seconds\" has a target already" in result.output
+
+
+def test_the_qa_sample_lists_the_weeks_calls_with_why(tmp_path):
+    """Team T1's week of 2 November: A1's four calls (three drawn at random, all there are, and
+    the lockout), none of the next week's; as CSV, and as a table in Chinese."""
+    db = str(tmp_path / "hub.db")
+    _load(connect(f"sqlite:///{db}"))
+    result = _run("qa", "sample", "--db", db, "--team", "T1", "--week", "2026-11-04",
+                  "--format", "csv")
+    assert result.exit_code == 0, result.output
+    rows = {row["call"]: row for row in csv.DictReader(io.StringIO(result.output))}
+    assert sorted(rows) == ["c1", "c2", "c3", "c4"]
+    assert {call: row["reasons"] for call, row in rows.items()} == {
+        "c1": "", "c2": "", "c3": "lockout", "c4": ""}
+    table = _run("qa", "sample", "--db", db, "--team", "T1", "--week", "2026-11-04",
+                 language="zh-CN")
+    assert "待质检通话 4 通" in table.output and "身份核验锁定" in table.output
+    empty = _run("qa", "sample", "--db", db, "--team", "T9")
+    assert "has no calls" in empty.output
