@@ -97,6 +97,12 @@ DEFAULT_KEYMAP = (*DEFAULT_KEYMAP,
 DEFAULT_KEYMAP = (*DEFAULT_KEYMAP,
     KeyAction("team_board", "ctrl+b", "team_board", "board.key", "board.key_tip"),
     KeyAction("kpis", "ctrl+y", "kpis", "kpi_view.key", "kpi_view.key_tip"),
+    # The agent's QA reviews (beside F4, the queue), and on that screen their answer to one.
+    KeyAction("qa_reviews", "shift+f4", "qa_reviews", "qa_view.key", "qa_view.key_tip"),
+    KeyAction("qa_acknowledge", "f7,ctrl+l", "acknowledge", "qa_view.acknowledge",
+              "qa_view.acknowledge_tip", app_level=False),
+    KeyAction("qa_dispute", "f8,ctrl+t", "dispute", "qa_view.dispute", "qa_view.dispute_tip",
+              app_level=False),
 )
 
 ACTIONS_BY_ID = {entry.id: entry for entry in DEFAULT_KEYMAP}

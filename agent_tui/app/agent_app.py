@@ -111,7 +111,7 @@ class AgentApp(IdleWatch, TypeAhead, TerminalGuard, App[None]):
         install_bindings(
             self, APP_ACTION_IDS, self.catalog, extra=(*FOCUS_BINDINGS, *APP_SYSTEM_BINDINGS),
             # Off the key bar: F5 without a hub (it says how to set one up); board, KPIs (F1).
-            unlisted=("team_board", "kpis", *(() if config.hub.configured else ("sync_now",))),
+            unlisted=("team_board", "kpis", "qa_reviews", *(() if config.hub.configured else ("sync_now",))),
         )
         if config.keymap:
             self.set_keymap(config.keymap)
@@ -400,6 +400,9 @@ class AgentApp(IdleWatch, TypeAhead, TerminalGuard, App[None]):
 
     def action_kpis(self) -> None:
         self.team_desk.open_kpis()
+
+    def action_qa_reviews(self) -> None:
+        self.team_desk.open_reviews()
 
     def action_conflicts(self) -> None:
         from screens.conflicts import ConflictsScreen

@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     from agent_tui.domain.masking import Disclosure
     from agent_tui.domain.models import Customer
     from agent_tui.domain.phrasing import PhraseGuard
+    from agent_tui.domain.qa_review import QaReview
+    from agent_tui.domain.rubric import Rubric
     from agent_tui.domain.scripts import ScriptsLibrary
     from agent_tui.i18n import Catalog
     from agent_tui.store import Connection, Store
@@ -107,6 +109,15 @@ class TeamDesk(Protocol):
         """From a worker thread: the caller's team now (None: no hub)."""
     def kpis(self, since: date, until: date) -> KpiReply | None:
         """From a worker thread: one's own figures, or a supervisor's team's."""
+    def open_reviews(self) -> None: ...
+    def rubric(self) -> Rubric | None:
+        """From a worker thread: the QA rubric, for its items' names."""
+    def my_reviews(self, connection: Connection) -> list[QaReview]:
+        """From a worker thread: the agent's QA reviews, newest first."""
+    def answer_review(self, connection: Connection, review_id: str, status: str,
+                      reason: str) -> QaReview:
+        """From a worker thread: acknowledge or dispute a review (CaseError says what is
+        missing)."""
     def queue_reassignment(self, connection: Connection, item: BoardItem, agent_id: str) -> str:
         """From a worker thread: hand a case or callback of the board to ``agent_id``."""
 

@@ -471,6 +471,8 @@ SHOWN_AT_80X24 = {
     "ReassignScreen": tuple(f"test_snapshots_team/test_reassign[{language}]"
                             for language in LANGUAGES),
     "KpiScreen": tuple(f"test_snapshots_team/test_kpis[lead-{language}]" for language in LANGUAGES),
+    "QaReviewsScreen": tuple(f"test_snapshots_team/test_qa_reviews[{language}]"
+                             for language in LANGUAGES),
 }
 
 

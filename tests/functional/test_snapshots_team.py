@@ -10,6 +10,7 @@ from datetime import date
 import pytest
 
 from agent_tui.domain.kpi import KpiCounts
+from agent_tui.domain.qa_review import Mark, QaReview
 from agent_tui.sync.protocol import (
     BoardAgent,
     BoardItem,
@@ -19,6 +20,7 @@ from agent_tui.sync.protocol import (
     TeamBoard,
 )
 from screens.kpi_view import KpiScreen
+from screens.qa_reviews import QaReviewsScreen
 from screens.reassign import ReassignScreen
 from screens.team_board import TeamBoardScreen
 from tests.conftest import FROZEN_NOW
@@ -112,5 +114,27 @@ def test_kpis(snap_compare, small_store, make_app, language, team):
         await pilot.press("ctrl+y")
         screen = await wait_for_screen(pilot, KpiScreen)
         screen.show(_kpis(team))
+
+    _snap(snap_compare, make_app(small_store, language), SMALL, run_before)
+
+
+REVIEWS = [
+    QaReview("qa-2", "call-2", "A1024", "S1001", {
+        "opening.greet": Mark(1.0), "courtesy.polite": Mark(0.5, "语气略显生硬，注意礼貌用语"),
+        "verification.result": Mark(0.0, "The caller was locked out after three wrong answers"),
+    }, 72.5, 88.0, False, [], "2026-11-23T09:30:00"),
+    QaReview("qa-1", "call-1", "A1024", "S1002", {"opening.greet": Mark(1.0)}, 93.0, 100.0,
+             True, [], "2026-11-20T16:05:00", status="disputed", reason="客户已核实身份"),
+]
+
+
+@both_languages
+def test_qa_reviews(snap_compare, small_store, make_app, language):
+    async def run_before(pilot) -> None:
+        await wait_for(pilot, lambda: pilot.app.store is not None)
+        await pilot.press("shift+f4")
+        screen = await wait_for_screen(pilot, QaReviewsScreen)
+        await wait_for(pilot, lambda: screen.loaded)  # the store's (none) first, then these
+        screen.show(REVIEWS)
 
     _snap(snap_compare, make_app(small_store, language), SMALL, run_before)
