@@ -203,6 +203,8 @@ def _register_groups() -> None:
     from agent_tui.hub_cti_cli import cti
     from agent_tui.hub_training_cli import training
     from agent_tui.kb_cli import kb
+    from agent_tui.kpi_cli import kpi, team
+    from agent_tui.qa_cli import qa
     from agent_tui.ssh_cli import ssh, ssh_session
     from agent_tui.sync_cli import sync
     from agent_tui.train_cli import train
@@ -211,6 +213,9 @@ def _register_groups() -> None:
     hub.add_command(training)
     hub.add_command(cti)
 
+    hub.add_command(kpi)
+    hub.add_command(team)
+    hub.add_command(qa)
     main.add_command(hub)
     main.add_command(kb)
     main.add_command(ssh)

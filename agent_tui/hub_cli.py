@@ -96,10 +96,14 @@ def serve(db: str | None, host: str, port: int, scripts: Path | None, records_pe
 @click.option("--seed", "seed_value", type=int, default=1, show_default=True)
 @click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="The day the data treats as today (default: 2026-11-23, as agent-tui seed).")
-def seed(db: str | None, customers: int, seed_value: int, as_of) -> None:
+@click.option("--history-days", type=click.IntRange(0, 3650), default=0, show_default=True,
+              help="Also give the demo teams (T1, T2) this many days of calls, ratings, cases "
+              "and callbacks, up to --as-of or today, so the board and KPIs have a past.")
+def seed(db: str | None, customers: int, seed_value: int, as_of, history_days: int) -> None:
     """Load customer master data (the same generator as the workstation's demo store)."""
-    from agent_tui.hub.seed import seed_hub
+    from agent_tui.hub.seed import seed_history, seed_hub
     from data.generator import SeedPlan, as_of_default
+    from data.history import DEMO_TEAMS, HistoryPlan
 
     engine = _engine(db)
     plan = SeedPlan(customers, seed_value, as_of.date() if as_of else as_of_default())
@@ -107,6 +111,12 @@ def seed(db: str | None, customers: int, seed_value: int, as_of) -> None:
     catalog = _catalog()
     click.echo(catalog.text("hub.seeded", customers=written) if written
                else catalog.text("hub.seed_kept"))
+    if history_days:
+        now = as_of.replace(hour=17) if as_of else datetime.now()
+        calls = seed_history(engine, HistoryPlan(DEMO_TEAMS, history_days, now.date(),
+                                                 seed_value, customers), now)
+        click.echo(catalog.text("kpi.history_seeded", calls=calls, days=history_days) if calls
+                   else catalog.text("kpi.history_kept"))
 
 
 @hub.group()

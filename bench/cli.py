@@ -52,11 +52,15 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--skip", action="append", default=[],
                         choices=("search", "c360", "screen", "cold-start", "memory", "terminal",
                                  "phrasing", "library", "call", "cases", "sync", "trust",
-                                 "training", "ssh", "pop", "kb"),
+                                 "training", "ssh", "pop", "kb", "kpi"),
                         help="leave a group of figures out (repeatable)")
     parser.add_argument("--ssh-sessions", type=int, default=100,
                         help="SSH sessions to hold open at once through the real sshd "
                              "(default: 100, DESIGN's figure)")
+    parser.add_argument("--kpi-agents", type=int, default=1_000,
+                        help="agents in the KPI bench's centre (default: 1,000)")
+    parser.add_argument("--kpi-days", type=int, default=90,
+                        help="days of calls in the KPI bench's past (default: 90)")
     args = parser.parse_args(argv)
     if args.customers < 1:
         parser.error("--customers must be at least 1")
@@ -377,6 +381,12 @@ def main(argv: list[str] | None = None) -> int:
 
     figures, measure_kb = kb_figures(quick)
     run.group("knowledge base", figures, measure_kb, skip="kb" in args.skip)
+
+    # 14. KPIs on PostgreSQL (issue 17) ---------------------------------------------------------
+    from bench.kpi import kpi_figures
+
+    figures, measure_kpi = kpi_figures(args.kpi_agents, args.kpi_days, quick)
+    run.group("kpi", figures, measure_kpi, skip="kpi" in args.skip)
 
     # -- report ---------------------------------------------------------------------------
     elapsed = time.perf_counter() - began

@@ -7,9 +7,9 @@ through ``screens.widgets.host.AgentHost``; the controllers through ``agent_tui.
 (line filters, titles, notifications, the crash handler), which only a subclass can; so do
 ``IdleWatch`` (every key, over SSH) and ``TypeAhead`` (keys held until a screen is ready).
 
-Past 400 lines (about 420): it is the one place the AgentHost Protocol's members meet the controllers
-behind them, one short delegation each; the next split is by the Protocol's areas (see
-docs/architecture.md), left for when the team board adds its own."""
+Past 400 lines: it is the one place the AgentHost Protocol's members meet the controllers behind
+them, one short delegation each. The team board's area (``TeamHost``) is the first reached whole,
+as ``team_desk``, with no delegation here; the other areas may follow it."""
 
 from __future__ import annotations
 
@@ -33,6 +33,7 @@ from agent_tui.app.disclosures import ShownCustomers
 from agent_tui.app.idle_lock import IdleLock, IdleWatch
 from agent_tui.app.session import SessionController
 from agent_tui.app.sync import SyncController
+from agent_tui.app.team import TeamController
 from agent_tui.app.terminal import TerminalGuard
 from agent_tui.app.training import training_commands
 from agent_tui.app.type_ahead import TypeAhead
@@ -75,8 +76,7 @@ class AgentApp(IdleWatch, TypeAhead, TerminalGuard, App[None]):
     CSS_PATH = [Path(__file__).resolve().parents[2] / "screens" / name
                 for name in ("search.tcss", "training_session.tcss")]
     ENABLE_COMMAND_PALETTE = True
-    # F10 and ctrl+p both open the palette through the keymap; Textual's own binding would be a
-    # second, unremappable ctrl+p.
+    # F10 and ctrl+p open the palette through the keymap (Textual's would be a second ctrl+p).
     COMMAND_PALETTE_BINDING = "f10"
     # The catalog key of what the header keeps at any width (a training session's banner).
     KEPT_TITLE = ""
@@ -109,15 +109,16 @@ class AgentApp(IdleWatch, TypeAhead, TerminalGuard, App[None]):
         self.case_desk = CaseController(self)
         self.sync = SyncController(self)
         self.cti = CtiController(self)  # the screen pop (issue 18)
+        self.team_desk = TeamController(self)  # the screens reach it whole (TeamHost)
         self.title = self.catalog.text("app.title")
         self.sub_title = self.agent_line()  # screens leave it alone: the app owns it
         install_bindings(
             self, APP_ACTION_IDS, self.catalog, extra=(*FOCUS_BINDINGS, *APP_SYSTEM_BINDINGS),
-            # Without a hub F5 says how to set one up, but the key bar does not offer it. F9 is
-            # not in the bar either: at 80 columns it would push out the screen's own keys; the
-            # call's suggestions panel, F1 help and the palette offer it.
-            unlisted=("knowledge_base",) if config.hub.configured
-            else ("sync_now", "knowledge_base"),
+            # Off the key bar: F5 without a hub (it says how to set one up); F9, the board, the KPIs
+            # and the QA reviews: at 80 columns they would push out the screen's own keys (F1
+            # help and the palette list them; the call's suggestions panel offers F9).
+            unlisted=("knowledge_base", "team_board", "kpis", "qa_reviews",
+                      *(() if config.hub.configured else ("sync_now",))),
         )
         if config.keymap:
             self.set_keymap(config.keymap)
@@ -429,6 +430,15 @@ class AgentApp(IdleWatch, TypeAhead, TerminalGuard, App[None]):
             call = self.engine.call
             call.notes_changed(f"{call.notes.rstrip()}\n{quote}".lstrip(), self.now())
         self.notify(self.t("kb.inserted", reference=quote.rsplit("[", 1)[-1].rstrip("]")))
+
+    def action_team_board(self) -> None:
+        self.team_desk.open_board()
+
+    def action_kpis(self) -> None:
+        self.team_desk.open_kpis()
+
+    def action_qa_reviews(self) -> None:
+        self.team_desk.open_reviews()
 
     def action_conflicts(self) -> None:
         from screens.conflicts import ConflictsScreen

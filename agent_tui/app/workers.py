@@ -61,6 +61,11 @@ KINDS: dict[str, str] = {
     "kb-article": "nothing",
     "kb-suggest": "nothing",
     "kb-feedback": "nothing",
+    "team-board": "nothing",     # a reading of the team board (the next one comes in 3 s)
+    "board-reassign": "typed",   # queueing a case's reassignment
+    "kpi-view": "nothing",
+    "qa-reviews": "nothing",
+    "qa-answer": "typed",     # the reason typed stays in its box
     # training (issue 15)
     "training-progress": "nothing",
     "training-report": "nothing",

@@ -65,6 +65,9 @@ class Case(msgspec.Struct, frozen=True, kw_only=True):
 
 # A case's fields in order: the store's columns, the hub's and the sync payload's, all one list.
 CASE_FIELDS: tuple[str, ...] = Case.__struct_fields__
+# A callback as the hub sends it (a reassigned one) and the store holds it.
+CALLBACK_FIELDS = ("id", "customer_id", "case_id", "call_id", "agent_id", "due_at", "reason",
+                   "status", "created_at", "done_at", "version")
 
 
 class TransitionRefusal(msgspec.Struct, frozen=True):

@@ -127,6 +127,17 @@ class CallbackComplete(MutationArgs, frozen=True, kw_only=True):
     reasons: ClassVar[dict[str, str]] = _TIMES
 
 
+class CallbackReassign(MutationArgs, frozen=True, kw_only=True):
+    """A team lead hands a callback to another agent of the team (issue 17), on the version
+    the board showed."""
+
+    callback_id: str
+    base_version: Annotated[int, msgspec.Meta(ge=1, le=2**62)] | None | UnsetType = UNSET
+    assigned_to: str
+    at: Text = UNSET
+    reasons: ClassVar[dict[str, str]] = _TIMES
+
+
 class CallbackAttempt(MutationArgs, frozen=True, kw_only=True):
     id: str
     callback_id: str
@@ -238,6 +249,15 @@ class ProductOffer(MutationArgs, frozen=True, kw_only=True):
     product_id: str
     action: str
     override_reason: Text = UNSET
+
+
+class QaReply(MutationArgs, frozen=True, kw_only=True):
+    """The reviewed agent's answer to a QA review (issue 17): acknowledged, or disputed with a
+    reason."""
+
+    review_id: str
+    status: str
+    reason: str = ""
     at: Text = UNSET
     reasons: ClassVar[dict[str, str]] = _TIMES
 
@@ -253,6 +273,7 @@ ARGS: dict[str, type[MutationArgs]] = {
     "callback.schedule": CallbackSchedule,
     "callback.complete": CallbackComplete,
     "callback.attempt": CallbackAttempt,
+    "callback.reassign": CallbackReassign,
     "call.record": CallRecord,
     "customer.flag": CustomerFlag,
     "operation.perform": OperationPerform,
@@ -260,6 +281,7 @@ ARGS: dict[str, type[MutationArgs]] = {
     "kb.feedback": KbFeedback,
     "product.offer": ProductOffer,
     "training.attempt": TrainingAttemptRecord,
+    "qa.reply": QaReply,
 }
 NAMES: dict[type[MutationArgs], str] = {kind: name for name, kind in ARGS.items()}
 

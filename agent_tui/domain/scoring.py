@@ -3,8 +3,9 @@
 The events are the call's adherence record (the flow's events, as call_events rows or an
 attempt's events: ``at`` in seconds from the call's start); the transcript is what was said (a
 training attempt's lines, with the intents the simulator recognised; a live call has none yet,
-so the items that read it score from the events alone). Training scores attempts with it now;
-QA review will score live calls with the same rubric and the same code.
+so the items that read it score from the events alone). Training scores attempts with it; QA
+review (``domain/qa_review.py``) scores live calls with the same rubric and this same code, the
+reviewer's marks given in place of the checks they override.
 
 Each item that applies to the call (its ``when``/``unless`` tags) earns a fraction of its points;
 a section's score is its items' share of their points, the call's score the sections' weighted
@@ -203,8 +204,24 @@ def _moment(item: Item, call: _Call) -> float:
     return call.stage_left(item.stage) if item.stage else call.end
 
 
+def automatic(item: Item) -> bool:
+    """Whether the item scores from a call's events alone. The others read what was said (a
+    training attempt's transcript); on a live call, which has none, QA's reviewer marks them."""
+    if item.check == "done":
+        return bool(item.steps)
+    return item.check not in ("no_disclosure", "no_words", "customer_stayed")
+
+
+def check(item: Item, events: Sequence[Event], expected: Expected) -> float:
+    """One item's fraction from the events alone (QA review prefills the automatic items)."""
+    return _CHECK[item.check](item, _Call(events, ()), expected)
+
+
 def score(rubric: Rubric, events: Sequence[Event], transcript: Sequence[Line],
-          expected: Expected, language: str) -> Score:
+          expected: Expected, language: str, given: Mapping[str, float] | None = None) -> Score:
+    """``given``: fractions decided by a person (QA's reviewer) for these items, in place of
+    their checks; the rest is scored as training scores it."""
+    given = given or {}
     call = _Call(events, transcript)
     earned: dict[str, float] = {}
     possible: dict[str, float] = {}
@@ -213,7 +230,7 @@ def score(rubric: Rubric, events: Sequence[Event], transcript: Sequence[Line],
     for item in rubric.items:
         if not item.applies(expected.tags):
             continue
-        fraction = _CHECK[item.check](item, call, expected)
+        fraction = given[item.id] if item.id in given else _CHECK[item.check](item, call, expected)
         earned[item.section] = earned.get(item.section, 0.0) + fraction * item.points
         possible[item.section] = possible.get(item.section, 0.0) + item.points
         if fraction < 1.0:

@@ -13,6 +13,7 @@ import msgspec
 
 from agent_tui.domain.escalation import EscalationGroup, EscalationRule
 from agent_tui.domain.kb import Article
+from agent_tui.domain.kpi import KpiTarget
 from agent_tui.domain.localized import Localized
 from agent_tui.domain.sla import SlaPolicy
 from agent_tui.domain.text import sanitize
@@ -99,6 +100,10 @@ class ScriptsLibrary(msgspec.Struct, frozen=True):
     escalation_groups: tuple[EscalationGroup, ...] = ()  # where a case can be escalated to
     # The knowledge base's articles (kb/), every status: the store keeps the published ones.
     articles: tuple[Article, ...] = ()
+    kpi_targets: tuple[KpiTarget, ...] = ()  # kpi.toml: DOMAIN.md's targets, as data
+
+    def kpi_target(self, measure: str) -> KpiTarget | None:
+        return next((target for target in self.kpi_targets if target.measure == measure), None)
 
     def escalation_group_name(self, group_id: str, language: str) -> str:
         """The group's name for the agent; its id if the library no longer lists it."""

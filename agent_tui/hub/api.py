@@ -34,6 +34,8 @@ from agent_tui.hub import (
     http_guard,
     pull,
     push,
+    qa_routes,
+    team_routes,
     training_routes,
     wire,
 )
@@ -111,7 +113,10 @@ def create_app(engine: Engine, policy: SlaPolicy,
     app.state.settings = settings or HubSettings()
     app.state.device_owners = {}
     app.state.cti_bell = cti.Bell()
+    app.state.policy = policy
     app.include_router(call_routes.router)
+    app.include_router(team_routes.router)
+    app.include_router(qa_routes.router)
     app.include_router(training_routes.router)
     app.include_router(cti_routes.router)
 

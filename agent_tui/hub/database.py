@@ -14,7 +14,8 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
-from agent_tui.hub.schema import hub_meta, metadata
+from agent_tui.hub import call_facts
+from agent_tui.hub.schema import callbacks, calls, cases, hub_meta, metadata
 from agent_tui.i18n import TranslatableError
 from agent_tui.private_files import create_private
 
@@ -145,6 +146,41 @@ def _v5_training(connection: Connection) -> None:
     training_attempts.create(connection, checkfirst=True)
 
 
+_CALL_FACTS = {"team": "TEXT NOT NULL DEFAULT ''", "handle_seconds": "INTEGER",
+               "csat": "INTEGER", "nps": "INTEGER", "fcr": "INTEGER",
+               "forbidden_caught": "INTEGER NOT NULL DEFAULT 0",
+               "overrides": "INTEGER NOT NULL DEFAULT 0", "lockout": "INTEGER NOT NULL DEFAULT 0"}
+
+
+def _v6_call_facts(connection: Connection) -> None:
+    """calls: what the KPIs read (hub/call_facts.py), worked out for the calls already held;
+    their team is their agent's as of the newest token. And the teams as data (teams,
+    team_members). Safe to run in any order and twice."""
+    metadata.create_all(connection, checkfirst=True)
+    present = {column["name"] for column in inspect(connection).get_columns("calls")}
+    for name, kind in _CALL_FACTS.items():
+        if name not in present:
+            connection.execute(text(f"ALTER TABLE calls ADD COLUMN {name} {kind}"))
+    for index in (*calls.indexes, *cases.indexes, *callbacks.indexes):
+        index.create(connection, checkfirst=True)
+    connection.execute(text(
+        "UPDATE calls SET team = coalesce((SELECT tokens.team FROM tokens WHERE "
+        "tokens.agent_id = calls.agent_id ORDER BY tokens.created_at DESC LIMIT 1), '') "
+        "WHERE team = ''"))
+    for (call_id,) in connection.execute(select(calls.c.id)).all():
+        call_facts.keep(connection, call_id)
+
+
+def _v8_qa_reviews(connection: Connection) -> None:
+    """QA reviews of live calls with the training rubric (issue 17). Number 8 once the
+    knowledge base's 7 is in; checks what it finds, so the order between branches is free."""
+    from agent_tui.hub.qa_schema import qa_reviews
+
+    qa_reviews.create(connection, checkfirst=True)
+    for index in qa_reviews.indexes:
+        index.create(connection, checkfirst=True)
+
+
 def _v9_cti(connection: Connection) -> None:
     """Telephony call events (issue 18): what rang, for which agent; idempotent (checkfirst)."""
     from agent_tui.hub.cti_schema import cti_events
@@ -171,12 +207,11 @@ def _v10_suitability(connection: Connection) -> None:
     suitability_audit.create(connection, checkfirst=True)
 
 
-# The branches of issues 17 and 18 were built at once, each numbering its migrations as they would
-# stand once all were merged; a number missing here belongs to a branch not merged yet. Each
-# migration checks what it finds, so their order between branches does not matter.
+# The branches of issues 17 and 18 were built at once, each numbering its migrations as they
+# would stand once all were merged. Each migration checks what it finds (idempotent).
 MIGRATIONS: tuple[Callable[[Connection], None], ...] = (
-    _v1_tables, _trust_tables, _callback_attempts, _v4_ownership, _v5_training, _v7_kb_feedback,
-    _v9_cti, _v10_suitability)
+    _v1_tables, _trust_tables, _callback_attempts, _v4_ownership, _v5_training, _v6_call_facts,
+    _v7_kb_feedback, _v8_qa_reviews, _v9_cti, _v10_suitability)
 LATEST = len(MIGRATIONS)
 
 

@@ -16,12 +16,14 @@ from agent_tui.hub.auth import ROLES, STAFF_ROLES
 from agent_tui.hub.case_mutations import add_note, change_case, open_case, reassign_case
 from agent_tui.hub.kb_mutations import record_kb_feedback
 from agent_tui.hub.mutations import MutationContext, Outcome, Rejected
+from agent_tui.hub.qa import reply as reply_to_review
 from agent_tui.hub.record_mutations import (
     append_audit,
     attempt_callback,
     complete_callback,
     flag_customer,
     perform_operation,
+    reassign_callback,
     record_call,
     schedule_callback,
 )
@@ -49,6 +51,7 @@ HANDLERS: dict[str, MutationKind] = {
     "callback.schedule": MutationKind(schedule_callback),
     "callback.complete": MutationKind(complete_callback),
     "callback.attempt": MutationKind(attempt_callback),
+    "callback.reassign": MutationKind(reassign_callback, SUPERVISORS, "supervisor_only"),
     "call.record": MutationKind(record_call),
     "customer.flag": MutationKind(flag_customer),
     "operation.perform": MutationKind(perform_operation),
@@ -59,6 +62,8 @@ HANDLERS: dict[str, MutationKind] = {
     "product.offer": MutationKind(offer_product),
     # Training data only: every role records its own attempts (a trainer practises too).
     "training.attempt": MutationKind(record_attempt, frozenset(ROLES)),
+    # QA (issue 17): the reviewed agent answers a review of their call (the handler checks whose).
+    "qa.reply": MutationKind(reply_to_review),
 }
 
 

@@ -13,10 +13,12 @@ from datetime import datetime
 import msgspec
 from sqlalchemy import select, update
 
+from agent_tui.domain.cases import CALLBACK_FIELDS
 from agent_tui.domain.mutation_args import (
     AuditAppend,
     CallbackAttempt,
     CallbackComplete,
+    CallbackReassign,
     CallbackSchedule,
     CallRecord,
     CustomerFlag,
@@ -25,7 +27,7 @@ from agent_tui.domain.mutation_args import (
 from agent_tui.domain.operations import CARD_OPERATIONS, OPERATION_NAMES
 from agent_tui.domain.text import sanitize
 from agent_tui.domain.times import iso
-from agent_tui.hub import access, changes, identity, masked
+from agent_tui.hub import access, call_facts, changes, identity, masked
 from agent_tui.hub.mutations import (
     CUSTOMER_ID_LIMIT,
     ID_LIMIT,
@@ -109,6 +111,42 @@ def attempt_callback(context: MutationContext, args: CallbackAttempt) -> Outcome
     return Outcome("applied")
 
 
+def reassign_callback(context: MutationContext, args: CallbackReassign) -> Outcome:
+    """A supervisor of the callback's team hands it to another agent (the role check in
+    ``handlers`` refuses anyone else's), on the version shown: audited on the hub, and sent to
+    both agents' and the team's feeds, so the queues change at their next sync."""
+    callback_id = text_arg(args.callback_id, "callback_id", limit=ID_LIMIT)
+    found = context.connection.execute(select(callbacks).where(
+        callbacks.c.id == callback_id).with_for_update()).mappings().first()
+    if found is None:
+        raise Rejected("unknown_callback")
+    if not context.principal.team or found["team"] != context.principal.team:
+        raise Rejected("other_team")
+    base = given(args.base_version)
+    if not isinstance(base, int):
+        raise Rejected("missing_base_version")
+    if found["version"] != base or found["status"] != "scheduled":
+        raise Rejected("callback_changed")  # done or moved since the board's reading
+    target = text_arg(args.assigned_to, "assigned_to", limit=64)
+    at = context.time(args.at)
+    context.connection.execute(update(callbacks).where(callbacks.c.id == callback_id).values(
+        agent_id=target, version=found["version"] + 1))
+    insert_later(context.connection, audit_log, {
+        "id": context.mutation_id, "at": at, "agent_id": context.principal.agent_id,
+        # What the hub applied (the workstation's own audit line says what the lead asked).
+        "action": "callback.reassigned", "customer_id": found["customer_id"],
+        "detail": msgspec.json.encode({"callback_id": callback_id, "from": found["agent_id"],
+                                       "to": target}).decode(),
+        "received_at": iso(context.now)})
+    row = {**found, "agent_id": target, "version": found["version"] + 1}
+    data = {name: row[name] for name in CALLBACK_FIELDS}
+    data["customer"] = changes.customer_row(context.connection, found["customer_id"])
+    changes.record(context.connection, "callback", callback_id, row["version"], data,
+                   [f"agent:{target}", f"agent:{found['agent_id']}", f"team:{found['team']}"],
+                   context.now)
+    return Outcome("applied", entity_id=callback_id)
+
+
 def record_call(context: MutationContext, args: CallRecord) -> Outcome:
     """A call's record: new events by position (inserted if absent), then its latest totals.
     Everything is checked before anything is written (the events' shape by the struct)."""
@@ -141,6 +179,7 @@ def record_call(context: MutationContext, args: CallRecord) -> Outcome:
     for row in rows:
         insert_if_absent(context.connection, call_events, row)
     context.connection.execute(update(calls).where(calls.c.id == call_id).values(**totals))
+    call_facts.keep(context.connection, call_id, context.principal.team)
     return Outcome("applied", entity_id=call_id)
 
 

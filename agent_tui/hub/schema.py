@@ -213,7 +213,26 @@ calls = Table(
     Column("request_type", String(32)),
     *(_text(name) for name in ("verification", "closing", "notes")),
     Column("events", Integer, nullable=False, server_default="0"),
+    # What the KPIs read, kept by every call.record (hub/call_facts.py, migration 6): the
+    # team of the agent's token then, the handling time, the customer's rating and the counts
+    # of the events that matter, so a month of a team's calls is read without its events.
+    _text("team"),
+    Column("handle_seconds", Integer),
+    Column("csat", Integer),
+    Column("nps", Integer),
+    Column("fcr", Integer),
+    Column("forbidden_caught", Integer, nullable=False, server_default="0"),
+    Column("overrides", Integer, nullable=False, server_default="0"),
+    Column("lockout", Integer, nullable=False, server_default="0"),
 )
+# On PostgreSQL the figures ride in the index (INCLUDE): a team's months are read from the index
+# alone (an index-only scan), not from a heap page per call. SQLite ignores the option.
+_FACTS = ("ended_at", "handle_seconds", "csat", "nps", "fcr", "forbidden_caught", "overrides",
+          "lockout")
+Index("hub_calls_team_started", calls.c.team, calls.c.started_at,
+      postgresql_include=[*_FACTS, "agent_id"])
+Index("hub_calls_agent_started", calls.c.agent_id, calls.c.started_at,
+      postgresql_include=[*_FACTS, "team"])
 
 call_events = Table(
     "call_events", metadata,
@@ -349,3 +368,28 @@ sealed_copies = Table(
     Column("made_at", String(32), nullable=False),
     Column("body", Text, nullable=False),  # the SealedCopy, JSON
 )
+
+# -- teams and who leads them (issue 17, migration 6) --------------------------------------------
+
+# A team as data, managed with `agent-tui hub team …`: its lead and its members. A token's team
+# still says what its holder may touch; this says who belongs on the team's board and KPIs.
+teams = Table(
+    "teams", metadata,
+    Column("id", String(64), primary_key=True),
+    _text("name"),
+    _text("lead"),  # the lead's agent id
+    Column("created_at", String(32), nullable=False),
+)
+
+team_members = Table(
+    "team_members", metadata,
+    Column("agent_id", String(64), primary_key=True),  # an agent is on one team at a time
+    Column("team_id", String(64), nullable=False, index=True),
+    _text("name"),  # how the board names them
+    Column("joined_at", String(32), nullable=False),
+)
+
+# What the KPIs and the board read by team and time (migration 6).
+Index("hub_cases_team_due", cases.c.team, cases.c.due_at)
+Index("hub_callbacks_team_due", callbacks.c.team, callbacks.c.due_at)
+Index("hub_callbacks_agent_due", callbacks.c.agent_id, callbacks.c.due_at)

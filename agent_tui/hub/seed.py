@@ -4,15 +4,28 @@ store, so a demo workstation and its hub hold the same customers under the same 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 
 from sqlalchemy import Engine, func, select
 
 from agent_tui.hub.database import reading
-from agent_tui.hub.schema import accounts, cases, customers, interactions, products, transactions
+from agent_tui.hub.schema import (
+    accounts,
+    call_events,
+    callbacks,
+    calls,
+    cases,
+    customers,
+    interactions,
+    products,
+    transactions,
+)
 from agent_tui.hub.suitability_schema import risk_assessments
+from agent_tui.hub.teams import add_member, save_team
 from data import reference as ref
 from data.assessments import assessment_for
 from data.generator import SeedPlan, make_chunks
+from data.history import HistoryPlan, make_history
 from data.seed import clean_customers
 
 _CUSTOMER_COLUMNS = ("id", "name", "name_pinyin", "name_initials", "gender", "birth_date",
@@ -65,6 +78,31 @@ def seed_hub(engine: Engine, plan: SeedPlan, progress: Callable[[int], None] | N
                     row["created_by"] = row["assigned_to"]
                 connection.execute(cases.insert(), case_rows)
         written += len(chunk.customers)
+        if progress:
+            progress(written)
+    return written
+
+
+def seed_history(engine: Engine, plan: HistoryPlan, now: datetime,
+                 progress: Callable[[int], None] | None = None) -> int:
+    """The teams of ``plan`` and their past (data/history.py); refuses (returns 0) if the hub
+    holds calls already. Returns the calls written."""
+    with reading(engine) as connection:
+        if connection.execute(select(func.count()).select_from(calls)).scalar():
+            return 0
+    with engine.begin() as connection:
+        for team in plan.teams:
+            save_team(connection, team.id, team.name, team.lead, now)
+            for agent in team.agents:
+                add_member(connection, team.id, agent, agent, now)
+    written = 0
+    for day in make_history(plan, now):
+        with engine.begin() as connection:
+            for table, rows in ((calls, day.calls), (call_events, day.events),
+                                (cases, day.cases), (callbacks, day.callbacks)):
+                if rows:
+                    connection.execute(table.insert(), rows)
+        written += len(day.calls)
         if progress:
             progress(written)
     return written

@@ -33,11 +33,13 @@ from agent_tui.domain.scripts import (
 from agent_tui.i18n import Catalog, TranslatableError
 from agent_tui.library.case_rules import escalation_groups, escalation_rules, sla_policy
 from agent_tui.library.kb import load_articles
+from agent_tui.library.kpi_rules import kpi_targets
 from agent_tui.library.problem import Problem
 from agent_tui.library.raw import (
     RawEscalation,
     RawEscalationGroup,
     RawFile,
+    RawKpiTarget,
     RawSla,
     RawStep,
     RawVerification,
@@ -94,6 +96,7 @@ class _Collected:
     sla: tuple[RawSla, _Where, int | None] | None = None
     escalation: list[tuple[RawEscalation, _Where]] = field(default_factory=list)
     groups: list[tuple[RawEscalationGroup, _Where]] = field(default_factory=list)
+    kpi_targets: list[tuple[RawKpiTarget, _Where]] = field(default_factory=list)
 
 
 class _Checker:
@@ -162,7 +165,8 @@ def _read(path: Path, checker: _Checker, collected: _Collected) -> None:
                                    ("forbidden", raw.forbidden, collected.forbidden),
                                    ("allowed", raw.allowed, collected.allowed),
                                    ("escalation", raw.escalation, collected.escalation),
-                                   ("escalation_group", raw.escalation_group, collected.groups)):
+                                   ("escalation_group", raw.escalation_group, collected.groups),
+                                   ("kpi_target", raw.kpi_target, collected.kpi_targets)):
         target.extend((entry, _Where(path, lines, table, index))
                       for index, entry in enumerate(entries))
     if raw.verification is not None:
@@ -270,6 +274,7 @@ def _build(collected: _Collected, checker: _Checker, root: Path) -> ScriptsLibra
         sla=sla, attach_window_days=attach_window_days,
         escalation=escalation_rules(collected.escalation, categories, groups, checker),
         escalation_groups=groups,
+        kpi_targets=kpi_targets(collected.kpi_targets, checker),
     )
 
 

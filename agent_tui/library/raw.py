@@ -101,6 +101,13 @@ class RawEscalationGroup(_Entry, kw_only=True):
     name: dict[str, str]
 
 
+class RawKpiTarget(_Entry, kw_only=True):
+    measure: str
+    at_least: float | None = None
+    at_most: float | None = None
+    source: str = ""  # where the target comes from (DOMAIN.md's wording), for the reader
+
+
 class RawFile(_Entry, kw_only=True):
     stage: list[RawStage] = msgspec.field(default_factory=list)
     procedure: list[RawProcedure] = msgspec.field(default_factory=list)
@@ -111,3 +118,4 @@ class RawFile(_Entry, kw_only=True):
     sla: RawSla | None = None
     escalation: list[RawEscalation] = msgspec.field(default_factory=list)
     escalation_group: list[RawEscalationGroup] = msgspec.field(default_factory=list)
+    kpi_target: list[RawKpiTarget] = msgspec.field(default_factory=list)

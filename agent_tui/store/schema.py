@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import msgspec
 
+from agent_tui.store.qa_schema import V13_INDEXES, V13_TABLES
 from agent_tui.store.training_schema import V11_INDEXES, V11_TABLES
 
 APPLICATION_ID = 0x41475455  # "AGTU"
@@ -459,6 +460,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     # v11: training attempts (issue 15), in training_schema.py
     Migration(11, V11_TABLES, V11_INDEXES),
     Migration(KB_MIGRATION, _KB_TABLES),
+    # v13: the agent's QA reviews (issue 17), in qa_schema.py
+    Migration(13, V13_TABLES, V13_INDEXES),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -17,10 +17,11 @@ from datetime import datetime
 
 import msgspec
 
-from agent_tui.domain.cases import CASE_FIELDS
+from agent_tui.domain.cases import CALLBACK_FIELDS, CASE_FIELDS
 from agent_tui.domain.ids import new_id
 from agent_tui.domain.text import sanitize
 from agent_tui.domain.times import iso
+from agent_tui.store import qa
 
 CUSTOMER_COLUMNS = ("id", "name", "name_pinyin", "name_initials", "gender", "birth_date",
                     "id_number", "id_last6", "mobile", "segment", "is_elderly", "is_disabled",
@@ -146,6 +147,34 @@ def insert_note(connection: sqlite3.Connection, row: dict, applied: Applied) -> 
         applied.cases.add(str(row.get("case_id")))
 
 
+def upsert_callback(connection: sqlite3.Connection, row: dict, applied: Applied) -> None:
+    """A callback the hub changed (a lead handed it over): held with its agent as the hub says,
+    so it leaves the old agent's queue and joins the new one's. Not over local changes of it
+    still queued, nor over a newer version; its case only if that case is held here."""
+    callback_id = row.get("id") if isinstance(row, dict) else None
+    if not isinstance(callback_id, str):
+        return
+    pending = connection.execute(
+        "SELECT 1 FROM outbox WHERE name LIKE 'callback.%' AND ? IN (json_extract(args_json, "
+        "'$.id'), json_extract(args_json, '$.callback_id')) LIMIT 1", (callback_id,)).fetchone()
+    held = _held_version(connection, "callbacks", callback_id)
+    if pending or (held is not None and int(row.get("version") or 0) <= held):
+        applied.skipped += 1
+        return
+    customer = row.get("customer")
+    if isinstance(customer, dict):
+        upsert_customer(connection, customer, only_if_held=False, applied=applied)
+    if connection.execute("SELECT 1 FROM customers WHERE id = ?",
+                          (row.get("customer_id"),)).fetchone() is None:
+        applied.skipped += 1
+        return
+    case_held = connection.execute("SELECT 1 FROM cases WHERE id = ?",
+                                   (row.get("case_id"),)).fetchone()
+    values = dict(zip(CALLBACK_FIELDS, _clean(row, CALLBACK_FIELDS), strict=True))
+    values["case_id"] = values["case_id"] if case_held else None
+    _upsert(connection, "callbacks", CALLBACK_FIELDS, tuple(values.values()))
+
+
 def apply_changes(connection: sqlite3.Connection, changes: list, at: datetime,
                   applied: Applied) -> None:
     for change in changes:
@@ -153,6 +182,11 @@ def apply_changes(connection: sqlite3.Connection, changes: list, at: datetime,
             upsert_case(connection, change.data, at, applied)
         elif change.entity == "case_note":
             insert_note(connection, change.data, applied)
+        elif change.entity == "callback":
+            upsert_callback(connection, change.data, applied)
+        elif change.entity == "qa_review":
+            if not qa.keep(connection, change.data):
+                applied.skipped += 1
         elif change.entity == "customer":
             upsert_customer(connection, change.data, only_if_held=True, applied=applied)
         elif change.entity == "account":

@@ -9,7 +9,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import httpx
@@ -27,6 +27,7 @@ from agent_tui.sync.protocol import (
     DeviceReply,
     DeviceRequest,
     Identity,
+    KpiReply,
     MutationIn,
     PullPage,
     PullRequest,
@@ -34,6 +35,7 @@ from agent_tui.sync.protocol import (
     PushRequest,
     SearchReply,
     StepUpRequest,
+    TeamBoard,
     TrainingAttemptReply,
     TrainingReport,
     Verdict,
@@ -152,6 +154,15 @@ class HubClient:
                 return None
             raise
 
+    def team_board(self) -> TeamBoard:
+        """The caller's team now (a supervisor's token; HubRefused for any other)."""
+        return self._call("GET", "/v1/team/board", TeamBoard)
+
+    def kpis(self, since: date, until: date, agent: str | None = None) -> KpiReply:
+        params = {"from": since.isoformat(), "to": until.isoformat()}
+        if agent:
+            params["agent"] = agent
+        return self._call("GET", "/v1/kpi", KpiReply, params=params)
     # -- training data: a trainer's token reads it (403 ``trainers_only`` for any other) ------
 
     def training_report(self, team: str | None = None) -> TrainingReport:

@@ -11,6 +11,9 @@ from typing import Annotated, Any
 import msgspec
 
 from agent_tui.domain.disclosed import Revealed
+from agent_tui.domain.kpi import KpiCounts
+from agent_tui.domain.qa_review import Mark, QaEvent, QaReview
+from agent_tui.domain.qa_review import SampleCall as QaSampleCall
 
 MAX_SEQ = 2**62
 MAX_BATCH = 1000  # mutations in one push
@@ -155,6 +158,60 @@ class CodeChecked(msgspec.Struct, frozen=True):
     release: Revealed | None = None  # the full tier's values, on a pass
 
 
+# -- the team board and the KPIs (issue 17) ------------------------------------------------------
+
+class BoardAgent(msgspec.Struct, frozen=True):
+    agent_id: str
+    name: str
+    state: one_of("in_call", "wrap_up", "idle", "offline")
+    since: str | None = None  # the open call's start, for in_call and wrap_up
+    last_seen: str | None = None  # the newest thing the hub heard from them
+    open_cases: int = 0
+    open_callbacks: int = 0
+
+
+class BoardItem(msgspec.Struct, frozen=True):
+    """An open case or callback of the team, with where its clock stands."""
+
+    kind: one_of("case", "callback")
+    id: str
+    label: str  # the case's number and title, or the callback's reason
+    agent_id: str
+    due_at: str
+    risk: one_of("ok", "warn", "breached", "paused")
+    used: float  # the share of its time used (0.8 warns)
+    version: int = 1
+
+
+class BoardRefusal(msgspec.Struct, frozen=True):
+    agent_id: str
+    name: str  # the mutation's name
+    status: one_of("rejected", "conflict")
+    reason: str
+    at: str
+
+
+class TeamBoard(msgspec.Struct, frozen=True):
+    team: str
+    name: str
+    lead: str
+    at: str  # the hub's time of this reading
+    agents: list[BoardAgent]
+    items: list[BoardItem]
+    refusals: list[BoardRefusal]
+
+
+class KpiPoint(msgspec.Struct, frozen=True):
+    """Sums and counts, not ratios: the workstation adds agents or days up before dividing."""
+
+    who: str
+    starts: str
+    counts: KpiCounts
+
+
+class KpiReply(msgspec.Struct, frozen=True):
+    rows: list[KpiPoint]
+    trend: list[KpiPoint]  # one a day, everyone of the reply together
 class Identity(msgspec.Struct, frozen=True):
     """Whose token this is (GET /v1/me): the browser route's sign-in with a hub token asks."""
 
@@ -238,3 +295,42 @@ class CtiFeed(msgspec.Struct, frozen=True):
 
     events: list[CtiEvent]
     cursor: int
+
+
+# -- QA reviews (issue 17): a team's supervisor reviews; the agent reads their own, synced -------
+
+class QaSample(msgspec.Struct, frozen=True):
+    week: str  # the Monday
+    calls: list[QaSampleCall]
+
+
+class QaCallRecord(msgspec.Struct, frozen=True):
+    """A call as QA reads it: its record, and the rubric's items prefilled from its events
+    (None: the reviewer's to mark). ``reviews``: the ones the caller may see (not another
+    reviewer's blind calibration score)."""
+
+    call_id: str
+    agent_id: str
+    started_at: str
+    ended_at: str | None
+    request_type: str
+    verification: str
+    notes: str
+    events: list[QaEvent]
+    prefill: dict[str, float | None]
+    reviews: list[QaReview]
+
+
+class QaReviewRequest(msgspec.Struct, frozen=True):
+    id: str
+    call_id: str
+    marks: dict[str, Mark]  # the reviewer's items, and any prefilled one corrected
+    calibration: bool = False
+
+
+class QaCalibration(msgspec.Struct, frozen=True):
+    call_id: str
+    reviewers: list[str]
+    items: dict[str, bool]
+    overall: float | None
+    target: float

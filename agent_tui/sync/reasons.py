@@ -18,6 +18,8 @@ REJECTIONS = frozenset({
     "not_assigned",       # a case assigned to someone else (now)
     "other_team",         # a supervisor outside the case's or callback's team
     "not_your_callback",  # another agent's callback
+    "callback_changed",   # reassigning a callback done or moved since the board's reading
+    "unknown_review", "not_your_review",  # a QA review's answer: no such review, another's
     "not_your_call",      # another agent's call record
     "not_your_attempt",   # a training attempt the hub holds as another trainee's
     "forbidden",          # another agent's step-up; given before the codes above too

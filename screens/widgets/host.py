@@ -9,7 +9,7 @@ worker thread"; a worker thread changes nothing a user sees except through ``cal
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -23,12 +23,15 @@ if TYPE_CHECKING:
     from agent_tui.domain.masking import Disclosure
     from agent_tui.domain.models import Customer
     from agent_tui.domain.phrasing import PhraseGuard
+    from agent_tui.domain.qa_review import QaReview
+    from agent_tui.domain.rubric import Rubric
     from agent_tui.domain.scripts import ScriptsLibrary
     from agent_tui.i18n import Catalog
     from agent_tui.store import Connection, Store
     from agent_tui.store.cases import CaseStore
     from agent_tui.store.queue import QueueItem
     from agent_tui.sync.hub_client import HubClient
+    from agent_tui.sync.protocol import BoardItem, KpiReply, TeamBoard
 
 
 class SessionHost(Protocol):
@@ -94,6 +97,37 @@ class HubHost(Protocol):
     def fetch_from_hub(self, connection: Connection, customer_id: str) -> bool: ...
 
 
+class TeamDesk(Protocol):
+    """The team board, the KPIs and QA (issue 17), ``agent_tui.app.team.TeamController``. The
+    hub decides who reads or changes what; HubRefused and HubUnreachable reach the caller."""
+
+    def open_board(self) -> None: ...
+    def open_kpis(self) -> None: ...
+    def reassigned(self) -> None:
+        """A reassignment was queued: sync now."""
+    def board(self) -> TeamBoard | None:
+        """From a worker thread: the caller's team now (None: no hub)."""
+    def kpis(self, since: date, until: date) -> KpiReply | None:
+        """From a worker thread: one's own figures, or a supervisor's team's."""
+    def open_reviews(self) -> None: ...
+    def rubric(self) -> Rubric | None:
+        """From a worker thread: the QA rubric, for its items' names."""
+    def my_reviews(self, connection: Connection) -> list[QaReview]:
+        """From a worker thread: the agent's QA reviews, newest first."""
+    def answer_review(self, connection: Connection, review_id: str, status: str,
+                      reason: str) -> QaReview:
+        """From a worker thread: acknowledge or dispute a review (CaseError says what is
+        missing)."""
+    def queue_reassignment(self, connection: Connection, item: BoardItem, agent_id: str) -> str:
+        """From a worker thread: hand a case or callback of the board to ``agent_id``."""
+
+
+class TeamHost(Protocol):
+    """Team leads and QA: one controller, reached as a whole."""
+
+    team_desk: TeamDesk
+
+
 class TextualHost(Protocol):
     """Textual's App, the part the screens use."""
 
@@ -113,6 +147,7 @@ class TextualHost(Protocol):
     def exit(self, *args: Any, **kwargs: Any) -> None: ...
 
 
-class AgentHost(SessionHost, DisclosureHost, CallHost, CaseHost, HubHost, TextualHost, Protocol):
+class AgentHost(SessionHost, DisclosureHost, CallHost, CaseHost, HubHost, TeamHost, TextualHost,
+                Protocol):
     """The App as the screens see it: every area above. A host for another route (training's
     simulated call, a supervisor's board) implements the areas its screens use."""

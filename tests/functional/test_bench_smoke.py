@@ -73,6 +73,7 @@ def test_bench_reports_every_figure(tmp_path):
     no_sshd = unavailable_reason() is not None  # then the SSH sessions are left out, loudly
     completed = subprocess.run(
         [sys.executable, "-m", "bench", "--customers", "3000", "--quick", "--skip", "sync",
+         "--skip", "kpi",
          *(["--skip", "ssh"] if no_sshd else ["--ssh-sessions", "2"]),
          "--store", str(tmp_path / "store.db"), "--results-dir", str(tmp_path)],
         cwd=ROOT, capture_output=True, text=True, timeout=300,  # two SSH sessions and their hub too
@@ -100,7 +101,7 @@ def test_bench_sync_group_reports_its_figures(tmp_path):
 
     others = ("search", "c360", "screen", "cold-start", "memory", "terminal", "phrasing",
               "library", "call", "cases", "trust", "training", "ssh", "pop",
-              "kb")
+              "kb", "kpi")
     completed = subprocess.run(
         [sys.executable, "-m", "bench", "--customers", "3000", "--quick",
          *(argument for group in others for argument in ("--skip", group)),
@@ -114,5 +115,33 @@ def test_bench_sync_group_reports_its_figures(tmp_path):
     for name in SYNC_FIGURES:
         if postgres_missing and name in ("sync_drain_s.postgres", "hub_pg_agents_p95_ms"):
             continue
+        value = measured[name]
+        assert isinstance(value, int | float) and math.isfinite(value), (name, value)
+
+
+KPI_FIGURES = ("kpi_seed_s", "kpi_team_p95_ms", "kpi_team_all_p95_ms")
+
+
+@pytest.mark.slow
+def test_bench_kpi_group_reports_its_figures(tmp_path):
+    """The KPI bench on a small centre (20 agents, 5 days): its three figures, on PostgreSQL."""
+    from tests.postgres_cluster import unavailable_reason
+
+    reason = unavailable_reason()
+    if reason:
+        pytest.skip(reason)
+    others = ("search", "c360", "screen", "cold-start", "memory", "terminal", "phrasing",
+              "library", "call", "cases", "sync", "trust")
+    completed = subprocess.run(
+        [sys.executable, "-m", "bench", "--customers", "3000", "--quick",
+         *(argument for group in others for argument in ("--skip", group)),
+         "--kpi-agents", "20", "--kpi-days", "5",
+         "--store", str(tmp_path / "store.db"), "--results-dir", str(tmp_path)],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )
+    assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr[-5000:]
+    report = json.loads((tmp_path / "latest.json").read_text(encoding="utf-8"))
+    measured = {figure["name"]: figure["measured"] for figure in report["figures"]}
+    for name in KPI_FIGURES:
         value = measured[name]
         assert isinstance(value, int | float) and math.isfinite(value), (name, value)

@@ -19,7 +19,8 @@ from agent_tui.hub import push
 from agent_tui.hub.auth import Principal
 from agent_tui.hub.database import connect
 from agent_tui.hub.handlers import HANDLERS
-from agent_tui.hub.schema import cases, customers, devices
+from agent_tui.hub.qa_schema import qa_reviews
+from agent_tui.hub.schema import callbacks, cases, customers, devices
 from agent_tui.hub.seed import seed_hub
 from agent_tui.hub.suitability_schema import risk_assessments
 from agent_tui.sync.reasons import is_known
@@ -58,6 +59,8 @@ def _templates(uid: str, version: int, customer: str, status: str) -> dict[str, 
         "callback.complete": {"id": "cb-1", "at": NOW},
         "callback.attempt": {"id": f"cba-{uid}", "callback_id": "cb-1", "call_id": None,
                              "outcome": "hung_up", "at": NOW},
+        "callback.reassign": {"callback_id": "cb-1", "base_version": version,
+                              "assigned_to": "A1024", "at": NOW},
         "call.record": {"call_id": f"call-{uid}", "first_event": 0, "customer_id": customer,
                         "events": [[NOW, "stage", "greeting", "hello", {"k": 1}]],
                         "started_at": NOW, "ended_at": NOW, "request_type": "consultation",
@@ -72,6 +75,7 @@ def _templates(uid: str, version: int, customer: str, status: str) -> dict[str, 
                         "version": 2, "helpful": True, "call_id": "c", "at": NOW},
         "product.offer": {"id": f"offer-{uid}", "customer_id": customer, "product_id": "WM-MIX",
                           "action": "recommend", "at": NOW},
+        "qa.reply": {"review_id": "qa-1", "status": "disputed", "reason": "r", "at": NOW},
         "training.attempt": {"attempt_id": f"att-{uid}", "scenario_id": "balance_enquiry",
                              "language": "en", "difficulty": "normal", "seed": 1,
                              "started_at": NOW, "ended_at": NOW, "outcome": "completed",
@@ -166,12 +170,16 @@ def hub(database):
             "id": "cb-1", "customer_id": customer, "due_at": "2026-12-24T10:00:00"})],
         None, SlaPolicy(), datetime.now)
     assert [answer.status for answer in opened.results] == ["applied", "applied"]
+    with engine.begin() as connection:  # a QA review of the agent's call, for qa.reply
+        connection.execute(qa_reviews.insert().values(
+            id="qa-1", call_id="call-qa", agent_id="A1024", team="T1", reviewer_id="S1",
+            marks="{}", score=90.0, compliance=100.0, passed=True, created_at=AS_OF.isoformat()))
     yield engine, {"ids": itertools.count(), "reached": set(),
                    "customer": customer}
     engine.dispose()
 
 
-@settings(max_examples=600, deadline=None, derandomize=True,
+@settings(max_examples=1500, deadline=None, derandomize=True,
           suppress_health_check=list(HealthCheck))
 @given(data=st.data(), role=st.sampled_from(["agent", "supervisor"]),
        sent_at=st.one_of(st.none(), st.none(), _times, _text))
@@ -183,6 +191,8 @@ def test_no_mutation_fails_the_hub(hub, data, role, sent_at):
     with engine.begin() as connection:
         connection.execute(update(cases).where(cases.c.id == "case-1").values(
             status=data.draw(st.sampled_from(STATUSES)), version=version, paused_since=None))
+        connection.execute(update(callbacks).where(callbacks.c.id == "cb-1").values(
+            status="scheduled", version=version))  # done or handed over by an earlier example
         seq = connection.execute(select(devices.c.last_mutation_seq)).scalar()
     principal = Principal("A1024", role, "T1")
     items = []

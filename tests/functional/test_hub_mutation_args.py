@@ -81,10 +81,12 @@ OLDER_QUEUE = [
 
 def test_every_mutation_the_hub_handles_has_its_struct():
     assert set(mutation_args.ARGS) == set(HANDLERS)
-    # training.attempt is newer than any queue a workstation kept (issue 15)
+    # training.attempt (issue 15), callback.reassign and qa.reply (issue 17) are newer than any
+    # queue a workstation kept
     assert {name for name, _ in OLDER_QUEUE} | {"case.reopened", "case.reassign",
                                                 "training.attempt", "kb.feedback",
-                                                "product.offer"} == set(mutation_args.ARGS)
+                                                "product.offer", "callback.reassign",
+                                                "qa.reply"} == set(mutation_args.ARGS)
 
 
 @pytest.mark.parametrize("name, args", OLDER_QUEUE, ids=[name for name, _ in OLDER_QUEUE])

@@ -129,6 +129,24 @@ class World:
                                               "events": [], "customer_id": self.customer})
         return call_id
 
+    def review(self) -> str:
+        """A QA review of a fresh call of the agent's, by the team's supervisor."""
+        review_id = f"qa-r{next(ids)}"
+        reply = self.request("supervisor", "POST", "/v1/qa/reviews",
+                             json=qa_review_body(review_id, self.call()))
+        assert reply.status_code == 200, reply.text
+        return review_id
+
+
+def qa_review_body(review_id: str, call_id: str) -> dict:
+    """Every item the reviewer marks on a call with no events: done, no comment needed."""
+    from agent_tui.domain.qa_review import expected_for, prefill
+    from agent_tui.hub.qa import rubric
+
+    marks = {item: {"fraction": 1.0} for item, fraction in
+             prefill(rubric(), [], expected_for("", "")).items() if fraction is None}
+    return {"id": review_id, "call_id": call_id, "marks": marks}
+
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory):
@@ -213,7 +231,27 @@ ENDPOINTS = [
         {**dict.fromkeys(("agent", "other_agent", *TRAINERS), (403, "supervisors_only")),
          **NO_TELEPHONY})
       for kind in ("disclosures", "reads")),
-    # Training data: read by a trainer's token only (issue 15), of the trainer's own team(s).
+    # QA review (issue 17): a team's supervisor reviews the team's calls; the agent reads theirs.
+    Endpoint("read the week's QA sample", lambda w, r: w.request(r, "GET", "/v1/qa/sample"),
+             frozenset({"supervisor", "other_supervisor"}),
+             {**dict.fromkeys(("agent", "other_agent", *TRAINERS), (403, "supervisors_only")),
+              **NO_TELEPHONY}),
+    Endpoint("read a call's QA record", lambda w, r: w.request(
+        r, "GET", f"/v1/qa/calls/{w.call()}"), frozenset({"agent", "supervisor"}),
+        {"other_agent": (404, "unknown_call"), "other_supervisor": (404, "unknown_call"),
+         **TRAINER_REFUSED}),
+    Endpoint("review a call", lambda w, r: w.request(
+        r, "POST", "/v1/qa/reviews", json=qa_review_body(f"qa-e{next(ids)}", w.call())),
+        frozenset({"supervisor"}),
+        {**dict.fromkeys(("agent", "other_agent", *TRAINERS), (403, "supervisors_only")),
+         **NO_TELEPHONY,
+         "other_supervisor": (404, "unknown_call")}),
+    Endpoint("read a call's calibration", lambda w, r: w.request(
+        r, "GET", f"/v1/qa/calibration/{w.call()}"), frozenset(),
+        {**dict.fromkeys(("agent", "other_agent", *TRAINERS), (403, "supervisors_only")),
+         **NO_TELEPHONY,
+         "supervisor": (409, "not_calibrated"), "other_supervisor": (404, "unknown_call")}),
+        # Training data: read by a trainer's token only (issue 15), of the trainer's own team(s).
     Endpoint("read the training report", lambda w, r: w.request(
         r, "GET", "/v1/training/report"), frozenset({"trainer", "other_trainer"}),
         {**TRAINERS_ONLY, "teamless_trainer": (403, "no_team")}),
@@ -231,6 +269,17 @@ ENDPOINTS = [
         dict.fromkeys(STAFF, (403, "not_telephony"))),
     Endpoint("read one's call events", lambda w, r: w.request(r, "GET", "/v1/cti/events"),
              REAL_DATA, TRAINER_REFUSED),
+    Endpoint("read the team board", lambda w, r: w.request(r, "GET", "/v1/team/board"),
+             frozenset({"supervisor", "other_supervisor"}),
+             {**dict.fromkeys(("agent", "other_agent", *TRAINERS), (403, "supervisors_only")),
+              **NO_TELEPHONY}),
+    Endpoint("read one's own KPIs or the team's", lambda w, r: w.request(r, "GET", "/v1/kpi"),
+             frozenset({"agent", "other_agent", "supervisor", "other_supervisor"}),
+             {**dict.fromkeys(TRAINERS, (403, "not_yours")), **NO_TELEPHONY}),
+    Endpoint("read another agent's KPIs", lambda w, r: w.request(
+        r, "GET", "/v1/kpi", params={"agent": "A2048"}),
+        frozenset({"other_agent", "supervisor", "other_supervisor"}),
+        {**dict.fromkeys(("agent", *TRAINERS), (403, "not_yours")), **NO_TELEPHONY}),
 ]
 
 
@@ -288,6 +337,10 @@ MUTATIONS = [
     Mutation("callback.attempt", lambda w: {"id": f"cba-{next(ids)}", "callback_id": w.callback(),
                                             "outcome": "hung_up", "at": NOW},
              _staff(other_agent="not_your_callback", other_supervisor="other_team")),
+    Mutation("callback.reassign", lambda w: {"callback_id": w.callback(), "base_version": 1,
+                                             "assigned_to": "A2048", "at": NOW},
+             _staff(agent="supervisor_only", other_agent="supervisor_only",
+                    other_supervisor="other_team")),
     Mutation("call.record", lambda w: {"call_id": w.call(), "first_event": 0, "events": [
         [NOW, "stage", "greeting", "", {}]], "customer_id": w.customer},
         _staff(other_agent="not_your_call", supervisor="not_your_call",
@@ -307,6 +360,10 @@ MUTATIONS = [
     Mutation("product.offer", lambda w: w.assessed({"id": f"offer-r{next(ids)}",
                                                     "product_id": "TD-1Y", "action": "sell",
                                                     "at": NOW}), _staff()),
+    # The reviewed agent answers a QA review of their call (issue 17).
+    Mutation("qa.reply", lambda w: {"review_id": w.review(), "status": "acknowledged", "at": NOW},
+             _staff(other_agent="not_your_review", supervisor="not_your_review",
+                    other_supervisor="not_your_review")),
     # Training data only: every role records its own attempts, a trainer's too.
     Mutation("training.attempt", lambda w: training_attempt(f"att-m{next(ids)}"),
              dict.fromkeys(STAFF, "applied")),

@@ -25,7 +25,7 @@ def training_db(tmp_path) -> sqlite3.Connection:
 
 
 def test_migration_11_adds_the_attempts_table(training_db):
-    assert LATEST_VERSION == 11
+    assert LATEST_VERSION >= 11  # later migrations (13, QA reviews) come after it
     columns = {row[1] for row in training_db.execute("PRAGMA table_info(training_attempts)")}
     assert {"attempt_id", "trainee", "scenario_id", "score", "passed", "body",
             "synced_at"} <= columns
