@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import uuid
 
+from uuid6 import uuid7
+
 
 def new_id() -> str:
-    # uuid6 is imported on the first id, not at start-up: importing it reads its own version
-    # through importlib.metadata, which brings email and zipfile (0.9 MB in every SSH session,
-    # most of which makes no record before the agent types).
-    from uuid6 import uuid7
-
     return str(uuid7())
 
 

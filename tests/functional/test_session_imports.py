@@ -9,9 +9,8 @@ import json
 import subprocess
 import sys
 
-# Imported on first use, or never in a session: the hub's server side, the browser route, the
-# uuid6 module (which reads its version through importlib.metadata, email and zipfile).
-NOT_AT_START = ("uuid6", "importlib.metadata", "fastapi", "starlette", "sqlalchemy", "uvicorn",
+# Never in a session: the hub's server side, the browser route.
+NOT_AT_START = ("fastapi", "starlette", "sqlalchemy", "uvicorn",
                 "aiohttp", "textual_serve", "agent_tui.hub.api", "agent_tui.web.server")
 
 SESSION = """
@@ -32,12 +31,3 @@ def test_a_session_starts_without_what_it_does_not_use():
     modules = _started_modules()
     assert "agent_tui.app.agent_app" in modules  # the check sees the session's imports
     assert sorted(name for name in NOT_AT_START if name in modules) == []
-
-
-def test_ids_are_still_uuid7_made_on_first_use():
-    from uuid import UUID
-
-    from agent_tui.domain.ids import new_id
-
-    first, second = new_id(), new_id()
-    assert UUID(first).version == 7 and first < second  # time-ordered, as offline records sort
