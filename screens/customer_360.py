@@ -62,10 +62,13 @@ class Customer360Screen(AgentScreen[None]):
     ACTION_IDS = ("next_page", "previous_page", "new_case")
     HELP_KEY = "help.customer_360"
 
-    def __init__(self, customer_id: str) -> None:
+    def __init__(self, customer_id: str, view: Customer360 | None = None) -> None:
+        """``view``: the customer already read (the search reads before it opens the 360), shown
+        before the first frame; without it the 360 reads them itself."""
         super().__init__()
         self.customer_id = customer_id
         self.view: Customer360 | None = None
+        self._read = view
         self.transactions: Page[Transaction] | None = None
 
     @property
@@ -73,8 +76,9 @@ class Customer360Screen(AgentScreen[None]):
         return self.agent_app.disclosure_for(self.customer_id)
 
     def ready_for_keys(self) -> bool:
-        """Keys typed while the 360 loads (a PgDn, ctrl+n) are for the customer once shown."""
-        return self.view is not None
+        """Keys typed while the 360 loads (a PgDn, ctrl+n) are for the customer once shown,
+        transactions included (they are filled just after the first frame)."""
+        return self.view is not None and self.transactions is not None
 
     def compose(self) -> ComposeResult:
         t = self.agent_app.t
@@ -99,7 +103,11 @@ class Customer360Screen(AgentScreen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.load()
+        if self._read is not None:
+            self._show(self._read)
+            self._read = None
+        else:
+            self.load()
         if self.agent_app.hub_configured:
             self.refresh_from_hub()
 
@@ -162,17 +170,25 @@ class Customer360Screen(AgentScreen[None]):
             self.notify(self.agent_app.t("c360.not_found"), severity="error")
             self.dismiss()
             return
-        self.view = view
+        self.view = read = view
         view = self.disclosure.unveil(view)  # what this call's verification released, if any
         self._show_profile(view)
         self._show_signals(view.signals, view.flags)
         self._show_accounts(view)
-        self._show_transactions(view.transactions)
-        self._show_history(view)
-        self._show_cases(view)
         # set_focus, not focus(): focus() lands a turn later and, landing in the accounts
         # pane, switched the tabs back under a PgDn the agent had already typed.
         self.set_focus(self.query_one("#table-accounts", DataTable))
+        # The tabs behind the accounts are filled once the customer is on screen: 50
+        # transactions laid out in a table nobody sees yet were a third of the time to it.
+        self.call_after_refresh(self._show_behind_tabs, read)
+
+    def _show_behind_tabs(self, view: Customer360) -> None:
+        if self.view is not view:
+            return  # read again meanwhile: what was read last is shown
+        view = self.disclosure.unveil(view)
+        self._show_transactions(view.transactions)
+        self._show_history(view)
+        self._show_cases(view)
 
     def _show_profile(self, view: Customer360) -> None:
         t, shown, customer = self.agent_app.t, self.disclosure, view.customer

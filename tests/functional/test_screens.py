@@ -59,6 +59,26 @@ async def test_search_by_mobile_then_enter_opens_a_masked_360(small_store, make_
         assert name[0] + "*" in text
 
 
+async def test_the_search_reads_the_360_before_it_opens_it(small_store, make_app, monkeypatch):
+    """The 360's first frame is the customer (no "Loading…" frame before it, sent down the
+    line and drawn over a moment later); the tabs behind the accounts fill just after."""
+    customer_id, _name, mobile, _id_number, _card = _customer_with_card(small_store)
+    read_by_itself: list[bool] = []
+    monkeypatch.setattr(Customer360Screen, "load",
+                        lambda self, again=False: read_by_itself.append(again))
+    app = make_app(small_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _search(pilot, mobile)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, Customer360Screen)
+                       and app.screen.view is not None)
+        assert app.screen.customer_id == customer_id
+        assert read_by_itself == []
+        assert mobile[:3] + "****" + mobile[-4:] in screen_text(app)
+        table = app.screen.query_one("#table-transactions", DataTable)
+        await wait_for(pilot, lambda: table.row_count > 0)
+
+
 async def test_card_last4_with_name_then_arrow_into_results(small_store, make_app):
     customer_id, name, _mobile, _id_number, card = _customer_with_card(small_store)
     app = make_app(small_store)
