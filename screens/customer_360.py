@@ -10,6 +10,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
+from textual.css.query import NoMatches
 from textual.widgets import DataTable, Header, Static, TabbedContent, TabPane
 
 from agent_tui.domain.masking import Disclosure
@@ -49,6 +50,7 @@ _TABLES = {
     "cases": ("number", "category", "priority", "status", "due", "title"),
 }
 _OPTIONAL = {"product", "counterparty", "channel", "summary", "title"}
+_FIRST_TAB = "accounts"  # built with the screen; the others just after its first frame
 
 
 def _keep_row(table: DataTable, row: int) -> None:
@@ -62,19 +64,23 @@ class Customer360Screen(AgentScreen[None]):
     ACTION_IDS = ("next_page", "previous_page", "new_case")
     HELP_KEY = "help.customer_360"
 
-    def __init__(self, customer_id: str) -> None:
+    def __init__(self, customer_id: str, view: Customer360 | None = None) -> None:
+        """``view``: the customer read by the search, shown before the first frame."""
         super().__init__()
         self.customer_id = customer_id
         self.view: Customer360 | None = None
+        self._read = view
         self.transactions: Page[Transaction] | None = None
+        self._tabs_built = False  # the tables behind the first tab (built after the first frame)
 
     @property
     def disclosure(self) -> Disclosure:
         return self.agent_app.disclosure_for(self.customer_id)
 
     def ready_for_keys(self) -> bool:
-        """Keys typed while the 360 loads (a PgDn, ctrl+n) are for the customer once shown."""
-        return self.view is not None
+        """Keys typed while the 360 loads (a PgDn, ctrl+n) are for the customer once shown,
+        transactions included (they are filled just after the first frame)."""
+        return self.view is not None and self.transactions is not None
 
     def compose(self) -> ComposeResult:
         t = self.agent_app.t
@@ -85,21 +91,36 @@ class Customer360Screen(AgentScreen[None]):
             yield Prose(id="profile-more")
         yield Prose(id="signals")
         with TabbedContent(id="tabs"):
-            for name, columns in _TABLES.items():
+            for name in _TABLES:
                 with TabPane(t(f"c360.tab.{name}"), id=f"tab-{name}"):
-                    if name == "transactions":
-                        yield Prose(id="transactions-page")
-                    table: DataTable[object] = MeasuredTable(
-                        id=f"table-{name}", cursor_type="row", zebra_stripes=True
-                    )
-                    add_columns(table, [(column, t(f"c360.{name}.{column}"))
-                                        for column in columns],
-                                essential=set(columns) - _OPTIONAL)
-                    yield table
+                    if name == _FIRST_TAB:
+                        yield self._table(name)
         yield KeyBar()
 
+    def _table(self, name: str) -> DataTable[object]:
+        t, columns = self.agent_app.t, _TABLES[name]
+        table: DataTable[object] = MeasuredTable(id=f"table-{name}", cursor_type="row",
+                                                 zebra_stripes=True)
+        add_columns(table, [(column, t(f"c360.{name}.{column}")) for column in columns],
+                    essential=set(columns) - _OPTIONAL)
+        return table
+
+    async def _fill_tabs_behind(self) -> None:
+        """After the first frame, the tables behind the first tab are built and filled: built
+        up front, they were a third of the time from Enter to the customer on screen."""
+        try:
+            for name in [name for name in _TABLES if name != _FIRST_TAB]:
+                widgets = [Prose(id="transactions-page")] if name == "transactions" else []
+                await self.query_one(f"#tab-{name}", TabPane).mount_all([*widgets, self._table(name)])
+            self._tabs_built = True
+            if self.view is not None:
+                self._show_behind_tabs(self.view)
+        except NoMatches:
+            return  # the screen was closed while its tabs were built: nothing left to fill
+
     def on_mount(self) -> None:
-        self.load()
+        self._show(self._read) if self._read is not None else self.load()
+        self.call_after_refresh(self._fill_tabs_behind)
         if self.agent_app.hub_configured:
             self.refresh_from_hub()
 
@@ -141,8 +162,9 @@ class Customer360Screen(AgentScreen[None]):
             self._show_profile(view)
             self._show_signals(view.signals, view.flags)
             self._show_accounts(view)
-            self._show_history(view)
-            self._show_cases(view)
+            if self._tabs_built:  # otherwise they are filled with this view once built
+                self._show_history(view)
+                self._show_cases(view)
 
     @work(thread=True, exclusive=True, group="c360-hub")
     def refresh_from_hub(self) -> None:
@@ -162,17 +184,23 @@ class Customer360Screen(AgentScreen[None]):
             self.notify(self.agent_app.t("c360.not_found"), severity="error")
             self.dismiss()
             return
-        self.view = view
+        self.view = read = view
         view = self.disclosure.unveil(view)  # what this call's verification released, if any
         self._show_profile(view)
         self._show_signals(view.signals, view.flags)
         self._show_accounts(view)
-        self._show_transactions(view.transactions)
-        self._show_history(view)
-        self._show_cases(view)
         # set_focus, not focus(): focus() lands a turn later and, landing in the accounts
         # pane, switched the tabs back under a PgDn the agent had already typed.
         self.set_focus(self.query_one("#table-accounts", DataTable))
+        if self._tabs_built:  # else ``_fill_tabs_behind`` fills them, after the first frame
+            self.call_after_refresh(self._show_behind_tabs, read)
+
+    def _show_behind_tabs(self, view: Customer360) -> None:
+        if self.view is view:  # else read again meanwhile: what was read last is shown
+            view = self.disclosure.unveil(view)
+            self._show_transactions(view.transactions)
+            self._show_history(view)
+            self._show_cases(view)
 
     def _show_profile(self, view: Customer360) -> None:
         t, shown, customer = self.agent_app.t, self.disclosure, view.customer

@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.content import Content
 from textual.widgets import DataTable, Header, Input, Static
 
-from agent_tui.domain.models import SearchHit
+from agent_tui.domain.models import Customer360, SearchHit
 from agent_tui.domain.query import QueryKind, parse_query
 from agent_tui.store import QueryError
 from agent_tui.store.customers import SEARCH_LIMIT
@@ -42,6 +42,7 @@ class SearchScreen(AgentScreen[None]):
         self._hits_for = ""  # the box's text the results shown are for
         # Enter came before the results of what was typed: open when they come (type-ahead).
         self._open_pending = False
+        self._opening = False  # a 360 being read, to be pushed: keys wait for it
         self._shown_status = ""
         self._shown_rows: list[tuple[str, object]] = []
 
@@ -125,6 +126,11 @@ class SearchScreen(AgentScreen[None]):
             return  # the agent has typed on; a newer search is already running
         t = self.agent_app.t
         more = len(hits) > SEARCH_LIMIT
+        if more and kind is QueryKind.LAST4_ONLY:
+            # More cards end in these four digits than a list holds (hundreds, in a large
+            # store): the first of them are nobody in particular, and drawing them is 5-8 KB
+            # down an SSH line on the fourth digit of every mobile typed. Say so instead.
+            hits = []
         self._hits = hits[:SEARCH_LIMIT]
         self._hits_for = text
         status = self._status(kind, more, t) + (f"  {note}" if note else "")
@@ -138,7 +144,7 @@ class SearchScreen(AgentScreen[None]):
 
     def ready_for_keys(self) -> bool:
         """The keys typed after an early Enter are for the 360 it opens: they wait for it."""
-        return not self._open_pending
+        return not (self._open_pending or self._opening)
 
     def disclosure_changed(self, customer_id: str) -> None:
         """A customer in the list verified, or masked again: the list redrawn at once, so F3
@@ -179,6 +185,8 @@ class SearchScreen(AgentScreen[None]):
         if kind is QueryKind.UNRECOGNISED:
             return t("search.unrecognised")
         understood = t(f"search.kind.{kind.value}")
+        if more and kind is QueryKind.LAST4_ONLY:
+            return t("search_last4.too_many", count=SEARCH_LIMIT)
         if not self._hits:
             return t("search.no_match", kind=understood)
         if more:
@@ -217,7 +225,26 @@ class SearchScreen(AgentScreen[None]):
         self.open_customer(self._hits[row].customer_id)
 
     def open_customer(self, customer_id: str) -> None:
+        """The 360 is read first and pushed with its customer: its first frame is the
+        customer, not a "Loading…" frame drawn (and sent down the line) a few ms before them.
+        Keys typed meanwhile wait for the 360 (``ready_for_keys``)."""
+        self._opening = True
+        self._read_and_open(customer_id)
+
+    @work(thread=True, exclusive=True, group="c360")
+    def _read_and_open(self, customer_id: str) -> None:
+        now = self.agent_app.now()
+        read = self.read_store(lambda customers: customers.customer_360(customer_id, now),
+                               lambda view: self._open(customer_id, view))
+        if not read:  # the agent was told why; the search stays and takes keys again
+            self.app.call_from_thread(setattr, self, "_opening", False)
+
+    def _open(self, customer_id: str, view: Customer360 | None) -> None:
         # Imported on first use: the 360 and its tabs are not needed to bring up the search.
         from screens.customer_360 import Customer360Screen
 
-        self.app.push_screen(Customer360Screen(customer_id))
+        self._opening = False
+        if view is None:
+            self.notify(self.agent_app.t("c360.not_found"), severity="error")
+            return
+        self.app.push_screen(Customer360Screen(customer_id, view))

@@ -76,11 +76,11 @@ class AgentScreen(Screen[ResultType], Generic[ResultType]):
 
     def read_store(
         self, read: Callable[[CustomerRepository], T], show: Callable[[T], None]
-    ) -> None:
+    ) -> bool:
         """From a worker thread: wait for the store, ``read`` from it, then ``show`` the result
         on the event loop. If the store never opened, its problem screen already says why; if
-        the read fails, the agent is told and the session goes on."""
-        self.use_store(lambda connection: read(CustomerRepository(connection)), show)
+        the read fails, the agent is told and the session goes on. Returns whether it read."""
+        return self.use_store(lambda connection: read(CustomerRepository(connection)), show)
 
     def use_store(
         self, use: Callable[[Connection], T], show: Callable[[T], None] | None = None

@@ -25,6 +25,7 @@ FIGURES = (
     "c360_p95_ms",
     "c360_screen_p95_ms",
     "c360_screen_guard_ratio",
+    "c360_key_to_screen_p95_ms",
     "cold_start_agent_s",
     "cold_start_bare_s",
     "cold_start_ratio",

@@ -59,6 +59,26 @@ async def test_search_by_mobile_then_enter_opens_a_masked_360(small_store, make_
         assert name[0] + "*" in text
 
 
+async def test_the_search_reads_the_360_before_it_opens_it(small_store, make_app, monkeypatch):
+    """The 360's first frame is the customer (no "Loading…" frame before it, sent down the
+    line and drawn over a moment later); the tabs behind the accounts fill just after."""
+    customer_id, _name, mobile, _id_number, _card = _customer_with_card(small_store)
+    read_by_itself: list[bool] = []
+    monkeypatch.setattr(Customer360Screen, "load",
+                        lambda self, again=False: read_by_itself.append(again))
+    app = make_app(small_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _search(pilot, mobile)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, Customer360Screen)
+                       and app.screen.view is not None)
+        assert app.screen.customer_id == customer_id
+        assert read_by_itself == []
+        assert mobile[:3] + "****" + mobile[-4:] in screen_text(app)
+        table = app.screen.query_one("#table-transactions", DataTable)
+        await wait_for(pilot, lambda: table.row_count > 0)
+
+
 async def test_card_last4_with_name_then_arrow_into_results(small_store, make_app):
     customer_id, name, _mobile, _id_number, card = _customer_with_card(small_store)
     app = make_app(small_store)
@@ -98,6 +118,35 @@ async def test_no_match_and_unrecognised_input_say_so(small_store, make_app):
         app.screen.query_one("#query", Input).value = ""
         await pilot.press(*"??!!")
         await wait_for(pilot, lambda: "Not a mobile" in screen_text(app))
+
+
+def _last4_held_by(path, cards: int) -> str:
+    """Four last digits that exactly ``cards`` cards of the store end in."""
+    connection = sqlite3.connect(path)
+    row = connection.execute(
+        "SELECT substr(number, -4) AS last4 FROM accounts GROUP BY last4 "
+        "HAVING count(DISTINCT customer_id) = ? AND count(*) = ? ORDER BY last4 LIMIT 1",
+        (cards, cards)).fetchone()
+    connection.close()
+    return row[0]
+
+
+async def test_a_bare_last4_held_by_more_cards_than_the_list_lists_none(small_store, make_app,
+                                                                       monkeypatch):
+    """Hundreds of cards share four last digits in a real store: the first of them are nobody
+    in particular (and a table of them is kilobytes down an SSH line on the fourth digit of
+    every mobile). The list holds one here, so two cards are too many."""
+    monkeypatch.setattr("screens.search.SEARCH_LIMIT", 1)
+    app = make_app(small_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_screen(pilot, SearchScreen)
+        await pilot.press(*_last4_held_by(small_store, 2))
+        await wait_for(pilot, lambda: "Over 1 cards end in these digits" in screen_text(app))
+        assert app.screen.query_one("#results", DataTable).row_count == 0
+        app.screen.query_one("#query", Input).value = ""
+        table = await _search(pilot, _last4_held_by(small_store, 1))
+        assert table.row_count == 1  # as many as the list holds: listed
+        assert "1 cards end in these digits: add part of the name" in screen_text(app)
 
 
 async def test_heavy_customer_pages_through_transactions(small_store, make_app):

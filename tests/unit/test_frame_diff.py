@@ -72,3 +72,16 @@ def test_what_it_cannot_follow_makes_it_forget():
     title = "\x1b[1;1H\x1b]0;title\x07"
     assert memory.filter(title, (100, 30)) == title
     assert memory.filter(frame, (100, 30)) == frame  # that row was forgotten
+
+
+def test_a_new_row_is_written_in_one_style_run_per_style_and_moves_to_nowhere_are_dropped():
+    memory = ScreenMemory()
+    zebra = "38;5;253;48;5;233"
+    row = piece(7, 1, [(zebra, " 张*   "), (zebra, " 186****5140 "), ("1;38;5;197;48;5;233", "R4"),
+                       (zebra, " •••• 1861 ")])
+    frame = row + "\x1b[7;79H\n\x1b[8;79H\x1b[3;17H\x1b[3;17H"
+    written = memory.filter(frame, (80, 24))
+    assert written == (f"\x1b[7;1H\x1b[{zebra}m 张*    186****5140 \x1b[0;1;38;5;197;48;5;233mR4"
+                       f"\x1b[0;{zebra}m •••• 1861 \x1b[0m\x1b[3;17H")
+    assert terminal(written) == terminal(frame)
+    assert len(written) < len(frame) - 30
