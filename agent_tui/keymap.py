@@ -30,7 +30,7 @@ DEFAULT_KEYMAP: tuple[KeyAction, ...] = (
     KeyAction("new_call", "ctrl+n", "new_call", "keys.new_call", "keys.new_call_tip"),
     KeyAction("sync_now", "f5,ctrl+r", "sync_now", "keys.sync_now", "keys.sync_now_tip"),
     # Not in DESIGN's table (F9 is the knowledge base's): what the hub refused, to redo or drop.
-    KeyAction("conflicts", "shift+f5,f17,ctrl+w", "conflicts", "keys.conflicts",
+    KeyAction("conflicts", "shift+f5,ctrl+w", "conflicts", "keys.conflicts",
               "keys.conflicts_tip"),
     # Screen-level actions: bound by the screens that offer them.
     KeyAction(
@@ -117,7 +117,7 @@ DEFAULT_KEYMAP = (*DEFAULT_KEYMAP,
 # text being typed) waits as a banner; this shows it. Offered only while one waits (otherwise
 # ctrl+a goes on to the input's own "line start").
 DEFAULT_KEYMAP = (*DEFAULT_KEYMAP,
-    KeyAction("cti_take", "shift+f2,f14,ctrl+a", "cti_take", "cti.take_key", "cti.take_tip"),
+    KeyAction("cti_take", "shift+f2,ctrl+a", "cti_take", "cti.take_key", "cti.take_tip"),
 )
 
 # Team leads and agents (issue 17): the team board, and one's own (or the team's) KPIs.
@@ -125,16 +125,13 @@ DEFAULT_KEYMAP = (*DEFAULT_KEYMAP,
     KeyAction("team_board", "ctrl+b", "team_board", "board.key", "board.key_tip"),
     KeyAction("kpis", "ctrl+y", "kpis", "kpi_view.key", "kpi_view.key_tip"),
     # The agent's QA reviews (beside F4, the queue), and on that screen their answer to one.
-    KeyAction("qa_reviews", "shift+f4,f16", "qa_reviews", "qa_view.key", "qa_view.key_tip"),
+    KeyAction("qa_reviews", "shift+f4", "qa_reviews", "qa_view.key", "qa_view.key_tip"),
     KeyAction("qa_acknowledge", "f7,ctrl+l", "acknowledge", "qa_view.acknowledge",
               "qa_view.acknowledge_tip", app_level=False),
     KeyAction("qa_dispute", "f8,ctrl+t", "dispute", "qa_view.dispute", "qa_view.dispute_tip",
               app_level=False),
 )
 
-# A shifted F-key reaches Textual from a real terminal as the F-key twelve above it (shift+F2 is
-# sent as ESC[1;2Q, which Textual names "f14"): each shift+Fn above is listed with its f(n+12) too,
-# or it would work under Pilot and never in a terminal.
 ACTIONS_BY_ID = {entry.id: entry for entry in DEFAULT_KEYMAP}
 
 

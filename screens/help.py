@@ -66,7 +66,9 @@ class HelpScreen(ModalScreen[None]):
         key_width = max((width_of(keys) for keys, _, _ in rows), default=0)
         id_width = max((len(action_id) for _, _, action_id in rows), default=0)
         does_width = max((width_of(does) for _, does, _ in rows), default=0)
-        room = self._panel_room(app.size.width) - (key_width + 2) - 2
+        # Less the table's own vertical scrollbar (2): with more rows than the panel shows (the
+        # board, KPI, QA and knowledge-base keys made it so at 80x24) it takes its place.
+        room = self._panel_room(app.size.width) - (key_width + 2) - 2 - 2
         with_ids = does_width <= room - (id_width + 2)
         table: DataTable[object] = MeasuredTable(id="help-keys", cursor_type="row")
         add_columns(table, [("key", t("help.col_key")), ("action", t("help.col_action"))]

@@ -32,7 +32,8 @@ CLEAN_CARDS = {"HA-ACTIVE": ("active", "6225880000000\x1b[2J"),  # last 4: a cle
 # Columns that keep a readable value, and why. Everything else that holds text gets the corpus.
 EXEMPT = {
     "keys": {"id", "customer_id", "account_id", "case_id", "call_id", "product_code", "code",
-             "key", "mutation_id", "callback_id", "attempt_id"},  # what joins and finds rows
+             "key", "mutation_id", "callback_id", "attempt_id",
+             "agent_id@qa_reviews"},  # what joins and finds rows (the agent's own reviews)
     "times": {"birth_date", "customer_since", "opened_on", "at", "opened_at", "due_at",
               "updated_at", "first_response_due", "first_response_at", "paused_since",
               "breached_at", "started_at", "ended_at", "created_at", "done_at", "saved_at",
@@ -76,7 +77,7 @@ def _rows(corpus: list[str]) -> dict[str, list[dict]]:
         "customers", "products", "accounts", "transactions", "interactions", "cases",
         "case_notes", "case_events", "callbacks", "calls", "call_events", "customer_flags",
         "audit_log", "outbox", "sync_conflicts", "callback_attempts", "sealed_copies",
-        "customer_signals", "training_attempts")}
+        "customer_signals", "training_attempts", "qa_reviews")}
     for i, text in enumerate(corpus):
         detail = json.dumps({"reason": text, "what": [text]}, ensure_ascii=False)
         rows["customers"].append(dict(
@@ -124,6 +125,15 @@ def _rows(corpus: list[str]) -> dict[str, list[dict]]:
             difficulty=text, started_at=_time(i), ended_at=_time(i), outcome=text, score=50.0,
             passed=0, body=json.dumps({"attempt_id": f"HA{i:02d}", "trainee": text},
                                       ensure_ascii=False), synced_at=None, sync_refusal=text))
+        # The agent's QA reviews (shift+F4): the reviewer, a comment, the answer, all hostile.
+        rows["qa_reviews"].append(dict(
+            id=f"HQ{i:02d}", call_id=f"HC{i:02d}", agent_id=AGENT, created_at=_time(i),
+            status=text, version=1, body=json.dumps({
+                "id": f"HQ{i:02d}", "call_id": f"HC{i:02d}", "agent_id": AGENT,
+                "reviewer_id": text, "marks": {"opening.greet": {"fraction": 0.5, "comment": text}},
+                "score": 50.0, "compliance": 50.0, "passed": False, "fatal": [text],
+                "created_at": _time(i), "status": "disputed", "reason": text},
+                ensure_ascii=False)))
         # Neither is drawn as stored: a sealed copy is opened by a caller's answers (this one
         # cannot be, it is no sealed copy at all), a signal's kind is checked against the known.
         rows["sealed_copies"].append(dict(customer_id=f"H{i:02d}",

@@ -289,8 +289,9 @@ class AgentApp(IdleWatch, TypeAhead, TerminalGuard, App[None]):
     def get_key_display(self, binding: Binding) -> str:
         """F-keys as agents know them from 3270 keyboards: F1, not f1."""
         display = super().get_key_display(binding)
-        if display[:1] == "f" and display[1:].isdigit():
-            return display.upper()
+        shift, _, key = display.rpartition("shift+")
+        if key[:1] == "f" and key[1:].isdigit():
+            return f"{shift}{'shift+' if _ else ''}{key.upper()}"
         return {"pgup": "PgUp", "pgdn": "PgDn"}.get(display, display)
 
     def action_command_palette(self) -> None:

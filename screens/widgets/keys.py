@@ -34,7 +34,22 @@ def bindings_for(action_ids: Iterable[str], catalog: Catalog,
                 show=action_id not in unlisted,
             )
         )
+        bindings.extend(Binding(alias, entry.action, show=False, priority=entry.priority)
+                        for alias in terminal_aliases(entry.keys))
     return bindings
+
+
+def terminal_aliases(keys: str) -> list[str]:
+    """What a real terminal sends for the shifted F-keys among ``keys``: shift+F2 arrives as
+    ESC[1;2Q, which Textual names "f14" (the F-key twelve above), so a binding of "shift+f2"
+    works under Pilot and never in a terminal. The alias carries no id: help lists the key as
+    the agent presses it, and a [keymap] remap moves that key (the alias stays)."""
+    aliases = []
+    for key in keys.split(","):
+        key = key.strip()
+        if key.startswith("shift+f") and key[7:].isdigit() and 1 <= int(key[7:]) <= 12:
+            aliases.append(f"f{int(key[7:]) + 12}")
+    return aliases
 
 
 # Focus moves are resolved by the app before it forwards the next key, not after the focused

@@ -9,9 +9,9 @@ from __future__ import annotations
 from textual.app import RenderResult
 from textual.content import Content
 from textual.widgets import Markdown
-from textual.widgets._markdown import MarkdownBlock, MarkdownHeader, MarkdownParagraph
 
 from screens.widgets.line_broken import LineBroken
+from screens.widgets.textual_private import MarkdownBlock, MarkdownHeader, MarkdownParagraph
 
 
 def _line_broken(block: type[MarkdownBlock]) -> type[MarkdownBlock]:

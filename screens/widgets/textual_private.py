@@ -23,6 +23,10 @@ from textual.filter import LineFilter
 from textual.strip import Strip
 from textual.widgets import DataTable, Select, TextArea
 
+# Markdown's block classes, which Textual exports only from its private module: the knowledge
+# base's articles subclass the paragraph and the heading to wrap them by the rules of Chinese.
+from textual.widgets._markdown import MarkdownBlock, MarkdownHeader, MarkdownParagraph
+
 # The open list of a Select: the wrap-up codes open on the first code, not the blank line.
 from textual.widgets._select import SelectOverlay
 
@@ -34,7 +38,8 @@ if TYPE_CHECKING:
     from textual.screen import Screen
 
 __all__ = [
-    "Edit", "HookedSelect", "HookedTextArea", "MeasuredTable", "SelectOverlay", "UnhandledExceptionHook",
+    "Edit", "HookedSelect", "HookedTextArea", "MarkdownBlock", "MarkdownHeader",
+    "MarkdownParagraph", "MeasuredTable", "SelectOverlay", "UnhandledExceptionHook",
     "bindings_of", "notifications", "rendered_lines", "set_bindings", "set_exit_message",
     "skip_line_filter_when",
 ]

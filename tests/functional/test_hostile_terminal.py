@@ -32,7 +32,7 @@ KEYS = {"f1": "\x1bOP", "f2": "\x1bOQ", "f3": "\x1bOR", "f4": "\x1bOS", "f6": "\
         "f7": "\x1b[18~", "f8": "\x1b[19~", "f10": "\x1b[21~", "f11": "\x1b[23~",
         "f12": "\x1b[24~", "ctrl+n": "\x0e", "ctrl+q": "\x11", "ctrl+w": "\x17", "tab": "\t",
         "shift+tab": "\x1b[Z", "enter": "\r", "down": "\x1b[B", "right": "\x1b[C",
-        "home": "\x1b[H", "ctrl+home": "\x1b[1;5H", "delete": "\x1b[3~"}
+        "shift+f4": "\x1b[1;2S", "home": "\x1b[H", "ctrl+home": "\x1b[1;5H", "delete": "\x1b[3~"}
 
 
 def _marker(catalog: Catalog, key: str, length: int = 8) -> str:
@@ -238,6 +238,13 @@ def _walk(walk: Walk, store: Path) -> None:
     walk.see_key("callback_form.title", 6)
     walk.press("f3", "f3")
     walk.see_key("case.new_note")
+    walk.press("f3")
+    walk.see_key("queue.count")
+
+    # The agent's QA reviews (shift+F4, as a terminal sends it): every comment and answer hostile.
+    walk.press("shift+f4")
+    walk.see_key("qa_view.count")
+    walk.through(40)
     walk.press("f3")
     walk.see_key("queue.count")
 

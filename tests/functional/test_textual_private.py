@@ -62,6 +62,9 @@ def test_the_attributes_the_adapter_reads_are_still_there():
 def test_the_private_modules_still_export_what_is_used():
     assert textual_private.Edit.__module__ == "textual.document._edit"
     assert textual_private.SelectOverlay.__module__ == "textual.widgets._select"
+    for block in (textual_private.MarkdownBlock, textual_private.MarkdownHeader,
+                  textual_private.MarkdownParagraph):
+        assert block.__module__ == "textual.widgets._markdown"
 
 
 async def test_what_tests_read_through_it_works_on_a_running_app():
