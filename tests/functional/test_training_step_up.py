@@ -1,0 +1,132 @@
+"""Step-up in a training call through the real screens (issue 15): the lost card scenario played
+to a frozen card, the code sent by the step-up dialog to the simulated customer's phone and read
+out by them inside the dialog (kept in the transcript); a wrong code counted as on a live call;
+with a hub configured, nothing of the step-up reaches the hub."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from textual.widgets import DataTable, Input, OptionList, Static
+
+from agent_tui.domain.models import AccountStatus
+from agent_tui.store import Store
+from agent_tui.store.customers import CustomerRepository
+from screens.training_call import TrainingCallScreen
+from screens.training_replay import TrainingReplayScreen
+from screens.training_step_up import TrainingStepUpScreen
+from screens.verify import VerifyScreen
+from tests.call_driver import type_answers
+from tests.screen import wait_for, wait_for_screen
+from tests.training_session import open_scenarios, training_app
+
+pytestmark = pytest.mark.xdist_group("snapshots")
+
+LOST_CARD = "TRN-LOST-01"
+
+
+async def say(pilot, box: Input, text: str) -> None:
+    box.focus()
+    await pilot.pause()
+    await pilot.press(*text, "enter")
+
+
+async def lost_card_verified(pilot) -> TrainingCallScreen:
+    """The lost card call, greeted, the caller verified through the verification form."""
+    screen = await open_scenarios(pilot)
+    table = screen.query_one(DataTable)
+    table.move_cursor(row=table.get_row_index("lost_card"))
+    await pilot.press("enter")
+    call = await wait_for_screen(pilot, TrainingCallScreen)
+    await say(pilot, call.query_one("#run-say", Input), "Hello, how can I help?")
+    await wait_for(pilot, lambda: any(line.speaker == "customer" for line in call.run.transcript))
+    await pilot.press("f7")
+    await wait_for_screen(pilot, VerifyScreen)
+    await type_answers(pilot, {"name": "Li Na", "id_last6": "022468",
+                               "birth_date": "1990-07-02"})
+    await wait_for_screen(pilot, TrainingCallScreen)
+    assert call.run.call.verified
+    return call
+
+
+async def step_up_sent(pilot) -> TrainingStepUpScreen:
+    """F12, freeze the card ending 5566: the code sent, the customer noticing it."""
+    await pilot.press("f12")
+    dialog = await wait_for_screen(pilot, TrainingStepUpScreen)
+    operations = dialog.query_one("#operations", OptionList)
+    await wait_for(pilot, lambda: operations.option_count > 0)
+    freeze = next(index for index in range(operations.option_count)
+                  if str(operations.get_option_at_index(index).id).startswith("freeze_card:"))
+    assert "5566" in str(operations.get_option_at_index(freeze).prompt)
+    operations.highlighted = freeze
+    operations.focus()
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: dialog.query_one("#step-up-code", Input).display)
+    assert dialog.focused is dialog.query_one("#step-up-say", Input)
+    return dialog
+
+
+def heard(dialog: TrainingStepUpScreen) -> str:
+    return str(dialog.query_one("#step-up-heard", Static).content)
+
+
+async def the_code_read_out(pilot, dialog: TrainingStepUpScreen) -> str:
+    await say(pilot, dialog.query_one("#step-up-say", Input), "Please read me the verification code.")
+    await wait_for(pilot, lambda: re.search(r"\d{6}", heard(dialog)))
+    assert dialog.focused is dialog.query_one("#step-up-code", Input)  # read out: type it
+    return re.search(r"\d{6}", heard(dialog))[0]
+
+
+def card_status(app) -> AccountStatus:
+    connection = Store.open(app.config.store_path()).connection()
+    accounts = CustomerRepository(connection).accounts(LOST_CARD)
+    return next(account.status for account in accounts if account.number.endswith("5566"))
+
+
+async def test_the_lost_card_is_frozen_with_the_code_the_customer_reads_out(tmp_path):
+    app = training_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        call = await lost_card_verified(pilot)
+        assert card_status(app) is AccountStatus.ACTIVE
+        dialog = await step_up_sent(pilot)
+        assert "OK, let me check my messages." in heard(dialog)  # the SMS reached them
+        code = await the_code_read_out(pilot, dialog)
+        await pilot.press(*code, "enter")
+        await wait_for_screen(pilot, TrainingCallScreen)
+        await wait_for(pilot, lambda: card_status(app) is AccountStatus.FROZEN)
+        await wait_for(pilot, lambda: "that's a relief" in str(
+            call.query_one("#run-lines", Static).content))  # the customer noticed, in the call
+        lines = [line.text for line in call.run.transcript]
+        assert "Please read me the verification code." in lines
+        assert f"Yes, got it. The code is {code}." in lines
+        await pilot.press("ctrl+d")
+        replay = await wait_for_screen(pilot, TrainingReplayScreen)
+        events = [(event.kind, event.detail.get("operation"), event.detail.get("result"))
+                  for event in replay.attempt.events if event.kind in ("step_up", "operation")]
+        assert events == [("step_up", "freeze_card", "sent"), ("step_up", "freeze_card", "passed"),
+                          ("operation", "freeze_card", None)]
+        assert "solution.step_up" not in [miss.item for miss in replay.attempt.misses]
+        assert "solution.operation" not in [miss.item for miss in replay.attempt.misses]
+
+
+async def test_a_wrong_code_is_refused_and_counted_as_on_a_live_call(tmp_path):
+    app = training_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        call = await lost_card_verified(pilot)
+        dialog = await step_up_sent(pilot)
+        code = await the_code_read_out(pilot, dialog)
+        wrong = "000000" if code != "000000" else "111111"
+        await pilot.press(*wrong, "enter")
+        error = dialog.query_one("#step-up-error", Static)
+        await wait_for(pilot, lambda: "Wrong code: 2" in str(error.content))
+        assert app.screen is dialog and call.run.call.step_up.tries_left == 2
+        assert card_status(app) is AccountStatus.ACTIVE
+        code_box = dialog.query_one("#step-up-code", Input)
+        code_box.value = ""
+        await pilot.press(*code, "enter")
+        await wait_for_screen(pilot, TrainingCallScreen)
+        results = [event.detail.get("result") for event in call.run.call.flow.events
+                   if event.kind.value == "step_up"]
+        assert results == ["sent", "wrong", "passed"]
+        await wait_for(pilot, lambda: card_status(app) is AccountStatus.FROZEN)
