@@ -130,3 +130,39 @@ async def test_a_wrong_code_is_refused_and_counted_as_on_a_live_call(tmp_path):
                    if event.kind.value == "step_up"]
         assert results == ["sent", "wrong", "passed"]
         await wait_for(pilot, lambda: card_status(app) is AccountStatus.FROZEN)
+
+
+@pytest.mark.slow
+async def test_with_a_hub_nothing_of_the_step_up_reaches_it(hub, tmp_path):
+    """The hub is configured (the attempt goes to it), yet the code is the training run's: the
+    hub issues no step-up, hears of no operation, and the card is frozen in the training store."""
+    from sqlalchemy import func, select
+
+    from agent_tui.config import HubSection
+    from agent_tui.hub.database import reading
+    from agent_tui.hub.schema import audit_log, step_ups
+    from agent_tui.hub.training_schema import training_attempts
+
+    app = training_app(tmp_path, hub=HubSection(url=hub.url, token=hub.token("T0001", "agent",
+                                                                             "NEW")))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await lost_card_verified(pilot)
+        dialog = await step_up_sent(pilot)
+        assert "demo" not in str(dialog.query_one("#step-up-message", Static).content)
+        code = await the_code_read_out(pilot, dialog)
+        await pilot.press(*code, "enter")
+        await wait_for_screen(pilot, TrainingCallScreen)
+        await wait_for(pilot, lambda: card_status(app) is AccountStatus.FROZEN)
+        await pilot.press("ctrl+d")
+        replay = await wait_for_screen(pilot, TrainingReplayScreen)
+
+        def kept_at_hub() -> bool:
+            with reading(hub.engine) as connection:
+                return connection.execute(select(training_attempts.c.attempt_id)).scalars(
+                ).all() == [replay.attempt.attempt_id]
+
+        await wait_for(pilot, kept_at_hub)  # the session did reach the hub: with its attempt
+    with reading(hub.engine) as connection:
+        assert connection.execute(select(func.count()).select_from(step_ups)).scalar() == 0
+        actions = connection.execute(select(audit_log.c.action)).scalars().all()
+    assert not [action for action in actions if "step_up" in action or "operation" in action]
