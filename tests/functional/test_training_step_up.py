@@ -18,12 +18,19 @@ from screens.training_replay import TrainingReplayScreen
 from screens.training_step_up import TrainingStepUpScreen
 from screens.verify import VerifyScreen
 from tests.call_driver import type_answers
-from tests.screen import wait_for, wait_for_screen
+from tests.screen import settled, wait_for, wait_for_screen
 from tests.training_session import open_scenarios, training_app
 
 pytestmark = pytest.mark.xdist_group("snapshots")
 
 LOST_CARD = "TRN-LOST-01"
+# What the trainee says and answers, per language.
+SAID = {
+    "en": {"greeting": "Hello, how can I help?", "name": "Li Na",
+           "ask_code": "Please read me the verification code."},
+    "zh-CN": {"greeting": "您好，请问有什么可以帮您？", "name": "李娜",
+              "ask_code": "请您读一下收到的验证码。"},
+}
 
 
 async def say(pilot, box: Input, text: str) -> None:
@@ -32,18 +39,18 @@ async def say(pilot, box: Input, text: str) -> None:
     await pilot.press(*text, "enter")
 
 
-async def lost_card_verified(pilot) -> TrainingCallScreen:
+async def lost_card_verified(pilot, language: str = "en") -> TrainingCallScreen:
     """The lost card call, greeted, the caller verified through the verification form."""
     screen = await open_scenarios(pilot)
     table = screen.query_one(DataTable)
     table.move_cursor(row=table.get_row_index("lost_card"))
     await pilot.press("enter")
     call = await wait_for_screen(pilot, TrainingCallScreen)
-    await say(pilot, call.query_one("#run-say", Input), "Hello, how can I help?")
+    await say(pilot, call.query_one("#run-say", Input), SAID[language]["greeting"])
     await wait_for(pilot, lambda: any(line.speaker == "customer" for line in call.run.transcript))
     await pilot.press("f7")
     await wait_for_screen(pilot, VerifyScreen)
-    await type_answers(pilot, {"name": "Li Na", "id_last6": "022468",
+    await type_answers(pilot, {"name": SAID[language]["name"], "id_last6": "022468",
                                "birth_date": "1990-07-02"})
     await wait_for_screen(pilot, TrainingCallScreen)
     assert call.run.call.verified
@@ -71,8 +78,8 @@ def heard(dialog: TrainingStepUpScreen) -> str:
     return str(dialog.query_one("#step-up-heard", Static).content)
 
 
-async def the_code_read_out(pilot, dialog: TrainingStepUpScreen) -> str:
-    await say(pilot, dialog.query_one("#step-up-say", Input), "Please read me the verification code.")
+async def the_code_read_out(pilot, dialog: TrainingStepUpScreen, language: str = "en") -> str:
+    await say(pilot, dialog.query_one("#step-up-say", Input), SAID[language]["ask_code"])
     await wait_for(pilot, lambda: re.search(r"\d{6}", heard(dialog)))
     assert dialog.focused is dialog.query_one("#step-up-code", Input)  # read out: type it
     return re.search(r"\d{6}", heard(dialog))[0]
@@ -166,3 +173,17 @@ async def test_with_a_hub_nothing_of_the_step_up_reaches_it(hub, tmp_path):
         assert connection.execute(select(func.count()).select_from(step_ups)).scalar() == 0
         actions = connection.execute(select(audit_log.c.action)).scalars().all()
     assert not [action for action in actions if "step_up" in action or "operation" in action]
+
+
+@pytest.mark.parametrize("language", ["en", "zh-CN"])
+def test_training_step_up_snapshot(snap_compare, tmp_path, language):
+    """The dialog in a training call at 80x24: the code sent to the customer's phone, what the
+    customer said (the code read out), the line to say, the code box focused."""
+    async def run_before(pilot) -> None:
+        await lost_card_verified(pilot, language)
+        dialog = await step_up_sent(pilot)
+        await the_code_read_out(pilot, dialog, language)
+        await settled(pilot)
+
+    assert snap_compare(training_app(tmp_path, language), terminal_size=(80, 24),
+                        run_before=run_before)
