@@ -187,3 +187,39 @@ def test_training_step_up_snapshot(snap_compare, tmp_path, language):
 
     assert snap_compare(training_app(tmp_path, language), terminal_size=(80, 24),
                         run_before=run_before)
+
+
+async def test_too_many_wrong_codes_or_an_expired_one_need_a_new_code(tmp_path):
+    """As on a live call: three wrong codes lock the code, a code read after its five minutes
+    has expired; either way the operation is chosen again, and a new code goes to the phone."""
+    from datetime import timedelta
+
+    from tests.conftest import FROZEN_NOW
+
+    app = training_app(tmp_path)
+    moments = [FROZEN_NOW]
+    app.clock = lambda: moments[-1]
+    async with app.run_test(size=(80, 24)) as pilot:
+        call = await lost_card_verified(pilot)
+        dialog = await step_up_sent(pilot)
+        code = await the_code_read_out(pilot, dialog)
+        error = dialog.query_one("#step-up-error", Static)
+        code_box = dialog.query_one("#step-up-code", Input)
+        for _ in range(3):
+            code_box.value = "000000" if code != "000000" else "111111"
+            code_box.focus()
+            await pilot.press("enter")
+        await wait_for(pilot, lambda: "Too many wrong codes" in str(error.content))
+        assert not code_box.display and card_status(app) is AccountStatus.ACTIVE
+
+        await pilot.press("enter")  # the operation again: a new code to the phone
+        await wait_for(pilot, lambda: code_box.display)
+        moments.append(FROZEN_NOW + timedelta(minutes=6))
+        code_box.value = code
+        code_box.focus()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: "expired" in str(error.content))
+        results = [event.detail.get("result") for event in call.run.call.flow.events
+                   if event.kind.value == "step_up"]
+        assert results == ["sent", "wrong", "wrong", "locked", "sent", "expired"]
+        assert card_status(app) is AccountStatus.ACTIVE
