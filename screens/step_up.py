@@ -6,7 +6,8 @@ With a hub, the hub makes, sends and checks the code, and applies the operation 
 accounts: the workstation sends it the command and shows the card pending until the hub's change
 comes back. Offline nothing sensitive is done: the agent is told why, and the route the caller
 can take without us (the library's ``offline_emergency``). Without a hub (a demo store of its
-own), the "SMS" is a line in ``sms-outbox.log`` beside the store (see the README).
+own), the "SMS" is a line in ``sms-outbox.log`` beside the store (see the README). In a training
+call the simulated customer's phone gets it (``screens/training_step_up.py``, ``hub_decides``).
 """
 
 from __future__ import annotations

@@ -38,6 +38,7 @@ SHOWN_LINES = 3  # the customer's last lines: what they said about the code fits
 
 class TrainingStepUpScreen(StepUpScreen):
     CSS_PATH = "training_step_up.tcss"
+    HELP_KEY = "training_step_up.help"
 
     def __init__(self, run: TrainingRun) -> None:
         super().__init__(run.call)
