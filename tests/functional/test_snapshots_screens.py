@@ -462,6 +462,9 @@ SHOWN_AT_80X24 = {
                           ("TrainingReportScreen", "test_report_snapshot"),
                           ("TrainingScenariosScreen", "test_scenarios_snapshot"),
                           ("TrainingCallScreen", "test_training_call_snapshot")]},
+    "TrainingStepUpScreen": tuple(
+        f"test_training_step_up/test_training_step_up_snapshot[{language}]"
+        for language in LANGUAGES),
 }
 
 
