@@ -223,3 +223,24 @@ async def test_too_many_wrong_codes_or_an_expired_one_need_a_new_code(tmp_path):
                    if event.kind.value == "step_up"]
         assert results == ["sent", "wrong", "wrong", "locked", "sent", "expired"]
         assert card_status(app) is AccountStatus.ACTIVE
+
+
+async def test_a_customer_who_hangs_up_in_the_dialog_ends_the_call(tmp_path):
+    """Forbidden words said on the dialog's line cost patience as on the workspace's; at none
+    left the customer hangs up: the dialog closes and the call ends there, scored."""
+    app = training_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        call = await lost_card_verified(pilot)
+        dialog = await step_up_sent(pilot)
+        say_box = dialog.query_one("#step-up-say", Input)
+        for _ in range(4):  # 0.3 of patience each: a worried customer's 0.6 runs out
+            if app.screen is not dialog:
+                break
+            said = len(call.run.transcript)
+            await say(pilot, say_box, "不知道")
+            await wait_for(pilot, lambda: len(call.run.transcript) > said)
+        assert call.run.hung_up
+        replay = await wait_for_screen(pilot, TrainingReplayScreen)
+        assert replay.attempt.outcome == "hung_up"
+        assert [event.detail.get("word") for event in replay.attempt.events
+                if event.kind == "forbidden_caught"][:2] == ["不知道", "不知道"]
