@@ -6,7 +6,8 @@ With a hub, the hub makes, sends and checks the code, and applies the operation 
 accounts: the workstation sends it the command and shows the card pending until the hub's change
 comes back. Offline nothing sensitive is done: the agent is told why, and the route the caller
 can take without us (the library's ``offline_emergency``). Without a hub (a demo store of its
-own), the "SMS" is a line in ``sms-outbox.log`` beside the store (see the README).
+own), the "SMS" is a line in ``sms-outbox.log`` beside the store (see the README). In a training
+call the simulated customer's phone gets it (``screens/training_step_up.py``, ``hub_decides``).
 """
 
 from __future__ import annotations
@@ -52,7 +53,18 @@ class StepUpScreen(AgentModal[str]):
             yield SafeInput(id="step-up-code", max_length=12, compact=True,
                             placeholder=t("step_up.code"))
             yield Prose(id="step-up-error", classes="dialog-error")
+            yield from self.compose_caller()
         yield KeyBar()
+
+    def compose_caller(self) -> ComposeResult:
+        """What a training call adds: the simulated caller, heard in the dialog."""
+        yield from ()
+
+    @property
+    def hub_decides(self) -> bool:
+        """The hub makes, sends and checks the code and applies the operation (a training
+        call's never: its simulated customer has their phone in the training run)."""
+        return self.agent_app.hub_configured
 
     def on_mount(self) -> None:
         self.query_one("#step-up-code").display = False
@@ -95,7 +107,7 @@ class StepUpScreen(AgentModal[str]):
             self._error(self.agent_app.t(reason))
             return
         self.choice = (operation, account_id or None)
-        if reason is None and not self.agent_app.hub_configured:
+        if reason is None and not self.hub_decides:
             self.perform()  # the policy asks no code for this one (a hub always does)
             return
         self.send_code(operation)
@@ -105,7 +117,7 @@ class StepUpScreen(AgentModal[str]):
         app, customer = self.agent_app, self.call.customer
         if customer is None:
             return
-        if app.hub_configured:
+        if self.hub_decides:
             self._send_from_hub(operation)
             return
         code, at = sms_outbox.new_code(), app.now()
@@ -152,6 +164,10 @@ class StepUpScreen(AgentModal[str]):
             shown = app.disclosure_for(customer.id).mobile(customer.mobile) if customer else ""
             text = app.t("step_up.sent", operation=OPERATION_NAMES[operation](app.language),
                          mobile=shown, outbox=str(outbox))
+        self.await_code(text)
+
+    def await_code(self, text: str) -> None:
+        """The code is on its way (``text`` says where): the box to type it in."""
         self.query_one("#step-up-message", Static).update(Content(text))
         self._error("")
         code_box = self.query_one("#step-up-code", Input)
@@ -203,7 +219,7 @@ class StepUpScreen(AgentModal[str]):
         operation, account_id = self.choice  # type: ignore[misc]
 
         # With a hub the operation is its to apply: sent, pending until it confirms.
-        act = operations.request if app.hub_configured else operations.perform
+        act = operations.request if self.hub_decides else operations.perform
 
         def do(connection: object) -> str:
             return act(
@@ -222,7 +238,7 @@ class StepUpScreen(AgentModal[str]):
         app = self.agent_app
         self.call.operation_done(operation, app.now(), **detail)
         name = OPERATION_NAMES[operation](app.language)
-        if app.hub_configured:
+        if self.hub_decides:
             self.notify(app.t("step_up.pending", operation=name))
             app.action_sync_now()  # to the hub at once: it applies it, and the card follows
         else:

@@ -146,5 +146,11 @@ class TrainingCallScreen(CallScreen):
         if self.run.hung_up:
             self.host.end_run()
 
+    def action_step_up(self) -> None:
+        """F12: the step-up dialog with the simulated customer on the line in it."""
+        from screens.training_step_up import TrainingStepUpScreen
+
+        self.app.push_screen(TrainingStepUpScreen(self.run), self.operation_done)
+
     def action_end_run(self) -> None:
         self.host.end_run()

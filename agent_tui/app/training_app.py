@@ -104,7 +104,9 @@ class TrainingApp(AgentApp):
         """The training call of ``scenario`` over the App's own call engine (the workspace is
         the live one), on its screen. The seed is the moment it starts: each attempt differs,
         and its record says how to replay it."""
+        from agent_tui.store.training import set_cards
         from agent_tui.training.run import TrainingRun
+        from agent_tui.training.training_store import card_rows
         from screens.training_call import TrainingCallScreen
 
         if self.engine.call is not None:
@@ -115,7 +117,15 @@ class TrainingApp(AgentApp):
         self.training_run = TrainingRun(scenario, language, difficulty, int(now.timestamp()), self.engine,
                                self.trainee, now)
         self.sub_title = self.agent_line()
-        self.push_screen(TrainingCallScreen(self.training_run))
+        run = self.training_run
+
+        def cards_then_call() -> None:
+            # The persona's card as the scenario starts it (an earlier attempt froze it),
+            # before the workspace can offer to change it.
+            set_cards(self.wait_for_store().connection(), card_rows([scenario]))
+            self.call_from_thread(lambda: self.push_screen(TrainingCallScreen(run)))
+
+        self.run_in_thread(cards_then_call, "training-cards")
 
     def show_call(self) -> None:
         """ctrl+n during a training call left with F3: back to its workspace, the training one

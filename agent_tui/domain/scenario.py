@@ -80,6 +80,7 @@ class CustomerRecord(msgspec.Struct, frozen=True):
     elderly: bool = False
     risk_level: int = 2
     recent_amounts_cents: tuple[int, ...] = ()
+    card: str = ""  # the debit card's number (active at the call's start), if the call needs it
 
     def customer(self, language: str) -> Customer:
         return Customer(

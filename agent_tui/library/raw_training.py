@@ -73,6 +73,7 @@ class RawCustomer(_Entry, kw_only=True):
     elderly: bool = False
     risk_level: int = 2
     recent_amounts_cents: list[int] = msgspec.field(default_factory=list)
+    card: str = ""  # a debit card's number, when the call freezes or unfreezes it
 
 
 class RawPersona(_Entry, kw_only=True):

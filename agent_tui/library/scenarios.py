@@ -195,7 +195,7 @@ def read_scenario(path: Path, shared: Intents, library: ScriptsLibrary | None,
         id=customer.id, name=_text(customer.name), gender=customer.gender,
         birth_date=customer.birth_date, id_number=customer.id_number, mobile=customer.mobile,
         segment=customer.segment, elderly=customer.elderly, risk_level=customer.risk_level,
-        recent_amounts_cents=tuple(customer.recent_amounts_cents))
+        recent_amounts_cents=tuple(customer.recent_amounts_cents), card=customer.card)
     return Scenario(
         id=raw.id, title_text=_text(raw.title), summary_text=_text(raw.summary),
         difficulty=raw.difficulty, duration_minutes=raw.duration_minutes, core=raw.core,

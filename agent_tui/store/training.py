@@ -186,3 +186,18 @@ def add_customers(connection: sqlite3.Connection, rows: list[tuple]) -> int:
             f"INSERT OR IGNORE INTO customers ({', '.join(CUSTOMER_COLUMNS)}) "
             f"VALUES ({', '.join('?' for _ in CUSTOMER_COLUMNS)})", rows)
     return cursor.rowcount
+
+
+CARD_COLUMNS = ("id", "customer_id", "kind", "product_code", "number", "last4", "status",
+                "opened_on")
+
+
+def set_cards(connection: sqlite3.Connection, rows: list[tuple]) -> None:
+    """The personas' cards (``CARD_COLUMNS``) as a scenario starts them: added if missing, put
+    back to their starting status if an attempt changed it (a card frozen in one attempt is
+    active again for the next)."""
+    with transaction(connection):
+        connection.executemany(
+            f"INSERT INTO accounts ({', '.join(CARD_COLUMNS)}) "
+            f"VALUES ({', '.join('?' for _ in CARD_COLUMNS)}) "
+            "ON CONFLICT (id) DO UPDATE SET status = excluded.status", rows)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from agent_tui.domain.scenario import Scenario
 from agent_tui.store import Store, StoreError
-from agent_tui.store.training import add_customers, is_training, mark_training
+from agent_tui.store.training import add_customers, is_training, mark_training, set_cards
 
 # Synthetic demo customers (the demo generator, its own seed): enough to search and call.
 TRAINING_CUSTOMERS = 60
@@ -41,6 +41,7 @@ def open_training_store(path: Path, real_store: Path, scenarios: Iterable[Scenar
         if not is_training(connection):
             raise StoreError("training.not_training_store", path=str(path))
         add_customers(connection, [persona_row(scenario) for scenario in scenarios])
+        set_cards(connection, card_rows(scenarios))
     finally:
         store.close()
     return store
@@ -69,3 +70,12 @@ def persona_row(scenario: Scenario) -> tuple:
             record.gender, record.birth_date.isoformat(), record.id_number,
             record.id_number[-6:], record.mobile, record.segment, int(record.elderly), 0,
             record.risk_level, "2019-06-01")
+
+
+def card_rows(scenarios: Iterable[Scenario]) -> list[tuple]:
+    """The scenarios' cards as rows of ``store.training.CARD_COLUMNS``, active (as a call of
+    the scenario starts)."""
+    return [(f"{scenario.customer_record.id}-CARD", scenario.customer_record.id, "debit_card",
+             "DC-STD", scenario.customer_record.card, scenario.customer_record.card[-4:],
+             "active", "2019-06-01")
+            for scenario in scenarios if scenario.customer_record.card]

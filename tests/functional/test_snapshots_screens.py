@@ -474,6 +474,9 @@ SHOWN_AT_80X24 = {
     "KpiScreen": tuple(f"test_snapshots_team/test_kpis[lead-{language}]" for language in LANGUAGES),
     "QaReviewsScreen": tuple(f"test_snapshots_team/test_qa_reviews[{language}]"
                              for language in LANGUAGES),
+    "TrainingStepUpScreen": tuple(
+        f"test_training_step_up/test_training_step_up_snapshot[{language}]"
+        for language in LANGUAGES),
 }
 
 

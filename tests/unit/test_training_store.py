@@ -172,3 +172,25 @@ def test_the_scenarios_personas_are_the_training_stores_customers(tmp_path):
     personas = connection.execute(
         "SELECT count(*) FROM customers WHERE id LIKE 'TRN-%'").fetchone()[0]
     assert personas == len({s.customer_record.id for s in scenarios})
+
+
+def test_a_personas_card_is_in_the_store_and_active_again_for_each_call(tmp_path):
+    """The lost card persona's debit card (its scenario's ``card``) is added with the persona;
+    frozen by an attempt, it is active again when the next call of the scenario starts."""
+    from agent_tui.training.catalog import load_scenarios
+    from agent_tui.training.training_store import card_rows
+    from scripts_library import LIBRARY_DIR
+
+    lost = [s for s in load_scenarios(LIBRARY_DIR) if s.id == "lost_card"]
+    real = tmp_path / "store.db"
+    connection = open_training_store(training_store_path(real), real, lost).connection()
+
+    def card() -> tuple:
+        return connection.execute("SELECT kind, last4, status FROM accounts WHERE customer_id = ?",
+                                  ("TRN-LOST-01",)).fetchall()
+
+    assert card() == [("debit_card", "5566", "active")]
+    connection.execute("UPDATE accounts SET status = 'frozen' WHERE customer_id = 'TRN-LOST-01'")
+    connection.commit()
+    kept.set_cards(connection, card_rows(lost))
+    assert card() == [("debit_card", "5566", "active")]
