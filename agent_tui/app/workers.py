@@ -71,6 +71,7 @@ KINDS: dict[str, str] = {
     "training-report": "nothing",
     "training-scenarios": "nothing",
     "training-attempt": "nothing",
+    "training-cards": "nothing",  # the persona's card set active before a training call
     # the screen pop (issue 18)
     "cti": "nothing",
     "cti-lookup": "nothing",

@@ -47,6 +47,8 @@ async def _open_360(pilot, customer_id: str) -> None:
     # The 360 focuses its products table once shown; a tab switched before that focus lands is
     # switched back (the focused widget's pane becomes active), which made snapshots flaky.
     await wait_for(pilot, lambda: getattr(pilot.app.focused, "id", None) == "table-accounts")
+    # The other tabs' tables are built after the first frame (the 360 shows sooner).
+    await wait_for(pilot, lambda: pilot.app.screen.query("#table-transactions"))
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda size: f"{size[0]}x{size[1]}")
