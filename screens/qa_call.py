@@ -109,7 +109,8 @@ class QaCallScreen(AgentScreen[None]):
         t = self.agent_app.t
         shown = [mask_numbers(str(event.detail[key])) for key in _SHOWN
                  if event.detail.get(key)]
-        return " ".join([t(f"qa_desk.event.{event.kind}"), event.step, *shown]).strip()
+        return " ".join(part for part in (t(f"qa_desk.event.{event.kind}"), event.step, *shown)
+                        if part)
 
     def _detail(self, record: QaCallRecord) -> list[Content]:
         t, me = self.agent_app.t, self.agent_app.config.agent.id

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
+from textual.content import Content
 from textual.widgets import DataTable, Header, Input, Static
 
 from agent_tui.domain.qa_form import ScoringForm
@@ -76,7 +77,8 @@ class QaScoreScreen(AgentScreen[QaReview | None]):
         table = self.query_one("#qa-items", DataTable)
         for key, value in zip(("item", "mark", "source", "comment"), self._row(item),
                               strict=True):
-            table.update_cell(item, key, value)
+            table.update_cell(item, key, value, update_width=True)
+        fit_columns(table)  # a comment's column grows with it
         self._status()
 
     def _status(self) -> None:
@@ -87,8 +89,10 @@ class QaScoreScreen(AgentScreen[QaReview | None]):
                  uncommented=len(form.uncommented()))
         if self.calibration:
             text = t("qa_desk.blind") + " · " + text
-        self.query_one("#qa-status", Static).update(safe(
-            text, "$success" if result.passed else "$error"))
+        # The marking keys on a line of their own: at 80 columns the key bar has no room left.
+        self.query_one("#qa-status", Static).update(Content("\n").join([
+            safe(text, "$success" if result.passed else "$error"),
+            safe(t("qa_desk.mark_keys"), "dim")]))
 
     def highlighted(self) -> str | None:
         table = self.query_one("#qa-items", DataTable)
