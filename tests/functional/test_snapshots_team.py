@@ -72,7 +72,8 @@ def _counts(calls: int, seconds: int, fcr: int, csat: int, rated: int, promoters
                      fcr_answered=calls, csat_satisfied=csat, csat_given=rated,
                      nps_promoters=promoters, nps_detractors=detractors, nps_given=answered,
                      compliant_calls=calls - 1, forbidden_caught=1, callbacks_due=4,
-                     callbacks_on_time=3, sla_breaches=1)
+                     callbacks_on_time=3, sla_breaches=1, qa_reviews=2,
+                     qa_compliance_tenths=1750 + 25 * (calls % 3))
 
 
 def _kpis(team: bool) -> KpiReply:
