@@ -132,6 +132,24 @@ DEFAULT_KEYMAP = (*DEFAULT_KEYMAP,
               app_level=False),
 )
 
+# QA review (issue 17), a supervisor's: the week's sample of the team's calls (shift+F8;
+# shift+F4 is the agent's own reviews, shift+F6 the products); on a call's record F7 scores it,
+# F8 scores it blind as the second (calibration) reviewer; on the form 0, 5 and 1 give the highlighted item 0, 0.5 or 1 (not
+# priority: typed in the comment box they are text), ctrl+s sends it.
+DEFAULT_KEYMAP = (*DEFAULT_KEYMAP,
+    KeyAction("qa_sample", "shift+f8", "qa_sample", "qa_desk.key", "qa_desk.key_tip"),
+    KeyAction("qa_score", "f7,ctrl+l", "score", "qa_desk.score", "qa_desk.score_tip",
+              app_level=False),
+    KeyAction("qa_calibrate", "f8,ctrl+t", "calibrate", "qa_desk.calibrate",
+              "qa_desk.calibrate_tip", app_level=False),
+    KeyAction("qa_mark_missed", "0", "mark(0.0)", "qa_desk.mark_missed",
+              "qa_desk.mark_missed_tip", app_level=False, priority=False),
+    KeyAction("qa_mark_part", "5", "mark(0.5)", "qa_desk.mark_part", "qa_desk.mark_part_tip",
+              app_level=False, priority=False),
+    KeyAction("qa_mark_done", "1", "mark(1.0)", "qa_desk.mark_done", "qa_desk.mark_done_tip",
+              app_level=False, priority=False),
+)
+
 ACTIONS_BY_ID = {entry.id: entry for entry in DEFAULT_KEYMAP}
 
 

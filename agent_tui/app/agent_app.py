@@ -117,7 +117,7 @@ class AgentApp(IdleWatch, TypeAhead, TerminalGuard, App[None]):
             # Off the key bar: F5 without a hub (it says how to set one up); F9, the board, the KPIs
             # and the QA reviews: at 80 columns they would push out the screen's own keys (F1
             # help and the palette list them; the call's suggestions panel offers F9).
-            unlisted=("knowledge_base", "team_board", "kpis", "qa_reviews",
+            unlisted=("knowledge_base", "team_board", "kpis", "qa_reviews", "qa_sample",
                       *(() if config.hub.configured else ("sync_now",))),
         )
         if config.keymap:
@@ -440,6 +440,9 @@ class AgentApp(IdleWatch, TypeAhead, TerminalGuard, App[None]):
 
     def action_qa_reviews(self) -> None:
         self.team_desk.open_reviews()
+
+    def action_qa_sample(self) -> None:
+        self.team_desk.open_qa_sample()
 
     def action_conflicts(self) -> None:
         from screens.conflicts import ConflictsScreen

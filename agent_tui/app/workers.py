@@ -66,6 +66,9 @@ KINDS: dict[str, str] = {
     "kpi-view": "nothing",
     "qa-reviews": "nothing",
     "qa-answer": "typed",     # the reason typed stays in its box
+    "qa-sample": "nothing",
+    "qa-call": "nothing",
+    "qa-score": "typed",      # the reviewer's marks and comments stay on the form
     # training (issue 15)
     "training-progress": "nothing",
     "training-report": "nothing",

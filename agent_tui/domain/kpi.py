@@ -15,6 +15,8 @@ What each figure counts (docs/kpi.md says it at length):
 - NPS: % promoters (9-10) - % detractors (0-6) of the 0-10 answers given.
 - compliance: calls with no forbidden phrase caught and no step overridden / calls. It reads the
   call's events until QA reviews with the training rubric score calls (issue 17's QA part).
+- QA compliance: the mean compliance score (the rubric's compliance sections, 0-100) of the
+  reviews of the calls (a calibration review not counted: it is the reviewers' exercise).
 - forbidden per 100 calls, verification lockouts: counted from the call's events.
 - SLA breaches: cases due in the period that were marked breached, or are still open past due.
 - callbacks on time: callbacks done by their due time / callbacks due in the period that are done
@@ -67,6 +69,8 @@ class KpiCounts(msgspec.Struct, kw_only=True):
     sla_breaches: int = 0
     callbacks_due: int = 0
     callbacks_on_time: int = 0
+    qa_reviews: int = 0
+    qa_compliance_tenths: int = 0  # the reviews' compliance scores, summed in tenths of a point
 
     def __add__(self, other: KpiCounts) -> KpiCounts:
         return KpiCounts(**{name: getattr(self, name) + getattr(other, name)
@@ -95,6 +99,10 @@ class KpiCounts(msgspec.Struct, kw_only=True):
         return _percent(self.compliant_calls, self.calls)
 
     @property
+    def qa_compliance(self) -> float | None:
+        return _ratio(self.qa_compliance_tenths, self.qa_reviews * 10)
+
+    @property
     def forbidden_per_100(self) -> float | None:
         return _percent(self.forbidden_caught, self.calls)
 
@@ -118,7 +126,8 @@ def _percent(part: int, whole: int) -> float | None:
 # The figures shown, in order: measure id -> the KpiCounts attribute that gives it.
 _FIGURES = {
     "calls": "calls", "aht_seconds": "aht_seconds", "fcr": "fcr", "csat": "csat", "nps": "nps",
-    "compliance": "compliance", "forbidden_per_100": "forbidden_per_100",
+    "compliance": "compliance", "qa_compliance": "qa_compliance",
+    "forbidden_per_100": "forbidden_per_100",
     "lockouts": "lockouts", "sla_breaches": "sla_breaches",
     "callbacks_on_time": "callbacks_on_time_share",
 }
@@ -172,7 +181,7 @@ def shown(measure: str, value: float | int | None) -> str:
         return call_timer(timedelta(seconds=round(value)))
     if measure == "nps":
         return f"{value:+.0f}"
-    if measure in ("fcr", "csat", "compliance", "callbacks_on_time"):
+    if measure in ("fcr", "csat", "compliance", "qa_compliance", "callbacks_on_time"):
         return f"{value:.1f}%"
     if measure == "forbidden_per_100":
         return f"{value:.1f}"

@@ -6,6 +6,7 @@ that may see it in full. Pure functions: the store audits each reveal, the scree
 
 from __future__ import annotations
 
+import re
 from enum import IntEnum
 
 from agent_tui.domain.disclosed import overlay
@@ -75,6 +76,19 @@ def mask_free_text(text: str) -> str:
     if len(text) <= 2:
         return MASK * len(text)
     return text[:2] + MASK * min(len(text) - 2, 6)
+
+
+# A run of digits long enough to be a card, account, ID or phone number (spaces and dashes
+# inside it too: "6222 0212 3456 7890"); a date (2026-11-23) is left as written.
+_NUMBER = re.compile(r"\d(?:[ -]?\d){6,}")
+_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
+
+
+def mask_numbers(text: str) -> str:
+    """Free text an agent typed (a call's notes) as a reviewer sees it: every long number shows
+    only its last four digits, as a card does; the words stay."""
+    return _NUMBER.sub(lambda found: found.group() if _DATE.fullmatch(found.group())
+                       else mask_card(re.sub(r"\D", "", found.group())), text)
 
 
 def format_amount(cents: int | None, currency: str = "\u00a5") -> str:

@@ -118,6 +118,7 @@ class SampleCall(msgspec.Struct, frozen=True):
     agent_id: str
     started_at: str
     reasons: tuple[str, ...] = ()  # "fatal", "lockout", "complaint"; empty: drawn at random
+    reviews: int = 0  # how many reviews the call has (calibration ones too; no score)
 
 
 def weekly_sample(calls: Iterable[SampleCall], per_agent: int, seed: str) -> list[SampleCall]:

@@ -11,11 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Connection, case, func, select
+from sqlalchemy import Connection, Integer, case, cast, func, select
 
 from agent_tui.domain.cases import OPEN_STATUSES
 from agent_tui.domain.kpi import KpiCounts, KpiRow, Period, roll_up
 from agent_tui.domain.times import iso
+from agent_tui.hub.qa_schema import qa_reviews
 from agent_tui.hub.schema import callbacks, calls, cases
 
 
@@ -64,6 +65,22 @@ def _call_counts(connection: Connection, query: KpiQuery) -> list[tuple[str, dat
             for row in connection.execute(statement)]
 
 
+def _review_counts(connection: Connection, query: KpiQuery) -> list[tuple[str, date, KpiCounts]]:
+    """The QA reviews of the calls (by the call's agent or team and day), calibration left out;
+    their compliance scores summed in whole tenths, so the sum is exact on both databases."""
+    c, r = calls.c, qa_reviews.c
+    who = c.agent_id if query.by == "agent" else c.team
+    day = func.substr(c.started_at, 1, 10)
+    statement = select(who, day, func.count(),
+                       func.coalesce(func.sum(cast(func.round(r.compliance * 10), Integer)), 0)
+                       ).select_from(qa_reviews.join(calls, r.call_id == c.id)).where(
+        r.calibration.is_(False), c.started_at >= query.since, c.started_at < query.until)
+    statement = _scoped(statement, c.team, c.agent_id, query).group_by(who, day)
+    return [(row[0], date.fromisoformat(row[1]),
+             KpiCounts(qa_reviews=int(row[2]), qa_compliance_tenths=int(row[3])))
+            for row in connection.execute(statement)]
+
+
 def _case_counts(connection: Connection, query: KpiQuery, now: str
                  ) -> list[tuple[str, date, KpiCounts]]:
     c = cases.c
@@ -104,7 +121,8 @@ def kpi_rows(connection: Connection, query: KpiQuery, now: datetime) -> list[Kpi
     """The figures of ``query``, one row per agent (or team) and bucket; nobody with nothing to
     count appears, nor what belongs to no one (a case of no team: the demo's loaded cases)."""
     moment = iso(now)
-    found = [*_call_counts(connection, query), *_case_counts(connection, query, moment),
+    found = [*_call_counts(connection, query), *_review_counts(connection, query),
+             *_case_counts(connection, query, moment),
              *_callback_counts(connection, query, moment)]
     return roll_up((row for row in found if row[0]), query.period, query.start)
 

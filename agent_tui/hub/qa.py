@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from functools import cache
 
 import msgspec
-from sqlalchemy import Connection, and_, exists, or_, select, update
+from sqlalchemy import Connection, and_, exists, func, or_, select, update
 
 from agent_tui.domain import qa_review, scoring
 from agent_tui.domain.ids import new_id
@@ -235,4 +235,10 @@ def sample(connection: Connection, team: str, week: date) -> list[SampleCall]:
         if row.request_type == "complaint" or row.complaint:
             reasons.append("complaint")
         found.append(SampleCall(row.id, row.agent_id, row.started_at, tuple(reasons)))
-    return qa_review.weekly_sample(found, PER_AGENT, f"{team}:{week.isoformat()}")
+    chosen = qa_review.weekly_sample(found, PER_AGENT, f"{team}:{week.isoformat()}")
+    # Whether each is reviewed yet (a count: a calibration's score stays blind).
+    counts = dict(connection.execute(select(qa_reviews.c.call_id, func.count()).where(
+        qa_reviews.c.call_id.in_([call.call_id for call in chosen])).group_by(
+        qa_reviews.c.call_id)).all()) if chosen else {}
+    return [msgspec.structs.replace(call, reviews=counts.get(call.call_id, 0))
+            for call in chosen]

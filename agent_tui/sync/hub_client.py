@@ -33,6 +33,11 @@ from agent_tui.sync.protocol import (
     PullRequest,
     PushReply,
     PushRequest,
+    QaCalibration,
+    QaCallRecord,
+    QaReview,
+    QaReviewRequest,
+    QaSample,
     SearchReply,
     StepUpRequest,
     TeamBoard,
@@ -163,6 +168,25 @@ class HubClient:
         if agent:
             params["agent"] = agent
         return self._call("GET", "/v1/kpi", KpiReply, params=params)
+
+    # -- QA review (issue 17): a team's supervisor; HubRefused says why the hub would not -----
+
+    def qa_sample(self, week: date | None = None) -> QaSample:
+        return self._call("GET", "/v1/qa/sample", QaSample,
+                          params={"week": week.isoformat()} if week else None)
+
+    def qa_call(self, call_id: str) -> QaCallRecord:
+        return self._call("GET", f"/v1/qa/calls/{call_id}", QaCallRecord, refusing=(404,))
+
+    def qa_review(self, request: QaReviewRequest) -> QaReview:
+        """Scored on the hub (400 ``marks_missing``/``bad_marks``, 409 ``review_exists``)."""
+        return self._call("POST", "/v1/qa/reviews", QaReview, refusing=(400, 404, 409),
+                          body=request)
+
+    def qa_calibration(self, call_id: str) -> QaCalibration:
+        """409 ``not_calibrated`` until two reviewers, the caller one of them, have scored."""
+        return self._call("GET", f"/v1/qa/calibration/{call_id}", QaCalibration,
+                          refusing=(404, 409))
     # -- training data: a trainer's token reads it (403 ``trainers_only`` for any other) ------
 
     def training_report(self, team: str | None = None) -> TrainingReport:

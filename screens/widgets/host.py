@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from agent_tui.domain.masking import Disclosure
     from agent_tui.domain.models import Customer
     from agent_tui.domain.phrasing import PhraseGuard
-    from agent_tui.domain.qa_review import QaReview
+    from agent_tui.domain.qa_review import Mark, QaReview
     from agent_tui.domain.rubric import Rubric
     from agent_tui.domain.scripts import ScriptsLibrary
     from agent_tui.i18n import Catalog
@@ -31,7 +31,14 @@ if TYPE_CHECKING:
     from agent_tui.store.cases import CaseStore
     from agent_tui.store.queue import QueueItem
     from agent_tui.sync.hub_client import HubClient
-    from agent_tui.sync.protocol import BoardItem, KpiReply, TeamBoard
+    from agent_tui.sync.protocol import (
+        BoardItem,
+        KpiReply,
+        QaCalibration,
+        QaCallRecord,
+        QaSample,
+        TeamBoard,
+    )
 
 
 class SessionHost(Protocol):
@@ -110,6 +117,16 @@ class TeamDesk(Protocol):
     def kpis(self, since: date, until: date) -> KpiReply | None:
         """From a worker thread: one's own figures, or a supervisor's team's."""
     def open_reviews(self) -> None: ...
+    def open_qa_sample(self) -> None: ...
+    def qa_sample(self) -> QaSample | None:
+        """From a worker thread: this week's calls of the team to review (None: no hub)."""
+    def qa_call(self, call_id: str) -> QaCallRecord | None:
+        """From a worker thread: a call's record, the rubric prefilled from its events."""
+    def qa_calibration(self, call_id: str) -> QaCalibration | None:
+        """From a worker thread: two reviewers' agreement (None: not calibrated yet)."""
+    def submit_review(self, call_id: str, marks: dict[str, Mark], calibration: bool
+                      ) -> QaReview | None:
+        """From a worker thread: a review to the hub, scored there."""
     def rubric(self) -> Rubric | None:
         """From a worker thread: the QA rubric, for its items' names."""
     def my_reviews(self, connection: Connection) -> list[QaReview]:

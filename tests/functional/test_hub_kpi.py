@@ -15,6 +15,7 @@ from agent_tui.domain.kpi import KpiCounts, Period
 from agent_tui.hub import call_facts
 from agent_tui.hub.database import connect, reading
 from agent_tui.hub.kpi import KpiQuery, kpi_rows, kpi_view
+from agent_tui.hub.qa_schema import qa_reviews
 from agent_tui.hub.schema import call_events, callbacks, calls, cases
 from tests.postgres_cluster import PostgresCluster, unavailable_reason
 
@@ -53,6 +54,11 @@ _CALLBACKS = [  # id, agent, team, status, due, done
     ("b4", "A1", "T1", "cancelled", "2026-11-06T10:00:00", None),  # not counted
 ]
 
+_REVIEWS = [  # id, call, compliance, calibration
+    ("r1", "c1", 87.5, False), ("r2", "c2", 62.5, False),
+    ("r3", "c2", 25.0, True),  # a calibration review: the reviewers', not counted
+]
+
 
 def _load(engine) -> None:
     with engine.begin() as connection:
@@ -66,6 +72,11 @@ def _load(engine) -> None:
                     call_id=call_id, position=position, at=started, kind=kind,
                     detail=msgspec.json.encode({"status": status} if status else {}).decode()))
             call_facts.keep(connection, call_id, team)
+        for review_id, call_id, compliance, calibration in _REVIEWS:
+            connection.execute(qa_reviews.insert().values(
+                id=review_id, call_id=call_id, agent_id="A1", reviewer_id="S1", team="T1",
+                marks="{}", score=compliance, compliance=compliance, passed=True, fatal="[]",
+                created_at="2026-11-05T09:00:00", calibration=calibration))
         for case_id, agent, team, status, due, breached in _CASES:
             connection.execute(cases.insert().values(
                 id=case_id, number=case_id, customer_id="C1", status=status, due_at=due,
@@ -113,6 +124,7 @@ def test_an_agents_week_against_the_hand_count(hub_engine):
     assert figures.csat == pytest.approx(50)  # 5 satisfied, 3 not; c3 not rated
     assert figures.nps == pytest.approx(0)  # one promoter (10), one detractor (6) of two
     assert figures.compliance == pytest.approx(100 / 3)  # c2 forbidden, c3 overridden
+    assert figures.qa_compliance == pytest.approx(75.0)  # (87.5 + 62.5) / 2, c3 not reviewed
     assert figures.forbidden_per_100 == pytest.approx(200 / 3)  # 2 caught in 3 calls
     assert figures.lockouts == 1  # c3 (c6 failed without locking)
     assert figures.sla_breaches == 2  # k1 marked, k2 open past due
@@ -125,6 +137,7 @@ def test_teams_days_and_weeks(hub_engine):
     assert sorted(teams) == ["T1", "T2"]
     assert teams["T2"].calls == 1 and teams["T2"].nps == pytest.approx(-100)  # c7 is before
     assert teams["T2"].csat == 0.0 and teams["T2"].sla_breaches == 0
+    assert teams["T1"].qa_compliance == pytest.approx(75.0) and teams["T2"].qa_compliance is None
     days = _rows(hub_engine, KpiQuery(*WEEK, agent="A1", period=Period.DAY))
     assert [(row.starts.day, row.counts.calls, row.counts.sla_breaches) for row in days] == [
         (2, 2, 0), (3, 1, 0), (4, 0, 1), (5, 0, 1)]
@@ -149,7 +162,7 @@ def test_nothing_to_count_is_nobody_and_no_ratio(hub_engine):
     [row] = _rows(hub_engine, KpiQuery(date(2026, 11, 4), date(2026, 11, 4), agent="A1"))
     assert row.counts.calls == 0 and row.counts.sla_breaches == 1  # a breach, no calls
     for ratio in (row.counts.aht_seconds, row.counts.fcr, row.counts.csat, row.counts.nps,
-                  row.counts.compliance, row.counts.forbidden_per_100):
+                  row.counts.compliance, row.counts.qa_compliance, row.counts.forbidden_per_100):
         assert ratio is None
     assert KpiCounts().callbacks_on_time_share is None
 

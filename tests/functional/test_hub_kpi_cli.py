@@ -43,7 +43,7 @@ def test_csv_carries_the_hand_counted_figures_and_blanks_for_nothing(tmp_path):
     assert table.output.splitlines()[2].split()[:3] == ["A1", "3", "05:00"]
     breach_only = _run("kpi", "--db", db, "--from", "2026-11-04", "--to", "2026-11-04")
     assert breach_only.output.splitlines()[2].split() == [
-        "A1", "0", "—", "—", "—", "—", "—", "—", "0", "1", "0.0%"]  # b2 late, no call
+        "A1", "0", "—", "—", "—", "—", "—", "—", "—", "0", "1", "0.0%"]  # b2 late, no call
 
 
 def test_nothing_to_count_and_bad_days_are_said(tmp_path):

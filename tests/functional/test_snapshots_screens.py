@@ -477,6 +477,10 @@ SHOWN_AT_80X24 = {
     "TrainingStepUpScreen": tuple(
         f"test_training_step_up/test_training_step_up_snapshot[{language}]"
         for language in LANGUAGES),
+    "QaSampleScreen": tuple(f"test_snapshots_team/test_qa_sample[80x24-{language}]"
+                            for language in LANGUAGES),
+    **{name: tuple(f"test_snapshots_team/{test}[{language}]" for language in LANGUAGES)
+       for name, test in [("QaCallScreen", "test_qa_call"), ("QaScoreScreen", "test_qa_score")]},
 }
 
 

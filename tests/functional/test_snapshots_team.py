@@ -5,24 +5,36 @@ accepting it (tests/functional/__snapshots__/test_snapshots_team/)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
 
+import msgspec
 import pytest
 
+from agent_tui.domain import qa_review
 from agent_tui.domain.kpi import KpiCounts
-from agent_tui.domain.qa_review import Mark, QaReview
+from agent_tui.domain.qa_review import Mark, QaEvent, QaReview
+from agent_tui.domain.qa_review import SampleCall as QaSampleCall
+from agent_tui.library.loader import QA_FILE
+from agent_tui.library.qa import read_rubric
 from agent_tui.sync.protocol import (
     BoardAgent,
     BoardItem,
     BoardRefusal,
     KpiPoint,
     KpiReply,
+    QaCalibration,
+    QaCallRecord,
+    QaSample,
     TeamBoard,
 )
 from screens.kpi_view import KpiScreen
+from screens.qa_call import QaCallScreen
 from screens.qa_reviews import QaReviewsScreen
+from screens.qa_sample import QaSampleScreen
+from screens.qa_score import QaScoreScreen
 from screens.reassign import ReassignScreen
 from screens.team_board import TeamBoardScreen
+from scripts_library import LIBRARY_DIR
 from tests.conftest import FROZEN_NOW
 from tests.screen import settled, wait_for, wait_for_screen
 
@@ -60,7 +72,8 @@ def _counts(calls: int, seconds: int, fcr: int, csat: int, rated: int, promoters
                      fcr_answered=calls, csat_satisfied=csat, csat_given=rated,
                      nps_promoters=promoters, nps_detractors=detractors, nps_given=answered,
                      compliant_calls=calls - 1, forbidden_caught=1, callbacks_due=4,
-                     callbacks_on_time=3, sla_breaches=1)
+                     callbacks_on_time=3, sla_breaches=1, qa_reviews=2,
+                     qa_compliance_tenths=1750 + 25 * (calls % 3))
 
 
 def _kpis(team: bool) -> KpiReply:
@@ -136,5 +149,87 @@ def test_qa_reviews(snap_compare, small_store, make_app, language):
         screen = await wait_for_screen(pilot, QaReviewsScreen)
         await wait_for(pilot, lambda: screen.loaded)  # the store's (none) first, then these
         screen.show(REVIEWS)
+
+    _snap(snap_compare, make_app(small_store, language), SMALL, run_before)
+
+
+# -- the reviewer's QA desk (shift+F8): the sample, a call's record, the scoring form ------------
+
+SAMPLE = QaSample("2026-11-23", [
+    QaSampleCall("call-1", "A1024", "2026-11-23T09:12:00", ("lockout", "fatal")),
+    QaSampleCall("call-2", "A1024", "2026-11-23T11:40:00", (), reviews=1),
+    QaSampleCall("call-3", "A1025", "2026-11-24T14:05:00", ("complaint",), reviews=2),
+    QaSampleCall("call-4", "A1025", "2026-11-25T10:30:00"),
+])
+_EVENTS = [(0, "call_started", "greeting", "", {"customer_id": "C00000000001"}),
+           (4, "stage_entered", "greeting", "", {}),
+           (6, "step_ticked", "greeting", "greeting.greet", {}),
+           (31, "verification", "verification", "", {"status": "locked"}),
+           (75, "forbidden_caught", "handling", "", {"rule": "r1", "word": "保证收益"}),
+           (96, "operation", "handling", "", {"operation": "freeze_card",
+                                              "account_id": "6222021234567890123"}),
+           (290, "call_ended", "closing", "", {})]
+
+
+def _record(reviewed: bool) -> QaCallRecord:
+    start = datetime.fromisoformat("2026-11-23T09:12:00")
+    events = [QaEvent(float(at), (start + timedelta(seconds=at)).isoformat(), kind, stage, step,
+                      detail) for at, kind, stage, step, detail in _EVENTS]
+    rules = read_rubric(LIBRARY_DIR / QA_FILE)[0]
+    prefill = qa_review.prefill(rules, events, qa_review.expected_for("consultation", "locked"))
+    return QaCallRecord("call-1", "A1024", start.isoformat(), "2026-11-23T09:16:50",
+                        "consultation", "locked",
+                        "客户来电称卡 6222 0212 3456 7890 被锁，手机 13812345678，已告知解锁流程",
+                        events, prefill, [  # the signed-in reviewer's (A1024 here) and another's
+                            msgspec.structs.replace(REVIEWS[0], reviewer_id="A1024",
+                                                    calibration=True),
+                            msgspec.structs.replace(REVIEWS[1], reviewer_id="S1002",
+                                                    calibration=True, status="open", reason="")
+                        ] if reviewed else [])
+
+
+CALIBRATION = QaCalibration("call-1", ["A1024", "S1002"], {
+    "opening.greet": True, "verification.result": True, "courtesy.polite": False,
+    "compliance.disclosure": True}, 75.0, 85.0)
+
+
+async def _qa_call(pilot, calibrated: bool) -> QaCallScreen:
+    await wait_for(pilot, lambda: pilot.app.store is not None)
+    screen = QaCallScreen("call-1")
+    await pilot.app.push_screen(screen)
+    await wait_for_screen(pilot, QaCallScreen)
+    await wait_for(pilot, lambda: screen.rubric is not None)
+    screen.show(_record(calibrated), CALIBRATION if calibrated else None)
+    return screen
+
+
+@both_languages
+@pytest.mark.parametrize("size", [SMALL, LARGE], ids=["80x24", "120x40"])
+def test_qa_sample(snap_compare, small_store, make_app, language, size):
+    async def run_before(pilot) -> None:
+        await wait_for(pilot, lambda: pilot.app.store is not None)
+        await pilot.press("shift+f8")
+        screen = await wait_for_screen(pilot, QaSampleScreen)
+        screen.show(SAMPLE)
+
+    _snap(snap_compare, make_app(small_store, language), size, run_before)
+
+
+@both_languages
+def test_qa_call(snap_compare, small_store, make_app, language):
+    async def run_before(pilot) -> None:
+        await _qa_call(pilot, calibrated=True)
+
+    _snap(snap_compare, make_app(small_store, language), SMALL, run_before)
+
+
+@both_languages
+def test_qa_score(snap_compare, small_store, make_app, language):
+    async def run_before(pilot) -> None:
+        await _qa_call(pilot, calibrated=False)
+        await pilot.press("f7")
+        await wait_for_screen(pilot, QaScoreScreen)
+        # The first item kept, "Polite words" (the reviewer's, 16th) missed, and why.
+        await pilot.press("1", *["down"] * 15, "0", *"语气生硬")
 
     _snap(snap_compare, make_app(small_store, language), SMALL, run_before)

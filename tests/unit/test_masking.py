@@ -205,3 +205,11 @@ def test_tier_parse(name, tier):
 def test_tier_parse_refuses_unknown_names(name):
     with pytest.raises(ValueError, match="unknown disclosure tier"):
         Tier.parse(name)
+
+
+def test_long_numbers_in_free_text_keep_their_last_four_digits_and_dates_stay():
+    from agent_tui.domain.masking import mask_numbers
+
+    assert mask_numbers("卡 6222 0212 3456 7890 手机138-1234-5678, 500 元 on 2026-11-23") == (
+        "卡 •••• 7890 手机•••• 5678, 500 元 on 2026-11-23")
+    assert mask_numbers("ID 11010519900101123X") == "ID •••• 1123X"
