@@ -132,6 +132,18 @@ DEFAULT_KEYMAP = (*DEFAULT_KEYMAP,
               app_level=False),
 )
 
+# Product suitability (issue 18): from a customer's 360 or the call (offered only there), the products with their risk
+# and this customer's verdict (shift+F6; no ctrl letter is left that no input needs: ctrl+z is the
+# notes' undo, ctrl+v their paste); there, F7 sells (refused at once when the engine refuses), F8
+# asks for an override with the reason typed (queued for the hub, never granted here).
+DEFAULT_KEYMAP = (*DEFAULT_KEYMAP,
+    KeyAction("products", "shift+f6,f18", "products", "products.key", "products.key_tip"),
+    KeyAction("product_sell", "f7,ctrl+l", "sell", "products.sell", "products.sell_tip",
+              app_level=False),
+    KeyAction("product_override", "f8,ctrl+t", "override", "products.override",
+              "products.override_tip", app_level=False),
+)
+
 # A shifted F-key reaches Textual from a real terminal as the F-key twelve above it (shift+F2 is
 # sent as ESC[1;2Q, which Textual names "f14"): each shift+Fn above is listed with its f(n+12) too,
 # or it would work under Pilot and never in a terminal.
