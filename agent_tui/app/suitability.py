@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from agent_tui.domain.suitability import Assessment, Product, Verdict, may_reassess, may_sell
 from agent_tui.library.loader import LibraryError
 from agent_tui.store import suitability as store
+from screens.widgets.agent_modal import AgentModal
 from screens.widgets.agent_screen import AgentScreen
 
 if TYPE_CHECKING:
@@ -37,10 +38,12 @@ class SuitabilityController:
 
     def customer_in_view(self) -> Customer | None:
         screen, call = self.app.screen, self.app.engine.call
+        if not isinstance(screen, AgentScreen) or isinstance(screen, AgentModal):
+            return None  # a dialog in front (the call's own too) finishes first
         # The call's workspace (not imported here: this runs for every key binding shown).
         if call is not None and getattr(screen, "call", None) is call:
             return call.customer
-        return screen.customer_in_view() if isinstance(screen, AgentScreen) else None
+        return screen.customer_in_view()
 
     def open(self) -> None:
         """The key: the products for the customer in view."""

@@ -474,6 +474,9 @@ SHOWN_AT_80X24 = {
     "KpiScreen": tuple(f"test_snapshots_team/test_kpis[lead-{language}]" for language in LANGUAGES),
     "QaReviewsScreen": tuple(f"test_snapshots_team/test_qa_reviews[{language}]"
                              for language in LANGUAGES),
+    # test_snapshots_products.py's (issue 18)
+    "ProductsScreen": tuple(f"test_snapshots_products/test_products_above_tolerance[{language}]"
+                            for language in LANGUAGES),
 }
 
 
