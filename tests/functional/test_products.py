@@ -12,9 +12,10 @@ from datetime import datetime
 from pathlib import Path
 
 from agent_tui.domain.suitability import add_months
+from screens.call import CallScreen
 from screens.products import ProductsScreen
 from screens.widgets.textual_private import notifications
-from tests.call_driver import open_360
+from tests.call_driver import a_caller, open_360, start_call
 from tests.conftest import FROZEN_NOW
 from tests.screen import wait_for, wait_for_screen
 
@@ -123,3 +124,19 @@ async def test_an_override_needs_a_reason_and_is_queued_not_granted(writable_sto
     assert (offer["product_id"], offer["override_reason"]) == ("FD-QDII", "asked twice")
     [request] = audited(writable_store, "suitability.override_requested")
     assert (request["rule"], request["reason"]) == ("above_tolerance", "asked twice")
+
+
+async def test_from_the_call_the_products_are_the_callers_and_masked(writable_store, make_app):
+    caller = a_caller(writable_store)
+    app = make_app(writable_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_call(pilot, caller.id)
+        await pilot.press("shift+f6")
+        screen = await wait_for_screen(pilot, ProductsScreen)
+        await wait_for(pilot, lambda: screen.loaded)
+        assert screen.customer.id == caller.id
+        shown = str(screen.query_one("#products-customer").render())
+        assert caller.name not in shown  # not verified: masked, as the 360 masks it
+        assert caller.name[0] in shown
+        await pilot.press("f3")  # back to the call it came from
+        await wait_for(pilot, lambda: isinstance(app.screen, CallScreen))
