@@ -2,7 +2,8 @@
 customer's 360, shift+F6 lists the products with this customer's verdict; F7 on a product above
 a C2 customer's tolerance is refused at once with the rule and its article (audited, nothing
 queued); an expired assessment leads to reassessing first, with the limits; an allowed sale is
-queued as product.offer; an override needs a reason, and is queued and audited, not granted."""
+queued as product.offer; an override needs a reason, and is queued and audited, not granted;
+from the call, the products are the caller's, their name masked as the 360 masks it."""
 
 from __future__ import annotations
 
