@@ -12,7 +12,8 @@ from datetime import datetime
 
 from agent_tui.domain.ids import new_id
 from agent_tui.domain.mutation_args import ProductOffer
-from agent_tui.domain.suitability import Assessment, Verdict
+from agent_tui.domain.suitability import TOLERANCES, Assessment, Verdict
+from agent_tui.domain.text import sanitize
 from agent_tui.domain.times import iso
 from agent_tui.store import audit, outbox
 from agent_tui.store.database import transaction
@@ -28,6 +29,31 @@ def save_assessments(connection: sqlite3.Connection, rows: Iterable[dict]) -> No
         "INSERT OR IGNORE INTO risk_assessments (id, customer_id, level, assessed_at, "
         "answers_version) VALUES (:id, :customer_id, :level, :assessed_at, :answers_version)",
         list(rows))
+
+
+def hub_assessments(rows: object, customer_id: object) -> list[dict]:
+    """The assessments of a record the hub sent for ``customer_id``: the well-formed ones only
+    (a level C1-C5, an ISO time, text ids); anything else is left out, not stored."""
+    kept = []
+    for row in rows if isinstance(rows, list) else []:
+        if not isinstance(row, dict) or row.get("customer_id") != customer_id \
+                or row.get("level") not in TOLERANCES:
+            continue
+        values = {key: row.get(key) for key in ("id", "assessed_at", "answers_version")}
+        if not all(isinstance(value, str) for value in values.values()) \
+                or not _local_time(values["assessed_at"]):
+            continue
+        kept.append({**{key: sanitize(value) for key, value in values.items()},
+                     "customer_id": customer_id, "level": row["level"]})
+    return kept
+
+
+def _local_time(text: str) -> bool:
+    """An ISO time without a zone, as the hub stores them (compared with the local clock)."""
+    try:
+        return datetime.fromisoformat(text).tzinfo is None
+    except ValueError:
+        return False
 
 
 def assessments(connection: sqlite3.Connection, customer_id: str) -> list[Assessment]:

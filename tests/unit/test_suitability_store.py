@@ -13,6 +13,7 @@ from agent_tui.store.suitability import (
     OVERRIDE,
     REFUSED,
     assessments,
+    hub_assessments,
     queue_offer,
     record_refusal,
     save_assessments,
@@ -54,3 +55,13 @@ def test_a_refusal_made_here_is_audited_not_queued(connection):
     assert _rows(connection, OFFER) == []
     assert connection.execute("SELECT count(*) FROM audit_log WHERE action = ?",
                               (REFUSED,)).fetchone()[0] == 1
+
+
+def test_only_well_formed_assessments_from_the_hub_are_kept():
+    good = {"id": "ra-1", "customer_id": "X1", "level": "C3",
+            "assessed_at": "2026-05-01T09:00:00", "answers_version": "Q2026-01"}
+    rows = [good, {**good, "customer_id": "X2"}, {**good, "level": "C9"},
+            {**good, "assessed_at": "yesterday"}, {**good, "assessed_at": "2026-05-01T09:00:00Z"},
+            {**good, "id": 7}, "ra-2", None]
+    assert hub_assessments(rows, "X1") == [good]
+    assert hub_assessments({"not": "a list"}, "X1") == []
