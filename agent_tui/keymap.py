@@ -134,8 +134,9 @@ DEFAULT_KEYMAP = (*DEFAULT_KEYMAP,
 
 # QA review (issue 17), a supervisor's: the week's sample of the team's calls (shift+F8;
 # shift+F4 is the agent's own reviews, shift+F6 the products); on a call's record F7 scores it,
-# F8 scores it blind as the second (calibration) reviewer; on the form 0, 5 and 1 give the highlighted item 0, 0.5 or 1 (not
-# priority: typed in the comment box they are text), ctrl+s sends it.
+# F8 scores it blind as the second (calibration) reviewer; on the form 0, 5 and 1 give the
+# highlighted item 0, 0.5 or 1 (not priority: typed in the comment box they are text), ctrl+s
+# sends it.
 DEFAULT_KEYMAP = (*DEFAULT_KEYMAP,
     KeyAction("qa_sample", "shift+f8", "qa_sample", "qa_desk.key", "qa_desk.key_tip"),
     KeyAction("qa_score", "f7,ctrl+l", "score", "qa_desk.score", "qa_desk.score_tip",
@@ -148,6 +149,18 @@ DEFAULT_KEYMAP = (*DEFAULT_KEYMAP,
               app_level=False, priority=False),
     KeyAction("qa_mark_done", "1", "mark(1.0)", "qa_desk.mark_done", "qa_desk.mark_done_tip",
               app_level=False, priority=False),
+)
+
+# Product suitability (issue 18): from a customer's 360 or the call (offered only there), the
+# products with their risk and this customer's verdict (shift+F6; no ctrl letter is left that
+# no input needs: ctrl+z is the notes' undo, ctrl+v their paste); there, F7 sells (refused at once when the engine refuses), F8
+# asks for an override with the reason typed (queued for the hub, never granted here).
+DEFAULT_KEYMAP = (*DEFAULT_KEYMAP,
+    KeyAction("products", "shift+f6", "products", "products.key", "products.key_tip"),
+    KeyAction("product_sell", "f7,ctrl+l", "sell", "products.sell", "products.sell_tip",
+              app_level=False),
+    KeyAction("product_override", "f8,ctrl+t", "override", "products.override",
+              "products.override_tip", app_level=False),
 )
 
 ACTIONS_BY_ID = {entry.id: entry for entry in DEFAULT_KEYMAP}

@@ -20,7 +20,9 @@ from agent_tui.i18n import TranslatableError
 from agent_tui.private_files import create_private
 from agent_tui.store.database import migrate
 from agent_tui.store.schema import APPLICATION_ID, MIGRATIONS
+from agent_tui.store.suitability import save_assessments
 from data import reference as ref
+from data.assessments import assessment_for
 from data.generator import HEAVY_CUSTOMERS, Chunk, SeedPlan, make_chunks
 
 Progress = Callable[[int, int], None]  # (customers written, customers planned)
@@ -116,6 +118,16 @@ def seed_store(
         raise SeedError("seed.failed", path=str(path), reason=str(error)) from None
 
 
+def _seed_assessments(connection: sqlite3.Connection, plan: SeedPlan) -> None:
+    """Every customer's risk assessment, the one the hub's seed gives them (data/assessments.py):
+    written after the migrations, since their table is migration 14's."""
+    connection.execute("BEGIN")
+    save_assessments(connection, (
+        assessment_for(customer_id, risk_level, plan.as_of)
+        for customer_id, risk_level in connection.execute("SELECT id, risk_level FROM customers")))
+    connection.execute("COMMIT")
+
+
 def _seed(path: Path, building: Path, plan: SeedPlan, workers: int,
           progress: Progress | None) -> SeedReport:
 
@@ -161,6 +173,7 @@ def _seed(path: Path, building: Path, plan: SeedPlan, workers: int,
     connection.execute("PRAGMA locking_mode = NORMAL")
     connection.execute("PRAGMA journal_mode = WAL")
     migrate(connection)  # any later migrations, exactly as an existing store gets them
+    _seed_assessments(connection, plan)
     connection.close()
     os.replace(building, path)
     for suffix in ("-wal", "-shm"):

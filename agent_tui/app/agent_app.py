@@ -32,6 +32,7 @@ from agent_tui.app.cti import CtiController
 from agent_tui.app.disclosures import ShownCustomers
 from agent_tui.app.idle_lock import IdleLock, IdleWatch
 from agent_tui.app.session import SessionController
+from agent_tui.app.suitability import SuitabilityController
 from agent_tui.app.sync import SyncController
 from agent_tui.app.team import TeamController
 from agent_tui.app.terminal import TerminalGuard
@@ -110,6 +111,7 @@ class AgentApp(IdleWatch, TypeAhead, TerminalGuard, App[None]):
         self.sync = SyncController(self)
         self.cti = CtiController(self)  # the screen pop (issue 18)
         self.team_desk = TeamController(self)  # the screens reach it whole (TeamHost)
+        self.suitability_desk = SuitabilityController(self)  # and this one (SuitabilityHost)
         self.title = self.catalog.text("app.title")
         self.sub_title = self.agent_line()  # screens leave it alone: the app owns it
         install_bindings(
@@ -217,7 +219,7 @@ class AgentApp(IdleWatch, TypeAhead, TerminalGuard, App[None]):
         """Nobody works without an identity: until the sign-in is done, only help and quit."""
         if action in _NEEDS_SIGN_IN and not self.config.agent.is_signed_in:
             return False
-        for controller in (self.sync, self.cti):
+        for controller in (self.sync, self.cti, self.suitability_desk):
             if (allowed := controller.allows(action)) is not None:
                 return allowed
         if action == "back" and isinstance(self.screen, AgentScreen) \
@@ -443,6 +445,9 @@ class AgentApp(IdleWatch, TypeAhead, TerminalGuard, App[None]):
 
     def action_qa_sample(self) -> None:
         self.team_desk.open_qa_sample()
+
+    def action_products(self) -> None:
+        self.suitability_desk.open()
 
     def action_conflicts(self) -> None:
         from screens.conflicts import ConflictsScreen

@@ -249,7 +249,7 @@ class ProductOffer(MutationArgs, frozen=True, kw_only=True):
     product_id: str
     action: str
     override_reason: Text = UNSET
-    at: Text = UNSET
+    at: Text = UNSET  # when the agent asked (the hub's clock if absent)
     reasons: ClassVar[dict[str, str]] = _TIMES
 
 

@@ -70,6 +70,8 @@ class CustomerRecord(msgspec.Struct, frozen=True):
     cases: list[dict[str, Any]]
     signals: list[dict[str, Any]] = []
     flags: list[dict[str, Any]] = []
+    assessments: Annotated[list[dict[str, Any]], msgspec.Meta(
+        description="The customer's risk-tolerance assessments, newest first (suitability).")] = []
     sealed: Annotated[dict[str, Any] | None, msgspec.Meta(
         description="The basic tier sealed under the verification answers, for verifying "
         "offline.")] = None

@@ -37,9 +37,11 @@ from agent_tui.hub.schema import (
     products,
     transactions,
 )
+from agent_tui.hub.suitability_schema import risk_assessments
 
 SEARCH_LIMIT = 50
 RECENT_INTERACTIONS = 50
+RECENT_ASSESSMENTS = 10  # more than a year's limit (8): the workstation counts the limits on them
 _AFTER_EVERYTHING = "\U0010ffff"
 
 
@@ -140,6 +142,10 @@ def _record(connection: Connection, principal: Principal, customer_id: str, now:
             customer_flags.c.id, customer_flags.c.flag, customer_flags.c.at,
             customer_flags.c.agent_id, customer_flags.c.call_id, customer_flags.c.reason).where(
             customer_flags.c.customer_id == customer_id).order_by(customer_flags.c.at))],
+        # Suitability (issue 18): the latest counts, the year's are what the limits count.
+        "assessments": [dict(row._mapping) for row in connection.execute(
+            select(risk_assessments).where(risk_assessments.c.customer_id == customer_id)
+            .order_by(risk_assessments.c.assessed_at.desc()).limit(RECENT_ASSESSMENTS))],
     }
 
 

@@ -446,6 +446,25 @@ _KB_TABLES = (
     *_append_only("kb_feedback"),
 )
 
+# Product suitability (issue 18): each customer's risk-tolerance assessments, as the demo seed
+# (data/assessments.py, the hub's own) gives them; the latest counts, the earlier ones are what the
+# reassessment limits (two a day, eight a year) are counted on.
+_V14_TABLES = (
+    """
+    CREATE TABLE IF NOT EXISTS risk_assessments (
+        id TEXT PRIMARY KEY,
+        customer_id TEXT NOT NULL,
+        level TEXT NOT NULL CHECK (level IN ('C1', 'C2', 'C3', 'C4', 'C5')),
+        assessed_at TEXT NOT NULL,
+        answers_version TEXT NOT NULL
+    )
+    """,
+)
+_V14_INDEXES = (
+    "CREATE INDEX IF NOT EXISTS risk_assessments_customer "
+    "ON risk_assessments (customer_id, assessed_at)",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, _V1_TABLES, _V1_INDEXES),
     Migration(2, (), _V2_INDEXES),
@@ -462,6 +481,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(KB_MIGRATION, _KB_TABLES),
     # v13: the agent's QA reviews (issue 17), in qa_schema.py
     Migration(13, V13_TABLES, V13_INDEXES),
+    Migration(14, _V14_TABLES, _V14_INDEXES),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -22,6 +22,7 @@ from agent_tui.domain.ids import new_id
 from agent_tui.domain.text import sanitize
 from agent_tui.domain.times import iso
 from agent_tui.store import qa
+from agent_tui.store.suitability import hub_assessments, save_assessments
 
 CUSTOMER_COLUMNS = ("id", "name", "name_pinyin", "name_initials", "gender", "birth_date",
                     "id_number", "id_last6", "mobile", "segment", "is_elderly", "is_disabled",
@@ -265,6 +266,7 @@ def cache_record(connection: sqlite3.Connection, record: dict, at: datetime) -> 
     for case in record.get("cases") or []:
         upsert_case(connection, {**case, "customer": None}, at, applied)
     customer = record.get("customer") or {}
+    save_assessments(connection, hub_assessments(record.get("assessments"), customer.get("id")))
     if isinstance(customer.get("id"), str) and connection.execute(
             "SELECT masked FROM customers WHERE id = ?", (customer["id"],)).fetchone() == (1,):
         _keep_hub_extras(connection, customer["id"], record, at)

@@ -26,7 +26,9 @@ if TYPE_CHECKING:
     from agent_tui.domain.qa_review import Mark, QaReview
     from agent_tui.domain.rubric import Rubric
     from agent_tui.domain.scripts import ScriptsLibrary
+    from agent_tui.domain.suitability import Assessment, Product, Verdict
     from agent_tui.i18n import Catalog
+    from agent_tui.library.suitability import Suitability
     from agent_tui.store import Connection, Store
     from agent_tui.store.cases import CaseStore
     from agent_tui.store.queue import QueueItem
@@ -145,6 +147,30 @@ class TeamHost(Protocol):
     team_desk: TeamDesk
 
 
+class SuitabilityDesk(Protocol):
+    """Product suitability at the desk (issue 18), ``agent_tui.app.suitability``: the engine's
+    verdicts on the store's assessment; what it allows (or an override request) queued for the
+    hub, the authority."""
+
+    def open_products(self, customer: Customer) -> None: ...
+    def rules(self) -> Suitability | None:
+        """From a worker thread: the library's rules and products (None: they do not load)."""
+    def assessments(self, connection: Connection, customer_id: str) -> list[Assessment]:
+        """From a worker thread: the customer's assessments, newest first."""
+    def verdict(self, assessment: Assessment | None, product: Product) -> Verdict: ...
+    def may_reassess(self, earlier: list[Assessment]) -> Verdict: ...
+    def refuse(self, connection: Connection, customer_id: str, product: Product,
+               verdict: Verdict) -> str:
+        """From a worker thread: audit a refusal the engine made."""
+    def offer(self, connection: Connection, customer_id: str, product: Product,
+              verdict: Verdict, override_reason: str = "") -> str:
+        """From a worker thread: queue ``product.offer`` (an override request with a reason)."""
+
+
+class SuitabilityHost(Protocol):
+    suitability_desk: SuitabilityDesk
+
+
 class TextualHost(Protocol):
     """Textual's App, the part the screens use."""
 
@@ -164,7 +190,7 @@ class TextualHost(Protocol):
     def exit(self, *args: Any, **kwargs: Any) -> None: ...
 
 
-class AgentHost(SessionHost, DisclosureHost, CallHost, CaseHost, HubHost, TeamHost, TextualHost,
-                Protocol):
+class AgentHost(SessionHost, DisclosureHost, CallHost, CaseHost, HubHost, TeamHost,
+                SuitabilityHost, TextualHost, Protocol):
     """The App as the screens see it: every area above. A host for another route (training's
     simulated call, a supervisor's board) implements the areas its screens use."""

@@ -77,7 +77,8 @@ class KeyBar(Widget):
                          if binding.priority and self.app.check_action(binding.action, ())]
         # The F-key of each action first: which binding of an action comes first in the map
         # changes with the focused widget, and the bar should not.
-        bindings.sort(key=lambda pair: not pair[0].key.startswith("f"))
+        # A shifted F-key counts as one (listed before the F-key above F12 a terminal sends).
+        bindings.sort(key=lambda pair: not pair[0].key.startswith(("f", "shift+f")))
         for binding, enabled, own in bindings:
             if not binding.show or not binding.description or binding.action in shown_actions:
                 continue

@@ -481,6 +481,9 @@ SHOWN_AT_80X24 = {
                             for language in LANGUAGES),
     **{name: tuple(f"test_snapshots_team/{test}[{language}]" for language in LANGUAGES)
        for name, test in [("QaCallScreen", "test_qa_call"), ("QaScoreScreen", "test_qa_score")]},
+    # test_snapshots_products.py's (issue 18)
+    "ProductsScreen": tuple(f"test_snapshots_products/test_products_above_tolerance[{language}]"
+                            for language in LANGUAGES),
 }
 
 
