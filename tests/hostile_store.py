@@ -44,12 +44,16 @@ EXEMPT = {
     # opens (a row written here never reaches a screen); kb_feedback holds ids, a language code
     # and the agent the app wrote, and is never drawn.
     "library": {"kb_articles", "kb_feedback"},
+    # A risk assessment's level is C1-C5 by the table's CHECK (nothing else can be stored), and
+    # its time is what the verdict is worked out from: a damaged one from the hub is dropped
+    # before it is kept (tests/unit/test_suitability_store.py).
+    "checked": {"level@risk_assessments", "assessed_at@risk_assessments"},
 }
 
 
 def _exempt(table: str, column: str) -> bool:
     return (table in EXEMPT["internal"] or table in EXEMPT["library"]
-            or f"{column}@{table}" in EXEMPT["keys"]
+            or f"{column}@{table}" in EXEMPT["keys"] or f"{column}@{table}" in EXEMPT["checked"]
             or column in EXEMPT["keys"] or column in EXEMPT["times"])
 
 
@@ -77,7 +81,7 @@ def _rows(corpus: list[str]) -> dict[str, list[dict]]:
         "customers", "products", "accounts", "transactions", "interactions", "cases",
         "case_notes", "case_events", "callbacks", "calls", "call_events", "customer_flags",
         "audit_log", "outbox", "sync_conflicts", "callback_attempts", "sealed_copies",
-        "customer_signals", "training_attempts", "qa_reviews")}
+        "customer_signals", "training_attempts", "qa_reviews", "risk_assessments")}
     for i, text in enumerate(corpus):
         detail = json.dumps({"reason": text, "what": [text]}, ensure_ascii=False)
         rows["customers"].append(dict(
@@ -125,6 +129,11 @@ def _rows(corpus: list[str]) -> dict[str, list[dict]]:
             difficulty=text, started_at=_time(i), ended_at=_time(i), outcome=text, score=50.0,
             passed=0, body=json.dumps({"attempt_id": f"HA{i:02d}", "trainee": text},
                                       ensure_ascii=False), synced_at=None, sync_refusal=text))
+        # The caller's risk assessments (shift+F6, the products): the answers' version hostile.
+        rows["risk_assessments"].append(dict(
+            id=f"HR{i:02d}", customer_id=CALLER_ID, level="C3",
+            assessed_at=(datetime.now() - timedelta(days=30 + i)).isoformat(timespec="seconds"),
+            answers_version=text))
         # The agent's QA reviews (shift+F4): the reviewer, a comment, the answer, all hostile.
         rows["qa_reviews"].append(dict(
             id=f"HQ{i:02d}", call_id=f"HC{i:02d}", agent_id=AGENT, created_at=_time(i),

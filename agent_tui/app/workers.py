@@ -75,6 +75,10 @@ KINDS: dict[str, str] = {
     "training-scenarios": "nothing",
     "training-attempt": "nothing",
     "training-cards": "nothing",  # the persona's card set active before a training call
+    # product suitability (issue 18)
+    "products": "nothing",
+    "products-audit": "nothing",  # the refusal is shown already; its audit line is what failed
+    "products-offer": "typed",    # the override's reason stays in its box
     # the screen pop (issue 18)
     "cti": "nothing",
     "cti-lookup": "nothing",

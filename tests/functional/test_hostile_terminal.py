@@ -33,7 +33,7 @@ KEYS = {"f1": "\x1bOP", "f2": "\x1bOQ", "f3": "\x1bOR", "f4": "\x1bOS", "f6": "\
         "f7": "\x1b[18~", "f8": "\x1b[19~", "f10": "\x1b[21~", "f11": "\x1b[23~",
         "f12": "\x1b[24~", "ctrl+n": "\x0e", "ctrl+q": "\x11", "ctrl+w": "\x17", "tab": "\t",
         "shift+tab": "\x1b[Z", "enter": "\r", "down": "\x1b[B", "right": "\x1b[C",
-        "shift+f4": "\x1b[1;2S", "home": "\x1b[H", "ctrl+home": "\x1b[1;5H", "delete": "\x1b[3~"}
+        "shift+f4": "\x1b[1;2S", "shift+f6": "\x1b[17;2~", "home": "\x1b[H", "ctrl+home": "\x1b[1;5H", "delete": "\x1b[3~"}
 
 
 def _marker(catalog: Catalog, key: str, length: int = 8) -> str:
@@ -195,6 +195,11 @@ def _walk(walk: Walk, store: Path) -> None:
         walk.see_key(f"c360.{tab}.{column}", 4)
         walk.press("tab")
     walk.through(42)
+    walk.press("shift+f6")  # the products, as a terminal sends shift+F6: the assessment drawn
+    walk.see_key("products.col_verdict", 6)
+    walk.through(10)
+    walk.press("f3")
+    walk.see_key("c360.tier.basic")
     walk.press("f11")  # a case for the caller: their open consultation is offered instead
     walk.see_key("case_form.attach")
     walk.press("f3")

@@ -54,9 +54,9 @@ _CALLBACKS = [  # id, agent, team, status, due, done
     ("b4", "A1", "T1", "cancelled", "2026-11-06T10:00:00", None),  # not counted
 ]
 
-_REVIEWS = [  # id, call, compliance, calibration
-    ("r1", "c1", 87.5, False), ("r2", "c2", 62.5, False),
-    ("r3", "c2", 25.0, True),  # a calibration review: the reviewers', not counted
+_REVIEWS = [  # id, call, compliance, calibration (ids apart from test_hub_qa_sql's, on the same hub)
+    ("kpi-r1", "c1", 87.5, False), ("kpi-r2", "c2", 62.5, False),
+    ("kpi-r3", "c2", 25.0, True),  # a calibration review: the reviewers', not counted
 ]
 
 
