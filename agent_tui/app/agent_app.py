@@ -1,11 +1,14 @@
 """The Textual App: wires config, the catalog, the store and the clock into the screens, and
 composes the controllers that do the work: the call engine (``agent_tui.call_engine``, no
-Textual) with its desk (``calls``), the cases (``cases``) and sync (``sync``). Screens see the App
+Textual) with its desk (``calls``), the cases (``case_desk``), sync (``sync``), the screen pop
+(``cti``), the knowledge base (``knowledge``), the team (``team_desk``) and suitability
+(``suitability_desk``). Screens see the App
 through ``screens.widgets.host.AgentHost``; the controllers through ``agent_tui.app.host``.
 
 ``TerminalGuard`` stays a base class, not a controller: it overrides Textual's own App hooks
 (line filters, titles, notifications, the crash handler), which only a subclass can; so do
-``IdleWatch`` (every key, over SSH) and ``TypeAhead`` (keys held until a screen is ready).
+``IdleWatch`` (every key, over SSH), ``TypeAhead`` (keys held until a screen is ready) and
+``PaletteAndKeys`` (how keys are shown, the command palette).
 
 Past 400 lines: it is the one place the AgentHost Protocol's members meet the controllers behind
 them, one short delegation each. The team board's area (``TeamHost``) is the first reached whole,
@@ -14,13 +17,12 @@ as ``team_desk``, with no delegation here; the other areas may follow it."""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual.app import App, SystemCommand
-from textual.binding import Binding
+from textual.app import App
 from textual.content import Content
 from textual.screen import Screen
 from textual.worker import Worker
@@ -31,12 +33,13 @@ from agent_tui.app.cases import CaseController
 from agent_tui.app.cti import CtiController
 from agent_tui.app.disclosures import ShownCustomers
 from agent_tui.app.idle_lock import IdleLock, IdleWatch
+from agent_tui.app.knowledge import KnowledgeDesk
+from agent_tui.app.palette import PaletteAndKeys
 from agent_tui.app.session import SessionController
 from agent_tui.app.suitability import SuitabilityController
 from agent_tui.app.sync import SyncController
 from agent_tui.app.team import TeamController
 from agent_tui.app.terminal import TerminalGuard
-from agent_tui.app.training import training_commands
 from agent_tui.app.type_ahead import TypeAhead
 from agent_tui.call_engine import CallController
 from agent_tui.config import Config
@@ -70,7 +73,7 @@ _NEEDS_SIGN_IN = frozenset(entry.action for entry in DEFAULT_KEYMAP if entry.app
 Clock = Callable[[], datetime]
 
 
-class AgentApp(IdleWatch, TypeAhead, TerminalGuard, App[None]):
+class AgentApp(IdleWatch, TypeAhead, TerminalGuard, PaletteAndKeys, App[None]):
     # The search is the default screen, whose own CSS_PATH Textual does not load: its styles are
     # the app's, with a training session's colours (under its "-training" class). Every other
     # screen brings its own .tcss. Absolute: Textual reads a relative path from the subclass's file.
@@ -110,6 +113,7 @@ class AgentApp(IdleWatch, TypeAhead, TerminalGuard, App[None]):
         self.case_desk = CaseController(self)
         self.sync = SyncController(self)
         self.cti = CtiController(self)  # the screen pop (issue 18)
+        self.knowledge = KnowledgeDesk(self)  # F9 from anywhere (issue 18)
         self.team_desk = TeamController(self)  # the screens reach it whole (TeamHost)
         self.suitability_desk = SuitabilityController(self)  # and this one (SuitabilityHost)
         self.title = self.catalog.text("app.title")
@@ -288,41 +292,6 @@ class AgentApp(IdleWatch, TypeAhead, TerminalGuard, App[None]):
             return
         self.push_screen(HelpScreen(self.screen))
 
-    def get_key_display(self, binding: Binding) -> str:
-        """F-keys as agents know them from 3270 keyboards: F1, not f1."""
-        display = super().get_key_display(binding)
-        shift, _, key = display.rpartition("shift+")
-        if key[:1] == "f" and key[1:].isdigit():
-            return f"{shift}{'shift+' if _ else ''}{key.upper()}"
-        return {"pgup": "PgUp", "pgdn": "PgDn"}.get(display, display)
-
-    def action_command_palette(self) -> None:
-        """Textual's palette, with a placeholder in the agent's language."""
-        from textual.command import CommandPalette
-
-        if self.use_command_palette and not CommandPalette.is_open(self):
-            palette = CommandPalette(id="--command-palette", placeholder=self.t("palette.placeholder"))
-            self.push_screen(palette)
-
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        """The palette lists every action of the keymap by name, then the theme, translated.
-
-        Textual's own entries (keys panel, screenshot, maximise) are left out: their names are
-        English only, and F1 help already lists every key."""
-        for entry in DEFAULT_KEYMAP:
-            if entry.id == "palette":
-                continue
-            if entry.app_level:
-                callback = getattr(self, f"action_{entry.action}")
-            elif hasattr(screen, f"action_{entry.action}"):
-                callback = getattr(screen, f"action_{entry.action}")
-            else:
-                continue
-            yield SystemCommand(self.t(entry.label_key), self.t(entry.help_key), callback)
-        yield SystemCommand(self.t("palette.theme"), self.t("palette.theme_tip"),
-                            self.action_change_theme)
-        yield from training_commands(self)
-
     # -- the controllers' parts, as the screens and the tests reach them --------------------------
 
     @property
@@ -408,31 +377,7 @@ class AgentApp(IdleWatch, TypeAhead, TerminalGuard, App[None]):
         return self.sync.fetch_from_hub(connection, customer_id)
 
     def action_knowledge_base(self) -> None:
-        """F9 / ctrl+k from anywhere: the knowledge base, or its search box if it is open."""
-        from screens.knowledge_base import KnowledgeBaseScreen
-
-        for screen in reversed(self.screen_stack):
-            if isinstance(screen, KnowledgeBaseScreen):
-                while self.screen is not screen:
-                    self.pop_screen()
-                screen.focus_query()
-                return
-        call = self.engine.call
-        self.push_screen(KnowledgeBaseScreen(call.flow.request_type or "" if call else "",
-                                             call.notes if call else ""), self._quote_article)
-
-    def _quote_article(self, quote: str | None) -> None:
-        """F8 on an article: its line goes into the call's notes, where the agent was typing."""
-        from screens.call import CallScreen
-
-        if not quote or self.engine.call is None:
-            return
-        if isinstance(self.screen, CallScreen):
-            self.screen.insert_quote(quote)
-        else:  # the workspace is not open (F3 left it): the notes it will show get the line
-            call = self.engine.call
-            call.notes_changed(f"{call.notes.rstrip()}\n{quote}".lstrip(), self.now())
-        self.notify(self.t("kb.inserted", reference=quote.rsplit("[", 1)[-1].rstrip("]")))
+        self.knowledge.open()
 
     def action_team_board(self) -> None:
         self.team_desk.open_board()

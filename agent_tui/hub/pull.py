@@ -2,8 +2,9 @@
 
 The cursor is opaque to the client:
 - ``""``: start from nothing. The hub sends a snapshot of what the principal may read (its cases,
-  their notes, their customers), page by page (``s:<feed head>:<last case id>``), then the feed
-  from the head it noted before the first page. A snapshot cursor is never pruned, so a reset
+  their notes, their customers), page by page (``s:<feed head>:<last case id>``), the open
+  callbacks it may work and the QA reviews of its calls with the last page, then the feed from
+  the head it noted before the first page. A snapshot cursor is never pruned, so a reset
   cannot loop.
 - ``<seq>`` on SQLite, where one writer commits in sequence order.
 - ``<txid>.<seq>`` on PostgreSQL: sequence values commit out of order, so a plain sequence cursor
@@ -31,11 +32,11 @@ from sqlalchemy import (
     tuple_,
 )
 
-from agent_tui.domain.cases import CASE_FIELDS
-from agent_tui.hub import changes, faults
+from agent_tui.domain.cases import CALLBACK_FIELDS, CASE_FIELDS
+from agent_tui.hub import changes, faults, qa
 from agent_tui.hub.auth import Principal
 from agent_tui.hub.database import is_postgres, reading
-from agent_tui.hub.schema import case_notes, cases, change_log, devices, hub_meta
+from agent_tui.hub.schema import callbacks, case_notes, cases, change_log, devices, hub_meta
 from agent_tui.sync.protocol import Change, PullPage
 
 FLOOR_KEY = "change_log_floor"  # the lowest seq still held after pruning
@@ -148,7 +149,28 @@ def _snapshot_page(connection: Connection, principal: Principal, head: str, afte
         found.append(Change("case_note", note.id, 1, "upsert", dict(note._mapping)))
     if has_more:
         return PullPage(found, f"s:{head}:{ids[-1]}", True, 0)
+    found.extend(_beside_the_cases(connection, principal))
     return PullPage(found, head, True, 0)  # the feed since the head comes next
+
+
+def _beside_the_cases(connection: Connection, principal: Principal) -> list[Change]:
+    """What a workstation starting from nothing (a new device, a handover) needs beside the
+    cases and would otherwise never get, the feed holding only what changed after it: the open
+    callbacks it may work (its own; a supervisor's, the team's) and the QA reviews of its calls.
+    A handful per agent: sent with the last page."""
+    mine = callbacks.c.agent_id == principal.agent_id
+    if principal.role == "supervisor" and principal.team:
+        mine = or_(mine, callbacks.c.team == principal.team)
+    found = []
+    for row in connection.execute(select(callbacks).where(
+            mine, callbacks.c.status == "scheduled").order_by(callbacks.c.id)).mappings():
+        data = {name: row[name] for name in CALLBACK_FIELDS}
+        data["customer"] = changes.customer_row(connection, row["customer_id"])
+        found.append(Change("callback", row["id"], row["version"], "upsert", data))
+    found.extend(Change("qa_review", review.id, review.version, "upsert",
+                        msgspec.to_builtins(review))
+                 for review in qa.reviews_of(connection, principal.agent_id))
+    return found
 
 
 def pull(engine: Engine, principal: Principal, device_id: str, cursor: str, limit: int

@@ -81,6 +81,14 @@ def _review(row) -> QaReview:
     return QaReview(**values)
 
 
+def reviews_of(connection: Connection, agent_id: str) -> list[QaReview]:
+    """The reviews of ``agent_id``'s calls as the agent may read them (no calibration score)."""
+    return [_review(row) for row in connection.execute(
+        select(qa_reviews).where(qa_reviews.c.agent_id == agent_id,
+                                 qa_reviews.c.calibration.is_(False))
+        .order_by(qa_reviews.c.id)).all()]
+
+
 def call_record(connection: Connection, principal: Principal, call_id: str) -> dict:
     """The call's record for its team's supervisor or its agent (404 for anyone else: a call
     id tells nothing about another team)."""

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import msgspec
 
+from agent_tui.store.kb_schema import V12_TABLES
 from agent_tui.store.qa_schema import V13_INDEXES, V13_TABLES
+from agent_tui.store.suitability_schema import V14_INDEXES, V14_TABLES
 from agent_tui.store.training_schema import V11_INDEXES, V11_TABLES
 
 APPLICATION_ID = 0x41475455  # "AGTU"
@@ -396,75 +398,6 @@ _V10_INDEXES = (
     "CREATE INDEX IF NOT EXISTS callback_attempts_callback ON callback_attempts (callback_id, at)",
 )
 
-# The knowledge base (issue 18): the published articles agents read, their search index, and what
-# agents said of them. Its number is this one line: another branch's migrations merged before it
-# take the numbers below, and a gap is fine (a store jumps from the last number it has to this).
-KB_MIGRATION = 12
-# kb_index: FTS5 over text cut in Python (domain/segment.py): the words rjieba found, and every
-# ideograph alone, joined by U+200B, which unicode61 splits on. porter stems the English.
-_KB_TABLES = (
-    """
-    CREATE TABLE IF NOT EXISTS kb_articles (
-        id TEXT NOT NULL,
-        lang TEXT NOT NULL,
-        version INTEGER NOT NULL,
-        title TEXT NOT NULL,
-        category TEXT NOT NULL,
-        request_types TEXT NOT NULL DEFAULT '',
-        keywords TEXT NOT NULL DEFAULT '',
-        body TEXT NOT NULL,
-        author TEXT NOT NULL DEFAULT '',
-        approved_by TEXT NOT NULL,
-        approved_at TEXT NOT NULL,
-        PRIMARY KEY (id, lang)
-    )
-    """,
-    """
-    CREATE VIRTUAL TABLE IF NOT EXISTS kb_index USING fts5(
-        article_id UNINDEXED, lang UNINDEXED,
-        title, keywords, body, title_chars, body_chars,
-        tokenize = 'porter unicode61 remove_diacritics 2'
-    )
-    """,
-    # The ranking, column by column (article_id, lang, title, keywords, body, title_chars,
-    # body_chars): a word in the title or keywords counts most; the characters' columns only back
-    # the words up. As the table's own rank, ORDER BY rank is sorted inside FTS5 and the
-    # snippets are made for the rows returned only, not for every match.
-    "INSERT INTO kb_index (kb_index, rank) VALUES ('rank', 'bm25(0, 0, 10.0, 6.0, 1.0, 4.0, 0.5)')",
-    """
-    CREATE TABLE IF NOT EXISTS kb_feedback (
-        id TEXT PRIMARY KEY,
-        article_id TEXT NOT NULL,
-        lang TEXT NOT NULL,
-        version INTEGER NOT NULL,
-        agent_id TEXT NOT NULL,
-        call_id TEXT,
-        helpful INTEGER NOT NULL CHECK (helpful IN (0, 1)),
-        at TEXT NOT NULL
-    )
-    """,
-    *_append_only("kb_feedback"),
-)
-
-# Product suitability (issue 18): each customer's risk-tolerance assessments, as the demo seed
-# (data/assessments.py, the hub's own) gives them; the latest counts, the earlier ones are what the
-# reassessment limits (two a day, eight a year) are counted on.
-_V14_TABLES = (
-    """
-    CREATE TABLE IF NOT EXISTS risk_assessments (
-        id TEXT PRIMARY KEY,
-        customer_id TEXT NOT NULL,
-        level TEXT NOT NULL CHECK (level IN ('C1', 'C2', 'C3', 'C4', 'C5')),
-        assessed_at TEXT NOT NULL,
-        answers_version TEXT NOT NULL
-    )
-    """,
-)
-_V14_INDEXES = (
-    "CREATE INDEX IF NOT EXISTS risk_assessments_customer "
-    "ON risk_assessments (customer_id, assessed_at)",
-)
-
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, _V1_TABLES, _V1_INDEXES),
     Migration(2, (), _V2_INDEXES),
@@ -478,10 +411,12 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(10, _V10_TABLES, _V10_INDEXES),
     # v11: training attempts (issue 15), in training_schema.py
     Migration(11, V11_TABLES, V11_INDEXES),
-    Migration(KB_MIGRATION, _KB_TABLES),
+    # v12: the knowledge base (issue 18), in kb_schema.py
+    Migration(12, (*V12_TABLES, *_append_only("kb_feedback"))),
     # v13: the agent's QA reviews (issue 17), in qa_schema.py
     Migration(13, V13_TABLES, V13_INDEXES),
-    Migration(14, _V14_TABLES, _V14_INDEXES),
+    # v14: customers' risk-tolerance assessments (issue 18), in suitability_schema.py
+    Migration(14, V14_TABLES, V14_INDEXES),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -65,6 +65,14 @@ def test_a_lead_hands_a_callback_over_and_both_queues_follow(hub, tmp_path):
         booking.sync(hub.url)
         assert _queue(taking) == {callback_id}
         assert _queue(booking) == set()
+        # A workstation set up after the handover (nothing held, an empty cursor) gets it too:
+        # the feed alone holds only what changed after it started.
+        fresh = Workstation(tmp_path / "a1025-new", "A1025", hub.token("A1025"))
+        try:
+            fresh.sync(hub.url)
+            assert _queue(fresh) == {callback_id}
+        finally:
+            fresh.close()
     finally:
         for station in (booking, taking, lead):
             station.close()

@@ -97,6 +97,12 @@ def test_a_call_is_sampled_reviewed_with_the_training_scorer_and_disputed(hub, t
         station.sync(hub.url)
         [held] = local_qa.reviews(station.connection, "A1024")
         assert (held.id, held.score, held.status) == ("qa-1", trained.score, "open")
+        fresh = Workstation(tmp_path / "a1024-new", "A1024", hub.token("A1024"))
+        try:  # set up after the review (an empty cursor): it comes with the snapshot
+            fresh.sync(hub.url)
+            assert [review.id for review in local_qa.reviews(fresh.connection, "A1024")] == ["qa-1"]
+        finally:
+            fresh.close()
         with pytest.raises(CaseError) as no_reason:
             local_qa.answer(station.connection, "qa-1", "disputed", "  ", "A1024", now)
         assert no_reason.value.key == "qa.dispute_needs_reason"
