@@ -6,6 +6,9 @@ answers, what the others get) or one mutation (``Mutation``: how to make its tar
 each role's push of it is answered). Missing, revoked and expired tokens are refused the same
 way everywhere (``TOKEN_FAILURES``) unless a row says the endpoint needs no token. A new endpoint
 or mutation is one more row; a row that forgets a role fails ``test_every_row_decides_every_role``.
+
+Over 400 lines on purpose: the matrix is read whole (a reviewer checks a role down every row), and
+its rows grow with each endpoint and mutation; split, a row could be left out of one half.
 """
 
 from __future__ import annotations
