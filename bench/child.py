@@ -175,7 +175,8 @@ async def memory_agent(store: str, language: str, mobiles: list[str]) -> None:
                 screen = app.screen
                 if not isinstance(screen, Customer360Screen) or not screen.is_mounted:
                     return False
-                return screen.query_one("#table-transactions", DataTable).row_count > 0
+                tables = screen.query("#table-transactions")  # built after the first frame
+                return bool(tables) and tables.first(DataTable).row_count > 0
 
             await until(shown, f"the 360 of {mobile}")
             await pilot.pause()

@@ -44,7 +44,8 @@ def _drawn(app, customer_id: str):
         if not isinstance(screen, Customer360Screen) or screen.customer_id != customer_id \
                 or not screen.is_mounted or screen.view is None:
             return False
-        return screen.query_one("#table-transactions", DataTable).row_count > 0
+        tables = screen.query("#table-transactions")  # built after the first frame
+        return bool(tables) and tables.first(DataTable).row_count > 0
     return check
 
 

@@ -67,7 +67,8 @@ async def _open_360s(store_path: Path, customer_ids: list[str], language: str,
             def has_rows(screen=screen) -> bool:
                 if app.screen is not screen or not screen.is_mounted:
                     return False
-                return screen.query_one("#table-transactions", DataTable).row_count > 0
+                tables = screen.query("#table-transactions")  # built after the first frame
+                return bool(tables) and tables.first(DataTable).row_count > 0
 
             started = time.perf_counter()
             app.push_screen(screen)
