@@ -104,12 +104,7 @@ def upsert_case(connection: sqlite3.Connection, row: dict, at: datetime, applied
     if not force and _has_pending(connection, case_id):
         applied.skipped += 1
         return
-    customer = row.get("customer")
-    if isinstance(customer, dict):
-        upsert_customer(connection, customer, only_if_held=False, applied=applied)
-    if connection.execute("SELECT 1 FROM customers WHERE id = ?",
-                          (row.get("customer_id"),)).fetchone() is None:
-        applied.skipped += 1  # a case of a customer the hub did not send: wait for it
+    if not _customer_kept(connection, row, applied):  # a customer the hub did not send: wait
         return
     before = connection.execute("SELECT status, assigned_to, version FROM cases WHERE id = ?",
                                 (case_id,)).fetchone()
@@ -162,12 +157,7 @@ def upsert_callback(connection: sqlite3.Connection, row: dict, applied: Applied)
     if pending or (held is not None and int(row.get("version") or 0) <= held):
         applied.skipped += 1
         return
-    customer = row.get("customer")
-    if isinstance(customer, dict):
-        upsert_customer(connection, customer, only_if_held=False, applied=applied)
-    if connection.execute("SELECT 1 FROM customers WHERE id = ?",
-                          (row.get("customer_id"),)).fetchone() is None:
-        applied.skipped += 1
+    if not _customer_kept(connection, row, applied):
         return
     case_held = connection.execute("SELECT 1 FROM cases WHERE id = ?",
                                    (row.get("case_id"),)).fetchone()
@@ -277,3 +267,16 @@ def cache_record(connection: sqlite3.Connection, record: dict, at: datetime) -> 
             "DELETE FROM transactions WHERE customer_id = ? AND id NOT IN "
             "(SELECT value FROM json_each(?))", (customer["id"], msgspec.json.encode(sent)))
     return applied
+
+
+def _customer_kept(connection: sqlite3.Connection, row: dict, applied) -> bool:
+    """The row's customer, as the hub sent it beside the row, kept; False (the row skipped) when
+    the store holds no such customer: the row waits until the hub sends it."""
+    customer = row.get("customer")
+    if isinstance(customer, dict):
+        upsert_customer(connection, customer, only_if_held=False, applied=applied)
+    if connection.execute("SELECT 1 FROM customers WHERE id = ?",
+                          (row.get("customer_id"),)).fetchone() is None:
+        applied.skipped += 1
+        return False
+    return True
