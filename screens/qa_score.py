@@ -5,7 +5,9 @@ On the highlighted item 0, 5 and 1 give 0, 0.5 or 1; the box below holds its com
 for a mark below 1 as the hub requires. The line above keeps the running score, worked out by the
 hub's own scoring code (``domain.qa_form``), and what is left to do. ctrl+s sends the review to
 the hub, which scores and keeps it; a form the hub would refuse is not sent, and says what is
-missing, with everything entered kept on screen."""
+missing, with everything entered kept on screen. What is entered is kept as a draft too (within a
+second, and at once when the form is left): opening the same call's form again, even after a
+restart, puts it back; the draft goes once the hub has the review."""
 
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ from agent_tui.sync.hub_client import HubRefused, HubUnreachable
 from agent_tui.sync.protocol import QaCallRecord
 from screens.widgets.agent_screen import AgentScreen
 from screens.widgets.columns import add_columns, fit_columns
+from screens.widgets.draft_keeper import DraftKeeper
 from screens.widgets.key_bar import KeyBar
 from screens.widgets.safe import cell, safe
 from screens.widgets.textual_private import MeasuredTable
@@ -41,6 +44,8 @@ class QaScoreScreen(AgentScreen[QaReview | None]):
                                 record.prefill)
         self.names = {item.id: item for item in rubric.items}
         self.sending = False
+        self.keeper = DraftKeeper(self, f"qa-score:{record.call_id}", "qa_score",
+                                  self.form.draft)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -61,6 +66,31 @@ class QaScoreScreen(AgentScreen[QaReview | None]):
         fit_columns(table)
         self.set_focus(table)
         self._status()
+        self.read_draft()
+
+    @work(thread=True, group="qa-score-draft")
+    def read_draft(self) -> None:
+        kept = self.agent_app.kept_draft(self.keeper.key)
+        self.agent_app.call_from_thread(self._restore, kept)
+
+    def _restore(self, kept: dict | None) -> None:
+        """The draft left on this call's form, put back; what the reviewer entered while it was
+        being read stays on top of it. Watching for changes starts only now, so an empty form
+        never replaces the draft before it is back."""
+        if kept:
+            entered = self.form.draft()
+            self.form.restore(kept)
+            self.form.restore(entered)
+            for item in self.form.items:
+                self._redraw(item)
+            self._highlighted(None)
+            self.agent_app.notify(self.agent_app.t("qa_draft.restored"))
+        self.keeper.start(saved=True, kept=bool(kept))
+
+    def on_unmount(self) -> None:
+        """Left by F3 or another key: what was entered is written at once, and said."""
+        if self.keeper.save_now():
+            self.agent_app.notify(self.agent_app.t("qa_draft.kept"))
 
     def _row(self, item: str) -> list:
         t, language = self.agent_app.t, self.agent_app.language
@@ -101,7 +131,7 @@ class QaScoreScreen(AgentScreen[QaReview | None]):
         return self.form.items[min(table.cursor_row, len(self.form.items) - 1)]
 
     @on(DataTable.RowHighlighted, "#qa-items")
-    def _highlighted(self, _event: DataTable.RowHighlighted) -> None:
+    def _highlighted(self, _event: DataTable.RowHighlighted | None) -> None:
         item = self.highlighted()
         if item is not None:
             with self.prevent(Input.Changed):
@@ -154,6 +184,8 @@ class QaScoreScreen(AgentScreen[QaReview | None]):
         except HubUnreachable:
             app.call_from_thread(self._failed, "qa_desk.unreachable_kept")
             return
+        if review is not None:
+            self.keeper.discard()  # the hub has the review: its draft goes
         app.call_from_thread(self._sent, review)
 
     def _failed(self, key: str) -> None:

@@ -64,6 +64,24 @@ class ScoringForm:
     def complete(self) -> bool:
         return not missing_marks(self.rubric, self.expected, self.marks())
 
+    def draft(self) -> dict:
+        """What the reviewer entered, as a draft keeps it: the marks they set (a prefilled one
+        only where changed) and their comments. Both empty: nothing entered."""
+        return {"marks": {item: fraction for item, fraction in self.fractions.items()
+                          if fraction is not None and fraction != self.prefill.get(item)},
+                "comments": {item: text for item, text in self.comments.items() if text}}
+
+    def restore(self, draft: Mapping[str, object]) -> None:
+        """A draft of this form put back; an item no longer on the form, or a mark that is not
+        one, is left out (a draft is old data, never trusted to fit)."""
+        marks, comments = draft.get("marks"), draft.get("comments")
+        for item, fraction in (marks.items() if isinstance(marks, Mapping) else ()):
+            if item in self.prefill and fraction in MARKS:
+                self.fractions[item] = float(fraction)
+        for item, text in (comments.items() if isinstance(comments, Mapping) else ()):
+            if item in self.prefill and isinstance(text, str):
+                self.comment(item, text)
+
     def score(self, language: str) -> scoring.Score:
         """The running score: the reviewer's marks so far, the events for the rest."""
         return review_score(self.rubric, self.events, self.expected, self.marks(), language)

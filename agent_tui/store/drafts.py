@@ -17,8 +17,8 @@ from agent_tui.store.database import StoreError, transaction
 
 
 class Draft(msgspec.Struct, frozen=True):
-    key: str  # "call:<id>", "case-form:<customer id>", "case-note:<case id>"
-    kind: str  # "call" | "case_form" | "case_note"
+    key: str  # "call:<id>", "case-form:<customer id>", "case-note:<case id>", "qa-score:<call id>"
+    kind: str  # "call" | "case_form" | "case_note" | "qa_score"
     saved_at: str
     body: dict
 
@@ -61,13 +61,18 @@ def failure(path: Path, error: sqlite3.Error) -> StoreError:
     return StoreError("store.draft_failed", path=str(path), reason=str(error))
 
 
-# What a draft of each kind holds that the agent typed (a call's draft is never blank).
-_TYPED = {"case_note": ("text",), "case_form": ("title", "description", "sub_category")}
+# What a draft of each kind holds that the agent typed (a call's draft is never blank); a QA
+# scoring form's are the marks and comments the reviewer entered.
+_TYPED = {"case_note": ("text",), "case_form": ("title", "description", "sub_category"),
+          "qa_score": ("marks", "comments")}
 
 
 def blank(kind: str, body: dict) -> bool:
     """Whether a draft holds nothing typed (a note box cleared, a form left empty): not kept,
     never offered after a restart."""
     fields = _TYPED.get(kind)
-    return fields is not None and not any(str(body.get(field) or "").strip()
-                                          for field in fields)
+    return fields is not None and not any(_typed(body.get(field)) for field in fields)
+
+
+def _typed(value: object) -> bool:
+    return bool(value.strip()) if isinstance(value, str) else bool(value)

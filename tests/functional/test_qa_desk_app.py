@@ -122,3 +122,44 @@ async def test_two_reviewers_calibrate_and_the_agreement_shows(hub, station, mak
         shown = str(record.query_one("#qa-detail").render())
         assert "Calibration S1001 / S1002" in shown and "target 85 %" in shown
     assert [row.calibration for row in _reviews(hub, "call-cal")] == [True, True]
+
+
+async def test_a_scoring_form_left_half_done_is_back_after_a_restart(hub, station, make_app):  # noqa: F811
+    """Nothing a reviewer enters is lost: F3 away from a half-scored form, quit, start again,
+    and the same call's form has the marks and the comment back; once the hub has the review,
+    the draft is gone."""
+    from agent_tui.store import Store, drafts
+
+    now = datetime.now().replace(microsecond=0)
+    _record(hub, "A1024", "call-kept", now - timedelta(minutes=5), LOCKED_CALL)
+    config = _lead(station, hub, "S1001")
+    app = make_app(station, config=config)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: app.store is not None)
+        form = await _open_the_form(pilot, "call-kept", "f7")
+        mine = form.form.unmarked()[0]  # the first item the reviewer marks themselves
+        while form.highlighted() != mine:
+            await pilot.press("down")
+        await pilot.press("0", *"没有问候", "enter")
+        assert form.form.draft() == {"marks": {mine: 0.0}, "comments": {mine: "没有问候"}}
+        await pilot.press("f3")
+        await wait_for_screen(pilot, QaCallScreen)
+        await wait_for(pilot, lambda: any("are kept" in str(note.message)
+                                          for note in notifications(app)))
+
+    app = make_app(station, config=config)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: app.store is not None)
+        form = await _open_the_form(pilot, "call-kept", "f7")
+        await wait_for(pilot, lambda: form.form.fractions[mine] == 0.0)
+        assert form.form.comments[mine] == "没有问候"
+        assert any("they are back" in str(note.message) for note in notifications(app))
+        await _mark(pilot, form, missed="")  # the rest, as the reviewer left them unmarked
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: len(_reviews(hub, "call-kept")) == 1, 20)
+        await wait_for_screen(pilot, QaCallScreen)
+
+    [saved] = _reviews(hub, "call-kept")
+    assert '"没有问候"' in saved.marks
+    connection = Store.open(station).connection()
+    assert [draft.key for draft in drafts.pending(connection, "S1001")] == []

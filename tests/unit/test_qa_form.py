@@ -48,3 +48,24 @@ def test_the_form_sends_what_the_reviewer_decided_and_scores_as_the_hub():
 def test_a_mark_is_zero_a_half_or_one():
     with pytest.raises(ValueError):
         _form().mark("courtesy.polite", 0.7)
+
+
+def test_a_draft_keeps_what_the_reviewer_entered_and_puts_it_back():
+    from agent_tui.store.drafts import blank
+
+    form = _form()
+    assert form.draft() == {"marks": {}, "comments": {}}
+    assert blank("qa_score", form.draft())  # a form opened and left: nothing to keep
+    form.mark("courtesy.polite", 0.5)
+    form.mark("opening.greet", 1.0)  # its prefill: nothing entered
+    form.comment("courtesy.polite", "语气生硬")
+    kept = form.draft()
+    assert kept == {"marks": {"courtesy.polite": 0.5}, "comments": {"courtesy.polite": "语气生硬"}}
+    assert not blank("qa_score", kept)
+
+    again = _form()
+    again.restore({**kept, "marks": {**kept["marks"], "gone.item": 1.0, "opening.greet": 0.7}})
+    assert again.draft() == kept  # an item not on the form, a mark that is not one: left out
+    assert again.marks() == form.marks()
+    again.restore({"marks": "not a mapping", "comments": None})  # old data never breaks it
+    assert again.draft() == kept
