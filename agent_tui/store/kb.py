@@ -42,12 +42,17 @@ def digest(articles: tuple[Article, ...] | list[Article]) -> str:
 
 def publish(connection: sqlite3.Connection, articles: tuple[Article, ...] | list[Article],
             force: bool = False) -> int | None:
-    """Make the store hold exactly the published ``articles``; None if it already did."""
-    wanted = digest(articles)
+    """Make the store hold exactly the published ``articles``, except where the hub's pull
+    said otherwise: for an article and language the hub published or withdrew, the hub's
+    state counts (``store.kb_hub``). None if the store already held exactly that."""
+    wanted = f"{digest(articles)}:{hub_mark(connection)}"
     found = connection.execute("SELECT value FROM meta WHERE key = ?", (DIGEST_KEY,)).fetchone()
     if found and found[0] == wanted and not force:
         return None
-    published = [article for article in articles if article.published]
+    hub = hub_articles(connection)
+    published = [article for article in articles
+                 if article.published and (article.id, article.lang) not in hub]
+    published += [article for article in hub.values() if article is not None]
     with transaction(connection):
         connection.execute("DELETE FROM kb_articles")
         connection.execute("DELETE FROM kb_index")
@@ -62,6 +67,52 @@ def publish(connection: sqlite3.Connection, articles: tuple[Article, ...] | list
         connection.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
                            (DIGEST_KEY, wanted))
     return len(published)
+
+
+def hub_mark(connection: sqlite3.Connection) -> str:
+    """What the hub's articles held here amount to: changes whenever a pull changes one (a
+    version only grows, and a withdrawal counts one more)."""
+    held, total = connection.execute(
+        "SELECT count(*), coalesce(sum(version * 2 + (status = 'withdrawn')), 0) "
+        "FROM kb_hub_articles").fetchone()
+    return f"{held}.{total}"
+
+
+def hub_articles(connection: sqlite3.Connection) -> dict[tuple[str, str], Article | None]:
+    """The hub's word on each article and language it sent: the published version, or None
+    for a withdrawn one."""
+    found: dict[tuple[str, str], Article | None] = {}
+    for (article_id, lang, version, status, title, category, request_types, keywords, body,
+         author, approved_by, approved_at) in connection.execute(
+            "SELECT id, lang, version, status, title, category, request_types, keywords, body, "
+            "author, approved_by, approved_at FROM kb_hub_articles"):
+        found[(article_id, lang)] = Article(
+            id=article_id, lang=lang, version=version, title=title, category=category,
+            request_types=tuple(request_types.split()), keywords=tuple(keywords.split()),
+            body=body, author=author, status="published", approved_by=approved_by,
+            approved_at=approved_at) if status == "published" else None
+    return found
+
+
+def replace_one(connection: sqlite3.Connection, article_id: str, lang: str,
+                article: Article | None) -> None:
+    """One article and language as agents read it from now on: ``article``, or none (in the
+    caller's transaction; the pull's)."""
+    connection.execute("DELETE FROM kb_articles WHERE id = ? AND lang = ?", (article_id, lang))
+    connection.execute("DELETE FROM kb_index WHERE article_id = ? AND lang = ?",
+                       (article_id, lang))
+    if article is not None:
+        connection.execute(
+            "INSERT INTO kb_articles (id, lang, version, title, category, request_types, "
+            "keywords, body, author, approved_by, approved_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            _article_row(article))
+        connection.execute(
+            "INSERT INTO kb_index (article_id, lang, title, keywords, body, title_chars, "
+            "body_chars) VALUES (?,?,?,?,?,?,?)", index_row(article))
+    found = connection.execute("SELECT value FROM meta WHERE key = ?", (DIGEST_KEY,)).fetchone()
+    if found:  # the library's part stands; the hub's part is what the store now holds
+        connection.execute("UPDATE meta SET value = ? WHERE key = ?", (
+            f"{found[0].split(':')[0]}:{hub_mark(connection)}", DIGEST_KEY))
 
 
 def _article_row(article: Article) -> tuple:
