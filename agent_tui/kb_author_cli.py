@@ -104,11 +104,12 @@ def _move(move: str):
     @click.argument("article_id", metavar="ID")
     @_LANG
     @_VERSION
+    @click.option("--reason", default="", help="Why, in a few words: kept in the hub's audit.")
     @_hub_options
-    def command(article_id: str, lang: str, version: int, hub_url: str | None,
+    def command(article_id: str, lang: str, version: int, reason: str, hub_url: str | None,
                 token: str | None) -> None:
         click.echo(_said(_ask(hub_url, token, lambda client: client.kb_move(
-            move, article_id, lang, version))))
+            move, article_id, lang, version, reason))))
 
     return command
 

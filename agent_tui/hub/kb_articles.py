@@ -148,7 +148,7 @@ def _clean_words(words: list[str]) -> str:
 
 
 def approve(connection: Connection, principal: Principal, article_id: str, lang: str,
-            version: int, now: datetime) -> KbArticle:
+            version: int, reason: str, now: datetime) -> KbArticle:
     if principal.role not in REVIEWERS:
         raise KbRefused(403, "supervisors_only")
     row = _row(connection, article_id, lang, version, lock=True)
@@ -168,12 +168,12 @@ def approve(connection: Connection, principal: Principal, article_id: str, lang:
     article = _article(_row(connection, article_id, lang, version))
     _send(connection, article, now)
     _audit(connection, principal, "kb.approve", now, id=article_id, lang=lang, version=version,
-           author=row.author)
+           author=row.author, reason=sanitize(reason))
     return article
 
 
 def withdraw(connection: Connection, principal: Principal, article_id: str, lang: str,
-             version: int, now: datetime) -> KbArticle:
+             version: int, reason: str, now: datetime) -> KbArticle:
     if principal.role not in REVIEWERS:
         raise KbRefused(403, "supervisors_only")
     row = _row(connection, article_id, lang, version, lock=True)
@@ -187,7 +187,8 @@ def withdraw(connection: Connection, principal: Principal, article_id: str, lang
         status="withdrawn", withdrawn_by=principal.agent_id, withdrawn_at=_with_offset(now)))
     article = _article(_row(connection, article_id, lang, version))
     _send(connection, article, now)
-    _audit(connection, principal, "kb.withdraw", now, id=article_id, lang=lang, version=version)
+    _audit(connection, principal, "kb.withdraw", now, id=article_id, lang=lang, version=version,
+           reason=sanitize(reason))
     return article
 
 

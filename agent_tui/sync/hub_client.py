@@ -17,7 +17,7 @@ import msgspec
 
 from agent_tui.domain.times import iso
 from agent_tui.store.outbox import Mutation
-from agent_tui.sync.kb_protocol import KbArticle, KbArticles, KbSubmit
+from agent_tui.sync.kb_protocol import KbArticle, KbArticles, KbMove, KbSubmit
 from agent_tui.sync.protocol import (
     CodeChecked,
     CodeRequest,
@@ -220,10 +220,11 @@ class HubClient:
         return self._call("POST", "/v1/kb/articles", KbArticle, refusing=_KB_REFUSALS,
                           body=draft)
 
-    def kb_move(self, move: str, article_id: str, lang: str, version: int) -> KbArticle:
+    def kb_move(self, move: str, article_id: str, lang: str, version: int,
+                reason: str = "") -> KbArticle:
         """``approve`` or ``withdraw`` one version of one article."""
         return self._call("POST", f"/v1/kb/articles/{article_id}/{lang}/{version}/{move}",
-                          KbArticle, refusing=_KB_REFUSALS)
+                          KbArticle, refusing=_KB_REFUSALS, body=KbMove(reason=reason))
 
     def kb_list(self, status: str | None, article_id: str | None) -> list[KbArticle]:
         params = {key: value for key, value in (("status", status), ("article", article_id))

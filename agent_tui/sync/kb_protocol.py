@@ -31,6 +31,13 @@ class KbSubmit(msgspec.Struct, frozen=True, kw_only=True):
     keywords: Words = []
 
 
+class KbMove(msgspec.Struct, frozen=True, kw_only=True):
+    """An approval or a withdrawal: why, in a word, for the audit (a withdrawal's reason tells
+    the authors what was wrong)."""
+
+    reason: Annotated[str, msgspec.Meta(max_length=500)] = ""
+
+
 class KbArticle(msgspec.Struct, frozen=True, kw_only=True):
     """One version of one article in one language, as the hub holds it (and as the pull carries
     a published or withdrawn one, change kind ``kb_article``)."""

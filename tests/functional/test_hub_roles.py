@@ -148,7 +148,7 @@ class World:
         assert reply.status_code == 200, reply.text
         path = f"/v1/kb/articles/{article_id}/en/{reply.json()['version']}"
         if approver:
-            assert self.request(approver, "POST", f"{path}/approve").status_code == 200
+            assert self.request(approver, "POST", f"{path}/approve", json={}).status_code == 200
         return path
 
 
@@ -305,10 +305,12 @@ ENDPOINTS = [
     Endpoint("list the kb articles", lambda w, r: w.request(r, "GET", "/v1/kb/articles"),
              frozenset({"supervisor", "other_supervisor", *TRAINERS}), KB_AUTHORS_ONLY),
     Endpoint("approve a kb article of S0002's", lambda w, r: w.request(
-        r, "POST", w.kb_article("other_supervisor") + "/approve"), frozenset({"supervisor"}),
+        r, "POST", w.kb_article("other_supervisor") + "/approve", json={}),
+        frozenset({"supervisor"}),
         {**KB_SUPERVISORS_ONLY, "other_supervisor": (403, "kb_own_article")}),
     Endpoint("withdraw a published kb article", lambda w, r: w.request(
-        r, "POST", w.kb_article("trainer", "supervisor") + "/withdraw"),
+        r, "POST", w.kb_article("trainer", "supervisor") + "/withdraw",
+        json={"reason": "the fee changed"}),
         frozenset({"supervisor", "other_supervisor"}), KB_SUPERVISORS_ONLY),
     Endpoint("read one's own KPIs or the team's", lambda w, r: w.request(r, "GET", "/v1/kpi"),
              frozenset({"agent", "other_agent", "supervisor", "other_supervisor"}),
