@@ -60,10 +60,7 @@ def publish(connection: sqlite3.Connection, articles: tuple[Article, ...] | list
             "INSERT INTO kb_articles (id, lang, version, title, category, request_types, "
             "keywords, body, author, approved_by, approved_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
             [_article_row(article) for article in published])
-        connection.executemany(
-            "INSERT INTO kb_index (article_id, lang, title, keywords, body, title_chars, "
-            "body_chars) VALUES (?,?,?,?,?,?,?)",
-            [index_row(article) for article in published])
+        connection.executemany(_INDEX_INSERT, [index_row(article) for article in published])
         connection.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
                            (DIGEST_KEY, wanted))
     return len(published)
@@ -98,17 +95,15 @@ def replace_one(connection: sqlite3.Connection, article_id: str, lang: str,
                 article: Article | None) -> None:
     """One article and language as agents read it from now on: ``article``, or none (in the
     caller's transaction; the pull's)."""
+    connection.execute("DELETE FROM kb_index WHERE rowid = (SELECT rowid FROM kb_articles "
+                       "WHERE id = ? AND lang = ?)", (article_id, lang))
     connection.execute("DELETE FROM kb_articles WHERE id = ? AND lang = ?", (article_id, lang))
-    connection.execute("DELETE FROM kb_index WHERE article_id = ? AND lang = ?",
-                       (article_id, lang))
     if article is not None:
         connection.execute(
             "INSERT INTO kb_articles (id, lang, version, title, category, request_types, "
             "keywords, body, author, approved_by, approved_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
             _article_row(article))
-        connection.execute(
-            "INSERT INTO kb_index (article_id, lang, title, keywords, body, title_chars, "
-            "body_chars) VALUES (?,?,?,?,?,?,?)", index_row(article))
+        connection.execute(_INDEX_INSERT, index_row(article))
     found = connection.execute("SELECT value FROM meta WHERE key = ?", (DIGEST_KEY,)).fetchone()
     if found:  # the library's part stands; the hub's part is what the store now holds
         connection.execute("UPDATE meta SET value = ? WHERE key = ?", (
@@ -120,6 +115,14 @@ def _article_row(article: Article) -> tuple:
             article.category, " ".join(article.request_types), " ".join(article.keywords),
             sanitize(article.body, multiline=True), article.author, article.approved_by,
             article.approved_at)
+
+
+# An article's row in the index has its kb_articles row's rowid: one article is found and
+# replaced there by rowid (a pull's), where a match on an UNINDEXED column reads the whole index.
+_INDEX_INSERT = (
+    "INSERT INTO kb_index (rowid, article_id, lang, title, keywords, body, title_chars, "
+    "body_chars) VALUES ((SELECT rowid FROM kb_articles WHERE id = ?1 AND lang = ?2), "
+    "?1, ?2, ?3, ?4, ?5, ?6, ?7)")
 
 
 def index_row(article: Article) -> tuple:

@@ -32,9 +32,16 @@ def _words(value: object) -> str:
     return " ".join(sanitize(word) for word in value if isinstance(word, str))
 
 
-def _text(data: dict, key: str, *, multiline: bool = False) -> str:
+def _text(data: dict, key: str) -> str:
     value = data.get(key)
-    return sanitize(value, multiline=multiline).strip() if isinstance(value, str) else ""
+    return sanitize(value).strip() if isinstance(value, str) else ""
+
+
+def _long_text(data: dict, key: str) -> str:
+    """A title or a body: sanitised where it is written for agents (``kb.replace_one``, as the
+    library's are), once; checked here only for being there."""
+    value = data.get(key)
+    return value.strip() if isinstance(value, str) else ""
 
 
 def keep(connection: sqlite3.Connection, data: object) -> bool:
@@ -52,7 +59,7 @@ def keep(connection: sqlite3.Connection, data: object) -> bool:
         (article_id, lang)).fetchone()
     if held is not None and _rank(*held) >= _rank(version, status):
         return False
-    title, body = _text(data, "title"), _text(data, "body", multiline=True)
+    title, body = _long_text(data, "title"), _long_text(data, "body")
     if status == "published" and not (title and body):
         return False
     row = {"id": article_id, "lang": lang, "version": version, "status": status,
