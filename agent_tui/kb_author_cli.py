@@ -135,6 +135,7 @@ def listing(status: str | None, article_id: str | None, hub_url: str | None,
     if not found:
         click.echo(catalog.text("kb_cli.none"), err=True)
         sys.exit(1)
+    click.echo(catalog.text("kb_cli.list_header"))
     for article in found:
         who = article.approved_by or article.reviewer
         click.echo(f"{article.id:<28} {article.lang:<6} v{article.version:<3} "

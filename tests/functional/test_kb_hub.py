@@ -85,7 +85,9 @@ class Staff:
         result = self.cli(who, "submit", str(path), "--reviewer", reviewer)
         assert result.exit_code == 0, result.output
         listed = self.cli(who, "list", "--id", "fx-quota-hub", "--status", "review")
-        return int(listed.output.split()[2].lstrip("v"))
+        header, newest = listed.output.splitlines()[:2]
+        assert header == EN.text("kb_cli.list_header")
+        return int(newest.split()[2].lstrip("v"))
 
     def move(self, who: str, move: str, version: int, article_id: str = "fx-quota-hub",
              lang: str = "zh-CN"):
