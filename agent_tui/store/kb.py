@@ -3,6 +3,8 @@
 Only published articles are written here (``publish``); the store is what agents read, so a draft
 never reaches a screen. The index is rewritten whole when the library's articles change (a digest
 in ``meta``): at most a few thousand rows, written in one transaction at start-up or seeding.
+An article the hub's pull brings replaces its one row in the table and the index (``replace_one``,
+from ``store.kb_hub``), and counts over the library's file of the same article and language.
 """
 
 from __future__ import annotations
