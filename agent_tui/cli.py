@@ -201,7 +201,9 @@ def show_config(config_file: Path | None) -> None:
 def _register_groups() -> None:
     from agent_tui.hub_cli import hub
     from agent_tui.hub_cti_cli import cti
+    from agent_tui.hub_kb_cli import kb as hub_kb
     from agent_tui.hub_training_cli import training
+    from agent_tui.kb_author_cli import COMMANDS as KB_AUTHORING
     from agent_tui.kb_cli import kb
     from agent_tui.kpi_cli import kpi, team
     from agent_tui.qa_cli import qa
@@ -212,11 +214,14 @@ def _register_groups() -> None:
 
     hub.add_command(training)
     hub.add_command(cti)
+    hub.add_command(hub_kb)
 
     hub.add_command(kpi)
     hub.add_command(team)
     hub.add_command(qa)
     main.add_command(hub)
+    for command in KB_AUTHORING:
+        kb.add_command(command)
     main.add_command(kb)
     main.add_command(ssh)
     main.add_command(ssh_session)

@@ -111,12 +111,30 @@ def seed(db: str | None, customers: int, seed_value: int, as_of, history_days: i
     catalog = _catalog()
     click.echo(catalog.text("hub.seeded", customers=written) if written
                else catalog.text("hub.seed_kept"))
+    articles = import_articles(engine, None)  # the demo hub has the articles too
+    click.echo(catalog.text("kb_cli.imported", count=articles) if articles
+               else catalog.text("kb_cli.import_kept"))
     if history_days:
         now = as_of.replace(hour=17) if as_of else datetime.now()
         calls = seed_history(engine, HistoryPlan(DEMO_TEAMS, history_days, now.date(),
                                                  seed_value, customers), now)
         click.echo(catalog.text("kpi.history_seeded", calls=calls, days=history_days) if calls
                    else catalog.text("kpi.history_kept"))
+
+
+def import_articles(engine, scripts: Path | None) -> int:
+    """The library's articles into the hub (once); how many were written."""
+    from agent_tui.hub import kb_articles
+    from agent_tui.library import LibraryError, load_library
+    from scripts_library import LIBRARY_DIR
+
+    try:
+        library = load_library(scripts or LIBRARY_DIR)
+    except LibraryError as error:
+        click.echo(error.report(_catalog()), err=True)
+        sys.exit(2)
+    with engine.begin() as connection:
+        return kb_articles.import_library(connection, library.articles, datetime.now())
 
 
 @hub.group()

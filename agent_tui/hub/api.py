@@ -32,6 +32,7 @@ from agent_tui.hub import (
     cti_routes,
     customers,
     http_guard,
+    kb_routes,
     pull,
     push,
     qa_routes,
@@ -121,6 +122,7 @@ def create_app(engine: Engine, policy: SlaPolicy,
     app.include_router(qa_routes.router)
     app.include_router(training_routes.router)
     app.include_router(cti_routes.router)
+    app.include_router(kb_routes.router)
 
     @app.get("/v1/health", responses={200: wire.content(Health), **wire.errors(400)})
     def health() -> Response:

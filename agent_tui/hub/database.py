@@ -207,11 +207,22 @@ def _v10_suitability(connection: Connection) -> None:
     suitability_audit.create(connection, checkfirst=True)
 
 
+def _v11_kb_articles(connection: Connection) -> None:
+    """The knowledge base's articles on the hub (issue 18): every version, its status and who
+    moved it when (``hub/kb_articles.py``). Idempotent (checkfirst), so the order is free."""
+    from agent_tui.hub.kb_schema import kb_articles
+
+    kb_articles.create(connection, checkfirst=True)
+    for index in kb_articles.indexes:
+        index.create(connection, checkfirst=True)
+
+
 # The branches of issues 17 and 18 were built at once, each numbering its migrations as they
 # would stand once all were merged. Each migration checks what it finds (idempotent).
 MIGRATIONS: tuple[Callable[[Connection], None], ...] = (
     _v1_tables, _trust_tables, _callback_attempts, _v4_ownership, _v5_training, _v6_call_facts,
-    _v7_kb_feedback, _v8_qa_reviews, _v9_cti, _v10_suitability)
+    _v7_kb_feedback, _v8_qa_reviews, _v9_cti, _v10_suitability,
+    _v11_kb_articles)
 LATEST = len(MIGRATIONS)
 
 

@@ -3,8 +3,9 @@
 The cursor is opaque to the client:
 - ``""``: start from nothing. The hub sends a snapshot of what the principal may read (its cases,
   their notes, their customers), page by page (``s:<feed head>:<last case id>``), the open
-  callbacks it may work and the QA reviews of its calls with the last page, then the feed from
-  the head it noted before the first page. A snapshot cursor is never pruned, so a reset
+  callbacks it may work and the QA reviews of its calls with the last page, the knowledge
+  base's published and withdrawn articles page by page (``k:<feed head>:<last id/lang>``), then
+  the feed from the head it noted before the first page. A snapshot cursor is never pruned, so a reset
   cannot loop.
 - ``<seq>`` on SQLite, where one writer commits in sequence order.
 - ``<txid>.<seq>`` on PostgreSQL: sequence values commit out of order, so a plain sequence cursor
@@ -33,7 +34,7 @@ from sqlalchemy import (
 )
 
 from agent_tui.domain.cases import CALLBACK_FIELDS, CASE_FIELDS
-from agent_tui.hub import changes, faults, qa
+from agent_tui.hub import changes, faults, kb_articles, qa
 from agent_tui.hub.auth import Principal
 from agent_tui.hub.database import is_postgres, reading
 from agent_tui.hub.schema import callbacks, case_notes, cases, change_log, devices, hub_meta
@@ -150,7 +151,7 @@ def _snapshot_page(connection: Connection, principal: Principal, head: str, afte
     if has_more:
         return PullPage(found, f"s:{head}:{ids[-1]}", True, 0)
     found.extend(_beside_the_cases(connection, principal))
-    return PullPage(found, head, True, 0)  # the feed since the head comes next
+    return PullPage(found, f"k:{head}:", True, 0)  # the articles, then the feed since the head
 
 
 def _beside_the_cases(connection: Connection, principal: Principal) -> list[Change]:
@@ -189,12 +190,23 @@ def pull(engine: Engine, principal: Principal, device_id: str, cursor: str, limi
             page = _snapshot_page(connection, principal, head, after, limit)
             faults.maybe("mid_pull")
             return msgspec.structs.replace(page, last_mutation_seq=last_seq)
+        if cursor.startswith("k:"):
+            return _articles_page(connection, cursor, limit, last_seq)
         _, seq = _parse_feed(cursor, is_postgres(connection))
         if floor and seq + 1 < int(floor):
             return PullPage([], "", True, last_seq, reset=True)
         found, new_cursor, has_more = read_feed(connection, principal.audiences, cursor, limit)
         faults.maybe("mid_pull")
         return PullPage(found, new_cursor, has_more, last_seq)
+
+
+def _articles_page(connection: Connection, cursor: str, limit: int, last_seq: int) -> PullPage:
+    """The snapshot's knowledge base (``k:<feed head>:<last id/lang>``): each article's latest
+    published or withdrawn version, after the cases; then the feed from the head."""
+    _, head, after = cursor.split(":", 2)
+    _parse_feed(head, is_postgres(connection))
+    found, going_on = kb_articles.snapshot(connection, after, limit)
+    return PullPage(found, f"k:{head}:{going_on}" if going_on else head, True, last_seq)
 
 
 def prune(engine: Engine, keep_after_seq: int) -> int:

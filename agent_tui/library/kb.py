@@ -163,6 +163,12 @@ def _is_time(value: str) -> bool:
         return False
 
 
+def read_article(path: Path, procedures: frozenset[str],
+                 problems: list[Problem]) -> Article | None:
+    """One article file, checked as the library's are (``agent-tui kb submit`` sends it)."""
+    return _read_one(Path(path), procedures, problems)
+
+
 def load_articles(folder: Path, procedures: frozenset[str],
                   problems: list[Problem]) -> tuple[Article, ...]:
     """The articles under ``folder/kb``; problems are added to ``problems``."""

@@ -3,6 +3,8 @@
 Only published articles are written here (``publish``); the store is what agents read, so a draft
 never reaches a screen. The index is rewritten whole when the library's articles change (a digest
 in ``meta``): at most a few thousand rows, written in one transaction at start-up or seeding.
+An article the hub's pull brings replaces its one row in the table and the index (``replace_one``,
+from ``store.kb_hub``), and counts over the library's file of the same article and language.
 """
 
 from __future__ import annotations
@@ -42,12 +44,17 @@ def digest(articles: tuple[Article, ...] | list[Article]) -> str:
 
 def publish(connection: sqlite3.Connection, articles: tuple[Article, ...] | list[Article],
             force: bool = False) -> int | None:
-    """Make the store hold exactly the published ``articles``; None if it already did."""
-    wanted = digest(articles)
+    """Make the store hold exactly the published ``articles``, except where the hub's pull
+    said otherwise: for an article and language the hub published or withdrew, the hub's
+    state counts (``store.kb_hub``). None if the store already held exactly that."""
+    wanted = f"{digest(articles)}:{hub_mark(connection)}"
     found = connection.execute("SELECT value FROM meta WHERE key = ?", (DIGEST_KEY,)).fetchone()
     if found and found[0] == wanted and not force:
         return None
-    published = [article for article in articles if article.published]
+    hub = hub_articles(connection)
+    published = [article for article in articles
+                 if article.published and (article.id, article.lang) not in hub]
+    published += [article for article in hub.values() if article is not None]
     with transaction(connection):
         connection.execute("DELETE FROM kb_articles")
         connection.execute("DELETE FROM kb_index")
@@ -55,13 +62,54 @@ def publish(connection: sqlite3.Connection, articles: tuple[Article, ...] | list
             "INSERT INTO kb_articles (id, lang, version, title, category, request_types, "
             "keywords, body, author, approved_by, approved_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
             [_article_row(article) for article in published])
-        connection.executemany(
-            "INSERT INTO kb_index (article_id, lang, title, keywords, body, title_chars, "
-            "body_chars) VALUES (?,?,?,?,?,?,?)",
-            [index_row(article) for article in published])
+        connection.executemany(_INDEX_INSERT, [index_row(article) for article in published])
         connection.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
                            (DIGEST_KEY, wanted))
     return len(published)
+
+
+def hub_mark(connection: sqlite3.Connection) -> str:
+    """What the hub's articles held here amount to: changes whenever a pull changes one (a
+    version only grows, and a withdrawal counts one more)."""
+    held, total = connection.execute(
+        "SELECT count(*), coalesce(sum(version * 2 + (status = 'withdrawn')), 0) "
+        "FROM kb_hub_articles").fetchone()
+    return f"{held}.{total}"
+
+
+def hub_articles(connection: sqlite3.Connection) -> dict[tuple[str, str], Article | None]:
+    """The hub's word on each article and language it sent: the published version, or None
+    for a withdrawn one."""
+    found: dict[tuple[str, str], Article | None] = {}
+    for (article_id, lang, version, status, title, category, request_types, keywords, body,
+         author, approved_by, approved_at) in connection.execute(
+            "SELECT id, lang, version, status, title, category, request_types, keywords, body, "
+            "author, approved_by, approved_at FROM kb_hub_articles"):
+        found[(article_id, lang)] = Article(
+            id=article_id, lang=lang, version=version, title=title, category=category,
+            request_types=tuple(request_types.split()), keywords=tuple(keywords.split()),
+            body=body, author=author, status="published", approved_by=approved_by,
+            approved_at=approved_at) if status == "published" else None
+    return found
+
+
+def replace_one(connection: sqlite3.Connection, article_id: str, lang: str,
+                article: Article | None) -> None:
+    """One article and language as agents read it from now on: ``article``, or none (in the
+    caller's transaction; the pull's)."""
+    connection.execute("DELETE FROM kb_index WHERE rowid = (SELECT rowid FROM kb_articles "
+                       "WHERE id = ? AND lang = ?)", (article_id, lang))
+    connection.execute("DELETE FROM kb_articles WHERE id = ? AND lang = ?", (article_id, lang))
+    if article is not None:
+        connection.execute(
+            "INSERT INTO kb_articles (id, lang, version, title, category, request_types, "
+            "keywords, body, author, approved_by, approved_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            _article_row(article))
+        connection.execute(_INDEX_INSERT, index_row(article))
+    found = connection.execute("SELECT value FROM meta WHERE key = ?", (DIGEST_KEY,)).fetchone()
+    if found:  # the library's part stands; the hub's part is what the store now holds
+        connection.execute("UPDATE meta SET value = ? WHERE key = ?", (
+            f"{found[0].split(':')[0]}:{hub_mark(connection)}", DIGEST_KEY))
 
 
 def _article_row(article: Article) -> tuple:
@@ -69,6 +117,14 @@ def _article_row(article: Article) -> tuple:
             article.category, " ".join(article.request_types), " ".join(article.keywords),
             sanitize(article.body, multiline=True), article.author, article.approved_by,
             article.approved_at)
+
+
+# An article's row in the index has its kb_articles row's rowid: one article is found and
+# replaced there by rowid (a pull's), where a match on an UNINDEXED column reads the whole index.
+_INDEX_INSERT = (
+    "INSERT INTO kb_index (rowid, article_id, lang, title, keywords, body, title_chars, "
+    "body_chars) VALUES ((SELECT rowid FROM kb_articles WHERE id = ?1 AND lang = ?2), "
+    "?1, ?2, ?3, ?4, ?5, ?6, ?7)")
 
 
 def index_row(article: Article) -> tuple:

@@ -49,3 +49,28 @@ V12_TABLES = (
     )
     """,
 )
+
+# v15: the articles the hub published or withdrew, as its pull sent them (issue 18): for the
+# (id, lang) pairs here, the hub's state is what agents read, whatever the library says
+# (``store.kb_hub``). The latest state per article and language; kept while offline.
+V15_TABLES = (
+    """
+    CREATE TABLE IF NOT EXISTS kb_hub_articles (
+        id TEXT NOT NULL,
+        lang TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('published', 'withdrawn')),
+        title TEXT NOT NULL,
+        category TEXT NOT NULL,
+        request_types TEXT NOT NULL DEFAULT '',
+        keywords TEXT NOT NULL DEFAULT '',
+        body TEXT NOT NULL,
+        author TEXT NOT NULL DEFAULT '',
+        approved_by TEXT NOT NULL DEFAULT '',
+        approved_at TEXT NOT NULL DEFAULT '',
+        withdrawn_by TEXT NOT NULL DEFAULT '',
+        withdrawn_at TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (id, lang)
+    )
+    """,
+)

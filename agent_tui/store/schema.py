@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import msgspec
 
-from agent_tui.store.kb_schema import V12_TABLES
+from agent_tui.store.kb_schema import V12_TABLES, V15_TABLES
 from agent_tui.store.qa_schema import V13_INDEXES, V13_TABLES
 from agent_tui.store.suitability_schema import V14_INDEXES, V14_TABLES
 from agent_tui.store.training_schema import V11_INDEXES, V11_TABLES
@@ -417,6 +417,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(13, V13_TABLES, V13_INDEXES),
     # v14: customers' risk-tolerance assessments (issue 18), in suitability_schema.py
     Migration(14, V14_TABLES, V14_INDEXES),
+    # v15: the knowledge base's articles as the hub published or withdrew them, in kb_schema.py
+    Migration(15, V15_TABLES),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

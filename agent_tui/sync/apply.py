@@ -21,7 +21,7 @@ from agent_tui.domain.cases import CALLBACK_FIELDS, CASE_FIELDS
 from agent_tui.domain.ids import new_id
 from agent_tui.domain.text import sanitize
 from agent_tui.domain.times import iso
-from agent_tui.store import qa
+from agent_tui.store import kb_hub, qa
 from agent_tui.store.suitability import hub_assessments, save_assessments
 
 CUSTOMER_COLUMNS = ("id", "name", "name_pinyin", "name_initials", "gender", "birth_date",
@@ -182,6 +182,9 @@ def apply_changes(connection: sqlite3.Connection, changes: list, at: datetime,
             upsert_customer(connection, change.data, only_if_held=True, applied=applied)
         elif change.entity == "account":
             update_account(connection, change.data, applied)
+        elif change.entity == "kb_article":
+            if not kb_hub.keep(connection, change.data):
+                applied.skipped += 1
         else:
             applied.skipped += 1  # an entity this version does not know: harmless to skip
 

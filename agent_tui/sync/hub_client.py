@@ -17,6 +17,7 @@ import msgspec
 
 from agent_tui.domain.times import iso
 from agent_tui.store.outbox import Mutation
+from agent_tui.sync.kb_protocol import KbArticle, KbArticles, KbMove, KbSubmit
 from agent_tui.sync.protocol import (
     CodeChecked,
     CodeRequest,
@@ -74,6 +75,7 @@ class OutOfOrder(Exception):
 
 
 _IDENTITY_REFUSALS = (400, 404, 409, 429)
+_KB_REFUSALS = (400, 404, 409)
 
 
 class HubClient:
@@ -212,6 +214,23 @@ class HubClient:
         """The telephony system's side (``agent-tui hub cti``): a 400, 404 or 409 is refused."""
         return self._call("POST", "/v1/cti/events", CtiAccepted, refusing=(400, 404, 409),
                           body=event)
+
+    # The knowledge base's workflow (issue 18): a refusal carries the code the CLI translates.
+    def kb_submit(self, draft: KbSubmit) -> KbArticle:
+        return self._call("POST", "/v1/kb/articles", KbArticle, refusing=_KB_REFUSALS,
+                          body=draft)
+
+    def kb_move(self, move: str, article_id: str, lang: str, version: int,
+                reason: str = "") -> KbArticle:
+        """``approve`` or ``withdraw`` one version of one article."""
+        return self._call("POST", f"/v1/kb/articles/{article_id}/{lang}/{version}/{move}",
+                          KbArticle, refusing=_KB_REFUSALS, body=KbMove(reason=reason))
+
+    def kb_list(self, status: str | None, article_id: str | None) -> list[KbArticle]:
+        params = {key: value for key, value in (("status", status), ("article", article_id))
+                  if value}
+        return self._call("GET", "/v1/kb/articles", KbArticles, refusing=_KB_REFUSALS,
+                          params=params).articles
 
 
 def _error_code(response: httpx.Response) -> str:

@@ -55,6 +55,7 @@ FIGURES = (
     "kb_search_p95_ms",
     "kb_search_like_p95_ms",
     "kb_index_build_s",
+    "kb_pull_apply_s",
     "sim_reply_p95_ms",
     "sim_reply_baseline_p95_ms",
     "start_normal_s",

@@ -9,7 +9,16 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, text
 
 from agent_tui.hub.auth import create_token
-from agent_tui.hub.database import LATEST, connect, is_postgres, reading, schema_version
+from agent_tui.hub.database import (
+    LATEST,
+    MIGRATIONS,
+    _v10_suitability,
+    _v11_kb_articles,
+    connect,
+    is_postgres,
+    reading,
+    schema_version,
+)
 from agent_tui.hub.schema import callbacks, hub_meta, mutation_results
 
 
@@ -137,8 +146,9 @@ def test_migration_10_adds_the_suitability_tables_and_can_run_twice(tmp_path):
             if drop:
                 connection.execute(text("DROP TABLE risk_assessments"))
                 connection.execute(text("DROP TABLE suitability_audit"))
-            connection.execute(hub_meta.update().where(
-                hub_meta.c.key == "schema_version").values(value=str(LATEST - 1)))
+            connection.execute(hub_meta.update().where(  # the hub as it stood before it
+                hub_meta.c.key == "schema_version").values(
+                value=str(MIGRATIONS.index(_v10_suitability))))
         engine.dispose()
         engine = connect(url)
         try:
@@ -146,5 +156,38 @@ def test_migration_10_adds_the_suitability_tables_and_can_run_twice(tmp_path):
                 assert schema_version(connection) == LATEST
                 names = inspect(connection).get_table_names()
                 assert {"risk_assessments", "suitability_audit"} <= set(names)
+        finally:
+            engine.dispose()
+
+
+def test_migration_11_adds_the_kb_articles_and_can_run_twice(tmp_path):
+    """A hub before the knowledge base's workflow gets ``kb_articles`` (with its index); run
+    again over it, the migration leaves it and its rows."""
+    from sqlalchemy import inspect
+
+    url = f"sqlite:///{tmp_path / 'hub.db'}"
+    for drop in (True, False):
+        engine = connect(url)
+        with engine.begin() as connection:
+            if drop:
+                connection.execute(text("DROP TABLE kb_articles"))
+            else:
+                connection.execute(text(
+                    "INSERT INTO kb_articles (id, lang, version, status, title, category, "
+                    "author) VALUES ('kept', 'en', 1, 'draft', 't', 'fee', 'R1')"))
+            connection.execute(hub_meta.update().where(
+                hub_meta.c.key == "schema_version").values(
+                value=str(MIGRATIONS.index(_v11_kb_articles))))
+        engine.dispose()
+        engine = connect(url)
+        try:
+            with reading(engine) as connection:
+                assert schema_version(connection) == LATEST
+                assert "kb_articles" in inspect(connection).get_table_names()
+                assert "hub_kb_articles_status" in {
+                    index["name"] for index in inspect(connection).get_indexes("kb_articles")}
+                if not drop:
+                    assert connection.execute(text(
+                        "SELECT id FROM kb_articles")).scalars().all() == ["kept"]
         finally:
             engine.dispose()

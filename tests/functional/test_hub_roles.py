@@ -140,6 +140,23 @@ class World:
         assert reply.status_code == 200, reply.text
         return review_id
 
+    def kb_article(self, author: str, approver: str | None = None) -> str:
+        """A new article in review by ``author``'s token, naming S0001 (S0002 for S0001's);
+        published by ``approver``'s when given. Its path on the hub's API."""
+        article_id = f"role-kb-{next(ids)}"
+        reply = self.request(author, "POST", "/v1/kb/articles", json=kb_body(article_id, author))
+        assert reply.status_code == 200, reply.text
+        path = f"/v1/kb/articles/{article_id}/en/{reply.json()['version']}"
+        if approver:
+            assert self.request(approver, "POST", f"{path}/approve", json={}).status_code == 200
+        return path
+
+
+def kb_body(article_id: str, role: str) -> dict:
+    """An article for review, naming a supervisor other than the one submitting it."""
+    return {"id": article_id, "lang": "en", "title": "Fees", "category": "fee",
+            "body": "The fee is CNY 10.", "reviewer": "S0002" if role == "supervisor" else "S0001"}
+
 
 def qa_review_body(review_id: str, call_id: str) -> dict:
     """Every item the reviewer marks on a call with no events: done, no comment needed."""
@@ -194,6 +211,10 @@ TRAINER_REFUSED = {**dict.fromkeys(TRAINERS, (403, "training_only")), **NO_TELEP
 NOT_YOURS = {**{role: (403, "device_not_yours") for role in STAFF if role != "agent"},
              **NO_TELEPHONY}
 
+KB_AUTHORS_ONLY = {**dict.fromkeys(("agent", "other_agent"), (403, "kb_authors_only")),
+                   **NO_TELEPHONY}
+KB_SUPERVISORS_ONLY = {**dict.fromkeys(("agent", "other_agent", *TRAINERS),
+                                       (403, "supervisors_only")), **NO_TELEPHONY}
 TRAINERS_ONLY = {**dict.fromkeys(REAL_DATA, (403, "trainers_only")), **NO_TELEPHONY}
 
 ENDPOINTS = [
@@ -276,6 +297,21 @@ ENDPOINTS = [
              frozenset({"supervisor", "other_supervisor"}),
              {**dict.fromkeys(("agent", "other_agent", *TRAINERS), (403, "supervisors_only")),
               **NO_TELEPHONY}),
+    # The knowledge base's workflow (issue 18): supervisors and trainers write, a supervisor
+    # other than the author approves, a supervisor withdraws; an agent does none of it.
+    Endpoint("submit a kb article", lambda w, r: w.request(
+        r, "POST", "/v1/kb/articles", json=kb_body(f"role-kb-{next(ids)}", r)),
+        frozenset({"supervisor", "other_supervisor", *TRAINERS}), KB_AUTHORS_ONLY),
+    Endpoint("list the kb articles", lambda w, r: w.request(r, "GET", "/v1/kb/articles"),
+             frozenset({"supervisor", "other_supervisor", *TRAINERS}), KB_AUTHORS_ONLY),
+    Endpoint("approve a kb article of S0002's", lambda w, r: w.request(
+        r, "POST", w.kb_article("other_supervisor") + "/approve", json={}),
+        frozenset({"supervisor"}),
+        {**KB_SUPERVISORS_ONLY, "other_supervisor": (403, "kb_own_article")}),
+    Endpoint("withdraw a published kb article", lambda w, r: w.request(
+        r, "POST", w.kb_article("trainer", "supervisor") + "/withdraw",
+        json={"reason": "the fee changed"}),
+        frozenset({"supervisor", "other_supervisor"}), KB_SUPERVISORS_ONLY),
     Endpoint("read one's own KPIs or the team's", lambda w, r: w.request(r, "GET", "/v1/kpi"),
              frozenset({"agent", "other_agent", "supervisor", "other_supervisor"}),
              {**dict.fromkeys(TRAINERS, (403, "not_yours")), **NO_TELEPHONY}),
