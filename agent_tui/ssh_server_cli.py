@@ -27,6 +27,13 @@ from agent_tui.ssh_server.server import ServerError, SessionServer, listen
 PRELOADED_PACKAGES = ("agent_tui.app", "screens", "agent_tui.sync", "agent_tui.store",
                       "agent_tui.library", "agent_tui.domain", "agent_tui.call_engine")
 
+# Imported by Textual and the hub client when an App runs or a request is made, not on import.
+LATE_MODULES = ("tty", "encodings.idna", "encodings.utf_8_sig", "textual.drivers.linux_driver",
+                "textual.drivers._writer_thread", "textual._xterm_parser",
+                "textual._keyboard_protocol", "textual.scrollbar", "textual.pilot",
+                "textual.layouts.factory", "textual.layouts.horizontal",
+                "textual.layouts.stream", "httpcore", "h11", "certifi")
+
 
 def preload() -> int:
     """Import what a session will, without starting anything; the count of modules loaded."""
@@ -37,11 +44,28 @@ def preload() -> int:
         package = importlib.import_module(name)
         for module in pkgutil.walk_packages(getattr(package, "__path__", []), f"{name}."):
             importlib.import_module(module.name)
-    import httpx  # noqa: F401  (the hub's client, imported by the sync on its first run)
-
+    for name in LATE_MODULES:
+        importlib.import_module(name)
+    _warm()
     for language in SUPPORTED:
         Catalog.load(language)
     return len(sys.modules)
+
+
+def _warm() -> None:
+    """What a session loads on first use rather than on import, loaded here to be shared: the
+    hub client's TLS context (every CA certificate, about 2 MB) and its HTTP/1.1 stack, the
+    wide characters' table (a Chinese name), the emoji table."""
+    import httpx
+    from rich.cells import cell_len
+    from rich.emoji import Emoji
+
+    from agent_tui.sync.hub_client import tls_context
+
+    with httpx.Client(verify=tls_context()):  # imports httpcore, h11 and their helpers
+        pass
+    cell_len("李娜 · 工号")
+    Emoji.replace(":smile:")
 
 
 @click.command("session-server")
