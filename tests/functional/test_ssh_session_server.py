@@ -9,6 +9,7 @@ Skipped loudly when sshd, the ssh client or tmux cannot be had (make test instal
 from __future__ import annotations
 
 import os
+import sys
 import time
 
 import psutil
@@ -123,3 +124,68 @@ def test_with_the_server_stopped_sessions_start_in_process(server, host, tmp_pat
         assert not _waiters(host.process.pid)
     finally:
         screen.close()
+
+
+PEER = "agenttui-peer"
+# Another account's process offering the server a terminal: what it hears back ("" = hung up).
+OFFER = r"""
+import array, os, socket, struct, sys
+connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+try:
+    connection.connect(sys.argv[1])
+except OSError as error:
+    print(type(error).__name__); sys.exit(0)
+body = b"agent-tui-session/1\0A1024\0TERM=xterm"
+read, write = os.pipe()
+connection.sendmsg([struct.pack("!I", len(body)) + body],
+                   [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array("i", [read, write, write]))])
+connection.settimeout(20)
+try:
+    print(repr(connection.recv(16)))
+except ConnectionResetError:  # closed with our request unread
+    print("b''")
+"""
+
+
+@pytest.fixture
+def other_account():
+    """A second Unix account (made for the test when run as root, as CI is)."""
+    import pwd
+    import shutil
+    import subprocess
+
+    if os.getuid() != 0 or shutil.which("useradd") is None:
+        pytest.skip("!!! SKIPPED: another account needs root and useradd; the SO_PEERCRED "
+                    "check is unit-tested in tests/unit/test_ssh_server_wire.py")
+    made = False
+    try:
+        pwd.getpwnam(PEER)
+    except KeyError:
+        subprocess.run(["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin",
+                        PEER], check=True)
+        made = True
+    yield PEER
+    if made:
+        subprocess.run(["userdel", PEER], check=False)
+
+
+def test_the_socket_refuses_another_account(server, other_account):
+    import stat
+    import subprocess
+
+    def offer() -> str:
+        done = subprocess.run([sys.executable, "-I", "-c", OFFER, str(server.socket)],
+                              user=other_account, capture_output=True, text=True, timeout=60,
+                              cwd="/")
+        assert done.returncode == 0, done.stderr
+        return done.stdout.strip()
+
+    assert offer() == "PermissionError"  # the folder is the account's, 0700
+    # Even a folder and socket opened to everyone by mistake hand no session to another uid.
+    for path in (server.folder, server.socket.parent):
+        path.chmod(0o755)
+    server.socket.chmod(stat.S_IMODE(server.socket.stat().st_mode) | 0o666)
+    assert offer() == "b''"  # hung up on, no "ok"
+    _wait(lambda: "session request refused: the other end" in server.log(),
+          "the server did not say it refused the other account")
+    assert not _session_children(server)  # nothing forked for it
