@@ -17,7 +17,7 @@ def _variant(prefix: str, label: str, count: int, uss_target: float | None,
     return [
         Figure(f"{prefix}_rss_mb", f"{label}: workstation RSS (median)", "MB"),
         Figure(f"{prefix}_uss_mb", f"{label}: workstation USS (median)", "MB", uss_target),
-        Figure(f"{prefix}s_total_mb", f"{count} {label}s: total (USS + shared once)", "MB",
+        Figure(f"{prefix}s_total_mb", f"{label}: {count} in all (USS + shared once)", "MB",
                total_target),
         Figure(f"{prefix.removesuffix('_session')}_first_screen_last_s",
                f"{label}: first screen of session {count}", "s"),
@@ -58,8 +58,8 @@ def _fill(figures: list[Figure], result: SessionsResult, count: int) -> None:
 def ssh_figures(count: int, folder: Path, log: Callable[[str], None]
                 ) -> tuple[list[Figure], Callable[[], None]]:
     scaled = TOTAL_TARGET_MB * count / 100
-    alone = _variant("ssh_session", "SSH session", count, PER_SESSION_TARGET_MB, scaled)
-    served = _variant("ssh_server_session", "SSH session (server)", count,
+    alone = _variant("ssh_session", "SSH sessions alone", count, PER_SESSION_TARGET_MB, scaled)
+    served = _variant("ssh_server_session", "SSH sessions, session server", count,
                       PER_SESSION_TARGET_MB, scaled)
 
     def measure() -> None:

@@ -189,3 +189,15 @@ def test_the_socket_refuses_another_account(server, other_account):
     _wait(lambda: "session request refused: the other end" in server.log(),
           "the server did not say it refused the other account")
     assert not _session_children(server)  # nothing forked for it
+
+
+def test_a_sessions_exit_status_and_its_words_reach_the_client(server, host, tmp_path):
+    """A config the agent's session cannot read: the fork says so on the terminal and exits 2,
+    and the client gets that status through the waiting sh."""
+    from tests.functional.test_ssh_route import _ssh
+
+    key = provision(host, "A1024", None, tmp_path, config="[hub\nbroken")
+    status, said = _ssh(host, key, "-tt")
+    assert status == 2, said
+    assert "config.toml" in said
+    _wait(lambda: "ended: status 2" in server.log(), "the server did not reap the session")
