@@ -18,6 +18,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from agent_tui.ssh_access import SshAccessError, check_agent_id
 from agent_tui.ssh_server import wire
 from agent_tui.ssh_server.child import run_child
 
@@ -123,6 +124,14 @@ class SessionServer:
             agent_id, environment, descriptors = wire.receive_request(connection)
         except (wire.WireError, OSError) as error:
             self.log(f"session request refused: {error}")
+            connection.close()
+            return
+        try:
+            check_agent_id(agent_id)  # the forced command checked it; nothing else gets a fork
+        except SshAccessError:
+            self.log("session request refused: not an agent id")
+            for descriptor in descriptors:
+                os.close(descriptor)
             connection.close()
             return
         sys.stdout.flush()

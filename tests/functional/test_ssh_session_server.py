@@ -137,12 +137,12 @@ except OSError as error:
     print(type(error).__name__); sys.exit(0)
 body = b"agent-tui-session/1\0A1024\0TERM=xterm"
 read, write = os.pipe()
-connection.sendmsg([struct.pack("!I", len(body)) + body],
-                   [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array("i", [read, write, write]))])
 connection.settimeout(20)
 try:
+    connection.sendmsg([struct.pack("!I", len(body)) + body], [(
+        socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array("i", [read, write, write]))])
     print(repr(connection.recv(16)))
-except ConnectionResetError:  # closed with our request unread
+except (BrokenPipeError, ConnectionResetError):  # hung up on before or after our request
     print("b''")
 """
 
@@ -201,3 +201,15 @@ def test_a_sessions_exit_status_and_its_words_reach_the_client(server, host, tmp
     assert status == 2, said
     assert "config.toml" in said
     _wait(lambda: "ended: status 2" in server.log(), "the server did not reap the session")
+
+
+def test_with_the_server_another_agent_or_a_shell_is_still_refused_before_it(server, host,
+                                                                              tmp_path):
+    from tests.functional.test_ssh_route import AGENT_TUI, _ssh
+
+    key = provision(host, "A1024", None, tmp_path)
+    provision(host, "B2", None, tmp_path)
+    for command in (f"{AGENT_TUI} ssh-session --agent B2", "/bin/sh"):
+        status, said = _ssh(host, key, "-tt", command)
+        assert status == 2 and "was refused and not run" in said
+    assert "started" not in server.log() and not _session_children(server)
