@@ -208,6 +208,7 @@ def _register_groups() -> None:
     from agent_tui.kpi_cli import kpi, team
     from agent_tui.qa_cli import qa
     from agent_tui.ssh_cli import ssh, ssh_session
+    from agent_tui.ssh_server_cli import session_server
     from agent_tui.sync_cli import sync
     from agent_tui.train_cli import train
     from agent_tui.web_cli import web
@@ -223,6 +224,7 @@ def _register_groups() -> None:
     for command in KB_AUTHORING:
         kb.add_command(command)
     main.add_command(kb)
+    ssh.add_command(session_server)
     main.add_command(ssh)
     main.add_command(ssh_session)
     main.add_command(sync)

@@ -11,26 +11,20 @@ animation; the idle lock is on.
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
 import click
 
-from agent_tui.cli_config import _fail, _resolve_language
-from agent_tui.cli_start import start_workstation
-from agent_tui.config import APP_NAME, ConfigError, load_config
+from agent_tui.cli_config import _fail
 from agent_tui.i18n import language_from_environment
 from agent_tui.ssh_access import (
     SshAccessError,
-    agent_home,
     authorized_key_line,
     check_agent_id,
-    check_session,
-    check_session_key,
     read_public_key,
-    session_environment,
 )
+from agent_tui.ssh_forced import forced_session
 
 
 @click.group()
@@ -62,34 +56,10 @@ def _program() -> str:
     return str(beside if beside.exists() else script.absolute())
 
 
-def agents_root() -> Path:
-    """Where the agents' own folders are: ``agents`` in this account's data dir."""
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "agents"
-
-
 @click.command("ssh-session")
 @click.option("--agent", "agent_id", required=True,
               help="Set by the key's authorized_keys line, never by the person connecting.")
 def ssh_session(agent_id: str) -> None:
-    """The forced command of an agent's key: the workstation, as that agent, low-bandwidth."""
-    language = language_from_environment()
-    try:
-        check_agent_id(agent_id)
-        check_session(os.environ, sys.stdin.isatty() and sys.stdout.isatty())
-        check_session_key(os.environ, agent_id)
-        home = agent_home(agents_root(), agent_id)
-    except SshAccessError as error:
-        _fail(error, language)
-    environment = session_environment(os.environ, home)
-    os.environ.clear()
-    os.environ.update(environment)
-    try:
-        config = load_config(overrides={"agent": {"id": agent_id},
-                                        "ui": {"mouse": False, "cursor_blink": False,
-                                               "low_bandwidth": True}})
-    except ConfigError as error:
-        _fail(error, language)
-    start_workstation(config, _resolve_language(config), mouse=False,
-                      idle_lock_minutes=config.ssh.idle_lock_minutes)
+    """The forced command of an agent's key: the workstation, as that agent, low-bandwidth.
+    (``agent-tui ssh-session`` comes to ``ssh_forced`` without click; this is ``python -m``'s.)"""
+    forced_session(agent_id)

@@ -384,7 +384,7 @@ def main(argv: list[str] | None = None) -> int:
     figures, measure_pop = pop_figures(quick, args.lang)
     run.group("screen pop", figures, measure_pop, skip="pop" in args.skip)
 
-    from bench.ssh_sessions import ssh_figures
+    from bench.ssh_figures import ssh_figures
 
     figures, measure_ssh = ssh_figures(args.ssh_sessions, results_dir / "ssh-sessions", log)
     run.group("ssh sessions", figures, measure_ssh, skip="ssh" in args.skip)

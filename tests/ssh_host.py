@@ -49,7 +49,8 @@ class SshHost:
     port, host key and authorized_keys, and the XDG data dir (SetEnv) under which each agent's
     folder is made."""
 
-    def __init__(self, root: Path, max_startups: str = "10:30:100") -> None:
+    def __init__(self, root: Path, max_startups: str = "10:30:100",
+                 session_socket: Path | None = None) -> None:
         self.root = root
         root.mkdir(parents=True, exist_ok=True)
         self.port = free_port()
@@ -84,7 +85,8 @@ class SshHost:
             "MaxSessions 10",
             "LogLevel VERBOSE",
             f"SetEnv XDG_DATA_HOME={self.data_home} XDG_CONFIG_HOME={root / 'xdg-config'} "
-            f"AGENT_TUI_AUTHORIZED_KEYS={self.authorized_keys}",
+            f"AGENT_TUI_AUTHORIZED_KEYS={self.authorized_keys}"
+            + (f" AGENT_TUI_SESSION_SOCKET={session_socket}" if session_socket else ""),
             "",
         ]), encoding="utf-8")
         self.log = (root / "sshd.log").open("wb")

@@ -9,7 +9,9 @@
 
 from __future__ import annotations
 
+import ssl
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 
 import httpx
@@ -78,12 +80,21 @@ _IDENTITY_REFUSALS = (400, 404, 409, 429)
 _KB_REFUSALS = (400, 404, 409)
 
 
+@cache
+def tls_context() -> ssl.SSLContext:
+    """The TLS context every hub client of this process uses, as httpx builds one (certifi's
+    CAs, or SSL_CERT_FILE): building it loads every CA certificate, about 2 MB, so it is built
+    once, and the SSH session server builds it before it forks for all its sessions to share."""
+    return httpx.create_ssl_context()
+
+
 class HubClient:
     def __init__(self, base_url: str, token: str, *, transport: httpx.BaseTransport | None = None,
                  timeout: httpx.Timeout = TIMEOUT) -> None:
         self.base_url = base_url.rstrip("/")
         self._http = httpx.Client(base_url=self.base_url, timeout=timeout, transport=transport,
-                                  headers={"Authorization": f"Bearer {token}"})
+                                  headers={"Authorization": f"Bearer {token}"},
+                                  verify=tls_context())
 
     def close(self) -> None:
         self._http.close()

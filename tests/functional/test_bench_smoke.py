@@ -65,7 +65,9 @@ FIGURES = (
     "pop_keyed_p95_ms",
 )
 SSH_FIGURES = ("ssh_session_rss_mb", "ssh_session_uss_mb", "ssh_sessions_total_mb",
-               "ssh_first_screen_last_s")
+               "ssh_first_screen_last_s", "ssh_server_session_rss_mb",
+               "ssh_server_session_uss_mb", "ssh_server_sessions_total_mb",
+               "ssh_server_first_screen_last_s")
 
 
 @pytest.mark.slow

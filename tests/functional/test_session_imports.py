@@ -31,3 +31,28 @@ def test_a_session_starts_without_what_it_does_not_use():
     modules = _started_modules()
     assert "agent_tui.app.agent_app" in modules  # the check sees the session's imports
     assert sorted(name for name in NOT_AT_START if name in modules) == []
+
+
+def _modules_after(code: str) -> set[str]:
+    output = subprocess.run([sys.executable, "-c", f"import json, sys\n{code}\n"
+                             "print(json.dumps(sorted(sys.modules)))"],
+                            capture_output=True, text=True, check=True, timeout=120).stdout
+    return set(json.loads(output.splitlines()[-1]))
+
+
+def test_the_session_server_loads_what_sessions_use_and_not_the_hubs_server_side():
+    modules = _modules_after("from agent_tui.ssh_server_cli import preload; preload()")
+    assert {"screens.customer_360", "screens.call", "httpcore", "textual.drivers.linux_driver",
+            "agent_tui.sync.hub_client"} <= modules
+    assert sorted(name for name in NOT_AT_START if name in modules) == []
+
+
+def test_the_forced_command_reaches_the_hand_over_without_the_workstation():
+    """The process that waits for each session is paid once per session: up to the hand-over
+    it holds no click, Textual, Rich, httpx nor the config's modules."""
+    modules = _modules_after("import agent_tui.entry, agent_tui.ssh_forced, "
+                             "agent_tui.ssh_server.handover\n"
+                             "agent_tui.ssh_forced.agents_root()")
+    heavy = ("click", "textual", "rich", "httpx", "agent_tui.config", "agent_tui.cli",
+             "agent_tui.app", "agent_tui.store", "msgspec", "sqlite3")
+    assert sorted(name for name in heavy if name in modules) == []
