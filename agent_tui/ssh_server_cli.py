@@ -55,17 +55,20 @@ def preload() -> int:
 def _warm() -> None:
     """What a session loads on first use rather than on import, loaded here to be shared: the
     hub client's TLS context (every CA certificate, about 2 MB) and its HTTP/1.1 stack, the
-    wide characters' table (a Chinese name), the emoji table."""
+    wide characters' table (a Chinese name), the emoji table, and rjieba's dictionary (33 MB,
+    loaded by a session only to index an article the hub published: shared when it is here)."""
     import httpx
     from rich.cells import cell_len
     from rich.emoji import Emoji
 
+    from agent_tui.domain import segment
     from agent_tui.sync.hub_client import tls_context
 
     with httpx.Client(verify=tls_context()):  # imports httpcore, h11 and their helpers
         pass
     cell_len("李娜 · 工号")
     Emoji.replace(":smile:")
+    segment.load_dictionary()
 
 
 @click.command("session-server")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+from collections.abc import Collection
 from datetime import datetime
 
 import msgspec
@@ -143,13 +144,37 @@ def search(connection: sqlite3.Connection, query: str, lang: str | None = None,
 
     ``every``: all the query's words must be found; when none is found that way, any of them.
     """
-    terms = segment.query_terms(sanitize(query))
+    terms = query_terms(connection, query)
     if not terms:
         return []
     hits = _search(connection, terms, lang, limit, every)
     if not hits and every and len(terms) > 1:
         hits = _search(connection, terms, lang, limit, False)
     return hits
+
+
+def query_terms(connection: sqlite3.Connection, query: str) -> list[str]:
+    """The words of ``query`` sought, cut against the words this store's index holds."""
+    return segment.query_terms(sanitize(query), lambda words: _known(connection, words))
+
+
+def _known(connection: sqlite3.Connection, words: Collection[str]) -> set[str]:
+    """Which of ``words`` the index holds (as a word or a keyword), through FTS5's own list of
+    its terms: one lookup per candidate, no dictionary in memory."""
+    if not words:
+        return set()
+    connection.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.kb_terms "
+                       "USING fts5vocab(main, kb_index, 'row')")
+    asked, held = list(words), set()
+    for start in range(0, len(asked), _TERMS_PER_QUERY):  # long notes: under SQLite's limit
+        chunk = asked[start:start + _TERMS_PER_QUERY]
+        held.update(term for (term,) in connection.execute(
+            f"SELECT term FROM temp.kb_terms WHERE term IN ({','.join('?' * len(chunk))})",
+            chunk))
+    return held
+
+
+_TERMS_PER_QUERY = 500
 
 
 def _search(connection: sqlite3.Connection, terms: list[str], lang: str | None, limit: int,

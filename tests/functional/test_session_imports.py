@@ -9,9 +9,11 @@ import json
 import subprocess
 import sys
 
-# Never in a session: the hub's server side, the browser route.
+# Never in a session: the hub's server side, the browser route; rjieba (33 MB of dictionary)
+# only once an article is indexed, never to search (domain/segment.py).
 NOT_AT_START = ("fastapi", "starlette", "sqlalchemy", "uvicorn",
-                "aiohttp", "textual_serve", "agent_tui.hub.api", "agent_tui.web.server")
+                "aiohttp", "textual_serve", "agent_tui.hub.api", "agent_tui.web.server",
+                "rjieba")
 
 SESSION = """
 import json, sys
@@ -43,8 +45,8 @@ def _modules_after(code: str) -> set[str]:
 def test_the_session_server_loads_what_sessions_use_and_not_the_hubs_server_side():
     modules = _modules_after("from agent_tui.ssh_server_cli import preload; preload()")
     assert {"screens.customer_360", "screens.call", "httpcore", "textual.drivers.linux_driver",
-            "agent_tui.sync.hub_client"} <= modules
-    assert sorted(name for name in NOT_AT_START if name in modules) == []
+            "agent_tui.sync.hub_client", "rjieba"} <= modules  # the dictionary, shared once
+    assert sorted(name for name in NOT_AT_START if name in modules and name != "rjieba") == []
 
 
 def test_the_forced_command_reaches_the_hand_over_without_the_workstation():
@@ -56,3 +58,22 @@ def test_the_forced_command_reaches_the_hand_over_without_the_workstation():
     heavy = ("click", "textual", "rich", "httpx", "agent_tui.config", "agent_tui.cli",
              "agent_tui.app", "agent_tui.store", "msgspec", "sqlite3")
     assert sorted(name for name in heavy if name in modules) == []
+
+
+def test_searching_the_knowledge_base_loads_no_dictionary(tmp_path):
+    """The call's suggestions and F9 search a store whose index is built: the query is cut
+    against the index's own words, and rjieba's 33 MB stay out of the session."""
+    from agent_tui.library import load_library
+    from agent_tui.store import Store, kb
+    from scripts_library import LIBRARY_DIR
+
+    path = tmp_path / "store.db"
+    kb.publish(Store.open(path, create=True).connection(),
+               [article for article in load_library(LIBRARY_DIR).articles if article.published])
+    modules = _modules_after(
+        "from pathlib import Path\nfrom agent_tui.store import Store, kb\n"
+        f"connection = Store.open(Path({str(path)!r})).connection()\n"
+        "hits = kb.search(connection, '银行卡挂失怎么办', 'zh-CN')\n"
+        "assert hits and hits[0].id.startswith('card-loss'), hits\n"
+        "assert kb.suggest(connection, 'lost_card', '客户说卡丢了', 'zh-CN')")
+    assert "agent_tui.store.kb" in modules and "rjieba" not in modules
