@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import TypeVar
 
+from textual import events
 from textual.app import App, ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
@@ -33,7 +34,7 @@ from screens.widgets.customer_rows import (
 )
 from screens.widgets.key_bar import KeyBar
 from screens.widgets.line_broken import Prose
-from screens.widgets.textual_private import MeasuredTable
+from screens.widgets.textual_private import MeasuredTable, css_state
 from screens.widgets.workers import work
 
 # Each table's columns; the essential ones first, the optional ones (the long free text, what
@@ -64,6 +65,7 @@ class Customer360Screen(AgentScreen[None]):
         self._read = view
         self.transactions: Page[Transaction] | None = None
         self._tabs_built = False  # the tables behind the first tab (built after the first frame)
+        self._styled_for: tuple[object, ...] | None = None  # what it was styled for, closed
 
     @property
     def disclosure(self) -> Disclosure:
@@ -135,6 +137,15 @@ class Customer360Screen(AgentScreen[None]):
         """Closed (not merely under a call or a form): nothing of the customer is kept on it."""
         if self not in self.app.screen_stack:
             self._forget()
+            self._styled_for = css_state(self.app)
+
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        """Textual restyles every widget of a screen brought back to the front (after this
+        handler): for a reused 360 that was a third of its time to the screen, and is needed only
+        if the app's CSS, classes or size changed while it was closed."""
+        if self._styled_for is not None and self._styled_for == css_state(self.app):
+            event.refresh_styles = False
+        self._styled_for = None
 
     def _forget(self) -> None:
         """Every line and table emptied, the first tab in front, the workers stopped."""

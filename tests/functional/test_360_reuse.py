@@ -159,3 +159,19 @@ async def test_a_360_under_a_call_is_not_taken_for_the_next(writable_store, make
         await wait_for(pilot, lambda: other.view is not None)
         assert other is not c360 and c360 in app.screen_stack
         assert c360.view.customer.id == first.id and other.view.customer.id == second.id
+
+
+async def test_a_theme_changed_while_it_was_closed_restyles_the_reused_360(writable_store,
+                                                                          make_app):
+    first, second = a_caller(writable_store, offset=103), a_caller(writable_store, offset=107)
+    app = make_app(writable_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await search_and_open(pilot, first)
+        c360 = app.screen
+        before = c360.query_one("#profile").styles.background
+        await pilot.press("f3")
+        await wait_for_screen(pilot, SearchScreen)
+        app.theme = "textual-light" if app.theme != "textual-light" else "textual-dark"
+        await pilot.pause()
+        await search_and_open(pilot, second)
+        await wait_for(pilot, lambda: c360.query_one("#profile").styles.background != before)
