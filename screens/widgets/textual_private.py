@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Edit", "HookedSelect", "HookedTextArea", "MarkdownBlock", "MarkdownHeader",
     "MarkdownParagraph", "MeasuredTable", "SelectOverlay", "UnhandledExceptionHook",
-    "bindings_of", "css_state", "notifications", "rendered_lines", "set_bindings", "set_exit_message",
+    "bindings_of", "css_state", "mount_unseen", "notifications", "rendered_lines", "set_bindings", "set_exit_message",
     "skip_line_filter_when",
 ]
 
@@ -180,6 +180,13 @@ def css_state(app: App) -> tuple[object, ...]:
     to restyle a screen of another mode), the app's classes and pseudo-classes, the size. Equal
     before and after a screen was away: its styles are still right."""
     return app._css_update_count, app.classes, app.pseudo_classes, app.size
+
+
+def mount_unseen(app: App, screen: Screen) -> None:
+    """Build ``screen`` (its CSS file read, composed, mounted and styled) without showing it:
+    Textual does this only inside ``push_screen``, which shows it too (``_get_screen``)."""
+    app._load_screen_css(screen)
+    app._register(app, screen)
 
 
 # -- for tests: what the app shows --------------------------------------------------------------------

@@ -175,3 +175,20 @@ async def test_a_theme_changed_while_it_was_closed_restyles_the_reused_360(writa
         await pilot.pause()
         await search_and_open(pilot, second)
         await wait_for(pilot, lambda: c360.query_one("#profile").styles.background != before)
+
+
+async def test_the_first_360_of_the_session_is_the_one_built_ahead(writable_store, make_app):
+    from screens.customer_360 import INSTALLED_AS
+
+    caller = a_caller(writable_store, offset=103)
+    app = make_app(writable_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: app.is_screen_installed(INSTALLED_AS)
+                       and app.get_screen(INSTALLED_AS).is_mounted)
+        built = app.get_screen(INSTALLED_AS)
+        assert built not in app.screen_stack and "Loading" in widget_text(built)
+        await search_and_open(pilot, caller)
+        assert app.screen is built
+        await _filled(pilot, built)
+        assert built.view.customer.id == caller.id
+        assert "masked: not verified" in screen_text(app)
