@@ -1,4 +1,5 @@
-"""Opening the 360 on screen: push ``Customer360Screen`` in a Pilot, wait for its transactions."""
+"""Opening the 360 on screen: ``open_360`` in a Pilot (the session's one 360, reused as the
+workstation does), wait for its transactions."""
 
 from __future__ import annotations
 
@@ -53,7 +54,7 @@ async def _open_360s(store_path: Path, customer_ids: list[str], language: str,
                      guarded: bool = True) -> list[float]:
     from textual.widgets import DataTable
 
-    from screens.customer_360 import Customer360Screen
+    from screens.customer_360 import open_360
     from screens.search import SearchScreen
 
     app = _app_class(guarded)(bench_config(store_path), language, clock=lambda: NOW)
@@ -62,16 +63,17 @@ async def _open_360s(store_path: Path, customer_ids: list[str], language: str,
         await _until(lambda: isinstance(app.screen, SearchScreen), "the search screen")
         await pilot.pause()
         for customer_id in customer_ids:
-            screen = Customer360Screen(customer_id)
+            started = time.perf_counter()
+            open_360(app, customer_id)
+            screen = app.screen  # pushed: the session's 360, built ahead and reused
 
-            def has_rows(screen=screen) -> bool:
-                if app.screen is not screen or not screen.is_mounted:
+            def has_rows(screen=screen, customer_id=customer_id) -> bool:
+                if app.screen is not screen or not screen.is_mounted \
+                        or screen.customer_id != customer_id:
                     return False
                 tables = screen.query("#table-transactions")  # built after the first frame
                 return bool(tables) and tables.first(DataTable).row_count > 0
 
-            started = time.perf_counter()
-            app.push_screen(screen)
             await _until(has_rows, f"the transactions of {customer_id}")
             timings.append((time.perf_counter() - started) * 1000)
             await pilot.pause()

@@ -7,40 +7,36 @@ with 10,000 transactions costs the same 50 rows on screen as one with 50.
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
+from collections.abc import Callable, Iterable
+from typing import TypeVar
+
+from textual import events
+from textual.app import App, ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
 from textual.css.query import NoMatches
 from textual.widgets import DataTable, Header, Static, TabbedContent, TabPane
 
 from agent_tui.domain.masking import Disclosure
-from agent_tui.domain.models import AccountStatus, Customer, Customer360, Page, Transaction
-from agent_tui.domain.operations import OPERATION_NAMES
+from agent_tui.domain.models import Customer, Customer360, Page, Transaction
 from agent_tui.domain.risk import RiskSignal
 from agent_tui.domain.times import short_stamp, stamp
 from agent_tui.store.customers import PAGE_SIZE
 from screens.widgets.agent_screen import AgentScreen
-from screens.widgets.badges import (
-    as_content,
-    as_text,
-    badge_parts,
-    damaged_part,
-    risk_badge,
-    risk_part,
-)
 from screens.widgets.columns import add_columns, fit_columns
+from screens.widgets.customer_rows import (
+    Row,
+    account_rows,
+    case_rows,
+    history_rows,
+    profile_lines,
+    transaction_rows,
+)
 from screens.widgets.key_bar import KeyBar
 from screens.widgets.line_broken import Prose
-from screens.widgets.safe import cell, safe
-from screens.widgets.textual_private import MeasuredTable
+from screens.widgets.textual_private import MeasuredTable, css_state, mount_unseen
 from screens.widgets.workers import work
 
-_STATUS_STYLE = {
-    AccountStatus.ACTIVE: "",
-    AccountStatus.FROZEN: "bold red",
-    AccountStatus.REPORTED_LOST: "bold yellow",
-    AccountStatus.CLOSED: "dim",
-}
 # Each table's columns; the essential ones first, the optional ones (the long free text, what
 # the row's own screen shows whole) after them.
 _TABLES = {
@@ -51,12 +47,9 @@ _TABLES = {
 }
 _OPTIONAL = {"product", "counterparty", "channel", "summary", "title"}
 _FIRST_TAB = "accounts"  # built with the screen; the others just after its first frame
-
-
-def _keep_row(table: DataTable, row: int) -> None:
-    """A table drawn again keeps the agent's row (a redraw is not a reason to lose the place)."""
-    if 0 < row < table.row_count:
-        table.move_cursor(row=row, animate=False)
+# The name the session's one 360 is installed under (kept when closed, reused: ``open_360``).
+INSTALLED_AS = "customer-360"
+T = TypeVar("T")
 
 
 class Customer360Screen(AgentScreen[None]):
@@ -64,14 +57,16 @@ class Customer360Screen(AgentScreen[None]):
     ACTION_IDS = ("next_page", "previous_page", "new_case")
     HELP_KEY = "help.customer_360"
 
-    def __init__(self, customer_id: str, view: Customer360 | None = None) -> None:
-        """``view``: the customer read by the search, shown before the first frame."""
+    def __init__(self, customer_id: str | None, view: Customer360 | None = None) -> None:
+        """``view``: the customer read by the search, shown before the first frame; no
+        ``customer_id``: built ahead, for the customers to come (``prepare_360``)."""
         super().__init__()
         self.customer_id = customer_id
         self.view: Customer360 | None = None
         self._read = view
         self.transactions: Page[Transaction] | None = None
         self._tabs_built = False  # the tables behind the first tab (built after the first frame)
+        self._styled_for: tuple[object, ...] | None = None  # what it was styled for, closed
 
     @property
     def disclosure(self) -> Disclosure:
@@ -119,21 +114,74 @@ class Customer360Screen(AgentScreen[None]):
             return  # the screen was closed while its tabs were built: nothing left to fill
 
     def on_mount(self) -> None:
-        self._show(self._read) if self._read is not None else self.load()
+        if self._read is not None:
+            self._show(self._read)
+        elif self.customer_id is not None:
+            self.load()
+        else:  # built ahead (``prepare_360``), closed: styled as it will be shown
+            self._styled_for = css_state(self.app)
         self.call_after_refresh(self._fill_tabs_behind)
-        if self.agent_app.hub_configured:
+        if self.customer_id is not None and self.agent_app.hub_configured:
             self.refresh_from_hub()
 
     def customer_in_view(self) -> Customer | None:
         return self.view.customer if self.view is not None else None
 
+    # -- one 360 for every customer: built once, filled for each --------------------------------
+
+    def show_customer(self, customer_id: str | None, view: Customer360 | None = None) -> None:
+        """This 360, built for an earlier customer, now for ``customer_id``: no compose, no CSS,
+        its widgets filled as a new 360's would be (``view``: read by the search). Nothing of
+        the customer before is left, and what their workers bring back is dropped."""
+        self._forget()
+        self.customer_id = customer_id
+        self._show(view) if view is not None else self.load()
+        if self.agent_app.hub_configured:
+            self.refresh_from_hub()
+
+    def on_screen_suspend(self) -> None:
+        """Closed (not merely under a call or a form): nothing of the customer is kept on it."""
+        if self not in self.app.screen_stack:
+            self._forget()
+            self._styled_for = css_state(self.app)
+
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        """Textual restyles every widget of a screen brought back to the front (after this
+        handler): for a reused 360 that was a third of its time to the screen, and is needed only
+        if the app's CSS, classes or size changed while it was closed."""
+        if self._styled_for is not None and self._styled_for == css_state(self.app):
+            event.refresh_styles = False
+        self._styled_for = None
+
+    def _forget(self) -> None:
+        """Every line and table emptied, the first tab in front, the workers stopped."""
+        self.workers.cancel_node(self)
+        self.view = self._read = self.transactions = None
+        t = self.agent_app.t
+        self.query_one("#profile-name", Static).update(Content(t("c360.loading")))
+        for line in ("#profile-ids", "#profile-more", "#signals"):
+            self.query_one(line, Static).update("")
+        self.query_one("#signals").display = False
+        tabs = self.query_one(TabbedContent)
+        tabs.active = f"tab-{_FIRST_TAB}"
+        for table in self.query(DataTable):
+            table.clear()
+        if self._tabs_built:
+            self.query_one("#transactions-page", Static).update("")
+            tabs.get_tab("tab-cases").label = Content(t("c360.tab.cases"))
+
+    def _for(self, customer_id: str | None, show: Callable[[T], None]) -> Callable[[T], None]:
+        """``show``, when what a worker read for ``customer_id`` lands: dropped if the 360 has
+        moved on to another customer meanwhile."""
+        return lambda result: show(result) if customer_id == self.customer_id else None
+
     @work(thread=True, exclusive=True, group="c360")
     def load(self, again: bool = False) -> None:
         """Read the customer; ``again``: the 360 is on screen and its facts changed, so it is
         redrawn where the agent is (the tab, the page, the row), not opened afresh."""
-        now = self.agent_app.now()
-        self.read_store(lambda customers: customers.customer_360(self.customer_id, now),
-                        self._show_again if again else self._show)
+        now, customer_id = self.agent_app.now(), self.customer_id
+        self.read_store(lambda customers: customers.customer_360(customer_id, now),
+                        self._for(customer_id, self._show_again if again else self._show))
 
     # -- what the app tells every screen --------------------------------------------------------
 
@@ -176,8 +224,9 @@ class Customer360Screen(AgentScreen[None]):
             if changed:
                 self.load()
 
-        self.use_store(lambda connection: app.fetch_from_hub(connection, self.customer_id),
-                       reload_if_changed)
+        customer_id = self.customer_id
+        self.use_store(lambda connection: app.fetch_from_hub(connection, customer_id),
+                       self._for(customer_id, reload_if_changed))
 
     def _show(self, view: Customer360 | None) -> None:
         if view is None:
@@ -203,45 +252,10 @@ class Customer360Screen(AgentScreen[None]):
             self._show_cases(view)
 
     def _show_profile(self, view: Customer360) -> None:
-        t, shown, customer = self.agent_app.t, self.disclosure, view.customer
-        today = self.agent_app.now().date()
-        age = customer.age(today)
-        damaged = as_content([damaged_part(t)])
-        name_line = Content.assemble(
-            safe(shown.name(customer.name), "bold"),
-            "  ",
-            t(f"gender.{customer.gender}"),
-            "  ",
-            t("c360.age", age=age) if age is not None
-            else damaged if "birth_date" in customer.damaged else t("c360.age_unknown"),
-            "  ",
-            as_content(
-                badge_parts(customer.segment, customer.is_elderly, customer.is_disabled, t)
-            ),
-            "  ",
-            t("c360.risk_level"),
-            " ",
-            as_content([risk_part(customer.risk_level)]),
-            "  ",
-            (t(f"c360.tier.{shown.tier.name.lower()}"), "italic"),
-        )
-        ids_line = Content.assemble(
-            t("c360.mobile"), " ", safe(shown.mobile(customer.mobile)), "   ",
-            t("c360.id_number"), " ", safe(shown.resident_id(customer.id_number)), "   ",
-            t("c360.birth_date"), " ",
-            damaged if "birth_date" in customer.damaged else safe(shown.birth_date(
-                customer.birth_date.isoformat() if customer.birth_date else "")),
-        )
-        more_line = Content.assemble(
-            t("c360.address"), " ", safe(shown.free_text(customer.address)), "   ",
-            t("c360.occupation"), " ", safe(customer.occupation), "   ",
-            t("c360.since"), " ",
-            customer.customer_since.isoformat() if customer.customer_since else damaged, "   ",
-            safe(customer.branch),
-        )
-        self.query_one("#profile-name", Static).update(name_line)
-        self.query_one("#profile-ids", Static).update(ids_line)
-        self.query_one("#profile-more", Static).update(more_line)
+        lines = profile_lines(view.customer, self.disclosure, self.agent_app.t,
+                              self.agent_app.now().date())
+        for line_id, line in zip(("#profile-name", "#profile-ids", "#profile-more"), lines):
+            self.query_one(line_id, Static).update(line)
 
     def _show_signals(self, signals: tuple[RiskSignal, ...],
                       flags: tuple[tuple[str, str, int], ...] = ()) -> None:
@@ -272,102 +286,40 @@ class Customer360Screen(AgentScreen[None]):
         banner.update(Content("\u26a0 " + "   \u26a0 ".join(parts)))
         banner.display = True
 
-    def _show_accounts(self, view: Customer360) -> None:
-        t, shown, language = self.agent_app.t, self.disclosure, self.agent_app.language
-        table = self.query_one("#table-accounts", DataTable)
-        cursor = table.cursor_row
+    def _fill(self, name: str, rows: Iterable[Row], keep_row: bool = True) -> None:
+        """Table ``name`` drawn with ``rows``; ``keep_row``: redrawn where the agent was."""
+        table = self.query_one(f"#table-{name}", DataTable)
+        cursor = table.cursor_row if keep_row else 0
         table.clear()
-        above = {account.id for account in view.products_above_tolerance()}
-        pending = view.pending_operations
-        for account in view.accounts:
-            risk = risk_badge(account.product_risk_level)
-            if account.id in above:
-                risk.append(" ").append(t("c360.above_tolerance"), style="bold red")
-            table.add_row(
-                cell(t(f"account.{account.kind}")),
-                cell(account.product_name(language)),
-                cell(shown.card(account.number)),
-                as_text([damaged_part(t)]) if account.status is None else
-                cell(t("c360.pending", status=t(f"status.{account.status.value}"),
-                       operation=OPERATION_NAMES[pending[account.id]](language)
-                       if pending[account.id] in OPERATION_NAMES else "?")
-                     if account.id in pending else t(f"status.{account.status.value}"),
-                     "bold yellow" if account.id in pending else _STATUS_STYLE[account.status]),
-                cell(shown.amount(account.balance_cents)),
-                risk,
-                key=account.id,
-            )
+        for cells, key in rows:
+            table.add_row(*cells, key=key)
         fit_columns(table)
-        _keep_row(table, cursor)
+        if 0 < cursor < table.row_count:  # a redraw is not a reason to lose the place
+            table.move_cursor(row=cursor, animate=False)
+
+    def _show_accounts(self, view: Customer360) -> None:
+        app = self.agent_app
+        self._fill("accounts", account_rows(view, self.disclosure, app.t, app.language))
 
     def _show_transactions(self, page: Page[Transaction]) -> None:
         t, shown = self.agent_app.t, self.disclosure
         flagged = self.view.flagged_transaction_ids if self.view else frozenset()
-        table = self.query_one("#table-transactions", DataTable)
-        cursor = table.cursor_row if page is self.transactions else 0  # redrawn: same row
+        redrawn = page is self.transactions  # the same page again: the same row
         self.transactions = page
         page = shown.unveil(page)
-        table.clear()
-        for row in page.rows:
-            is_flagged = row.id in flagged
-            table.add_row(
-                cell("\u26a0" if is_flagged else "", "bold red"),
-                cell(stamp(row.at)),
-                cell(t(f"txn.{row.kind}"), "bold red" if is_flagged else ""),
-                cell(shown.amount(row.amount_cents)),
-                cell(shown.free_text(row.counterparty)),
-                cell(t(f"txn_channel.{row.channel}")),
-                key=str(row.id),
-            )
-        fit_columns(table)
-        _keep_row(table, cursor)
+        self._fill("transactions", transaction_rows(page, flagged, shown, t), keep_row=redrawn)
         first = page.offset + 1 if page.rows else 0
         self.query_one("#transactions-page", Static).update(
             Content(t("c360.page", first=first, last=page.offset + len(page.rows), total=page.total))
         )
 
     def _show_history(self, view: Customer360) -> None:
-        t = self.agent_app.t
-        table = self.query_one("#table-history", DataTable)
-        cursor = table.cursor_row
-        table.clear()
-        messages = self.agent_app.catalog.messages
-        for row in view.interactions.rows:
-            # A call made here: its wrap-up code is its outcome; a call that ended before its
-            # request type was chosen has none.
-            outcome = next((t(key) for key in (f"outcome.{row.outcome}", f"wrap_up.{row.outcome}")
-                            if key in messages), row.outcome)
-            table.add_row(
-                cell(stamp(row.at)),
-                cell(t(f"channel.{row.channel}")),
-                cell(t(f"category.{row.category}") if row.category else ""),
-                cell(outcome),
-                cell(row.agent_id),
-                cell(row.summary),
-                key=row.id,
-            )
-        fit_columns(table)
-        _keep_row(table, cursor)
+        self._fill("history", history_rows(view, self.agent_app.t, self.agent_app.catalog.messages))
 
     def _show_cases(self, view: Customer360) -> None:
         t = self.agent_app.t
-        table = self.query_one("#table-cases", DataTable)
-        cursor = table.cursor_row
-        table.clear()
-        for case in view.open_cases:
-            table.add_row(
-                cell(case.number),
-                cell(t(f"category.{case.category}")),
-                cell(t(f"priority.{case.priority}")),
-                cell(t(f"case_status.{case.status}")),
-                cell(stamp(case.due_at)),
-                cell(case.title),
-                key=case.id,
-            )
-        fit_columns(table)
-        _keep_row(table, cursor)
-        tabs = self.query_one(TabbedContent)
-        tabs.get_tab("tab-cases").label = Content(
+        self._fill("cases", case_rows(view, t))
+        self.query_one(TabbedContent).get_tab("tab-cases").label = Content(
             t("c360.tab.cases_count", count=len(view.open_cases))
         )
 
@@ -393,7 +345,33 @@ class Customer360Screen(AgentScreen[None]):
 
     @work(thread=True, exclusive=True, group="c360-page")
     def load_transactions(self, offset: int) -> None:
+        customer_id = self.customer_id
         self.read_store(
-            lambda customers: customers.transactions(self.customer_id, offset=offset),
-            self._show_transactions,
+            lambda customers: customers.transactions(customer_id, offset=offset),
+            self._for(customer_id, self._show_transactions),
         )
+
+
+def open_360(app: App, customer_id: str, view: Customer360 | None = None) -> None:
+    """Push the 360 of ``customer_id`` (``view``: already read). The session keeps one 360,
+    installed: opening it again fills the widgets it has (compose, CSS matching and mounting
+    were two thirds of the time from Enter to the 360 on screen). A 360 still in the stack
+    (under a call, a form), or one still being built, is not taken: a new one is pushed."""
+    kept = app.get_screen(INSTALLED_AS) if app.is_screen_installed(INSTALLED_AS) else None
+    if isinstance(kept, Customer360Screen) and kept.is_mounted and kept not in app.screen_stack:
+        kept.show_customer(customer_id, view)
+        app.push_screen(kept)
+        return
+    screen = Customer360Screen(customer_id, view)
+    if kept is None:
+        app.install_screen(screen, INSTALLED_AS)
+    app.push_screen(screen)
+
+
+def prepare_360(app: App) -> None:
+    """The session's 360 built before its first customer, while the agent reads the search: the
+    first open is then as fast as every later one (building it was 150-250 ms of it)."""
+    if not app.is_screen_installed(INSTALLED_AS):
+        screen = Customer360Screen(None)
+        app.install_screen(screen, INSTALLED_AS)
+        mount_unseen(app, screen)

@@ -241,10 +241,10 @@ class SearchScreen(AgentScreen[None]):
 
     def _open(self, customer_id: str, view: Customer360 | None) -> None:
         # Imported on first use: the 360 and its tabs are not needed to bring up the search.
-        from screens.customer_360 import Customer360Screen
+        from screens.customer_360 import open_360
 
         self._opening = False
         if view is None:
             self.notify(self.agent_app.t("c360.not_found"), severity="error")
             return
-        self.app.push_screen(Customer360Screen(customer_id, view))
+        open_360(self.app, customer_id, view)

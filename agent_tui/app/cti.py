@@ -188,7 +188,7 @@ class CtiController:
 
     def show(self, ring: Ring) -> None:
         """The pop: the caller's 360, or the search with their number in it."""
-        from screens.customer_360 import Customer360Screen
+        from screens.customer_360 import open_360
         from screens.search import SearchScreen
 
         app = self.app
@@ -197,7 +197,7 @@ class CtiController:
             app.pop_screen()
         search = app.screen_stack[0]
         if ring.kind is PopKind.CUSTOMER:
-            app.push_screen(Customer360Screen(ring.matches[0]))
+            open_360(app, ring.matches[0])
         elif isinstance(search, SearchScreen):
             search.prefill(search_text(ring.caller))
         app.notify(self._message(ring), timeout=10)

@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Edit", "HookedSelect", "HookedTextArea", "MarkdownBlock", "MarkdownHeader",
     "MarkdownParagraph", "MeasuredTable", "SelectOverlay", "UnhandledExceptionHook",
-    "bindings_of", "notifications", "rendered_lines", "set_bindings", "set_exit_message",
+    "bindings_of", "css_state", "mount_unseen", "notifications", "rendered_lines", "set_bindings", "set_exit_message",
     "skip_line_filter_when",
 ]
 
@@ -169,6 +169,24 @@ class MeasuredTable(DataTable):
         super()._update_dimensions(new_rows)
         self._update_count += 1
         self.refresh()
+
+
+# -- styles ----------------------------------------------------------------------------------------
+
+
+def css_state(app: App) -> tuple[object, ...]:
+    """What a screen's styles depend on besides its own widgets: the app's CSS generation (a
+    theme or stylesheet change counts one, ``_css_update_count``, which Textual itself compares
+    to restyle a screen of another mode), the app's classes and pseudo-classes, the size. Equal
+    before and after a screen was away: its styles are still right."""
+    return app._css_update_count, app.classes, app.pseudo_classes, app.size
+
+
+def mount_unseen(app: App, screen: Screen) -> None:
+    """Build ``screen`` (its CSS file read, composed, mounted and styled) without showing it:
+    Textual does this only inside ``push_screen``, which shows it too (``_get_screen``)."""
+    app._load_screen_css(screen)
+    app._register(app, screen)
 
 
 # -- for tests: what the app shows --------------------------------------------------------------------

@@ -51,6 +51,10 @@ def test_the_attributes_the_adapter_reads_are_still_there():
     area = TextArea()
     assert isinstance(area._highlights, dict) and hasattr(area, "_theme")
     assert hasattr(Screen(), "_compositor")
+    assert isinstance(app._css_update_count, int)
+    generation = textual_private.css_state(app)
+    app._invalidate_css()  # what a theme or stylesheet change does
+    assert textual_private.css_state(app) != generation
     table = DataTable()
     assert textual_private.table_measured(table)
     table._new_rows.add("row")  # a row added and not yet measured
