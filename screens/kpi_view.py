@@ -14,7 +14,7 @@ from textual.content import Content
 from textual.widgets import DataTable, Header, Sparkline, Static
 
 from agent_tui.domain.kpi import MEASURES, KpiCounts, shown, target_shown
-from agent_tui.sync.hub_client import HubRefused, HubUnreachable
+from agent_tui.sync.hub_errors import HubRefused, HubUnreachable
 from agent_tui.sync.protocol import KpiReply
 from screens.widgets.agent_screen import AgentScreen
 from screens.widgets.columns import add_columns, fit_columns

@@ -23,7 +23,7 @@ from agent_tui.domain.masking import mask_numbers
 from agent_tui.domain.qa_review import QaEvent, QaReview
 from agent_tui.domain.rubric import Rubric
 from agent_tui.domain.times import call_timer, short_stamp
-from agent_tui.sync.hub_client import HubRefused, HubUnreachable
+from agent_tui.sync.hub_errors import HubRefused, HubUnreachable
 from agent_tui.sync.protocol import QaCalibration, QaCallRecord
 from screens.qa_score import QaScoreScreen
 from screens.widgets.agent_screen import AgentScreen

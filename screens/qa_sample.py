@@ -14,7 +14,7 @@ from textual.content import Content
 from textual.widgets import DataTable, Header, Static
 
 from agent_tui.domain.times import short_stamp
-from agent_tui.sync.hub_client import HubRefused, HubUnreachable
+from agent_tui.sync.hub_errors import HubRefused, HubUnreachable
 from agent_tui.sync.protocol import QaSample
 from screens.qa_call import QaCallScreen
 from screens.widgets.agent_screen import AgentScreen

@@ -19,7 +19,7 @@ from textual.widgets import DataTable, Header, Input, Static
 from agent_tui.domain.qa_form import ScoringForm
 from agent_tui.domain.qa_review import COMMENT_LIMIT, QaReview
 from agent_tui.domain.rubric import Rubric
-from agent_tui.sync.hub_client import HubRefused, HubUnreachable
+from agent_tui.sync.hub_errors import HubRefused, HubUnreachable
 from agent_tui.sync.protocol import QaCallRecord
 from screens.widgets.agent_screen import AgentScreen
 from screens.widgets.columns import add_columns, fit_columns

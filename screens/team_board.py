@@ -19,7 +19,7 @@ from textual.content import Content
 from textual.widgets import DataTable, Header, Static
 
 from agent_tui.domain.times import call_timer, short_stamp, time_left
-from agent_tui.sync.hub_client import HubRefused, HubUnreachable
+from agent_tui.sync.hub_errors import HubRefused, HubUnreachable
 from agent_tui.sync.protocol import BoardItem, TeamBoard
 from screens.widgets.agent_screen import AgentScreen
 from screens.widgets.columns import add_columns, fit_columns

@@ -64,7 +64,7 @@ class TrainingReportScreen(AgentScreen[None]):
 
     def _ask(self, question):
         """From the worker: the hub's answer, or None with the reason shown."""
-        from agent_tui.sync.hub_client import HubRefused, HubUnreachable
+        from agent_tui.sync.hub_errors import HubRefused, HubUnreachable
 
         client = self.host.training_client()
         if client is None:

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from agent_tui.domain.cti import PopKind, Ring, search_text, shown_number
 from agent_tui.domain.query import parse_query
 from agent_tui.keymap import ACTIONS_BY_ID
-from agent_tui.sync.hub_client import HubRefused, HubUnreachable
+from agent_tui.sync.hub_errors import HubRefused, HubUnreachable
 from screens.widgets.agent_modal import AgentModal
 from screens.widgets.agent_screen import AgentScreen
 

@@ -90,7 +90,7 @@ class TeamController:
 
     def qa_calibration(self, call_id: str) -> QaCalibration | None:
         """Two reviewers' agreement on the call; None until the hub has it for the caller."""
-        from agent_tui.sync.hub_client import HubRefused
+        from agent_tui.sync.hub_errors import HubRefused
 
         client = self.app.identity_client()
         if client is None:

@@ -19,6 +19,7 @@ import msgspec
 
 from agent_tui.domain.times import iso
 from agent_tui.store.outbox import Mutation
+from agent_tui.sync.hub_errors import HubRefused, HubUnreachable
 from agent_tui.sync.kb_protocol import KbArticle, KbArticles, KbMove, KbSubmit
 from agent_tui.sync.protocol import (
     CodeChecked,
@@ -51,17 +52,6 @@ from agent_tui.sync.protocol import (
 )
 
 TIMEOUT = httpx.Timeout(10.0, connect=3.0)
-
-
-class HubUnreachable(Exception):
-    pass
-
-
-class HubRefused(Exception):
-    def __init__(self, status: int, code: str) -> None:
-        super().__init__(f"{status} {code}")
-        self.status = status
-        self.code = code
 
 
 class TooLarge(HubUnreachable):

@@ -23,10 +23,6 @@ from textual.filter import LineFilter
 from textual.strip import Strip
 from textual.widgets import DataTable, Select, TextArea
 
-# Markdown's block classes, which Textual exports only from its private module: the knowledge
-# base's articles subclass the paragraph and the heading to wrap them by the rules of Chinese.
-from textual.widgets._markdown import MarkdownBlock, MarkdownHeader, MarkdownParagraph
-
 # The open list of a Select: the wrap-up codes open on the first code, not the blank line.
 from textual.widgets._select import SelectOverlay
 
@@ -36,6 +32,12 @@ if TYPE_CHECKING:
     from textual.color import Color
     from textual.notifications import Notification
     from textual.screen import Screen
+
+    # Markdown's block classes, which Textual exports only from its private module: the
+    # knowledge base's articles subclass the paragraph and the heading to wrap them by the
+    # rules of Chinese. Loaded when first asked for (``__getattr__``): the module brings
+    # pygments, 43 ms of every start for a screen most sessions never open.
+    from textual.widgets._markdown import MarkdownBlock, MarkdownHeader, MarkdownParagraph
 
 __all__ = [
     "Edit", "HookedSelect", "HookedTextArea", "MarkdownBlock", "MarkdownHeader",
@@ -207,3 +209,17 @@ def table_measured(table: DataTable) -> bool:
     cells when it is next idle; until then it draws them in the columns' old widths (a snapshot
     taken then shows names cut to "王*…"). No public attribute says so."""
     return not (table._require_update_dimensions or table._new_rows or table._updated_cells)
+
+
+_LOADED_WHEN_USED = {"MarkdownBlock": "textual.widgets._markdown",
+                     "MarkdownHeader": "textual.widgets._markdown",
+                     "MarkdownParagraph": "textual.widgets._markdown"}
+
+
+def __getattr__(name: str) -> Any:
+    """The private names loaded when first used (PEP 562), not when this module is."""
+    if name in _LOADED_WHEN_USED:
+        import importlib
+
+        return getattr(importlib.import_module(_LOADED_WHEN_USED[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -77,3 +77,13 @@ def test_searching_the_knowledge_base_loads_no_dictionary(tmp_path):
         "assert hits and hits[0].id.startswith('card-loss'), hits\n"
         "assert kb.suggest(connection, 'lost_card', '客户说卡丢了', 'zh-CN')")
     assert "agent_tui.store.kb" in modules and "rjieba" not in modules
+
+
+def test_a_start_without_a_hub_loads_no_http_client_and_no_markdown():
+    """Start-up time (the cold-start figure): httpx (65 ms) waits for a hub to talk to, and the
+    Markdown widget with pygments (43 ms) for an article to read."""
+    modules = _modules_after("import agent_tui.app, screens.search, screens.customer_360, "
+                             "screens.call, screens.widgets.textual_private")
+    assert "agent_tui.app.agent_app" in modules
+    late = ("httpx", "httpcore", "pygments", "textual.widgets._markdown", "rjieba")
+    assert sorted(name for name in late if name in modules) == []
