@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import uuid
 
-from uuid6 import uuid7
-
 
 def new_id() -> str:
+    # Imported on the first id, not at start: uuid6 reads its own version through
+    # importlib.metadata, which brings email and zipfile (about 15 ms of every start).
+    from uuid6 import uuid7
+
     return str(uuid7())
 
 

@@ -80,10 +80,12 @@ def test_searching_the_knowledge_base_loads_no_dictionary(tmp_path):
 
 
 def test_a_start_without_a_hub_loads_no_http_client_and_no_markdown():
-    """Start-up time (the cold-start figure): httpx (65 ms) waits for a hub to talk to, and the
-    Markdown widget with pygments (43 ms) for an article to read."""
+    """Start-up time (the cold-start figure): httpx (65 ms) waits for a hub to talk to, the
+    Markdown widget with pygments (43 ms) for an article to read, uuid6 with the
+    importlib.metadata and email it brings (15 ms) for the first id made."""
     modules = _modules_after("import agent_tui.app, screens.search, screens.customer_360, "
                              "screens.call, screens.widgets.textual_private")
     assert "agent_tui.app.agent_app" in modules
-    late = ("httpx", "httpcore", "pygments", "textual.widgets._markdown", "rjieba")
+    late = ("httpx", "httpcore", "pygments", "textual.widgets._markdown", "rjieba",
+            "uuid6", "importlib.metadata", "email")
     assert sorted(name for name in late if name in modules) == []
