@@ -154,9 +154,13 @@ class ReassessScreen(AgentScreen[str | None]):
 
     @work(thread=True, group="reassess")
     def send(self, answers: dict[str, str], scored: Scored) -> None:
-        if not self.use_store(lambda connection: self._check_and_queue(connection, answers,
-                                                                       scored), self._done):
-            self.app.call_from_thread(setattr, self, "sending", False)
+        queued = False
+        try:
+            queued = self.use_store(lambda connection: self._check_and_queue(
+                connection, answers, scored), self._done)
+        finally:
+            if not queued:  # failed: the answers are still on the form, to send again
+                self.app.call_from_thread(setattr, self, "sending", False)
 
     def _check_and_queue(self, connection, answers: dict[str, str],
                          scored: Scored) -> list[str] | None:
