@@ -81,6 +81,11 @@ class ProductsScreen(AgentScreen[None]):
         if customer_id == self.customer.id and self.loaded:
             self._show_customer()
 
+    def facts_changed(self, customer_id: str) -> None:
+        """A reassessment of this customer arrived (the pull), or was made here: read again."""
+        if customer_id == self.customer.id and self.loaded:
+            self.load()
+
     @work(thread=True, exclusive=True, group="products")
     def load(self) -> None:
         desk = self.agent_app.suitability_desk

@@ -39,6 +39,8 @@ class Applied(msgspec.Struct):
 
     cases: set[str] = msgspec.field(default_factory=set)
     customers: set[str] = msgspec.field(default_factory=set)
+    # Customers with a reassessment just pulled: a products screen showing one reads it again.
+    assessed: set[str] = msgspec.field(default_factory=set)
     notes: int = 0
     skipped: int = 0
 
@@ -195,7 +197,7 @@ def _risk_assessment(connection: sqlite3.Connection, row: dict, applied: Applied
     if customer_id is None:
         applied.skipped += 1
     else:
-        applied.customers.add(customer_id)
+        applied.assessed.add(customer_id)
 
 
 def update_account(connection: sqlite3.Connection, row: dict, applied: Applied) -> None:
