@@ -53,7 +53,6 @@ class ReassessScreen(AgentScreen[str | None]):
         self.customer, self.questionnaire = customer, questionnaire
         self.answers: dict[str, str] = {}
         self.sending = False
-        self._scored: Scored | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -163,9 +162,9 @@ class ReassessScreen(AgentScreen[str | None]):
                 self.app.call_from_thread(setattr, self, "sending", False)
 
     def _check_and_queue(self, connection, answers: dict[str, str],
-                         scored: Scored) -> list[str] | None:
+                         scored: Scored) -> Scored | list[str]:
         """On the worker's connection: the limits on what this workstation holds (pending
-        reassessments too), then the queueing; the refusal's lines, or None once queued."""
+        reassessments too), then the queueing; the refusal's lines, or what was queued."""
         app, desk = self.agent_app, self.agent_app.suitability_desk
         rules = desk.rules()
         if rules is None:
@@ -179,22 +178,20 @@ class ReassessScreen(AgentScreen[str | None]):
             return [rule.text(app.language).format(count=count, limit=limit, months=""),
                     rule.article(app.language)]
         desk.reassess(connection, self.customer.id, answers, scored)
-        self._scored = scored
-        return None
+        return scored
 
-    def _done(self, refusal: list[str] | None) -> None:
-        if refusal is None:
-            self._sent(self._scored)
+    def _done(self, outcome: Scored | list[str]) -> None:
+        if isinstance(outcome, Scored):
+            self._sent(outcome)
         else:
-            self._refused(refusal)
+            self._refused(outcome)
 
     def _refused(self, lines: list[str]) -> None:
         self.sending = False
         self.agent_app.notify("\n".join(lines), title=self.agent_app.t("products.refused"),
                               severity="error", markup=False, timeout=10)
 
-    def _sent(self, scored: Scored | None) -> None:
-        assert scored is not None
+    def _sent(self, scored: Scored) -> None:
         self.sending = False
         self.agent_app.notify(self.agent_app.t("reassess.sent", level=scored.level,
                                                score=scored.total))

@@ -122,3 +122,25 @@ async def test_twice_today_already_the_limit_is_refused_with_its_rule(writable_s
         await wait_for(pilot, lambda: said(app, "assessed 2 times today, at most 2 a day"))
         assert isinstance(app.screen, ProductsScreen)
     assert queued(writable_store) == []
+
+
+async def test_a_limit_reached_while_the_form_is_open_refuses_and_keeps_the_answers(
+        writable_store, make_app):
+    caller = expired_caller(writable_store)
+    app = make_app(writable_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = await open_form(pilot, caller)
+        await pilot.press(*"b" * len(QUESTIONNAIRE.questions))
+        connection = sqlite3.connect(writable_store)  # meanwhile, two today (another window)
+        with connection:
+            connection.executemany(
+                "INSERT INTO risk_assessments (id, customer_id, level, assessed_at, "
+                "answers_version) VALUES (?, ?, 'C1', ?, 'Q2026-01')",
+                [(f"ra-now-{n}", caller.id, (FROZEN_NOW - timedelta(minutes=n + 1)).isoformat())
+                 for n in range(2)])
+        connection.close()
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: said(app, "assessed 2 times today, at most 2 a day"))
+        assert app.screen is form and not form.sending
+        assert len(form.answers) == len(QUESTIONNAIRE.questions)  # nothing lost
+    assert queued(writable_store) == []
