@@ -7,8 +7,11 @@ scored as before."""
 from __future__ import annotations
 
 import msgspec
+import pytest
 
 from agent_tui.domain import scoring
+from agent_tui.library.check import check_all
+from agent_tui.library.loader import LibraryError
 from agent_tui.library.qa import load_rubric
 from agent_tui.library.suitability import load_suitability
 from agent_tui.training.attempt import TranscriptLine
@@ -52,3 +55,16 @@ def test_a_warning_and_no_sale_earns_the_item_and_no_case_scores_as_before():
         assert "compliance.suitability" not in {miss.item for miss in result.misses}
     # Without a case the sale line is not judged: the item is the risk warning alone.
     assert "compliance.suitability" not in _score(None, "risk_warning", "agree_sale").fatal
+
+
+def test_scripts_check_names_a_scenarios_unknown_product_and_level(library_copy):
+    path = library_copy / "training" / "suitability_trap.toml"
+    text = path.read_text(encoding="utf-8").replace('product = "FD-EQUITY"', 'product = "FD-NONE"')
+    path.write_text(text.replace('level = "C1"', 'level = "C9"'), encoding="utf-8")
+    with pytest.raises(LibraryError) as error:
+        check_all(library_copy)
+    lines = text.splitlines()
+    found = {(problem.key, problem.line) for problem in error.value.problems}
+    assert found == {
+        ("library.suitability.unknown_tolerance", lines.index('level = "C1"') + 1),
+        ("library.training.unknown_product", lines.index('product = "FD-NONE"') + 1)}
