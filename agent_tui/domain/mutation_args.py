@@ -210,11 +210,12 @@ class KbFeedback(MutationArgs, frozen=True, kw_only=True):
     id: str
     article_id: str
     lang: str
-    version: int
+    # Bounded as the hub's BIGINT column is: a larger one was a database error, not a refusal.
+    version: Annotated[int, msgspec.Meta(ge=0, le=2**63 - 1)]
     helpful: bool
     call_id: Text = UNSET
     at: Text = UNSET
-    reasons: ClassVar[dict[str, str]] = _TIMES
+    reasons: ClassVar[dict[str, str]] = {**_TIMES, "version": "bad_field"}
 Score = Annotated[float, msgspec.Meta(ge=0, le=100)]
 
 
