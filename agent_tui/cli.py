@@ -184,6 +184,12 @@ def scripts_check(path: Path | None, config_file: Path | None) -> None:
             "library.suitability.ok", products=len(checked.suitability.products),
             table=" ".join(f"{c}≤{r}" for c, r in rules.highest.items()),
             months=rules.valid_months, per_day=rules.per_day, per_year=rules.per_year))
+    if checked.questionnaire is not None:
+        questionnaire = checked.questionnaire
+        click.echo(catalog.text(
+            "library.questionnaire.ok", version=questionnaire.version,
+            questions=len(questionnaire.questions),
+            bands=" ".join(f"{band.level}≥{band.min_score}" for band in questionnaire.bands)))
 
 
 @main.command("config")

@@ -163,6 +163,17 @@ DEFAULT_KEYMAP = (*DEFAULT_KEYMAP,
               "products.override_tip", app_level=False),
 )
 
+# A customer's reassessment (issue 18): from the products screen (F6, where F7 and F8 are taken),
+# the questionnaire; there a letter picks the customer's answer to the highlighted question (the
+# options are lettered as the printed form letters them), ctrl+s sends it.
+DEFAULT_KEYMAP = (*DEFAULT_KEYMAP,
+    KeyAction("reassess", "f6,ctrl+e", "reassess", "reassess.key", "reassess.key_tip",
+              app_level=False),
+    *(KeyAction(f"reassess_answer_{letter}", letter, f"answer('{letter.upper()}')",
+                f"reassess.answer_{letter}", "reassess.answer_tip", app_level=False,
+                priority=False) for letter in "abcdef"),
+)
+
 ACTIONS_BY_ID = {entry.id: entry for entry in DEFAULT_KEYMAP}
 
 

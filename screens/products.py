@@ -20,16 +20,19 @@ from textual.content import Content
 from textual.widgets import DataTable, Header, Input
 
 from agent_tui.domain.models import Customer
+from agent_tui.domain.questionnaire import Questionnaire
 from agent_tui.domain.suitability import (
     RISK_LEVELS,
     SUITABLE,
     Assessment,
     Product,
     Verdict,
+    limit_reached,
     product_level,
 )
 from agent_tui.domain.text import sanitize
 from agent_tui.library.suitability import Suitability
+from screens.reassess import ReassessScreen
 from screens.widgets.agent_screen import AgentScreen
 from screens.widgets.columns import add_columns, fit_columns
 from screens.widgets.key_bar import KeyBar
@@ -42,7 +45,7 @@ _VERDICT_STYLE = {SUITABLE: "$success", "above_tolerance": "bold $error"}
 
 
 class ProductsScreen(AgentScreen[None]):
-    ACTION_IDS = ("product_sell", "product_override")
+    ACTION_IDS = ("product_sell", "product_override", "reassess")
     HELP_KEY = "products.help"
     CSS_PATH = "products.tcss"
 
@@ -77,6 +80,11 @@ class ProductsScreen(AgentScreen[None]):
     def disclosure_changed(self, customer_id: str) -> None:
         if customer_id == self.customer.id and self.loaded:
             self._show_customer()
+
+    def facts_changed(self, customer_id: str) -> None:
+        """A reassessment of this customer arrived (the pull), or was made here: read again."""
+        if customer_id == self.customer.id and self.loaded:
+            self.load()
 
     @work(thread=True, exclusive=True, group="products")
     def load(self) -> None:
@@ -120,6 +128,8 @@ class ProductsScreen(AgentScreen[None]):
                      until=expiry.date().isoformat() if expiry else "-")
             if any(verdict.rule == "expired" for verdict in self.verdicts.values()):
                 line += "  " + t("products.expired_short")
+            if assessment.pending:
+                line += "  " + t("reassess.pending")
         self.query_one("#products-customer", Prose).update(
             Content.assemble(name, "  ", Content(line)))
 
@@ -145,12 +155,9 @@ class ProductsScreen(AgentScreen[None]):
         t, rules = self.agent_app.t, self.suitability.rules
         allowed = self.agent_app.suitability_desk.may_reassess(self.history)
         if not allowed.allowed:
-            now = self.agent_app.now()
-            per_day = allowed.rule == "reassess_per_day"
-            count = sum((at.date() == now.date()) if per_day else (at.year == now.year)
-                        for at in (item.assessed_at for item in self.history))
-            return False, self.rule_lines(allowed.rule, count=count,
-                                          limit=rules.per_day if per_day else rules.per_year)
+            count, limit = limit_reached(allowed.rule, [item.assessed_at for item in self.history],
+                                         self.agent_app.now(), rules)
+            return False, self.rule_lines(allowed.rule, count=count, limit=limit)
         return True, [t("products.reassess_step", per_day=rules.per_day,
                         per_year=rules.per_year)]
 
@@ -205,6 +212,41 @@ class ProductsScreen(AgentScreen[None]):
             self.query_one("#products-reason", Input).focus()
             return
         self.queue(product, verdict, reason)
+
+    # -- F6: the reassessment ------------------------------------------------------------------
+
+    def action_reassess(self) -> None:
+        """The questionnaire, for a customer verified on this call and within the limits."""
+        app, desk = self.agent_app, self.agent_app.suitability_desk
+        if self.suitability is None or not self.loaded:
+            return
+        if not desk.verified(self.customer.id):
+            app.notify(app.t("reassess.not_verified"), severity="warning")
+            return
+        allowed, lines = self.reassess_lines()
+        if not allowed:
+            app.notify("\n".join(lines), title=app.t("products.refused"), severity="error",
+                       markup=False, timeout=10)
+            return
+        self.open_questionnaire()
+
+    @work(thread=True, exclusive=True, group="products-questionnaire")
+    def open_questionnaire(self) -> None:
+        app = self.agent_app
+        questionnaire = app.suitability_desk.questionnaire()
+        if questionnaire is None:
+            app.call_from_thread(app.notify, app.t("reassess.no_questionnaire"),
+                                 severity="error")
+            return
+        app.call_from_thread(self._open_form, questionnaire)
+
+    def _open_form(self, questionnaire: Questionnaire) -> None:
+        self.agent_app.push_screen(ReassessScreen(self.customer, questionnaire), self._reassessed)
+
+    def _reassessed(self, level: str | None) -> None:
+        if level is not None:
+            self.load()  # the new assessment, pending, counts at once
+            self.agent_app.action_sync_now()
 
     @work(thread=True, group="products-audit")
     def audit_refusal(self, product: Product, verdict: Verdict) -> None:

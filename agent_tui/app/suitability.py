@@ -11,8 +11,11 @@ from __future__ import annotations
 import sqlite3
 from typing import TYPE_CHECKING
 
+from agent_tui.domain.masking import Tier
+from agent_tui.domain.questionnaire import Questionnaire, Scored, Unscorable, score
 from agent_tui.domain.suitability import Assessment, Product, Verdict, may_reassess, may_sell
 from agent_tui.library.loader import LibraryError
+from agent_tui.store import reassessment
 from agent_tui.store import suitability as store
 from screens.widgets.agent_modal import AgentModal
 from screens.widgets.agent_screen import AgentScreen
@@ -27,6 +30,7 @@ class SuitabilityController:
     def __init__(self, app: AppHost) -> None:
         self.app = app
         self._rules: Suitability | None = None
+        self._questionnaire: Questionnaire | None = None
 
     # -- on the event loop ---------------------------------------------------------------------
 
@@ -70,9 +74,44 @@ class SuitabilityController:
                 return None
         return self._rules
 
+    def questionnaire(self) -> Questionnaire | None:
+        """The library's risk_questionnaire.toml; None if it does not load."""
+        if self._questionnaire is None:
+            from agent_tui.library.questionnaire import load_questionnaire
+
+            try:
+                self._questionnaire = load_questionnaire(self.app.config.scripts_path())
+            except (LibraryError, OSError):
+                return None
+        return self._questionnaire
+
     def assessments(self, connection: sqlite3.Connection, customer_id: str) -> list[Assessment]:
-        """The customer's assessments in the store, newest first."""
-        return store.assessments(connection, customer_id)
+        """The customer's assessments, newest first: the store's, and the reassessments made
+        here that the hub has not recorded yet (scored here, marked pending)."""
+        held = store.assessments(connection, customer_id)
+        questionnaire = self.questionnaire()
+        for waiting in reassessment.pending(connection, customer_id):
+            try:
+                level = score(questionnaire, waiting.answers).level if questionnaire else ""
+            except Unscorable:
+                level = ""
+            if level and not any(item.assessed_at == waiting.at for item in held):
+                held.append(Assessment(level=level, assessed_at=waiting.at,
+                                       answers_version=waiting.version, pending=True))
+        return sorted(held, key=lambda item: item.assessed_at, reverse=True)
+
+    def verified(self, customer_id: str) -> bool:
+        """Whether the customer passed verification on this call: the answers are theirs."""
+        return self.app.disclosure_for(customer_id).tier >= Tier.BASIC
+
+    def reassess(self, connection: sqlite3.Connection, customer_id: str,
+                 answers: dict[str, str], scored: Scored) -> str:
+        """From a worker thread: queue the answers for the hub (which scores them again)."""
+        questionnaire = self.questionnaire()
+        assert questionnaire is not None  # the form is offered only with it
+        return reassessment.queue_assessment(
+            connection, customer_id=customer_id, answers=answers, version=questionnaire.version,
+            level=scored.level, agent_id=self._agent(), at=self.app.now())
 
     def verdict(self, assessment: Assessment | None, product: Product) -> Verdict:
         rules = self.rules()

@@ -115,6 +115,8 @@ class SyncController:
                            timeout=8)
         if report.touched.cases:
             self._announce_changed_cases(report.touched.cases)
+        for customer_id in report.touched.assessed:  # another agent's reassessment, say
+            app.customer_facts_changed(customer_id)
         self._schedule(next_delay(app.config.hub.interval_seconds, self._failures))
         if self._again:
             self._again = False

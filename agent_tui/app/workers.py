@@ -79,6 +79,8 @@ KINDS: dict[str, str] = {
     "products": "nothing",
     "products-audit": "nothing",  # the refusal is shown already; its audit line is what failed
     "products-offer": "typed",    # the override's reason stays in its box
+    "products-questionnaire": "nothing",  # reading the risk questionnaire to open the form
+    "reassess": "typed",          # the answers picked stay on the form
     # the screen pop (issue 18)
     "cti": "nothing",
     "cti-lookup": "nothing",

@@ -210,11 +210,12 @@ class KbFeedback(MutationArgs, frozen=True, kw_only=True):
     id: str
     article_id: str
     lang: str
-    version: int
+    # Bounded as the hub's BIGINT column is: a larger one was a database error, not a refusal.
+    version: Annotated[int, msgspec.Meta(ge=0, le=2**63 - 1)]
     helpful: bool
     call_id: Text = UNSET
     at: Text = UNSET
-    reasons: ClassVar[dict[str, str]] = _TIMES
+    reasons: ClassVar[dict[str, str]] = {**_TIMES, "version": "bad_field"}
 Score = Annotated[float, msgspec.Meta(ge=0, le=100)]
 
 
@@ -253,6 +254,19 @@ class ProductOffer(MutationArgs, frozen=True, kw_only=True):
     reasons: ClassVar[dict[str, str]] = _TIMES
 
 
+class SuitabilityAssess(MutationArgs, frozen=True, kw_only=True):
+    """A customer's risk-tolerance reassessment (issue 18): their answers to the questionnaire of
+    ``questionnaire_version``, ``{question id: option letter}``. No level is sent: the hub scores
+    the answers itself, and refuses past the reassessment limits it counts on its own records."""
+
+    id: str
+    customer_id: str
+    questionnaire_version: str
+    answers: dict[str, str]
+    at: Text = UNSET  # when the customer answered (the hub's clock if absent)
+    reasons: ClassVar[dict[str, str]] = _TIMES
+
+
 class QaReply(MutationArgs, frozen=True, kw_only=True):
     """The reviewed agent's answer to a QA review (issue 17): acknowledged, or disputed with a
     reason."""
@@ -282,6 +296,7 @@ ARGS: dict[str, type[MutationArgs]] = {
     "audit.append": AuditAppend,
     "kb.feedback": KbFeedback,
     "product.offer": ProductOffer,
+    "suitability.assess": SuitabilityAssess,
     "training.attempt": TrainingAttemptRecord,
     "qa.reply": QaReply,
 }

@@ -21,6 +21,7 @@ CHECKS = (
     "no_forbidden",    # no forbidden phrase caught (half the points off per catch)
     "no_disclosure",   # nothing disclosed before the verification passed
     "no_words",        # the agent never said one of ``words`` (a guaranteed return ...)
+    "suitable",        # "done", and nothing offered that the suitability engine refuses
     "customer_stayed", # the customer did not hang up
     "ended",           # the call was ended properly, not cut off
 )

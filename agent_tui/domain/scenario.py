@@ -13,6 +13,7 @@ import msgspec
 
 from agent_tui.domain.localized import Localized, in_language
 from agent_tui.domain.models import Customer, Segment
+from agent_tui.domain.suitability import Product, SuitabilityRules
 
 DIFFICULTIES = ("easy", "normal", "hard")
 MOODS = ("calm", "worried", "angry", "confused")
@@ -99,6 +100,17 @@ class Expect(msgspec.Struct, frozen=True):
     verification: str = "passed"  # passed | locked | third_party
 
 
+class SuitabilityCase(msgspec.Struct, frozen=True):
+    """A scenario about suitability (issue 18): the customer's assessment (its level, made this
+    many days before the call) and the product the caller asks about, with the library's rules.
+    Scoring asks the engine (``domain.suitability``) whether what the trainee offered may be sold."""
+
+    level: str
+    assessed_days_ago: int
+    product: Product
+    rules: SuitabilityRules
+
+
 class Scenario(msgspec.Struct, frozen=True):
     id: str
     title_text: Localized
@@ -118,6 +130,7 @@ class Scenario(msgspec.Struct, frozen=True):
     path: str = ""
     languages: tuple[str, ...] = ("zh-CN", "en")
     difficulties: tuple[str, ...] = DIFFICULTIES
+    suitability: SuitabilityCase | None = None
 
     def title(self, language: str) -> str:
         return self.title_text(language)

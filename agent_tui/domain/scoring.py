@@ -16,13 +16,21 @@ score; the compliance score is the share of points earned in the compliance sect
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime, timedelta
 from typing import Protocol
 
 import msgspec
 
 from agent_tui.domain.localized import Localized
 from agent_tui.domain.rubric import Item, Rubric
+from agent_tui.domain.scenario import SuitabilityCase
+from agent_tui.domain.suitability import SUITABLE, Assessment, Verdict, may_sell
 from agent_tui.domain.verification import normalise_text
+
+SELL_INTENT = "agree_sale"  # a trainee's line that offers, or agrees to sell, the product asked
+# The day the engine is asked on in a training call: fixed, so an attempt scores the same on
+# replay (the assessment's age is the scenario's, counted back from it).
+TRAINING_DAY = datetime(2026, 6, 1, 10, 0)
 
 
 class Event(Protocol):
@@ -50,6 +58,7 @@ class Expected(msgspec.Struct, frozen=True):
     verification: str = "passed"
     pass_mark: float = 80.0
     model: Mapping[str, Localized] = msgspec.field(default_factory=dict)
+    suitability: SuitabilityCase | None = None  # a suitability scenario's case for the engine
 
 
 class Miss(msgspec.Struct, frozen=True):
@@ -171,6 +180,33 @@ def _no_words(item: Item, call: _Call, expected: Expected) -> float:
     return 1.0
 
 
+def sale_verdict(call: _Call, expected: Expected) -> Verdict | None:
+    """The engine's verdict on what the trainee offered: the product the caller asked about,
+    once a line agreed to sell it (None: nothing offered, or no suitability case)."""
+    case = expected.suitability
+    if case is None or not any(SELL_INTENT in intents for _at, intents, _text in call.said):
+        return None
+    assessment = Assessment(level=case.level, answers_version="",
+                            assessed_at=TRAINING_DAY - timedelta(days=case.assessed_days_ago))
+    return may_sell(assessment, case.product, TRAINING_DAY, case.rules)
+
+
+def _suitable(item: Item, call: _Call, expected: Expected) -> float:
+    verdict = sale_verdict(call, expected)
+    if verdict is not None and not verdict.allowed:
+        return 0.0
+    return _done(item, call, expected)
+
+
+def refusal_text(verdict: Verdict, case: SuitabilityCase, language: str) -> str:
+    """The rule that refused the sale, filled in, then its article (suitability.toml)."""
+    rule = case.rules.rules[verdict.rule]
+    text = rule.text(language).format(product_level=verdict.product_level,
+                                      tolerance=verdict.tolerance,
+                                      months=case.rules.valid_months, count="", limit="")
+    return f"{text} {rule.article(language)}"
+
+
 def _customer_stayed(item: Item, call: _Call, expected: Expected) -> float:
     return 0.0 if call.hung_up else 1.0
 
@@ -184,7 +220,7 @@ def _ended(item: Item, call: _Call, expected: Expected) -> float:
 _CHECK: dict[str, Callable[[Item, _Call, Expected], float]] = {
     "done": _done, "verification": _verification, "request_type": _request_type,
     "operation": _operation, "step_up": _step_up, "no_forbidden": _no_forbidden,
-    "no_disclosure": _no_disclosure, "no_words": _no_words,
+    "no_disclosure": _no_disclosure, "no_words": _no_words, "suitable": _suitable,
     "customer_stayed": _customer_stayed, "ended": _ended,
 }
 
@@ -204,10 +240,20 @@ def _moment(item: Item, call: _Call) -> float:
     return call.stage_left(item.stage) if item.stage else call.end
 
 
+def _refused_sale(item: Item, call: _Call, expected: Expected, language: str) -> str | None:
+    """A "suitable" item failed because the engine refused what was offered: the rule's text."""
+    if item.check != "suitable" or expected.suitability is None:
+        return None
+    verdict = sale_verdict(call, expected)
+    if verdict is None or verdict.rule == SUITABLE:
+        return None
+    return refusal_text(verdict, expected.suitability, language)
+
+
 def automatic(item: Item) -> bool:
     """Whether the item scores from a call's events alone. The others read what was said (a
     training attempt's transcript); on a live call, which has none, QA's reviewer marks them."""
-    if item.check == "done":
+    if item.check in ("done", "suitable"):
         return bool(item.steps)
     return item.check not in ("no_disclosure", "no_words", "customer_stayed")
 
@@ -234,11 +280,13 @@ def score(rubric: Rubric, events: Sequence[Event], transcript: Sequence[Line],
         earned[item.section] = earned.get(item.section, 0.0) + fraction * item.points
         possible[item.section] = possible.get(item.section, 0.0) + item.points
         if fraction < 1.0:
-            if item.fatal:
+            refused = _refused_sale(item, call, expected, language)
+            if item.fatal or refused is not None:  # selling above tolerance is never minor
                 fatal.append(item.id)
             model = expected.model.get(item.id) or item.model
-            misses.append(Miss(item.id, item.section, _moment(item, call),
-                               model(language) if model else "", item.fatal))
+            line = refused or (model(language) if model else "")
+            misses.append(Miss(item.id, item.section, _moment(item, call), line,
+                               item.fatal or refused is not None))
     sections = tuple(
         SectionResult(section.id, round(100 * earned[section.id] / possible[section.id], 1),
                       section.weight)

@@ -52,6 +52,7 @@ class Assessment(msgspec.Struct, frozen=True, kw_only=True):
     level: str
     assessed_at: datetime
     answers_version: str
+    pending: bool = False  # made on this workstation, not yet recorded by the hub
 
 
 class Product(msgspec.Struct, frozen=True, kw_only=True):
@@ -121,6 +122,16 @@ def may_reassess(earlier: Iterable[datetime], now: datetime,
     if sum(moment.year == now.year for moment in before) >= rules.per_year:
         return Verdict(allowed=False, rule=PER_YEAR)
     return Verdict(allowed=True, rule=SUITABLE)
+
+
+def limit_reached(rule: str, earlier: Iterable[datetime], now: datetime,
+                  rules: SuitabilityRules) -> tuple[int, int]:
+    """For a reassessment refused by ``rule`` (PER_DAY or PER_YEAR): how many the customer has
+    had in that day or year, and the limit, as the rule's text says them."""
+    per_day = rule == PER_DAY
+    count = sum((at.date() == now.date()) if per_day else (at.year == now.year)
+                for at in earlier if at <= now)
+    return count, rules.per_day if per_day else rules.per_year
 
 
 def suitable_products(assessment: Assessment | None, products: Iterable[Product],

@@ -27,6 +27,7 @@ from agent_tui.hub.record_mutations import (
     record_call,
     schedule_callback,
 )
+from agent_tui.hub.suitability_assess import assess
 from agent_tui.hub.suitability_mutations import offer_product
 from agent_tui.hub.training import record_attempt
 
@@ -60,6 +61,8 @@ HANDLERS: dict[str, MutationKind] = {
     "kb.feedback": MutationKind(record_kb_feedback),
     # Real customers' products: the staff roles; the hub decides by the customer's assessment.
     "product.offer": MutationKind(offer_product),
+    # A customer's reassessment: the staff roles; the hub scores it and counts the limits.
+    "suitability.assess": MutationKind(assess),
     # Training data only: every role records its own attempts (a trainer practises too).
     "training.attempt": MutationKind(record_attempt, frozenset(ROLES)),
     # QA (issue 17): the reviewed agent answers a review of their call (the handler checks whose).

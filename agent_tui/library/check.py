@@ -7,17 +7,20 @@ from pathlib import Path
 
 import msgspec
 
+from agent_tui.domain.questionnaire import Questionnaire
 from agent_tui.domain.rubric import Rubric
 from agent_tui.domain.scenario import Scenario
 from agent_tui.domain.scripts import ScriptsLibrary
 from agent_tui.library.loader import (
     QA_FILE,
+    QUESTIONNAIRE_FILE,
     SUITABILITY_FILE,
     LibraryError,
     Problem,
     load_library,
 )
 from agent_tui.library.qa import read_rubric
+from agent_tui.library.questionnaire import read_questionnaire
 from agent_tui.library.scenarios import INTENTS_FILE, TRAINING_DIR, read_intents, read_training
 from agent_tui.library.suitability import Suitability, read_suitability
 
@@ -27,6 +30,7 @@ class Checked(msgspec.Struct, frozen=True):
     rubric: Rubric | None
     scenarios: tuple[Scenario, ...]
     suitability: Suitability | None = None
+    questionnaire: Questionnaire | None = None
 
 
 def check_all(folder: Path) -> Checked:
@@ -51,6 +55,10 @@ def check_all(folder: Path) -> Checked:
     if (folder / SUITABILITY_FILE).exists():
         suitability, found = read_suitability(folder / SUITABILITY_FILE)
         problems += found
+    questionnaire = None
+    if (folder / QUESTIONNAIRE_FILE).exists():
+        questionnaire, found = read_questionnaire(folder / QUESTIONNAIRE_FILE)
+        problems += found
     if problems or library is None:
         raise LibraryError(problems)
-    return Checked(library, rubric, tuple(scenarios), suitability)
+    return Checked(library, rubric, tuple(scenarios), suitability, questionnaire)

@@ -50,6 +50,7 @@ from agent_tui.toml_text import TooDeep, parse, read_text
 LANGUAGES = ("zh-CN", "en")
 QA_FILE = "qa.toml"
 SUITABILITY_FILE = "suitability.toml"  # read by agent_tui.library.suitability
+QUESTIONNAIRE_FILE = "risk_questionnaire.toml"  # read by agent_tui.library.questionnaire
 _AT_PATH = re.compile(r" - at `\$(?P<path>[^`]*)`$")
 
 
@@ -354,7 +355,7 @@ def load_library(folder: Path) -> ScriptsLibrary:
     folder = Path(folder)
     # qa.toml is the QA rubric, read by agent_tui.library.qa (scripts check reads both).
     files = sorted(path for path in folder.glob("*.toml")
-                   if path.name not in (QA_FILE, SUITABILITY_FILE)) \
+                   if path.name not in (QA_FILE, SUITABILITY_FILE, QUESTIONNAIRE_FILE)) \
         if folder.is_dir() else []
     if not files:
         raise LibraryError([Problem(str(folder), None, "library.empty", {})])

@@ -107,6 +107,12 @@ class RawExpect(_Entry, kw_only=True):
     verification: str = "passed"
 
 
+class RawSuitabilityCase(_Entry, kw_only=True):
+    level: str  # the customer's assessment, C1-C5
+    assessed_days_ago: int  # made this many days before the call
+    product: str  # the product the caller asks about (an id of suitability.toml)
+
+
 class RawScenario(_Entry, kw_only=True):
     id: str
     title: Text
@@ -123,3 +129,4 @@ class RawScenario(_Entry, kw_only=True):
     expect: RawExpect = msgspec.field(default_factory=RawExpect)
     model: dict[str, Text] = msgspec.field(default_factory=dict)
     intent: list[RawIntent] = msgspec.field(default_factory=list)
+    suitability: RawSuitabilityCase | None = None

@@ -24,11 +24,14 @@ from agent_tui.domain.scenario import (
     Persona,
     Reveal,
     Scenario,
+    SuitabilityCase,
 )
 from agent_tui.domain.scripts import ScriptsLibrary
-from agent_tui.library.loader import LibraryError, Problem
+from agent_tui.domain.suitability import TOLERANCES
+from agent_tui.library.loader import SUITABILITY_FILE, LibraryError, Problem
 from agent_tui.library.raw_training import RawIntent, RawIntents, RawScenario
 from agent_tui.library.reading import FileProblems, read_file
+from agent_tui.library.suitability import Suitability, read_suitability
 from agent_tui.toml_lines import Lines
 from agent_tui.toml_text import read_text
 
@@ -103,7 +106,8 @@ def _reachable(on: list[str], known: set[str], operations: set[str]) -> bool:
 
 
 def read_scenario(path: Path, shared: Intents, library: ScriptsLibrary | None,
-                  rubric: Rubric | None) -> tuple[Scenario | None, list[Problem]]:
+                  rubric: Rubric | None, suitability: Suitability | None = None
+                  ) -> tuple[Scenario | None, list[Problem]]:
     problems = FileProblems(path)
     raw = read_file(path, RawScenario, problems)
     if raw is None:
@@ -189,6 +193,7 @@ def read_scenario(path: Path, shared: Intents, library: ScriptsLibrary | None,
         if rubric is not None and item_id not in items:
             problems.add(line, "library.training.unknown_item", id=raw.id, item=item_id)
         problems.both_languages(text, line, "model", item_id)
+    case = _suitability_case(raw, suitability, problems)
     if problems.problems:
         return None, problems.problems
     record = CustomerRecord(
@@ -209,8 +214,32 @@ def read_scenario(path: Path, shared: Intents, library: ScriptsLibrary | None,
         reveals=tuple(reveals), agenda=tuple(agenda),
         expect=Expect(expect.request_type, expect.operation, expect.verification),
         tags=tuple(raw.tags), model={k: _text(v) for k, v in raw.model.items()},
-        intents=own, path=str(path),
+        intents=own, path=str(path), suitability=case,
     ), []
+
+
+def _suitability_case(raw: RawScenario, suitability: Suitability | None,
+                      problems: FileProblems) -> SuitabilityCase | None:
+    """[suitability]: the customer's assessment and the product asked about, for the engine."""
+    if raw.suitability is None:
+        return None
+    given = raw.suitability
+    if given.level not in TOLERANCES:
+        problems.add(problems.setting("suitability", "level"),
+                     "library.suitability.unknown_tolerance", tolerance=given.level,
+                     known=", ".join(TOLERANCES))
+    if given.assessed_days_ago < 0:
+        problems.add(problems.setting("suitability", "assessed_days_ago"),
+                     "library.training.assessed_days_ago", value=given.assessed_days_ago)
+    product = next((p for p in suitability.products if p.id == given.product),
+                   None) if suitability else None
+    if product is None:
+        known = ", ".join(p.id for p in suitability.products) if suitability else "-"
+        problems.add(problems.setting("suitability", "product"),
+                     "library.training.unknown_product", id=given.product, known=known)
+        return None
+    assert suitability is not None
+    return SuitabilityCase(given.level, given.assessed_days_ago, product, suitability.rules)
 
 
 def _with_shared(scenario: Scenario, shared: Intents) -> Scenario:
@@ -232,12 +261,16 @@ def read_training(library_folder: Path, library: ScriptsLibrary | None,
     intents, problems = read_intents(folder / INTENTS_FILE)
     if intents is None:
         return None, [], problems
+    # The products and rules a suitability scenario names (their own problems are reported by
+    # scripts check reading suitability.toml itself).
+    rules_file = Path(library_folder) / SUITABILITY_FILE
+    suitability = read_suitability(rules_file)[0] if rules_file.exists() else None
     scenarios: list[Scenario] = []
     first: dict[str, str] = {}
     for path in sorted(folder.glob("*.toml")):
         if path.name == INTENTS_FILE:
             continue
-        scenario, found = read_scenario(path, intents, library, rubric)
+        scenario, found = read_scenario(path, intents, library, rubric, suitability)
         problems += found
         if scenario is None:
             continue

@@ -48,6 +48,24 @@ def hub_assessments(rows: object, customer_id: object) -> list[dict]:
     return kept
 
 
+def pulled_assessment(connection: sqlite3.Connection, row: object) -> str | None:
+    """A ``risk_assessment`` the pull carried (any agent's reassessment the hub recorded): kept
+    if well-formed and of a customer this workstation holds; the hub's level and time replace
+    anything held under its id. The customer's id if kept."""
+    customer_id = row.get("customer_id") if isinstance(row, dict) else None
+    kept = hub_assessments([row], customer_id)
+    if not kept or connection.execute("SELECT 1 FROM customers WHERE id = ?",
+                                      (customer_id,)).fetchone() is None:
+        return None
+    connection.execute(
+        "INSERT INTO risk_assessments (id, customer_id, level, assessed_at, answers_version) "
+        "VALUES (:id, :customer_id, :level, :assessed_at, :answers_version) ON CONFLICT (id) "
+        "DO UPDATE SET level = excluded.level, assessed_at = excluded.assessed_at, "
+        "answers_version = excluded.answers_version WHERE customer_id = excluded.customer_id",
+        kept[0])
+    return kept[0]["customer_id"]
+
+
 def _local_time(text: str) -> bool:
     """An ISO time without a zone, as the hub stores them (compared with the local clock)."""
     try:

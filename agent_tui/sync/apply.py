@@ -22,7 +22,7 @@ from agent_tui.domain.ids import new_id
 from agent_tui.domain.text import sanitize
 from agent_tui.domain.times import iso
 from agent_tui.store import kb_hub, qa
-from agent_tui.store.suitability import hub_assessments, save_assessments
+from agent_tui.store.suitability import hub_assessments, pulled_assessment, save_assessments
 
 CUSTOMER_COLUMNS = ("id", "name", "name_pinyin", "name_initials", "gender", "birth_date",
                     "id_number", "id_last6", "mobile", "segment", "is_elderly", "is_disabled",
@@ -39,6 +39,8 @@ class Applied(msgspec.Struct):
 
     cases: set[str] = msgspec.field(default_factory=set)
     customers: set[str] = msgspec.field(default_factory=set)
+    # Customers with a reassessment just pulled: a products screen showing one reads it again.
+    assessed: set[str] = msgspec.field(default_factory=set)
     notes: int = 0
     skipped: int = 0
 
@@ -185,8 +187,20 @@ def apply_changes(connection: sqlite3.Connection, changes: list, at: datetime,
         elif change.entity == "kb_article":
             if not kb_hub.keep(connection, change.data):
                 applied.skipped += 1
+        elif change.entity == "risk_assessment":
+            _risk_assessment(connection, change.data, applied)
         else:
             applied.skipped += 1  # an entity this version does not know: harmless to skip
+
+
+def _risk_assessment(connection: sqlite3.Connection, row: dict, applied: Applied) -> None:
+    """A reassessment the hub recorded (this agent's or another's): on the products screen from
+    now, not only when the customer's record is fetched again."""
+    customer_id = pulled_assessment(connection, row)
+    if customer_id is None:
+        applied.skipped += 1
+    else:
+        applied.assessed.add(customer_id)
 
 
 def update_account(connection: sqlite3.Connection, row: dict, applied: Applied) -> None:

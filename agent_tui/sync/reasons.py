@@ -35,6 +35,9 @@ REJECTIONS = frozenset({
     "wrong_state",        # the card is not in the state the operation starts from
     # product suitability (hub/suitability_mutations.py): the rule that refused it
     "suitability_above_tolerance", "suitability_expired", "suitability_no_assessment",
+    # a reassessment (hub/suitability_assess.py): a limit reached, or another questionnaire
+    "suitability_reassess_per_day", "suitability_reassess_per_year",
+    "suitability_questionnaire_version",
     "unknown_product",
     # the sync itself (hub/push.py)
     "key_reuse",          # a mutation id already used with other arguments, or by another agent

@@ -142,7 +142,7 @@ class TrainingRun:
             tags=self.scenario.all_tags, request_type=self.scenario.expect.request_type,
             operation=self.scenario.expect.operation,
             verification=self.scenario.expect.verification, pass_mark=self.scenario.pass_mark,
-            model=self.scenario.model)
+            model=self.scenario.model, suitability=self.scenario.suitability)
         result = scoring.score(rubric, events, self.transcript, expected, self.language)
         self.controller.finish()
         return Attempt(

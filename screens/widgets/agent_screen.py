@@ -25,6 +25,8 @@ T = TypeVar("T")
 class AgentScreen(Screen[ResultType], Generic[ResultType]):
     # The keymap ids (agent_tui.keymap) this screen offers on top of the app-wide ones.
     ACTION_IDS: ClassVar[tuple[str, ...]] = ()
+    # Of ACTION_IDS, those that work but are not shown in the key bar (help lists them).
+    UNLISTED_IDS: ClassVar[tuple[str, ...]] = ()
     # Bindings of this screen alone that are not keymap actions (not remappable, not shown).
     EXTRA_BINDINGS: ClassVar[tuple[Binding, ...]] = ()
     # The catalog key of the F1 help text for this screen.
@@ -43,6 +45,7 @@ class AgentScreen(Screen[ResultType], Generic[ResultType]):
             install_bindings(
                 self, self.ACTION_IDS, self.agent_app.catalog,
                 extra=(*self.EXTRA_BINDINGS, *SCREEN_SYSTEM_BINDINGS),
+                unlisted=self.UNLISTED_IDS,
             )
 
     @property

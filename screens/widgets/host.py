@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from agent_tui.domain.models import Customer
     from agent_tui.domain.phrasing import PhraseGuard
     from agent_tui.domain.qa_review import Mark, QaReview
+    from agent_tui.domain.questionnaire import Questionnaire, Scored
     from agent_tui.domain.rubric import Rubric
     from agent_tui.domain.scripts import ScriptsLibrary
     from agent_tui.domain.suitability import Assessment, Product, Verdict
@@ -165,6 +166,13 @@ class SuitabilityDesk(Protocol):
     def offer(self, connection: Connection, customer_id: str, product: Product,
               verdict: Verdict, override_reason: str = "") -> str:
         """From a worker thread: queue ``product.offer`` (an override request with a reason)."""
+    def questionnaire(self) -> Questionnaire | None:
+        """From a worker thread: the risk questionnaire (None: it does not load)."""
+    def verified(self, customer_id: str) -> bool:
+        """Whether the customer passed verification on this call (a reassessment needs it)."""
+    def reassess(self, connection: Connection, customer_id: str, answers: dict[str, str],
+                 scored: Scored) -> str:
+        """From a worker thread: queue ``suitability.assess`` for the hub, which scores it."""
 
 
 class SuitabilityHost(Protocol):

@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select, update
 
+from agent_tui.domain.questionnaire import LETTERS
 from agent_tui.domain.sla import SlaPolicy
 from agent_tui.hub import push
 from agent_tui.hub.auth import Principal
@@ -22,6 +23,7 @@ from agent_tui.hub.handlers import HANDLERS
 from agent_tui.hub.qa_schema import qa_reviews
 from agent_tui.hub.schema import callbacks, cases, customers, devices
 from agent_tui.hub.seed import seed_hub
+from agent_tui.hub.suitability_assess import shipped_questionnaire
 from agent_tui.hub.suitability_schema import risk_assessments
 from agent_tui.sync.reasons import is_known
 from data.generator import SeedPlan
@@ -76,6 +78,10 @@ def _templates(uid: str, version: int, customer: str, status: str) -> dict[str, 
         "product.offer": {"id": f"offer-{uid}", "customer_id": customer, "product_id": "WM-MIX",
                           "action": "recommend", "at": NOW},
         "qa.reply": {"review_id": "qa-1", "status": "disputed", "reason": "r", "at": NOW},
+        # The boldest answers (C5): a reassessment keeps the fuzz's product offers applicable.
+        "suitability.assess": {"id": f"ra-{uid}", "customer_id": customer, "at": NOW,
+                               "questionnaire_version": QUESTIONNAIRE.version,
+                               "answers": BOLD_ANSWERS},
         "training.attempt": {"attempt_id": f"att-{uid}", "scenario_id": "balance_enquiry",
                              "language": "en", "difficulty": "normal", "seed": 1,
                              "started_at": NOW, "ended_at": NOW, "outcome": "completed",
@@ -87,6 +93,12 @@ def _templates(uid: str, version: int, customer: str, status: str) -> dict[str, 
 def test_the_fuzz_covers_every_mutation():
     assert set(_templates("x", 1, "C1", "new")) == set(HANDLERS)
 
+
+
+QUESTIONNAIRE = shipped_questionnaire()
+BOLD_ANSWERS = {question.id: LETTERS[max(range(len(question.options)),
+                                         key=lambda i: question.options[i].score)]
+                for question in QUESTIONNAIRE.questions}
 
 _text = st.text(st.characters(exclude_categories=("Cs",), exclude_characters="\x00"),
                 max_size=30)

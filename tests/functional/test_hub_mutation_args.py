@@ -81,12 +81,13 @@ OLDER_QUEUE = [
 
 def test_every_mutation_the_hub_handles_has_its_struct():
     assert set(mutation_args.ARGS) == set(HANDLERS)
-    # training.attempt (issue 15), callback.reassign and qa.reply (issue 17) are newer than any
-    # queue a workstation kept
+    # training.attempt (issue 15), callback.reassign and qa.reply (issue 17), suitability.assess
+    # (issue 18) are newer than any queue a workstation kept
     assert {name for name, _ in OLDER_QUEUE} | {"case.reopened", "case.reassign",
                                                 "training.attempt", "kb.feedback",
                                                 "product.offer", "callback.reassign",
-                                                "qa.reply"} == set(mutation_args.ARGS)
+                                                "qa.reply", "suitability.assess"
+                                                } == set(mutation_args.ARGS)
 
 
 @pytest.mark.parametrize("name, args", OLDER_QUEUE, ids=[name for name, _ in OLDER_QUEUE])

@@ -48,6 +48,7 @@ TOKEN_FAILURES = {"revoked": (401, "token_revoked"), "expired": (401, "token_exp
 ROLES = (*STAFF, *SYSTEMS, *TOKEN_FAILURES)
 REAL_DATA = frozenset({"agent", "other_agent", "supervisor", "other_supervisor"})
 ids = itertools.count(1)
+fresh = itertools.count(0)  # the customers reassessed, one each
 NOW = "2026-11-23T10:00:00"
 
 
@@ -80,6 +81,19 @@ class World:
                 "assessed_at": datetime.now().isoformat(timespec="seconds"),
                 "answers_version": "Q2026-01"})
         return {**args, "customer_id": self.customer}
+
+    def reassessment(self) -> dict:
+        """A reassessment of a customer no other row reassesses (the limits count per customer),
+        every question answered A."""
+        from agent_tui.hub.suitability_assess import shipped_questionnaire
+
+        questionnaire = shipped_questionnaire()
+        with reading(self.hub.engine) as connection:
+            customer = connection.execute(select(customers.c.id).order_by(
+                customers.c.id.desc()).offset(next(fresh)).limit(1)).scalar()
+        return {"id": f"ra-r{next(ids)}", "customer_id": customer, "at": NOW,
+                "questionnaire_version": questionnaire.version,
+                "answers": {question.id: "A" for question in questionnaire.questions}}
 
     def headers(self, role: str) -> dict[str, str]:
         token = self.tokens[role]
@@ -399,6 +413,8 @@ MUTATIONS = [
     Mutation("product.offer", lambda w: w.assessed({"id": f"offer-r{next(ids)}",
                                                     "product_id": "TD-1Y", "action": "sell",
                                                     "at": NOW}), _staff()),
+    # A customer's reassessment: the staff roles; the hub scores it and counts the limits.
+    Mutation("suitability.assess", lambda w: w.reassessment(), _staff()),
     # The reviewed agent answers a QA review of their call (issue 17).
     Mutation("qa.reply", lambda w: {"review_id": w.review(), "status": "acknowledged", "at": NOW},
              _staff(other_agent="not_your_review", supervisor="not_your_review",

@@ -484,6 +484,8 @@ SHOWN_AT_80X24 = {
     # test_snapshots_products.py's (issue 18)
     "ProductsScreen": tuple(f"test_snapshots_products/test_products_above_tolerance[{language}]"
                             for language in LANGUAGES),
+    "ReassessScreen": tuple(f"test_snapshots_reassess/test_reassess_in_progress[{language}]"
+                            for language in LANGUAGES),
 }
 
 

@@ -48,6 +48,9 @@ EXPECTED = [
     ("password_reset.fail.en.txt", 45.9, 37.5, False, (), "completed"),
     ("password_reset.pass.en.txt", 100.0, 100.0, True, (), "completed"),
     ("password_reset.pass.zh-CN.txt", 100.0, 100.0, True, (), "completed"),
+    # The risk explained, then the fund sold anyway: the suitability engine refuses it (C1, R4).
+    ("suitability_trap.fail.en.txt", 0.0, 0.0, False, ("compliance.suitability",),
+     "completed"),
     ("suitability_trap.fail.zh-CN.txt", 0.0, 0.0, False, ("compliance.guaranteed_return",),
      "completed"),
     ("suitability_trap.pass.en.txt", 100.0, 100.0, True, (), "completed"),
