@@ -10,6 +10,10 @@ workstation holds, pending ones too), and it says why; otherwise queued as
 ``suitability.assess`` (the answers, never the level: the hub scores them again and decides) and
 the products screen shows the new assessment at once, marked pending.
 
+The answers picked are kept as a draft (within a second, and at once when the form is left):
+opening the form again for the same customer, even after a restart, puts them back; the draft
+goes once the reassessment is queued.
+
 Of the customer, the name only, masked as the 360 masks it at this call's tier."""
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from agent_tui.domain.questionnaire import (
 from agent_tui.domain.suitability import limit_reached
 from screens.widgets.agent_screen import AgentScreen
 from screens.widgets.columns import add_columns, fit_columns
+from screens.widgets.draft_keeper import DraftKeeper
 from screens.widgets.key_bar import KeyBar
 from screens.widgets.line_broken import Prose
 from screens.widgets.safe import cell, safe
@@ -53,6 +58,7 @@ class ReassessScreen(AgentScreen[str | None]):
         self.customer, self.questionnaire = customer, questionnaire
         self.answers: dict[str, str] = {}
         self.sending = False
+        self.keeper = DraftKeeper(self, f"reassess:{customer.id}", "reassess", self._draft)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -72,6 +78,42 @@ class ReassessScreen(AgentScreen[str | None]):
         self.set_focus(table)
         self._status()
         self._options()
+        self.read_draft()
+
+    def _draft(self) -> dict:
+        return {"version": self.questionnaire.version, "answers": dict(self.answers)}
+
+    @work(thread=True, group="reassess-draft")
+    def read_draft(self) -> None:
+        kept = self.agent_app.kept_draft(self.keeper.key)
+        self.agent_app.call_from_thread(self._restore, kept)
+
+    def _restore(self, kept: dict | None) -> None:
+        """The answers left on this customer's form, put back (only those of this version of
+        the questionnaire, each an option its question has); answers picked while the draft was
+        being read stay. Watching starts only now: an empty form never replaces the draft."""
+        answers = kept.get("answers") if kept and kept.get("version") == \
+            self.questionnaire.version else None
+        restored = {question.id: answers[question.id] for question in self.questionnaire.questions
+                    if isinstance(answers, dict) and isinstance(answers.get(question.id), str)
+                    and question.option(answers[question.id]) is not None}
+        if restored:
+            self.answers = {**restored, **self.answers}
+            table = self.query_one("#reassess-questions", DataTable)
+            for number, question in enumerate(self.questionnaire.questions, 1):
+                for key, value in zip(("no", "question", "answer"), self._row(number, question),
+                                      strict=True):
+                    table.update_cell(question.id, key, value, update_width=True)
+            self._status()
+            self._options()
+            self.agent_app.notify(self.agent_app.t("reassess_draft.restored",
+                                                   count=len(restored)))
+        self.keeper.start(saved=True, kept=bool(restored))
+
+    def on_unmount(self) -> None:
+        """Left by F3 or another key: the answers picked are written at once, and said."""
+        if self.keeper.save_now():
+            self.agent_app.notify(self.agent_app.t("reassess_draft.kept"))
 
     def _row(self, number: int, question: Question) -> list:
         language, letter = self.agent_app.language, self.answers.get(question.id)
@@ -178,6 +220,7 @@ class ReassessScreen(AgentScreen[str | None]):
             return [rule.text(app.language).format(count=count, limit=limit, months=""),
                     rule.article(app.language)]
         desk.reassess(connection, self.customer.id, answers, scored)
+        self.keeper.discard()  # queued: the answers are in the outbox now
         return scored
 
     def _done(self, outcome: Scored | list[str]) -> None:

@@ -62,9 +62,9 @@ def failure(path: Path, error: sqlite3.Error) -> StoreError:
 
 
 # What a draft of each kind holds that the agent typed (a call's draft is never blank); a QA
-# scoring form's are the marks and comments the reviewer entered.
+# scoring form's are the marks and comments the reviewer entered, a reassessment's the answers.
 _TYPED = {"case_note": ("text",), "case_form": ("title", "description", "sub_category"),
-          "qa_score": ("marks", "comments")}
+          "qa_score": ("marks", "comments"), "reassess": ("answers",)}
 
 
 def blank(kind: str, body: dict) -> bool:

@@ -144,3 +144,37 @@ async def test_a_limit_reached_while_the_form_is_open_refuses_and_keeps_the_answ
         assert app.screen is form and not form.sending
         assert len(form.answers) == len(QUESTIONNAIRE.questions)  # nothing lost
     assert queued(writable_store) == []
+
+
+async def test_answers_picked_are_kept_when_the_form_is_left_and_back_when_it_opens(
+        writable_store, make_app):
+    """Nothing picked is lost: F3 away from a half-answered questionnaire writes the answers
+    as a draft in the store; F6 again puts them back; queued, the draft is gone."""
+    from agent_tui.store import Store, drafts
+
+    def kept() -> dict | None:
+        connection = Store.open(writable_store).connection()
+        return next((draft.body for draft in drafts.pending(connection, app.config.agent.id)
+                     if draft.key == f"reassess:{caller.id}"), None)
+
+    caller = expired_caller(writable_store)
+    app = make_app(writable_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = await open_form(pilot, caller)
+        await pilot.press(*"abca")
+        picked = dict(form.answers)
+        assert len(picked) == 4
+        await pilot.press("f3")
+        await wait_for_screen(pilot, ProductsScreen)
+        await wait_for(pilot, lambda: said(app, "The answers picked are kept"))
+        await wait_for(pilot, lambda: (kept() or {}).get("answers") == picked)
+        await pilot.press("f6")
+        form = await wait_for_screen(pilot, ReassessScreen)
+        await wait_for(pilot, lambda: form.answers == picked)
+        assert said(app, "4 answers picked earlier")
+        await pilot.press("down", "down", "down", "down")  # to the fifth, the first unanswered
+        await pilot.press(*"a" * (len(QUESTIONNAIRE.questions) - 4), "ctrl+s")
+        await wait_for_screen(pilot, ProductsScreen)
+        await wait_for(pilot, lambda: kept() is None)
+    [sent] = queued(writable_store)
+    assert {key: sent["answers"][key] for key in picked} == picked
