@@ -60,7 +60,6 @@ def kb_figures(quick: bool):
     pulled = Figure("kb_pull_apply_s", f"apply {pulling:,} articles pulled from the hub", "s")
 
     def measure() -> None:
-        from agent_tui.domain.segment import query_terms
         from agent_tui.store import Store, kb
 
         folder = Path(tempfile.mkdtemp(prefix="agent-tui-bench-kb-"))
@@ -81,7 +80,7 @@ def kb_figures(quick: bool):
                     hits = kb.search(connection, query, None, 20)
                     mine.append((time.perf_counter() - started) * 1000)
                     found.append(len(hits))
-                    terms = query_terms(query)
+                    terms = kb.query_terms(connection, query)
                     started = time.perf_counter()
                     connection.execute(
                         "SELECT id, lang, title FROM kb_articles WHERE "
