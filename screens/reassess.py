@@ -33,6 +33,7 @@ from agent_tui.domain.questionnaire import (
     score,
 )
 from agent_tui.domain.suitability import limit_reached
+from agent_tui.store import QueryError
 from screens.widgets.agent_screen import AgentScreen
 from screens.widgets.columns import add_columns, fit_columns
 from screens.widgets.draft_keeper import DraftKeeper
@@ -85,7 +86,11 @@ class ReassessScreen(AgentScreen[str | None]):
 
     @work(thread=True, group="reassess-draft")
     def read_draft(self) -> None:
-        kept = self.agent_app.kept_draft(self.keeper.key)
+        try:
+            kept = self.agent_app.kept_draft(self.keeper.key)
+        except QueryError as error:  # said; the form starts empty and is kept from now on
+            self.report_store_failure(error)
+            kept = None
         self.agent_app.call_from_thread(self._restore, kept)
 
     def _restore(self, kept: dict | None) -> None:

@@ -24,6 +24,7 @@ MOBILE = "13700000000"
 ID_NUMBER = "11010519600101002X"
 CALLER_NAME_TYPED = "王五"  # the caller's stored name is the corpus' "ANSI clear screen" + 王五
 AGENT = "A1024"
+KB_WORD = "敌意测试"  # in every hostile article the hub published: the walk searches for it
 UNREACHABLE_HUB = "http://127.0.0.1:9"  # offline: a sync runs, fails, and counts the conflicts
 CASE_WITH_NOTES = "HK00"  # category "consultation": also the case form's "already open" offer
 CLEAN_CARDS = {"HA-ACTIVE": ("active", "6225880000000\x1b[2J"),  # last 4: a clear-screen
@@ -47,7 +48,10 @@ EXEMPT = {
     # A risk assessment's level is C1-C5 by the table's CHECK (nothing else can be stored), and
     # its time is what the verdict is worked out from: a damaged one from the hub is dropped
     # before it is kept (tests/unit/test_suitability_store.py).
-    "checked": {"level@risk_assessments", "assessed_at@risk_assessments"},
+    # A pulled article's status is published | withdrawn by the table's CHECK; its language and
+    # category are refused unless known before it is kept (store/kb_hub.keep); its id keys it.
+    "checked": {"level@risk_assessments", "assessed_at@risk_assessments",
+                "status@kb_hub_articles", "lang@kb_hub_articles", "category@kb_hub_articles"},
 }
 
 
@@ -81,7 +85,8 @@ def _rows(corpus: list[str]) -> dict[str, list[dict]]:
         "customers", "products", "accounts", "transactions", "interactions", "cases",
         "case_notes", "case_events", "callbacks", "calls", "call_events", "customer_flags",
         "audit_log", "outbox", "sync_conflicts", "callback_attempts", "sealed_copies",
-        "customer_signals", "training_attempts", "qa_reviews", "risk_assessments")}
+        "customer_signals", "training_attempts", "qa_reviews", "risk_assessments",
+        "kb_hub_articles")}
     for i, text in enumerate(corpus):
         detail = json.dumps({"reason": text, "what": [text]}, ensure_ascii=False)
         rows["customers"].append(dict(
@@ -134,6 +139,13 @@ def _rows(corpus: list[str]) -> dict[str, list[dict]]:
             id=f"HR{i:02d}", customer_id=CALLER_ID, level="C3",
             assessed_at=(datetime.now() - timedelta(days=30 + i)).isoformat(timespec="seconds"),
             answers_version=text))
+        # Articles the hub published (supervisors wrote them: not the library's own text), put
+        # into the search index when the store opens; every one found by KB_WORD (F9).
+        rows["kb_hub_articles"].append(dict(
+            id=f"hostile-{i:02d}", lang=("zh-CN", "en")[i % 2], version=1, status="published",
+            title=text, category="procedure", request_types=text,
+            keywords=text, body=f"{text}\n\n{KB_WORD}：{text}", author=text,
+            approved_by=text, approved_at=text, withdrawn_by=text, withdrawn_at=text))
         # The agent's QA reviews (shift+F4): the reviewer, a comment, the answer, all hostile.
         rows["qa_reviews"].append(dict(
             id=f"HQ{i:02d}", call_id=f"HC{i:02d}", agent_id=AGENT, created_at=_time(i),

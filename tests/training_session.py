@@ -61,5 +61,15 @@ async def open_scenarios(pilot):
                 for command in pilot.app.get_system_commands(pilot.app.screen)}
     commands[pilot.app.t("training_palette.scenarios")].callback()  # as chosen in the palette
     screen = await wait_for_screen(pilot, TrainingScenariosScreen)
-    await wait_for(pilot, lambda: screen.query_one(DataTable).row_count > 0)
+    try:
+        await wait_for(pilot, lambda: screen.query_one(DataTable).row_count > 0)
+    except AssertionError as failed:  # seen once in a full run: say what the app was doing
+        from screens.widgets.textual_private import notifications
+
+        app = pilot.app
+        raise AssertionError(
+            f"{failed}; screens {[type(s).__name__ for s in app.screen_stack]}, store "
+            f"{app.store is not None}, workers {[(w.group, w.state.name) for w in app.workers]}"
+            f" and {[(w.group, w.state.name) for w in screen.workers]}, notes "
+            f"{[str(note.message)[:80] for note in notifications(app)]}") from failed
     return screen

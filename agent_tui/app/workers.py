@@ -69,6 +69,7 @@ KINDS: dict[str, str] = {
     "qa-sample": "nothing",
     "qa-call": "nothing",
     "qa-score": "typed",      # the reviewer's marks and comments stay on the form
+    "qa-score-draft": "typed",    # reading the marks kept: the form stays as it is
     # training (issue 15)
     "training-progress": "nothing",
     "training-report": "nothing",
@@ -81,6 +82,7 @@ KINDS: dict[str, str] = {
     "products-offer": "typed",    # the override's reason stays in its box
     "products-questionnaire": "nothing",  # reading the risk questionnaire to open the form
     "reassess": "typed",          # the answers picked stay on the form
+    "reassess-draft": "typed",    # reading the answers kept: the form stays as it is
     # the screen pop (issue 18)
     "cti": "nothing",
     "cti-lookup": "nothing",

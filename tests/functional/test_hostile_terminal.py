@@ -30,7 +30,7 @@ from tests.pty_terminal import Terminal  # noqa: E402
 from tests.terminal_bytes import foreign_sequences  # noqa: E402
 
 KEYS = {"f1": "\x1bOP", "f2": "\x1bOQ", "f3": "\x1bOR", "f4": "\x1bOS", "f6": "\x1b[17~",
-        "f7": "\x1b[18~", "f8": "\x1b[19~", "f10": "\x1b[21~", "f11": "\x1b[23~",
+        "f7": "\x1b[18~", "f8": "\x1b[19~", "f9": "\x1b[20~", "f10": "\x1b[21~", "f11": "\x1b[23~",
         "f12": "\x1b[24~", "ctrl+n": "\x0e", "ctrl+q": "\x11", "ctrl+w": "\x17", "tab": "\t",
         "shift+tab": "\x1b[Z", "enter": "\r", "down": "\x1b[B", "right": "\x1b[C",
         "shift+f4": "\x1b[1;2S", "shift+f6": "\x1b[17;2~", "home": "\x1b[H", "ctrl+home": "\x1b[1;5H", "delete": "\x1b[3~"}
@@ -252,6 +252,16 @@ def _walk(walk: Walk, store: Path) -> None:
     walk.see_key("qa_view.count")
     walk.through(40)
     walk.press("f3")
+    walk.see_key("queue.count")
+
+    # The knowledge base (F9): the hub's hostile articles found and listed, one read.
+    walk.press("f9")
+    walk.see_any(_marker(walk.catalog, "kb.suggested", 6), _marker(walk.catalog, "kb.empty_query", 6))
+    walk.press(*hostile_store.KB_WORD)
+    walk.see_key("kb.results")
+    walk.press("enter", "enter")  # to the list, then open the first
+    walk.see_key("kb.helpful_key", 3)
+    walk.press("f3", "f3")
     walk.see_key("queue.count")
 
     # What the hub refused (counted once the offline sync has run), redone, dropped.
