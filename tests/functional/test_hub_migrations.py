@@ -194,15 +194,18 @@ def test_migration_11_adds_the_kb_articles_and_can_run_twice(tmp_path):
 
 
 def test_migration_12_cuts_the_published_articles_words_once(tmp_path):
+    upgrade_to_kb_words(f"sqlite:///{tmp_path / 'hub.db'}")
+
+
+def upgrade_to_kb_words(url: str) -> None:
     """A hub at schema 11 (kb_articles without words) gets the three columns, and its
     published rows their words as the store would cut them; a draft gets none. Run again over
-    them, it changes nothing (and cuts nothing: the words are there)."""
+    them, migration 12 changes nothing (and cuts nothing: the words are there)."""
     from sqlalchemy import inspect
 
     from agent_tui.domain.kb import WORD_FIELDS, cut_words, searched_texts
     from agent_tui.hub.database import _v12_kb_words
 
-    url = f"sqlite:///{tmp_path / 'hub.db'}"
     engine = connect(url)
     with engine.begin() as connection:
         for name in WORD_FIELDS:
