@@ -170,6 +170,7 @@ def _provision(host, hub, count: int, folder: Path) -> list[Path]:
 
     store = folder / "replica.db"
     seed_store(store, SeedPlan(CUSTOMERS, 1, AS_OF), workers=1)
+    _index_library(store)
     program = str(Path(sys.executable).with_name("agent-tui"))
     keys = []
     for number in range(1, count + 1):
@@ -189,6 +190,34 @@ def _provision(host, hub, count: int, folder: Path) -> list[Path]:
     return keys
 
 
+def _index_library(store: Path) -> None:
+    """The library's articles indexed, as a session's first start leaves them: the figure is a
+    working day's session, not the first start (the only one that loads rjieba to index)."""
+    from agent_tui.library import load_library
+    from agent_tui.store import Store, kb
+    from scripts_library import LIBRARY_DIR
+
+    opened = Store.open(store)
+    try:
+        kb.publish(opened.connection(), load_library(LIBRARY_DIR).articles)
+    finally:
+        opened.close()
+
+
+def _publish_on_the_hub(engine) -> None:
+    """The library's articles on the hub, as ``hub seed`` puts them: every session pulls the
+    published ones at its first sync (with the words the hub cut: no rjieba for them)."""
+    from datetime import datetime
+
+    from agent_tui.hub import kb_articles
+    from agent_tui.library import load_library
+    from scripts_library import LIBRARY_DIR
+
+    with engine.begin() as connection:
+        kb_articles.import_library(connection, load_library(LIBRARY_DIR).articles,
+                                   datetime.now())
+
+
 def run_sessions(count: int, folder: Path, log: Callable[[str], None],
                  server: bool = False) -> SessionsResult:
     """``count`` sessions at once, each in its own Python, or (``server``) forks of the
@@ -204,6 +233,7 @@ def run_sessions(count: int, folder: Path, log: Callable[[str], None],
     folder.mkdir(parents=True, exist_ok=True)
     hub = HubProcess(f"sqlite:///{folder / 'hub.db'}", folder / "hub")
     hub.seed()
+    _publish_on_the_hub(hub.engine)
     hub.start()
     sessions_server = SessionServerProcess().start() if server else None
     # The morning wave: sshd's default MaxStartups (10:30:100) drops connections past ten

@@ -9,9 +9,13 @@ so the call can suggest it before the agent types anything.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import msgspec
 
+from agent_tui.domain import segment
 from agent_tui.domain.localized import in_language
+from agent_tui.domain.text import sanitize
 
 STATUSES = ("draft", "review", "published")
 CATEGORIES = ("procedure", "fee", "rate", "card", "account", "fraud", "complaint")
@@ -23,6 +27,9 @@ LANGUAGES = ("zh-CN", "en")
 MATCH_START = "\x02"
 MATCH_END = "\x03"
 ELLIPSIS = "…"
+# A published article's title, keywords and body cut into words by the hub (``cut_words``): the
+# columns of the hub's kb_articles and the fields of the pull's kb_article that carry them.
+WORD_FIELDS = ("title_words", "keywords_words", "body_words")
 
 
 class Article(msgspec.Struct, frozen=True, kw_only=True):
@@ -92,6 +99,32 @@ def plain_text(markdown: str) -> str:
         stripped = stripped.lstrip("-*#> ").replace("**", "").replace("`", "")
         lines.append(stripped.strip())
     return " ".join(line for line in lines if line)
+
+
+def searched_texts(title: str, keywords: Iterable[str], body: str) -> tuple[str, str, str]:
+    """What the search indexes of an article: its title, keywords and body as plain text (the
+    index's word columns before they are cut into words, and its characters' columns)."""
+    return (sanitize(title), " ".join(sanitize(word) for word in keywords),
+            sanitize(plain_text(body)))
+
+
+def cut_words(texts: tuple[str, str, str]) -> tuple[str, str, str]:
+    """``searched_texts`` cut into words (rjieba: its dictionary loads here). The hub cuts a
+    published article once and sends the words with it; a workstation cuts only what comes
+    without them (the library's own articles, an older hub's)."""
+    title, keywords, body = (segment.words(text) for text in texts)
+    return title, keywords, body
+
+
+def words_for(texts: tuple[str, str, str], offered: object) -> tuple[str, str, str]:
+    """The words to index ``texts`` by: ``offered`` (the hub's) when each is the cut of its
+    text, so an index never holds words that are not its article's; else cut here."""
+    if (isinstance(offered, (tuple, list)) and len(offered) == len(texts)
+            and all(isinstance(words, str) and segment.readable(words) == text
+                    for words, text in zip(offered, texts, strict=True))):
+        title, keywords, body = offered
+        return title, keywords, body
+    return cut_words(texts)
 
 
 def _mostly_cjk(text: str) -> bool:

@@ -217,12 +217,27 @@ def _v11_kb_articles(connection: Connection) -> None:
         index.create(connection, checkfirst=True)
 
 
+def _v12_kb_words(connection: Connection) -> None:
+    """kb_articles: a published version's words, cut once on the hub (``domain.kb.cut_words``)
+    and carried by the pull, so workstations do not load rjieba for the hub's articles. Adds
+    the columns it does not find and cuts the published rows that have no words: twice, it
+    changes nothing."""
+    from agent_tui.domain.kb import WORD_FIELDS
+    from agent_tui.hub.kb_schema import cut_published
+
+    present = {column["name"] for column in inspect(connection).get_columns("kb_articles")}
+    for name in WORD_FIELDS:
+        if name not in present:
+            connection.execute(text(f"ALTER TABLE kb_articles ADD COLUMN {name} TEXT"))
+    cut_published(connection)
+
+
 # The branches of issues 17 and 18 were built at once, each numbering its migrations as they
 # would stand once all were merged. Each migration checks what it finds (idempotent).
 MIGRATIONS: tuple[Callable[[Connection], None], ...] = (
     _v1_tables, _trust_tables, _callback_attempts, _v4_ownership, _v5_training, _v6_call_facts,
     _v7_kb_feedback, _v8_qa_reviews, _v9_cti, _v10_suitability,
-    _v11_kb_articles)
+    _v11_kb_articles, _v12_kb_words)
 LATEST = len(MIGRATIONS)
 
 

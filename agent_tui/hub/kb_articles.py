@@ -13,7 +13,9 @@ article's version, who approved it and when (by its own clock), and who withdrew
 Agents and the telephony system do none of these. Every move is in ``audit_log``, and so is a
 refusal of a move by a role that may make it (approving one's own, a stale version). Published
 and withdrawn versions go into the change log (``kb_article``, audience ``all``); a draft or a
-review never leaves the hub.
+review never leaves the hub. A version is cut into words (rjieba) once, when it is published
+(``approve``, ``import_library``), and the pull carries its words: workstations index them
+without loading the dictionary.
 """
 
 from __future__ import annotations
@@ -24,13 +26,13 @@ import msgspec
 from sqlalchemy import Connection, and_, func, select, tuple_, update
 
 from agent_tui.domain.ids import new_id
-from agent_tui.domain.kb import CATEGORIES, Article
+from agent_tui.domain.kb import CATEGORIES, WORD_FIELDS, Article
 from agent_tui.domain.text import sanitize
 from agent_tui.domain.times import iso
 from agent_tui.hub import changes
 from agent_tui.hub.auth import Principal
 from agent_tui.hub.database import is_postgres
-from agent_tui.hub.kb_schema import kb_articles
+from agent_tui.hub.kb_schema import kb_articles, words_of
 from agent_tui.hub.schema import audit_log, tokens
 from agent_tui.sync.kb_protocol import KbArticle, KbSubmit
 from agent_tui.sync.protocol import Change
@@ -90,10 +92,18 @@ def audit_refusal(connection: Connection, principal: Principal, move: str, refus
     _audit(connection, principal, "kb.refused", now, move=move, reason=refusal.code, **detail)
 
 
+def _sent(article: KbArticle) -> dict:
+    """An article as the pull carries it: a withdrawal without the words (nothing to index)."""
+    data = msgspec.to_builtins(article)
+    if article.status != "published":
+        data.update(dict.fromkeys(WORD_FIELDS))
+    return data
+
+
 def _send(connection: Connection, article: KbArticle, now: datetime) -> None:
     changes.record(connection, ENTITY, entity_id(article.id, article.lang),
-                   change_version(article.version, article.status),
-                   msgspec.to_builtins(article), ("all",), now)
+                   change_version(article.version, article.status), _sent(article), ("all",),
+                   now)
 
 
 def _live_supervisor(connection: Connection, agent_id: str, now: datetime) -> bool:
@@ -164,7 +174,8 @@ def approve(connection: Connection, principal: Principal, article_id: str, lang:
     connection.execute(update(kb_articles).where(
         kb_articles.c.id == article_id, kb_articles.c.lang == lang,
         kb_articles.c.version == version).values(
-        status="published", approved_by=principal.agent_id, approved_at=_with_offset(now)))
+        status="published", approved_by=principal.agent_id, approved_at=_with_offset(now),
+        **words_of(row.title, row.keywords, row.body)))
     article = _article(_row(connection, article_id, lang, version))
     _send(connection, article, now)
     _audit(connection, principal, "kb.approve", now, id=article_id, lang=lang, version=version,
@@ -197,7 +208,8 @@ def listing(connection: Connection, principal: Principal, status: str | None,
     """Every version (without its text), newest first per article: for authors and reviewers."""
     if principal.role not in AUTHORS:
         raise KbRefused(403, "kb_authors_only")
-    query = select(*(column for column in kb_articles.c if column.name != "body"))
+    query = select(*(column for column in kb_articles.c
+                     if column.name not in ("body", *WORD_FIELDS)))
     if status:
         query = query.where(kb_articles.c.status == status)
     if article_id:
@@ -227,7 +239,7 @@ def snapshot(connection: Connection, after: str, limit: int) -> tuple[list[Chang
         article = _article(row)
         found.append(Change(ENTITY, entity_id(article.id, article.lang),
                             change_version(article.version, article.status), "upsert",
-                            msgspec.to_builtins(article)))
+                            _sent(article)))
     if len(rows) > limit:
         last = rows[limit - 1]
         return found, entity_id(last.id, last.lang)
@@ -243,13 +255,16 @@ def import_library(connection: Connection, articles: tuple[Article, ...], now: d
     for article in articles:
         if (article.id, article.lang) in held:
             continue
+        keywords = msgspec.json.encode(list(article.keywords)).decode()
         connection.execute(kb_articles.insert().values(
             id=article.id, lang=article.lang, version=article.version, status=article.status,
             title=article.title, category=article.category, body=article.body,
             request_types=msgspec.json.encode(list(article.request_types)).decode(),
-            keywords=msgspec.json.encode(list(article.keywords)).decode(),
-            author=article.author, reviewer=article.reviewer, submitted_at=iso(now),
-            approved_by=article.approved_by, approved_at=article.approved_at))
+            keywords=keywords, author=article.author, reviewer=article.reviewer,
+            submitted_at=iso(now), approved_by=article.approved_by,
+            approved_at=article.approved_at,
+            **(words_of(article.title, keywords, article.body)
+               if article.status == "published" else {})))
         if article.status == "published":
             _send(connection, _article(_row(connection, article.id, article.lang,
                                             article.version)), now)

@@ -24,7 +24,8 @@ from agent_tui.domain.kb import (
     MATCH_START,
     Article,
     SearchHit,
-    plain_text,
+    searched_texts,
+    words_for,
 )
 from agent_tui.domain.mutation_args import KbFeedback
 from agent_tui.domain.text import sanitize
@@ -95,9 +96,10 @@ def hub_articles(connection: sqlite3.Connection) -> dict[tuple[str, str], Articl
 
 
 def replace_one(connection: sqlite3.Connection, article_id: str, lang: str,
-                article: Article | None) -> None:
+                article: Article | None, words: object = None) -> None:
     """One article and language as agents read it from now on: ``article``, or none (in the
-    caller's transaction; the pull's)."""
+    caller's transaction; the pull's). ``words``: its title, keywords and body as the hub cut
+    them, used when they are the cut of this article's text (``index_row``)."""
     connection.execute("DELETE FROM kb_index WHERE rowid = (SELECT rowid FROM kb_articles "
                        "WHERE id = ? AND lang = ?)", (article_id, lang))
     connection.execute("DELETE FROM kb_articles WHERE id = ? AND lang = ?", (article_id, lang))
@@ -106,7 +108,7 @@ def replace_one(connection: sqlite3.Connection, article_id: str, lang: str,
             "INSERT INTO kb_articles (id, lang, version, title, category, request_types, "
             "keywords, body, author, approved_by, approved_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
             _article_row(article))
-        connection.execute(_INDEX_INSERT, index_row(article))
+        connection.execute(_INDEX_INSERT, index_row(article, words))
     found = connection.execute("SELECT value FROM meta WHERE key = ?", (DIGEST_KEY,)).fetchone()
     if found:  # the library's part stands; the hub's part is what the store now holds
         connection.execute("UPDATE meta SET value = ? WHERE key = ?", (
@@ -128,14 +130,15 @@ _INDEX_INSERT = (
     "?1, ?2, ?3, ?4, ?5, ?6, ?7)")
 
 
-def index_row(article: Article) -> tuple:
-    """What the index holds of one article (the bench writes its 10,000 the same way)."""
-    title = sanitize(article.title)
-    body = sanitize(plain_text(article.body))
-    keywords = " ".join(sanitize(word) for word in article.keywords)
-    return (article.id, article.lang, segment.words(title), segment.words(keywords),
-            segment.words(body), segment.characters(f"{title} {keywords}"),
-            segment.characters(body))
+def index_row(article: Article, words: object = None) -> tuple:
+    """What the index holds of one article (the bench writes its 10,000 the same way).
+    ``words``: (title, keywords, body) already cut, the hub's, taken only when each reads as
+    its text (``domain.kb.words_for``); else, or None, rjieba cuts them here."""
+    texts = searched_texts(article.title, article.keywords, article.body)
+    title, keywords, body = texts
+    cut_title, cut_keywords, cut_body = words_for(texts, words)
+    return (article.id, article.lang, cut_title, cut_keywords, cut_body,
+            segment.characters(f"{title} {keywords}"), segment.characters(body))
 
 
 def search(connection: sqlite3.Connection, query: str, lang: str | None = None,

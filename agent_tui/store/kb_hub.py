@@ -7,6 +7,10 @@ The hub is the authority: for an article and language it has published or withdr
 counts over the library's file (``kb.publish`` keeps it so at start-up). Only newer states apply
 (a version only grows; a withdrawal comes after its publication). Offline, the store keeps what it
 last pulled.
+
+A published article comes with its words as the hub cut them (``WORD_FIELDS``): they go into the
+index when each reads as its text, so a session that pulls articles never loads rjieba's 33 MB;
+an older hub's row, or words that are not its text's, are cut here as the library's are.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from __future__ import annotations
 import re
 import sqlite3
 
-from agent_tui.domain.kb import CATEGORIES, LANGUAGES, Article
+from agent_tui.domain.kb import CATEGORIES, LANGUAGES, WORD_FIELDS, Article
 from agent_tui.domain.text import sanitize
 from agent_tui.store import kb
 
@@ -76,5 +80,5 @@ def keep(connection: sqlite3.Connection, data: object) -> bool:
         body=body, request_types=tuple(row["request_types"].split()),
         keywords=tuple(row["keywords"].split()), author=row["author"], status="published",
         approved_by=row["approved_by"], approved_at=row["approved_at"],
-    ) if status == "published" else None)
+    ) if status == "published" else None, tuple(data.get(field) for field in WORD_FIELDS))
     return True

@@ -58,6 +58,12 @@ class KbArticle(msgspec.Struct, frozen=True, kw_only=True):
     approved_at: str = ""  # the hub's clock
     withdrawn_by: str = ""
     withdrawn_at: str = ""
+    # A published version's title, keywords and body cut into words by the hub
+    # (domain.kb.WORD_FIELDS): the pull carries them, a workstation indexes them as they are
+    # when each reads as its text. None before publication, in a listing, and once withdrawn.
+    title_words: str | None = None
+    keywords_words: str | None = None
+    body_words: str | None = None
 
 
 class KbArticles(msgspec.Struct, frozen=True):

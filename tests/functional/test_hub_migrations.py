@@ -191,3 +191,49 @@ def test_migration_11_adds_the_kb_articles_and_can_run_twice(tmp_path):
                         "SELECT id FROM kb_articles")).scalars().all() == ["kept"]
         finally:
             engine.dispose()
+
+
+def test_migration_12_cuts_the_published_articles_words_once(tmp_path):
+    upgrade_to_kb_words(f"sqlite:///{tmp_path / 'hub.db'}")
+
+
+def upgrade_to_kb_words(url: str) -> None:
+    """A hub at schema 11 (kb_articles without words) gets the three columns, and its
+    published rows their words as the store would cut them; a draft gets none. Run again over
+    them, migration 12 changes nothing (and cuts nothing: the words are there)."""
+    from sqlalchemy import inspect
+
+    from agent_tui.domain.kb import WORD_FIELDS, cut_words, searched_texts
+    from agent_tui.hub.database import _v12_kb_words
+
+    engine = connect(url)
+    with engine.begin() as connection:
+        for name in WORD_FIELDS:
+            connection.execute(text(f"ALTER TABLE kb_articles DROP COLUMN {name}"))
+        for article_id, status in (("lost-card", "published"), ("draft-one", "draft")):
+            connection.execute(text(
+                "INSERT INTO kb_articles (id, lang, version, status, title, category, keywords, "
+                "body, author) VALUES (:id, 'zh-CN', 1, :status, '银行卡挂失', 'card', "
+                "'[\"挂失\"]', '**电话挂失**后到网点补卡。', 'R1')"),
+                {"id": article_id, "status": status})
+        connection.execute(hub_meta.update().where(hub_meta.c.key == "schema_version").values(
+            value=str(MIGRATIONS.index(_v12_kb_words))))
+    engine.dispose()
+    engine = connect(url)
+    expected = cut_words(searched_texts("银行卡挂失", ["挂失"], "**电话挂失**后到网点补卡。"))
+    words = f"SELECT id, {', '.join(WORD_FIELDS)} FROM kb_articles ORDER BY id"
+    try:
+        with reading(engine) as connection:
+            assert schema_version(connection) == LATEST
+            assert set(WORD_FIELDS) <= {column["name"] for column in
+                                        inspect(connection).get_columns("kb_articles")}
+            assert connection.execute(text(words)).all() == [
+                ("draft-one", None, None, None), ("lost-card", *expected)]
+        with engine.begin() as connection:
+            connection.execute(text("UPDATE kb_articles SET title_words = 'kept' "
+                                    "WHERE id = 'lost-card'"))
+            _v12_kb_words(connection)  # once more: the columns are there, the words too
+        with reading(engine) as connection:
+            assert connection.execute(text(words)).all()[1][1] == "kept"
+    finally:
+        engine.dispose()

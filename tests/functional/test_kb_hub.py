@@ -15,6 +15,7 @@ from click.testing import CliRunner
 from sqlalchemy import select
 
 from agent_tui.cli import main
+from agent_tui.domain import segment
 from agent_tui.hub import kb_articles
 from agent_tui.hub.auth import Principal
 from agent_tui.hub.schema import audit_log
@@ -232,3 +233,31 @@ def test_hub_seed_gives_the_demo_hub_the_librarys_articles_once(tmp_path):
     again = runner.invoke(main, ["hub", "kb", "import", "--db", db],
                           env={"LANG": "en_US.UTF-8", "LC_ALL": "en_US.UTF-8"})
     assert EN.text("kb_cli.import_kept") in again.output
+
+
+def test_a_workstation_indexes_the_hubs_words_and_cuts_none_itself(hub, agent, staff,
+                                                                  tmp_path, monkeypatch):
+    """The hub cut each published article once (``hub kb import``, an approval); a sync
+    brings them with their words, and the workstation indexes them without rjieba: found by a
+    two-character word, each index row as the workstation would have cut it."""
+    imported = CliRunner().invoke(main, ["hub", "kb", "import", "--db", hub.db_url],
+                                  env={"LANG": "en_US.UTF-8", "LC_ALL": "en_US.UTF-8"})
+    assert imported.exit_code == 0, imported.output
+    version = staff.submit("R0001", tmp_path, reviewer="S0001")
+    assert staff.move("S0001", "approve", version).exit_code == 0
+
+    def no_dictionary(text):
+        raise AssertionError(f"cut on the workstation: {text[:20]}")
+
+    monkeypatch.setattr(segment, "words", no_dictionary)
+    assert agent.sync(hub.url).ok
+    assert "card-loss-phone" in found(agent, "挂失")
+    assert "fx-quota-hub" in found(agent, "便利化额度")
+    monkeypatch.undo()
+    published = {(a.id, a.lang) for a in shipped_library().articles if a.published}
+    rows = agent.connection.execute(
+        "SELECT article_id, lang, title, keywords, body, title_chars, body_chars "
+        "FROM kb_index").fetchall()
+    assert {(row[0], row[1]) for row in rows} == published | {("fx-quota-hub", "zh-CN")}
+    for row in rows:
+        assert row == kb.index_row(kb.article(agent.connection, row[0], row[1]))

@@ -7,11 +7,15 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+import msgspec
 import pytest
+from sqlalchemy import select
 
+from agent_tui.domain.kb import WORD_FIELDS, cut_words, searched_texts
 from agent_tui.hub import kb_articles
 from agent_tui.hub.auth import Principal, create_token, revoke_token
 from agent_tui.hub.kb_articles import KbRefused
+from agent_tui.hub.schema import change_log
 from agent_tui.sync.kb_protocol import KbSubmit
 
 NOW = datetime(2026, 12, 1, 10, 0)
@@ -112,3 +116,34 @@ def test_the_snapshot_pages_through_the_latest_published_or_withdrawn_version(hu
         ("art-0/en", 2, "published"), ("art-1/en", 2, "published"),
         ("art-2/en", 3, "withdrawn"), ("art-3/en", 2, "published"),
         ("art-4/en", 2, "published")]
+
+
+def words(article) -> tuple:
+    return tuple(getattr(article, field) for field in WORD_FIELDS)
+
+
+def test_a_version_is_cut_into_words_once_when_published_and_the_pull_carries_them(hub):
+    """The hub cuts the title, keywords and body as the store would (``domain.kb``), on
+    approval; the feed and the snapshot carry them with a publication, not with a withdrawal;
+    a version in review and the authors' listing have none."""
+    in_review = move(hub, "submit", TRAINER, draft(lang="zh-CN", title="银行卡挂失",
+                                                    body="**电话挂失**后，到网点补卡。",
+                                                    keywords=["挂失", "补卡"]))
+    assert words(in_review) == (None, None, None)
+    published = move(hub, "approve", LEAD, "wire-limits", "zh-CN", 1, "")
+    expected = cut_words(searched_texts("银行卡挂失", ["挂失", "补卡"], "**电话挂失**后，到网点补卡。"))
+    assert words(published) == expected and "\u200b挂失\u200b" in expected[2]
+    with hub.connect() as connection:
+        snapshot, _ = kb_articles.snapshot(connection, "", 10)
+        listed = kb_articles.listing(connection, LEAD, "published", "wire-limits")
+    assert tuple(snapshot[0].data[field] for field in WORD_FIELDS) == expected
+    assert words(listed[0]) == (None, None, None)
+    move(hub, "withdraw", LEAD, "wire-limits", "zh-CN", 1, "")
+    with hub.connect() as connection:
+        feed = [msgspec.json.decode(data) for data in connection.execute(
+            select(change_log.c.data).where(change_log.c.entity == "kb_article")
+            .order_by(change_log.c.seq)).scalars()]
+        snapshot, _ = kb_articles.snapshot(connection, "", 10)
+    assert [(row["status"], tuple(row[field] for field in WORD_FIELDS)) for row in feed] == [
+        ("published", expected), ("withdrawn", (None, None, None))]
+    assert snapshot[0].data["title_words"] is None

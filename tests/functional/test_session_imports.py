@@ -89,3 +89,27 @@ def test_a_start_without_a_hub_loads_no_http_client_and_no_markdown():
     late = ("httpx", "httpcore", "pygments", "textual.widgets._markdown", "rjieba",
             "uuid6", "importlib.metadata", "email")
     assert sorted(name for name in late if name in modules) == []
+
+
+def test_applying_a_pulled_article_with_the_hubs_words_loads_no_dictionary(tmp_path):
+    """A workstation with a hub pulls its published articles on the first sync: with the
+    words the hub cut (store/kb_hub.py), indexing one loads no rjieba, nor does searching it."""
+    from agent_tui.domain.kb import WORD_FIELDS, cut_words, searched_texts
+    from agent_tui.store import Store
+
+    path = tmp_path / "store.db"
+    Store.open(path, create=True).close()
+    title, keywords, body = "银行卡临时挂失", ["挂失", "补卡"], "电话**挂失**后，请持身份证到网点补卡。"
+    pulled = {"id": "hub-lost-card", "lang": "zh-CN", "version": 2, "status": "published",
+              "title": title, "category": "card", "request_types": ["lost_card"],
+              "keywords": keywords, "body": body, "author": "R0001", "approved_by": "S0001",
+              "approved_at": "2026-12-01T10:00:00+08:00",
+              **dict(zip(WORD_FIELDS, cut_words(searched_texts(title, keywords, body)),
+                         strict=True))}
+    modules = _modules_after(
+        "from pathlib import Path\nfrom agent_tui.store import Store, kb, kb_hub\n"
+        f"connection = Store.open(Path({str(path)!r})).connection()\n"
+        f"assert kb_hub.keep(connection, json.loads({json.dumps(pulled)!r}))\n"
+        "hits = kb.search(connection, '挂失', 'zh-CN')\n"
+        "assert [hit.id for hit in hits] == ['hub-lost-card'], hits")
+    assert "agent_tui.store.kb_hub" in modules and "rjieba" not in modules

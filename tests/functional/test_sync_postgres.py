@@ -13,7 +13,7 @@ from agent_tui.hub.auth import Principal
 from agent_tui.hub.database import connect, reading
 from agent_tui.hub.pull import read_feed
 from agent_tui.hub.schema import case_notes, change_log
-from tests.functional.test_hub_migrations import upgrade_from_v3
+from tests.functional.test_hub_migrations import upgrade_from_v3, upgrade_to_kb_words
 from tests.hub_process import HubProcess, register_device
 from tests.postgres_cluster import PostgresCluster, unavailable_reason
 
@@ -161,6 +161,10 @@ def test_two_hub_processes_serve_one_database(hub, agent, tmp_path):
 
 def test_migration_4_on_postgres(cluster):
     upgrade_from_v3(cluster.new_database())
+
+
+def test_migration_12_on_postgres(cluster):
+    upgrade_to_kb_words(cluster.new_database())
 
 
 @pytest.mark.parametrize("cursor", ["18446744073709551616.0", "1.9223372036854775808",

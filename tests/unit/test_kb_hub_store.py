@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from agent_tui.domain.kb import Article
+from agent_tui.domain import segment
+from agent_tui.domain.kb import WORD_FIELDS, Article, cut_words, searched_texts
 from agent_tui.library import load_library
 from agent_tui.store import Store, kb, kb_hub
 
@@ -108,3 +109,51 @@ def test_hostile_text_from_the_hub_is_kept_clean(connection, hostile_strings):
     for (title, body) in connection.execute(
             "SELECT title, body FROM kb_articles WHERE id LIKE 'hostile-%'"):
         assert "\x1b" not in title + body and "\x00" not in title + body
+
+
+def lost_card(**words) -> dict:
+    """A published article with the words the hub cut (``cut_words``), or ``words`` instead."""
+    row = pulled("hub-lost-card", title="银行卡挂失说明", body="电话挂失后，请持身份证到网点补卡。")
+    row["keywords"] = ["挂失", "补卡"]
+    texts = searched_texts(row["title"], row["keywords"], row["body"])
+    return {**row, **dict(zip(WORD_FIELDS, cut_words(texts), strict=True)), **words}
+
+
+def indexed_words(connection) -> tuple:
+    return connection.execute(
+        "SELECT title, keywords, body FROM kb_index WHERE article_id = 'hub-lost-card'"
+    ).fetchone()
+
+
+def test_the_hubs_words_are_indexed_without_cutting_here(connection, monkeypatch):
+    sent = lost_card()
+
+    def no_dictionary(text):
+        raise AssertionError(f"cut on the workstation: {text}")
+
+    monkeypatch.setattr(segment, "words", no_dictionary)
+    assert kb_hub.keep(connection, sent)
+    assert "hub-lost-card" in ids(connection, "挂失")
+    assert indexed_words(connection) == tuple(sent[field] for field in WORD_FIELDS)
+    monkeypatch.undo()
+    article = kb.article(connection, "hub-lost-card", "zh-CN")
+    index = connection.execute("SELECT article_id, lang, title, keywords, body, title_chars, "
+                               "body_chars FROM kb_index WHERE article_id = 'hub-lost-card'")
+    assert index.fetchone() == kb.index_row(article)  # as if it had been cut here
+
+
+@pytest.mark.parametrize("words", [
+    {"title_words": "银行\u200b卡\u200b挂失\u200b规定"},  # not this title's words
+    {"body_words": "伪造的正文"}, {"keywords_words": None}, {"body_words": ["电话"]}])
+def test_words_that_are_not_the_articles_are_ignored_and_cut_here(connection, words):
+    assert kb_hub.keep(connection, lost_card(**words))
+    assert "hub-lost-card" in ids(connection, "挂失")
+    texts = searched_texts("银行卡挂失说明", ["挂失", "补卡"], "电话挂失后，请持身份证到网点补卡。")
+    assert indexed_words(connection) == cut_words(texts)
+
+
+def test_an_older_hubs_row_without_words_is_cut_here(connection):
+    assert kb_hub.keep(connection, pulled("hub-lost-card", title="银行卡挂失说明",
+                                          body="电话挂失后，请持身份证到网点补卡。"))
+    assert "hub-lost-card" in ids(connection, "挂失")
+    assert segment.SEPARATOR in indexed_words(connection)[0]
