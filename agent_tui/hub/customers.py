@@ -143,8 +143,12 @@ def _record(connection: Connection, principal: Principal, customer_id: str, now:
             customer_flags.c.agent_id, customer_flags.c.call_id, customer_flags.c.reason).where(
             customer_flags.c.customer_id == customer_id).order_by(customer_flags.c.at))],
         # Suitability (issue 18): the latest counts, the year's are what the limits count.
+        # The answers stay on the hub (the evidence), the level and its date go.
         "assessments": [dict(row._mapping) for row in connection.execute(
-            select(risk_assessments).where(risk_assessments.c.customer_id == customer_id)
+            select(risk_assessments.c.id, risk_assessments.c.customer_id,
+                   risk_assessments.c.level, risk_assessments.c.assessed_at,
+                   risk_assessments.c.answers_version)
+            .where(risk_assessments.c.customer_id == customer_id)
             .order_by(risk_assessments.c.assessed_at.desc()).limit(RECENT_ASSESSMENTS))],
     }
 

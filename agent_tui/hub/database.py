@@ -232,12 +232,20 @@ def _v12_kb_words(connection: Connection) -> None:
     cut_published(connection)
 
 
+def _v13_assessment_answers(connection: Connection) -> None:
+    """risk_assessments: the customer's answers of a reassessment (``answers_json``), kept as
+    the evidence of its level. Adds the column where it is missing: twice, it changes nothing."""
+    present = {column["name"] for column in inspect(connection).get_columns("risk_assessments")}
+    if "answers_json" not in present:
+        connection.execute(text("ALTER TABLE risk_assessments ADD COLUMN answers_json TEXT"))
+
+
 # The branches of issues 17 and 18 were built at once, each numbering its migrations as they
 # would stand once all were merged. Each migration checks what it finds (idempotent).
 MIGRATIONS: tuple[Callable[[Connection], None], ...] = (
     _v1_tables, _trust_tables, _callback_attempts, _v4_ownership, _v5_training, _v6_call_facts,
     _v7_kb_feedback, _v8_qa_reviews, _v9_cti, _v10_suitability,
-    _v11_kb_articles, _v12_kb_words)
+    _v11_kb_articles, _v12_kb_words, _v13_assessment_answers)
 LATEST = len(MIGRATIONS)
 
 

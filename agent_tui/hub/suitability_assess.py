@@ -9,6 +9,7 @@ the audit. A recorded assessment goes to every workstation by the pull (``risk_a
 from __future__ import annotations
 
 import functools
+import json
 from datetime import datetime
 
 from sqlalchemy import Connection, select
@@ -75,7 +76,9 @@ def assess(context: MutationContext, args: SuitabilityAssess) -> Outcome:
         return Outcome("rejected", reason=_LIMIT_REFUSALS[verdict.rule])
     row = {"id": assessment_id, "customer_id": customer_id, "level": scored.level,
            "assessed_at": at, "answers_version": questionnaire.version}
-    if insert_if_absent(context.connection, risk_assessments, row):
+    # The answers stay here, as the evidence of the level: the pull carries the level only.
+    kept = {**row, "answers_json": json.dumps(dict(sorted(args.answers.items())))}
+    if insert_if_absent(context.connection, risk_assessments, kept):
         changes.record(context.connection, ENTITY, assessment_id, 1, row, ["all"], context.now)
     return Outcome("applied")
 

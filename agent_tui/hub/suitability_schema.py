@@ -1,4 +1,4 @@
-"""The hub's suitability tables (migration 10): customers' risk-tolerance assessments, and the
+"""The hub's suitability tables (migration 10; the answers' column 13): customers' risk-tolerance assessments, and the
 audit of every recommendation or sale asked for, allowed or refused, and every override request.
 In a module of their own so the migration, the seed and the handler import them."""
 
@@ -15,6 +15,10 @@ risk_assessments = Table(
     Column("level", String(2), nullable=False),  # C1 .. C5
     Column("assessed_at", String(32), nullable=False),
     Column("answers_version", String(32), nullable=False),
+    # The customer's answers to that version, as JSON (question id -> letter): the evidence of
+    # how the level was reached, kept on the hub only (never in the pull, never in a customer's
+    # record sent to a workstation). Null for assessments made before migration 13 or elsewhere.
+    Column("answers_json", Text),
     Index("hub_risk_assessments_customer", "customer_id", "assessed_at"),
 )
 

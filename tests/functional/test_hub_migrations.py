@@ -237,3 +237,37 @@ def upgrade_to_kb_words(url: str) -> None:
             assert connection.execute(text(words)).all()[1][1] == "kept"
     finally:
         engine.dispose()
+
+
+def test_migration_13_keeps_a_reassessments_answers_and_can_run_twice(tmp_path):
+    """A hub at schema 12 (risk_assessments without answers) gets the column, its rows kept
+    as they were (null: made before, or seeded); run again, nothing changes."""
+    from sqlalchemy import inspect
+
+    from agent_tui.hub.database import _v13_assessment_answers
+
+    url = f"sqlite:///{tmp_path / 'hub.db'}"
+    engine = connect(url)
+    with engine.begin() as connection:
+        connection.execute(text("ALTER TABLE risk_assessments DROP COLUMN answers_json"))
+        connection.execute(text(
+            "INSERT INTO risk_assessments (id, customer_id, level, assessed_at, answers_version) "
+            "VALUES ('R1', 'C1', 'C3', '2026-11-02T10:00:00+08:00', 'Q2026-01')"))
+        connection.execute(hub_meta.update().where(hub_meta.c.key == "schema_version").values(
+            value=str(MIGRATIONS.index(_v13_assessment_answers))))
+    engine.dispose()
+    engine = connect(url)
+    try:
+        with reading(engine) as connection:
+            assert schema_version(connection) == LATEST
+            assert "answers_json" in {column["name"] for column in
+                                      inspect(connection).get_columns("risk_assessments")}
+            assert connection.execute(text(
+                "SELECT id, level, answers_json FROM risk_assessments")).all() == [
+                ("R1", "C3", None)]
+        with engine.begin() as connection:
+            _v13_assessment_answers(connection)  # once more: the column is there
+        with reading(engine) as connection:
+            assert len(inspect(connection).get_columns("risk_assessments")) == 6
+    finally:
+        engine.dispose()

@@ -7,12 +7,14 @@ reassessment reaches another agent's workstation by the regular pull."""
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
 import pytest
 from sqlalchemy import select
 
 from agent_tui.hub.database import reading
+from agent_tui.hub.schema import change_log
 from agent_tui.hub.suitability_assess import shipped_questionnaire
 from agent_tui.hub.suitability_schema import risk_assessments, suitability_audit
 from agent_tui.store import reassessment
@@ -102,6 +104,19 @@ def test_the_hub_scores_counts_every_agents_assessments_and_audits(any_hub, stat
     # The other agent's reassessment came to the first workstation with the pull.
     newest = store.assessments(first.connection, customer)[0]
     assert (newest.level, newest.answers_version) == ("C5", QUESTIONNAIRE.version)
+
+    # The answers are the hub's evidence of each level: kept there, never pulled.
+    with reading(any_hub.engine) as connection:
+        kept = dict(connection.execute(select(
+            risk_assessments.c.id, risk_assessments.c.answers_json).where(
+            risk_assessments.c.id.in_([cautious, bold]))).all())
+        fed = [json.loads(data) for (data,) in connection.execute(select(
+            change_log.c.data).where(change_log.c.entity == "risk_assessment",
+                                     change_log.c.entity_id.in_([cautious, bold])))]
+    assert {key: json.loads(value) for key, value in kept.items()} == {cautious: CAUTIOUS,
+                                                                          bold: BOLD}
+    assert len(fed) == 2 and all(set(row) == {"id", "customer_id", "level", "assessed_at",
+                                              "answers_version"} for row in fed)
 
 
 def test_eight_this_year_and_the_ninth_is_refused_with_its_rule(any_hub, stations):
