@@ -141,16 +141,8 @@ def test_migration_10_adds_the_suitability_tables_and_can_run_twice(tmp_path):
 
     url = f"sqlite:///{tmp_path / 'hub.db'}"
     for drop in (True, False):
-        engine = connect(url)
-        with engine.begin() as connection:
-            if drop:
-                connection.execute(text("DROP TABLE risk_assessments"))
-                connection.execute(text("DROP TABLE suitability_audit"))
-            connection.execute(hub_meta.update().where(  # the hub as it stood before it
-                hub_meta.c.key == "schema_version").values(
-                value=str(MIGRATIONS.index(_v10_suitability))))
-        engine.dispose()
-        engine = connect(url)
+        engine = _hub_before(url, _v10_suitability, *(
+            ("DROP TABLE risk_assessments", "DROP TABLE suitability_audit") if drop else ()))
         try:
             with reading(engine) as connection:
                 assert schema_version(connection) == LATEST
@@ -246,17 +238,11 @@ def test_migration_13_keeps_a_reassessments_answers_and_can_run_twice(tmp_path):
 
     from agent_tui.hub.database import _v13_assessment_answers
 
-    url = f"sqlite:///{tmp_path / 'hub.db'}"
-    engine = connect(url)
-    with engine.begin() as connection:
-        connection.execute(text("ALTER TABLE risk_assessments DROP COLUMN answers_json"))
-        connection.execute(text(
-            "INSERT INTO risk_assessments (id, customer_id, level, assessed_at, answers_version) "
-            "VALUES ('R1', 'C1', 'C3', '2026-11-02T10:00:00+08:00', 'Q2026-01')"))
-        connection.execute(hub_meta.update().where(hub_meta.c.key == "schema_version").values(
-            value=str(MIGRATIONS.index(_v13_assessment_answers))))
-    engine.dispose()
-    engine = connect(url)
+    engine = _hub_before(
+        f"sqlite:///{tmp_path / 'hub.db'}", _v13_assessment_answers,
+        "ALTER TABLE risk_assessments DROP COLUMN answers_json",
+        "INSERT INTO risk_assessments (id, customer_id, level, assessed_at, answers_version) "
+        "VALUES ('R1', 'C1', 'C3', '2026-11-02T10:00:00+08:00', 'Q2026-01')")
     try:
         with reading(engine) as connection:
             assert schema_version(connection) == LATEST
@@ -271,3 +257,16 @@ def test_migration_13_keeps_a_reassessments_answers_and_can_run_twice(tmp_path):
             assert len(inspect(connection).get_columns("risk_assessments")) == 6
     finally:
         engine.dispose()
+
+
+def _hub_before(url: str, migration, *setup: str):
+    """A hub as it stood before ``migration``: ``setup`` run on it and its schema version set
+    back; the engine returned has connected again, which migrates it."""
+    engine = connect(url)
+    with engine.begin() as connection:
+        for statement in setup:
+            connection.execute(text(statement))
+        connection.execute(hub_meta.update().where(hub_meta.c.key == "schema_version").values(
+            value=str(MIGRATIONS.index(migration))))
+    engine.dispose()
+    return connect(url)
