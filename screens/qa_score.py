@@ -19,7 +19,6 @@ from textual.widgets import DataTable, Header, Input, Static
 from agent_tui.domain.qa_form import ScoringForm
 from agent_tui.domain.qa_review import COMMENT_LIMIT, QaReview
 from agent_tui.domain.rubric import Rubric
-from agent_tui.store import QueryError
 from agent_tui.sync.hub_errors import HubRefused, HubUnreachable
 from agent_tui.sync.protocol import QaCallRecord
 from screens.widgets.agent_screen import AgentScreen
@@ -71,12 +70,7 @@ class QaScoreScreen(AgentScreen[QaReview | None]):
 
     @work(thread=True, group="qa-score-draft")
     def read_draft(self) -> None:
-        try:
-            kept = self.agent_app.kept_draft(self.keeper.key)
-        except QueryError as error:  # said; the form starts empty and is kept from now on
-            self.report_store_failure(error)
-            kept = None
-        self.agent_app.call_from_thread(self._restore, kept)
+        self.hand_back_draft(self._restore)
 
     def _restore(self, kept: dict | None) -> None:
         """The draft left on this call's form, put back; what the reviewer entered while it was

@@ -33,7 +33,6 @@ from agent_tui.domain.questionnaire import (
     score,
 )
 from agent_tui.domain.suitability import limit_reached
-from agent_tui.store import QueryError
 from screens.widgets.agent_screen import AgentScreen
 from screens.widgets.columns import add_columns, fit_columns
 from screens.widgets.draft_keeper import DraftKeeper
@@ -86,12 +85,7 @@ class ReassessScreen(AgentScreen[str | None]):
 
     @work(thread=True, group="reassess-draft")
     def read_draft(self) -> None:
-        try:
-            kept = self.agent_app.kept_draft(self.keeper.key)
-        except QueryError as error:  # said; the form starts empty and is kept from now on
-            self.report_store_failure(error)
-            kept = None
-        self.agent_app.call_from_thread(self._restore, kept)
+        self.hand_back_draft(self._restore)
 
     def _restore(self, kept: dict | None) -> None:
         """The answers left on this customer's form, put back (only those of this version of

@@ -102,6 +102,18 @@ class AgentScreen(Screen[ResultType], Generic[ResultType]):
             self.app.call_from_thread(show, result)
         return True
 
+    def hand_back_draft(self, restore: Callable[[dict | None], None]) -> None:
+        """From a worker thread: what this screen's keeper kept (a form left, or the workstation
+        quit, with something typed in it), handed to ``restore`` on the event loop; None when
+        nothing was kept, or the store failed (said: the form starts empty, kept from then on)."""
+        assert self.keeper is not None
+        try:
+            kept = self.agent_app.kept_draft(self.keeper.key)
+        except QueryError as error:
+            self.report_store_failure(error)
+            kept = None
+        self.app.call_from_thread(restore, kept)
+
     def report_store_failure(self, error: QueryError) -> None:
         """From a worker thread: a query failed mid-session (the store locked by another
         program, a full disk, the file gone). Say so and keep the session: a worker's exception
